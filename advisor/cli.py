@@ -1,0 +1,96 @@
+"""The command line: parse options, call the pipeline, print, map outcomes to exit codes. No advice logic here."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+from .diagnostics import InputError
+from .engine import EngineError
+from .expect import unmet
+from .pipeline import advise_file
+from .render import FORMATS, render
+
+EXIT_OK = 0
+EXIT_EXPECTATION_FAILED = 1
+EXIT_INPUT_ERROR = 2  # also click's code for usage errors
+EXIT_INTERNAL_ERROR = 3
+
+EXAMPLE = """\b
+Examples:
+  advise situation.yaml
+  advise --lang en --format json situation.yaml
+  cat situation.yaml | advise -
+  advise --rules ./my-rules situation.yaml   (an edited copy of a rule pack)
+
+\b
+A scenario file:
+  title: クライアントが途中終了リクエストを拒否した
+  as_of: 2026-11-25
+  facts:
+    work_started: true
+    request_sent_on: 2026-11-10
+    client_response: rejected
+    units_total: 10
+    units_delivered: 5
+    fee: 50000
+
+Exit codes: 0 advice given, 1 the scenario's expect: was not met,
+2 usage error or invalid input, 3 internal error.
+"""
+
+
+def default_lang() -> str:
+    """ja for a Japanese locale (ja_JP.UTF-8 ...), en otherwise; LC_ALL wins over LC_MESSAGES over LANG."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "ja" if value.startswith("ja") else "en"
+    return "en"
+
+
+class _AdviseGroup(click.Group):
+    """`advise FILE` means `advise run FILE`: anything that is not a subcommand or a group option goes to run."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_AdviseGroup, epilog=EXAMPLE, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="advise", message="%(prog)s %(version)s")
+def main() -> None:
+    """Advice for leaving a crowdsourcing contract midway, from YAML rule packs.
+
+    advise SCENARIO prints ranked recommendations for the situation described in
+    the scenario file (- reads it from standard input).
+    """
+
+
+@main.command(epilog=EXAMPLE)
+@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, json for programs (see docs/json.md).")
+@click.option("--lang", type=click.Choice(("ja", "en")), default=None,
+              help="Language of the advice [default: ja for a Japanese locale, else en].")
+@click.option("--rules", type=click.Path(file_okay=False), default=None,
+              help="A rule pack folder, or a folder of packs, to use instead of the bundled ones.")
+def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
+    """Print advice for the situation in SCENARIO."""
+    lang = lang or default_lang()
+    try:
+        advice = advise_file(scenario, rules)
+    except InputError as error:
+        click.echo("\n".join(map(str, error.diagnostics)), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    except EngineError as error:
+        click.echo(f"advise: internal error: {error}", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
+    click.echo(render(advice, fmt, lang), nl=False)
+    problems = unmet(advice, lang)
+    if problems:
+        click.echo("\n".join(f"{advice.scenario.path}: {p}" for p in problems), err=True)
+        sys.exit(EXIT_EXPECTATION_FAILED)

@@ -1,0 +1,136 @@
+"""Stage 4, compile: validated rules -> durable_rules ruleset definitions (plain data, no engine yet).
+
+durable_rules misbehaves silently or fatally on some ordinary shapes (see docs/engine.md); this stage is
+where the shapes that reach it are kept safe:
+- every pattern starts with a marker test, so no pattern is made only of `$nex` (such a pattern matches
+  the engine's own state fact and loops forever) and all rules share one first node;
+- rules are split into shards (one ruleset each) of at most SHARD_PATHS alternatives: past 64 matching
+  branches under one node the engine fails with error 303, and 512+ siblings hang it;
+- each shard has a sentinel rule that matches every fact, so the session always has a fired rule and
+  deleting it cannot crash;
+- fact names are prefixed (no clash with the engine's own `sid` and `id`), dates become day numbers,
+  and priorities are validated ints, never negative (the engine wraps -1 to 65535).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .diagnostics import Diagnostic, InputError
+from .model import Condition, Group, Pack, Rule, Test, Value
+
+MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
+SENTINEL = "sentinel"
+SHARD_PATHS = 48  # alternatives per ruleset, sentinel included; the engine fails past 64 (error 303)
+MAX_FACTS = 240  # the engine refuses facts with more than 254 properties (error 302)
+
+_INVERSE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "gt": "lte", "lte": "gt", "in": "not_in",
+            "not_in": "in"}
+_DURABLE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+
+
+@dataclass(frozen=True)
+class Shard:
+    name: str  # ruleset name, from a content hash: the same rules always get the same name
+    definition: dict[str, Any]  # durable rule name -> {"all": [...], "pri": int}; actions are bound by the engine
+
+
+@dataclass(frozen=True)
+class Compiled:
+    shards: tuple[Shard, ...]
+    rules: dict[str, Rule]  # durable rule name -> the pack's rule
+
+
+def compile_pack(pack: Pack) -> Compiled:
+    problems = []
+    if len(pack.facts) > MAX_FACTS:
+        problems.append(Diagnostic(f"{pack.directory}/facts.yaml", 1, 1,
+                                   f"a pack declares at most {MAX_FACTS} facts; this one has {len(pack.facts)}"))
+    groups: list[list[tuple[str, dict, Rule]]] = [[]]
+    used = 1  # the sentinel
+    for rule in pack.rules:
+        expression = _expression(rule.when, negate=False)
+        paths = alternatives(expression)
+        if paths > SHARD_PATHS - 1:
+            problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
+                                       f"rule {rule.id}: its condition expands to {paths} alternatives (any, in, not); "
+                                       f"at most {SHARD_PATHS - 1} fit the engine: split it into several rules"))
+            continue
+        if used + paths > SHARD_PATHS:
+            groups.append([])
+            used = 1
+        used += paths
+        pattern = {"$and": [{MARK: 1}, expression]}
+        groups[-1].append((f"r{rule.order}", {"all": [{"m": pattern}], "pri": rule.priority}, rule))
+    if problems:
+        raise InputError(problems)
+    shards = []
+    for group in groups:
+        definition = {SENTINEL: {"all": [{"m": {MARK: 1}}], "pri": 0}}
+        definition.update({name: body for name, body, _ in group})
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:20]
+        shards.append(Shard(f"advise_{digest}", definition))
+    return Compiled(tuple(shards), {name: rule for group in groups for name, _, rule in group})
+
+
+def encode_facts(facts: dict[str, Value]) -> dict[str, Any]:
+    """The scenario's facts as the engine sees them (property names prefixed, dates as day numbers)."""
+    return {_property(name): _encode(value) for name, value in facts.items()}
+
+
+def alternatives(expression: dict) -> int:
+    """How many branches the engine builds for an expression: `$or` adds them up, `$and` multiplies."""
+    (key, value), = expression.items()
+    if key == "$or":
+        return sum(alternatives(item) for item in value)
+    if key == "$and":
+        product = 1
+        for item in value:
+            product *= alternatives(item)
+        return product
+    return 1
+
+
+def _expression(condition: Condition, negate: bool) -> dict:
+    """The condition in negation normal form: `not` is pushed down to the tests."""
+    if isinstance(condition, Group):
+        if condition.kind == "not":
+            return _expression(condition.items[0], not negate)
+        conjunction = (condition.kind == "all") != negate
+        return _join("$and" if conjunction else "$or", [_expression(item, negate) for item in condition.items])
+    return _test(condition, negate)
+
+
+def _test(test: Test, negate: bool) -> dict:
+    prop = _property(test.fact)
+    if test.op == "present":
+        return {"$ex" if test.value != negate else "$nex": {prop: 1}}
+    if not negate:
+        return _comparison(prop, test.op, test.value)
+    # A test on an absent fact is false, so its negation holds when the fact is absent.
+    return _join("$or", [{"$nex": {prop: 1}}, _comparison(prop, _INVERSE[test.op], test.value)])
+
+
+def _comparison(prop: str, op: str, value: Any) -> dict:
+    if op == "in":
+        return _join("$or", [{prop: _encode(v)} for v in value])
+    if op == "not_in":
+        return _join("$and", [{"$neq": {prop: _encode(v)}} for v in value])
+    if op == "eq":
+        return {prop: _encode(value)}
+    return {_DURABLE_OP[op]: {prop: _encode(value)}}
+
+
+def _join(op: str, items: list[dict]) -> dict:
+    return items[0] if len(items) == 1 else {op: items}
+
+
+def _property(name: str) -> str:
+    return f"f_{name}"
+
+
+def _encode(value: Any) -> Any:
+    return value.toordinal() if isinstance(value, dt.date) else value

@@ -1,0 +1,48 @@
+"""Stage 3, derive: facts computed from the scenario before the rules run.
+
+Which facts are derived, and from what, is declared in the pack's facts.yaml (`derive:`); this module
+is the closed list of operations a pack may use. A derived fact is left absent when any of its inputs
+is absent, so rules never see a value computed from a guess.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from .model import Pack, Value
+
+# name -> (argument types, result type, function). "date" arguments accept the pseudo-fact as_of.
+OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
+    # whole days from the date to as_of: request sent 2026-11-11, as_of 2026-11-25 -> 14
+    "days_since": (("date", "date"), "int", lambda since, as_of: (as_of - since).days),
+    # whole days from as_of to the date; negative once it has passed
+    "days_until": (("date", "date"), "int", lambda until, as_of: (until - as_of).days),
+    "add_days": (("date", "int"), "date", lambda day, days: day + dt.timedelta(days=days)),
+    "difference": (("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend),
+    # amount x part / whole in yen, rounded down: a fee is never promised above what was earned
+    "pro_rata": (("money", "int", "int"), "money", lambda amount, part, whole: amount * part // whole),
+}
+
+# Operations whose last argument is as_of, filled in by derive() rather than written by the author.
+TAKES_AS_OF = {"days_since", "days_until"}
+
+
+def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> dict[str, Value]:
+    """The scenario's facts plus every derived fact whose inputs are all present."""
+    known: dict[str, Value] = {name: p.value for name, p in pack.parameters.items()}
+    known.update(facts)
+    known["as_of"] = as_of
+    result = dict(facts)
+    for fact in pack.facts.values():
+        if fact.derive is None:
+            continue
+        args = list(fact.derive.args)
+        if fact.derive.op in TAKES_AS_OF:
+            args.append("as_of")
+        if any(arg not in known for arg in args):
+            continue
+        values = [known[arg] for arg in args]
+        if fact.derive.op == "pro_rata" and values[2] == 0:
+            continue
+        known[fact.name] = result[fact.name] = OPERATIONS[fact.derive.op][2](*values)
+    return result

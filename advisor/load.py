@@ -1,0 +1,152 @@
+"""Stage 1, load: the only module that opens YAML.
+
+Files are read as bytes with a size cap, decoded as strict UTF-8, composed with PyYAML's safe loader
+and turned into plain Python values by our own walk of the node graph. The walk is what keeps the
+line and column of every key and value (so later stages can point at them), refuses tags outside
+YAML's core types (so `!!python/object` never reaches a constructor), refuses duplicate keys, and
+counts nodes so that an alias bomb stops after a bounded amount of work and memory.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .diagnostics import Diagnostic, InputError
+
+MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
+MAX_NODES = 100_000  # values built from one document, aliases counted each time they are used
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+KEY = "<key>"  # marks[path + (KEY,)] is where the key of path's last element stands
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data from one YAML file, with the 1-based (line, column) of every value and key."""
+
+    path: str
+    data: Any
+    marks: dict[tuple, tuple[int, int]] = field(repr=False)
+
+    def mark(self, *where: Any) -> tuple[int, int]:
+        """The position of the value at `where`, or of its nearest known parent."""
+        where = tuple(where)
+        while where and where not in self.marks:
+            where = where[:-1]
+        return self.marks.get(where, (1, 1))
+
+    def error(self, message: str, *where: Any) -> Diagnostic:
+        line, column = self.mark(*where)
+        return Diagnostic(self.path, line, column, message)
+
+
+def read_file(path: Path | str) -> Document:
+    """Load one YAML file; `-` reads standard input."""
+    shown = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        if str(path) == "-":
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise InputError([Diagnostic(shown, 1, 1, f"cannot read file: {error.strerror}")]) from None
+    return parse(raw, shown)
+
+
+def parse(raw: bytes, path: str) -> Document:
+    def fail(message: str, line: int = 1, column: int = 1) -> InputError:
+        return InputError([Diagnostic(path, line, column, message)])
+
+    if len(raw) > MAX_BYTES:
+        raise fail(f"file is larger than {MAX_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise fail(f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column) from None
+    text = text.removeprefix("\ufeff")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if "another document" in problem:
+            problem = "a file holds one document; remove the second '---'"
+        if mark is None:
+            raise fail(f"invalid YAML: {problem}") from None
+        raise fail(f"invalid YAML: {problem}", mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as error:
+        raise fail(f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise fail("invalid YAML: nesting is too deep") from None
+    if node is None:
+        raise fail("file is empty")
+    builder = _Builder(path)
+    data = builder.build(node, ())
+    return Document(path, data, builder.marks)
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.marks: dict[tuple, tuple[int, int]] = {}
+        self.count = 0
+        self.constructor = SafeConstructor()
+
+    def fail(self, node, message: str) -> InputError:
+        return InputError([Diagnostic(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)])
+
+    def build(self, node, where: tuple) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or len(where) > 50:
+            raise self.fail(node, f"document is too large (more than {MAX_NODES} values, or nested too deeply); "
+                                  "check for aliases (*name) that repeat large parts")
+        self.marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            self.check_tag(node, _CORE + "seq")
+            return [self.build(item, where + (index,)) for index, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            self.check_tag(node, _CORE + "map")
+            result: dict = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _CORE + "merge":
+                    raise self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
+                if not isinstance(key_node, ScalarNode):
+                    raise self.fail(key_node, "a key must be a plain name, not a list or mapping")
+                key = self.scalar(key_node)
+                if key in result:
+                    raise self.fail(key_node, f'duplicate key "{key}"')
+                self.marks[where + (key, KEY)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, where + (key,))
+            return result
+        raise self.fail(node, "unsupported YAML node")  # pragma: no cover - PyYAML has only three kinds
+
+    def check_tag(self, node, expected: str) -> None:
+        if node.tag != expected:
+            raise self.fail(node, _tag_refused(node.tag))
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, _tag_refused(node.tag))
+        try:
+            return self.constructor.yaml_constructors[node.tag](self.constructor, node)
+        except ValueError as error:
+            what = "impossible date" if node.tag.endswith("timestamp") else "invalid value"
+            raise self.fail(node, f'{what} "{node.value}": {error}') from None
+
+
+def _tag_refused(tag: str) -> str:
+    shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return f'YAML tag "{shown}" is not allowed: only plain values, lists and mappings are'

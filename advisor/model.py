@@ -1,0 +1,128 @@
+"""The validated model: immutable records that every later stage reads.
+
+Nothing here parses or checks; `validate` builds these from loaded YAML, so a value of one of these
+types is always well formed (known facts, matching types, resolved parameters).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Union
+
+LANGS = ("ja", "en")
+FACT_TYPES = ("bool", "int", "money", "date", "enum")
+Value = Union[bool, int, str, dt.date]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in every supported language."""
+
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+@dataclass(frozen=True)
+class Where:
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Derivation:
+    op: str  # a name in derive.OPERATIONS
+    args: tuple[str, ...]  # fact or parameter names, or "as_of"
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: str  # one of FACT_TYPES
+    description: Text
+    values: tuple[str, ...] = ()  # enum only
+    default: Value | None = None
+    min: int | None = None
+    at_most: str | None = None  # another fact of the same type, or "as_of"
+    derive: Derivation | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    value: Value
+    description: Text
+    sources: tuple[str, ...]
+    disputed: Text | None = None  # shown to the user beside any advice that depends on it
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: Text
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Test:
+    """One comparison of a fact. A test on an absent fact is false, except `present: false`."""
+
+    fact: str
+    op: str  # eq ne lt lte gt gte in not_in present
+    value: Value | tuple[Value, ...] | bool
+    param: str | None  # the parameter the value came from, if any
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str  # all | any | not
+    items: tuple[Condition, ...]
+
+
+Condition = Union[Test, Group]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    action: str
+    priority: int  # smaller comes first: 1 is the most urgent
+    when: Condition
+    message: Text
+    because: Text
+    sources: tuple[str, ...]
+    where: Where
+    order: int  # position in the pack, the tie-breaker after priority
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    name: Text
+    directory: str
+    facts: dict[str, Fact]  # declaration order: inputs first, then derived facts in computing order
+    parameters: dict[str, Parameter]
+    actions: dict[str, Text]
+    sources: dict[str, Source]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    actions: tuple[str, ...]
+    not_actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    path: str
+    title: str | None
+    platform: str
+    as_of: dt.date
+    facts: dict[str, Value]  # what the user gave, defaults filled in; absent facts are left out
+    given: frozenset[str]  # the names the user wrote
+    expect: Expectation | None
