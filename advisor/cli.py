@@ -37,8 +37,12 @@ A scenario file:
     units_delivered: 5
     fee: 50000
 
-Exit codes: 0 advice given, 1 the scenario's expect: was not met,
-2 usage error or invalid input, 3 internal error.
+\b
+Exit codes:
+  0 advice given
+  1 the scenario's expect: was not met (the advice is still printed)
+  2 usage error or invalid input (path:line:col: message on stderr)
+  3 internal error (a bug in advise: please report it)
 """
 
 
@@ -60,13 +64,14 @@ class _AdviseGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=_AdviseGroup, epilog=EXAMPLE, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="advise", cls=_AdviseGroup, epilog=EXAMPLE, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="advise", message="%(prog)s %(version)s")
 def main() -> None:
     """Advice for leaving a crowdsourcing contract midway, from YAML rule packs.
 
     advise SCENARIO prints ranked recommendations for the situation described in
-    the scenario file (- reads it from standard input).
+    the scenario file (- reads it from standard input). Its options, --format
+    text|json, --lang ja|en and --rules DIR, are listed by advise run --help.
     """
 
 

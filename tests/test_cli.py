@@ -1,0 +1,126 @@
+"""The command line as a user meets it: options, languages, exit codes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor import __version__
+from advisor.cli import main
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"
+
+
+def advise(*args: str, input: str | None = None, env: dict | None = None):
+    result = CliRunner().invoke(main, list(args), input=input, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version():
+    assert advise("--version") == (0, f"advise {__version__}\n", "")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"]])
+def test_help_shows_an_example_and_the_exit_codes(args):
+    code, out, err = advise(*args)
+    assert code == 0 and err == ""
+    assert "advise situation.yaml" in out and "client_response: rejected" in out
+    assert "2 usage error or invalid input" in out
+
+
+def test_advice_is_numbered_in_priority_order_with_dates_amounts_and_sources():
+    code, out, err = advise("--lang", "en", str(EXAMPLE))
+    assert (code, err) == (0, "")
+    titles = [line for line in out.splitlines() if line[:1].isdigit()]
+    assert titles == ["1. Explain your reasons politely and send the request again",
+                      "2. Negotiate pay for the work already delivered",
+                      "3. Talk it out with the client",
+                      "4. Know what can happen to your rating"]
+    assert "Propose ¥25,000 for the 5 of 10 deliverables" in out
+    assert out.count("   Source: ") == 4
+
+
+@pytest.mark.parametrize("env, first_title", [
+    ({"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "1. 理由を丁寧に説明してリクエストを再送する"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "1. Explain your reasons politely and send the request again"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "ja_JP.UTF-8", "LC_MESSAGES": ""}, "1. 理由を丁寧に説明してリクエストを再送する"),
+    ({"LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}, "1. Explain your reasons politely and send the request again"),
+])
+def test_language_follows_the_locale(env, first_title):
+    code, out, _ = advise(str(EXAMPLE), env=env)
+    assert code == 0 and first_title in out.splitlines()
+
+
+def test_japanese_output_has_no_english_sentences():
+    code, out, _ = advise("--lang", "ja", str(EXAMPLE))
+    assert code == 0
+    for line in out.splitlines():
+        assert not any(word in line for word in (" the ", "Why:", "Source:", "Note:")), line
+
+
+def test_options_may_come_before_or_after_the_file_and_run_is_optional():
+    expected = advise("--lang", "en", str(EXAMPLE))
+    assert advise(str(EXAMPLE), "--lang", "en") == expected
+    assert advise("run", "--lang", "en", str(EXAMPLE)) == expected
+
+
+def test_standard_input_with_dash():
+    code, out, err = advise("--lang", "en", "-", input=EXAMPLE.read_text(encoding="utf-8"))
+    assert (code, err) == (0, "") and out == advise("--lang", "en", str(EXAMPLE))[1]
+
+
+def test_json_carries_schema_version_recommendations_and_facts():
+    code, out, err = advise("--format", "json", "--lang", "en", str(EXAMPLE))
+    data = json.loads(out)
+    assert (code, err, data["schema_version"]) == (0, "", 1)
+    assert [r["action"] for r in data["recommendations"]] == [
+        "resubmit_with_reasons", "negotiate_partial_pay", "negotiate_with_client", "expect_low_rating"]
+    assert set(data["recommendations"][0]) >= {"action", "rule", "priority", "message", "because", "source"}
+    assert data["facts"]["pro_rata_pay"] == {"value": 25000, "origin": "derived"}
+    assert data["facts"]["client_response"] == {"value": "rejected", "origin": "given"}
+    assert data["facts"]["client_threatening"] == {"value": False, "origin": "default"}
+    assert data["facts"]["request_sent_on"]["value"] == "2026-11-10"
+
+
+def test_unmet_expectations_print_the_advice_and_exit_1(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("as_of: 2026-11-25\nfacts: {client_response: rejected}\n"
+                        "expect: {actions: [send_end_request], not_actions: [resubmit_with_reasons]}\n", encoding="utf-8")
+    code, out, err = advise("--lang", "en", str(scenario))
+    assert code == 1 and out.startswith("Your situation\n")
+    assert err == (f'{scenario}: expected action "send_end_request" was not recommended\n'
+                   f'{scenario}: action "resubmit_with_reasons" was recommended but the scenario expects it not to be\n'
+                   f'{scenario}: recommended: resubmit_with_reasons, negotiate_with_client, ask_client_not_to_rate\n')
+
+
+def test_rules_option_takes_one_pack_or_a_folder_of_packs(tmp_path):
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    pack = tmp_path / "rules" / "crowdworks"
+    rules = pack / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("priority: 20\n    when:\n      all:\n        - contract_type: fixed\n        - client_response: rejected",
+                                                               "priority: 99\n    when:\n      all:\n        - contract_type: fixed\n        - client_response: rejected"),
+                     encoding="utf-8")
+    for folder in (pack, tmp_path / "rules"):
+        code, out, _ = advise("--lang", "en", "--rules", str(folder), str(EXAMPLE))
+        assert code == 0
+        assert out.splitlines()[3] == "1. Negotiate pay for the work already delivered"
+
+
+def test_a_pack_for_another_platform_is_refused(tmp_path):
+    shutil.copytree(ROOT / "rules" / "crowdworks", tmp_path / "other")
+    text = (tmp_path / "other" / "pack.yaml").read_text(encoding="utf-8").replace("id: crowdworks", "id: other")
+    (tmp_path / "other" / "pack.yaml").write_text(text, encoding="utf-8")
+    code, out, err = advise("--rules", str(tmp_path / "other"), str(EXAMPLE))
+    assert (code, out) == (2, "")
+    assert err == f'{EXAMPLE}:2:11: platform "crowdworks" does not match the rule pack in {tmp_path / "other"} ("other")\n'
+
+
+def test_no_matching_rule_says_so(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("as_of: 2026-11-25\nfacts: {work_started: true, client_response: accepted}\n", encoding="utf-8")
+    code, out, _ = advise("--lang", "en", str(scenario))
+    assert code == 0 and "1. The contract has ended by agreement" in out

@@ -1,0 +1,33 @@
+"""Exact output for a few scenarios, in both languages and both formats.
+
+After a deliberate change to the output or the pack, regenerate and review the diff:
+    ADVISE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+SCENARIOS = [
+    "seed-rejected-half-delivered",
+]
+CASES = [(name, lang, fmt) for name in SCENARIOS for lang in ("ja", "en") for fmt in ("text", "json")]
+
+
+@pytest.mark.parametrize("name, lang, fmt", CASES, ids=[f"{n}-{l}-{f}" for n, l, f in CASES])
+def test_output_matches_golden(name, lang, fmt, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the JSON output shows the scenario path as given
+    scenario = f"scenarios/crowdworks/{name}.yaml"
+    result = CliRunner().invoke(main, ["--lang", lang, "--format", fmt, scenario])
+    assert (result.exit_code, result.stderr) == (0, "")
+    golden = GOLDEN / f"{name}.{lang}.{'json' if fmt == 'json' else 'txt'}"
+    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")

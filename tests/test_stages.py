@@ -1,0 +1,131 @@
+"""Each pipeline stage on its own: derive, compile, explain, render's catalogs."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from advisor.compile import alternatives, compile_pack, encode_facts
+from advisor.derive import derive
+from advisor.explain import format_value
+from advisor.load import parse
+from advisor import model
+from advisor.pipeline import bundled_rules, read_pack
+from advisor.render import catalog
+from advisor.validate import PLACEHOLDER, validate_scenario
+
+ROOT = Path(__file__).parent.parent
+PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
+
+
+def scenario(facts: str, as_of: str = "2026-11-25"):
+    doc = parse(f"as_of: {as_of}\nfacts: {facts}\n".encode(), "s.yaml")
+    return validate_scenario(doc, PACK, dt.date(2000, 1, 1))
+
+
+def derived(facts: str, as_of: str = "2026-11-25") -> dict:
+    s = scenario(facts, as_of)
+    return {k: v for k, v in derive(PACK, s.facts, s.as_of).items() if PACK.facts[k].derive}
+
+
+@pytest.mark.parametrize("sent, since, until, on", [
+    ("2026-11-25", 0, 14, dt.date(2026, 12, 9)),
+    ("2026-11-12", 13, 1, dt.date(2026, 11, 26)),
+    ("2026-11-11", 14, 0, dt.date(2026, 11, 25)),
+    ("2026-10-01", 55, -41, dt.date(2026, 10, 15)),
+])
+def test_request_dates(sent, since, until, on):
+    facts = derived(f"{{request_sent_on: {sent}}}")
+    assert (facts["days_since_request"], facts["days_until_auto_termination"], facts["auto_termination_on"]) == \
+        (since, until, on)
+
+
+def test_dates_across_a_leap_day_and_year_end():
+    assert derived("{request_sent_on: 2028-02-20}", "2028-03-01")["days_since_request"] == 10
+    assert derived("{request_sent_on: 2026-12-25}", "2027-01-02")["auto_termination_on"] == dt.date(2027, 1, 8)
+
+
+@pytest.mark.parametrize("fee, delivered, total, pay", [
+    (50000, 5, 10, 25000), (10000, 1, 3, 3333), (10000, 2, 3, 6666), (50000, 0, 10, 0), (50000, 10, 10, 50000),
+])
+def test_pro_rata_pay_rounds_down_to_the_yen(fee, delivered, total, pay):
+    assert derived(f"{{fee: {fee}, units_delivered: {delivered}, units_total: {total}}}")["pro_rata_pay"] == pay
+
+
+def test_derived_facts_are_absent_when_an_input_is_absent():
+    assert derived("{fee: 50000, units_delivered: 5}") == {}
+    assert derived("{units_total: 4, units_delivered: 1}") == {"units_remaining": 3}
+
+
+def test_parameters_come_from_the_pack():
+    assert PACK.parameters["auto_termination_days"].value == 14
+    assert PACK.parameters["auto_termination_days"].disputed is not None
+
+
+def test_not_is_pushed_down_to_the_tests():
+    compiled = compile_pack(PACK)
+    wait = next(body for name, rule in compiled.rules.items() if rule.id == "request-contact-prompt"
+                for shard in compiled.shards for n, body in shard.definition.items() if n == name)
+    expression = wait["all"][0]["m"]["$and"][1]
+    # not(all(fixed, none, days >= 14)) -> any(absent or not fixed, absent or not none, absent or days < 14)
+    assert expression["$and"][2] == {"$or": [
+        {"$or": [{"$nex": {"f_contract_type": 1}}, {"$neq": {"f_contract_type": "fixed"}}]},
+        {"$or": [{"$nex": {"f_client_response": 1}}, {"$neq": {"f_client_response": "none"}}]},
+        {"$or": [{"$nex": {"f_days_since_request": 1}}, {"$lt": {"f_days_since_request": 14}}]},
+    ]}
+    assert alternatives(expression) == 6
+
+
+def test_alternatives_multiply_across_all_and_add_across_any():
+    assert alternatives({"$and": [{"$or": [{"a": 1}, {"b": 1}]}, {"$or": [{"c": 1}, {"d": 1}, {"e": 1}]}]}) == 6
+    assert alternatives({"$or": [{"a": 1}, {"$and": [{"b": 1}, {"c": 1}]}]}) == 2
+
+
+def test_facts_are_encoded_for_the_engine():
+    assert encode_facts({"request_sent_on": dt.date(2026, 11, 10), "work_started": True, "fee": 5}) == {
+        "f_request_sent_on": dt.date(2026, 11, 10).toordinal(), "f_work_started": True, "f_fee": 5}
+
+
+def test_rules_compile_into_one_shard_with_a_sentinel():
+    compiled = compile_pack(PACK)
+    assert len(compiled.shards) == 1
+    definition = compiled.shards[0].definition
+    assert definition["sentinel"] == {"all": [{"m": {"advise_fact": 1}}], "pri": 0}
+    assert len(definition) == len(PACK.rules) + 1
+    assert all("$" not in shard.name for shard in compiled.shards)
+
+
+@pytest.mark.parametrize("value, kind, ja, en", [
+    (dt.date(2026, 11, 24), "date", "2026年11月24日", "2026-11-24"),
+    (25000, "money", "25,000円", "¥25,000"),
+    (1234567, "int", "1,234,567", "1,234,567"),
+    (True, "bool", "はい", "yes"),
+    ("rejected", "enum", "rejected", "rejected"),
+])
+def test_values_read_naturally_in_each_language(value, kind, ja, en):
+    assert (format_value(value, kind, "ja"), format_value(value, kind, "en")) == (ja, en)
+
+
+def test_catalogs_have_the_same_keys_and_placeholders():
+    ja, en = catalog("ja"), catalog("en")
+    assert ja.keys() == en.keys()
+    for key in ja:
+        assert sorted(PLACEHOLDER.findall(ja[key])) == sorted(PLACEHOLDER.findall(en[key])), key
+
+
+def test_pack_texts_have_the_same_placeholders_in_both_languages():
+    for rule in PACK.rules:
+        for text in (rule.message, rule.because):
+            assert sorted(set(PLACEHOLDER.findall(text.ja))) == sorted(set(PLACEHOLDER.findall(text.en))), rule.id
+
+
+def test_folded_japanese_lines_join_without_a_space():
+    rule = next(r for r in PACK.rules if r.id == "send-termination-request")
+    assert "押してください（" in rule.message.ja and "  " not in rule.message.ja
+
+
+def test_a_test_on_a_parameter_keeps_its_name():
+    rule = next(r for r in PACK.rules if r.id == "contract-ended-automatically")
+    assert isinstance(rule.when, model.Group)
+    assert model.Test("days_since_request", "gte", 14, "auto_termination_days") in rule.when.items
