@@ -16,7 +16,10 @@ from advisor.cli import main
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = [
-    "seed-rejected-half-delivered",
+    "seed-rejected-half-delivered",  # partial pay with an amount, rejection
+    "wait-13-days-after-request",  # a date, days left, and the disputed 14-day note
+    "seed-threatened-sue-unless-finished",  # threats first
+    "cw12-hourly-end-request",  # hourly contract
 ]
 CASES = [(name, lang, fmt) for name in SCENARIOS for lang in ("ja", "en") for fmt in ("text", "json")]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.compile import alternatives, compile_pack, encode_facts
+from advisor.compile import SHARD_PATHS, alternatives, compile_pack, encode_facts
 from advisor.derive import derive
 from advisor.explain import format_value
 from advisor.load import parse
@@ -87,13 +87,13 @@ def test_facts_are_encoded_for_the_engine():
         "f_request_sent_on": dt.date(2026, 11, 10).toordinal(), "f_work_started": True, "f_fee": 5}
 
 
-def test_rules_compile_into_one_shard_with_a_sentinel():
+def test_rules_compile_into_shards_each_with_a_sentinel_and_within_the_branch_limit():
     compiled = compile_pack(PACK)
-    assert len(compiled.shards) == 1
-    definition = compiled.shards[0].definition
-    assert definition["sentinel"] == {"all": [{"m": {"advise_fact": 1}}], "pri": 0}
-    assert len(definition) == len(PACK.rules) + 1
-    assert all("$" not in shard.name for shard in compiled.shards)
+    for shard in compiled.shards:
+        assert shard.definition["sentinel"] == {"all": [{"m": {"advise_fact": 1}}], "pri": 0}
+        assert sum(alternatives(body["all"][0]["m"]) for body in shard.definition.values()) <= SHARD_PATHS
+        assert "$" not in shard.name
+    assert sum(len(shard.definition) - 1 for shard in compiled.shards) == len(PACK.rules) == len(compiled.rules)
 
 
 @pytest.mark.parametrize("value, kind, ja, en", [
