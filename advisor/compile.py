@@ -14,8 +14,6 @@ where the shapes that reach it are kept safe:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +32,6 @@ _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$g
 
 @dataclass(frozen=True)
 class Shard:
-    name: str  # ruleset name, from a content hash: the same rules always get the same name
     definition: dict[str, Any]  # durable rule name -> {"all": [...], "pri": int}; actions are bound by the engine
 
 
@@ -71,8 +68,7 @@ def compile_pack(pack: Pack) -> Compiled:
     for group in groups:
         definition = {SENTINEL: {"all": [{"m": {MARK: 1}}], "pri": 0}}
         definition.update({name: body for name, body, _ in group})
-        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:20]
-        shards.append(Shard(f"advise_{digest}", definition))
+        shards.append(Shard(definition))
     return Compiled(tuple(shards), {name: rule for group in groups for name, _, rule in group})
 
 

@@ -13,6 +13,7 @@ driven follows what was measured of durable_rules 2.0.28 (docs/engine.md):
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 
 from .compile import MARK, SENTINEL, Compiled
@@ -36,7 +37,9 @@ class _QuietHost(_durable.Host if _durable else object):
 _LOCK = threading.Lock()  # one evaluation at a time: the recorder below is shared by the bound actions
 _SESSIONS = itertools.count(1)
 _HOST: _QuietHost | None = None
-_RECORDERS: dict[str, list[list[str]]] = {}  # ruleset name -> [current evaluation's firings]
+# A ruleset cannot be registered twice or removed, so each distinct shard is registered once per process,
+# under a name of its own: its definition (as JSON) -> (ruleset name, [current evaluation's firings]).
+_RULESETS: dict[str, tuple[str, list[list[str]]]] = {}
 
 
 def run(compiled: Compiled, facts: dict) -> list[str]:
@@ -45,18 +48,16 @@ def run(compiled: Compiled, facts: dict) -> list[str]:
     with _LOCK:
         host = _host()
         for shard in compiled.shards:
-            if shard.name not in _RECORDERS:
-                _register(host, shard.name, shard.definition)
-            recorder = _RECORDERS[shard.name]
+            name, recorder = _ruleset(host, shard.definition)
             recorder[0] = []
             sid = str(next(_SESSIONS))
             try:
-                state = host.assert_fact(shard.name, {**facts, MARK: 1, "sid": sid})
+                state = host.assert_fact(name, {**facts, MARK: 1, "sid": sid})
             except Exception as error:  # the engine reports its limits as bare exceptions with a code
                 raise EngineError(f"durable_rules refused the facts: {error}") from None
             finally:
                 if SENTINEL in recorder[0]:
-                    host.delete_state(shard.name, sid)
+                    host.delete_state(name, sid)
                 # else: nothing fired, and deleting would crash; the session is left (never reused)
             if isinstance(state, dict) and state.get("exception"):
                 raise EngineError(f"a rule action failed inside durable_rules: {state['exception']}")
@@ -76,16 +77,19 @@ def _host() -> _QuietHost:
     return _HOST
 
 
-def _register(host: _QuietHost, name: str, definition: dict) -> None:
-    # A ruleset cannot be registered twice or removed, so each distinct shard is registered once per
-    # process; its name is a hash of its content. The engine deletes `run` from what it is given.
-    recorder: list[list[str]] = [[]]
-    rules = {rule: {**body, "run": _recording(recorder, rule)} for rule, body in definition.items()}
-    try:
-        host.register_rulesets({name: rules})
-    except Exception as error:
-        raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
-    _RECORDERS[name] = recorder
+def _ruleset(host: _QuietHost, definition: dict) -> tuple[str, list[list[str]]]:
+    key = json.dumps(definition, sort_keys=True)
+    if key not in _RULESETS:
+        name = f"advise_{len(_RULESETS) + 1}"  # no "$": durable gives "$state"/"$flow" names a meaning
+        recorder: list[list[str]] = [[]]
+        # The engine deletes `run` from what it is given: each rule gets a fresh dict.
+        rules = {rule: {**body, "run": _recording(recorder, rule)} for rule, body in definition.items()}
+        try:
+            host.register_rulesets({name: rules})
+        except Exception as error:
+            raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
+        _RULESETS[key] = (name, recorder)
+    return _RULESETS[key]
 
 
 def _recording(recorder: list[list[str]], rule: str):

@@ -25,6 +25,9 @@ MAX_NODES = 100_000  # values built from one document, aliases counted each time
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
+# libyaml's parser is about ten times faster on a rule pack and gives the same nodes and marks.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 KEY = "<key>"  # marks[path + (KEY,)] is where the key of path's last element stands
 
 
@@ -76,7 +79,11 @@ def parse(raw: bytes, path: str) -> Document:
         raise fail(f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column) from None
     text = text.removeprefix("\ufeff")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            # Parse again with the pure-Python parser, so that error messages read the same on every machine.
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"

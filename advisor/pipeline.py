@@ -19,6 +19,7 @@ from .model import Pack
 from .validate import PACK_FILE, load_pack, scenario_platform, validate_scenario
 
 
+@lru_cache(maxsize=None)
 def bundled_rules() -> Path:
     """The rule packs shipped with advise: installed inside the package, or beside it in a checkout."""
     here = Path(__file__).resolve().parent
@@ -42,21 +43,30 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
 def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
     """The pack for the scenario's platform: from `rules` (one pack, or a folder of packs) or the bundled ones."""
     platform = scenario_platform(doc)
-    root = Path(rules) if rules is not None else bundled_rules()
-    if (root / PACK_FILE).is_file():
-        pack, compiled = read_pack(str(root))
-        if pack.id != platform:
-            raise InputError([doc.error(f'platform "{platform}" does not match the rule pack in {root} ("{pack.id}")',
-                                        "platform")])
-        return pack, compiled
-    available = sorted(p.parent.name for p in root.glob(f"*/{PACK_FILE}"))
+    directory, problem = _pack_directory(str(rules if rules is not None else bundled_rules()), platform)
+    if problem:
+        raise InputError([doc.error(problem, "platform")])
+    pack, compiled = read_pack(directory)
+    if pack.id != platform:
+        raise InputError([doc.error(f'platform "{platform}" does not match the rule pack in {directory} '
+                                    f'("{pack.id}")', "platform")])
+    return pack, compiled
+
+
+@lru_cache(maxsize=None)
+def _pack_directory(root: str, platform: str) -> tuple[str, str | None]:
+    """(the folder of the platform's pack, None), or ("", why there is none)."""
+    folder = Path(root)
+    if (folder / PACK_FILE).is_file():
+        return root, None
+    available = sorted(p.parent.name for p in folder.glob(f"*/{PACK_FILE}"))
     if platform not in available:
-        raise InputError([doc.error(f'unknown platform "{platform}"{did_you_mean(platform, available)}; '
-                                    f'rule packs: {", ".join(available) or "none"}', "platform")])
-    return read_pack(str(root / platform))
+        return "", f'unknown platform "{platform}"{did_you_mean(platform, available)}; rule packs: {", ".join(available) or "none"}'
+    return str(folder / platform), None
 
 
 @lru_cache(maxsize=None)
 def read_pack(directory: str) -> tuple[Pack, Compiled]:
+    """One pack folder, read and compiled once per process."""
     pack = load_pack(directory)
     return pack, compile_pack(pack)

@@ -92,7 +92,6 @@ def test_rules_compile_into_shards_each_with_a_sentinel_and_within_the_branch_li
     for shard in compiled.shards:
         assert shard.definition["sentinel"] == {"all": [{"m": {"advise_fact": 1}}], "pri": 0}
         assert sum(alternatives(body["all"][0]["m"]) for body in shard.definition.values()) <= SHARD_PATHS
-        assert "$" not in shard.name
     assert sum(len(shard.definition) - 1 for shard in compiled.shards) == len(PACK.rules) == len(compiled.rules)
 
 
