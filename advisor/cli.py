@@ -81,7 +81,7 @@ def main() -> None:
               help="text for people, json for programs (see docs/json.md).")
 @click.option("--lang", type=click.Choice(("ja", "en")), default=None,
               help="Language of the advice [default: ja for a Japanese locale, else en].")
-@click.option("--rules", type=click.Path(file_okay=False), default=None,
+@click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
               help="A rule pack folder, or a folder of packs, to use instead of the bundled ones.")
 def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
     """Print advice for the situation in SCENARIO."""

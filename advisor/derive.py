@@ -11,7 +11,7 @@ from typing import Callable
 
 from .model import Pack, Value
 
-# name -> (argument types, result type, function). "date" arguments accept the pseudo-fact as_of.
+# name -> (argument types, result type, function). A "date" argument may be as_of, the scenario's today.
 OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
     # whole days from the date to as_of: request sent 2026-11-11, as_of 2026-11-25 -> 14
     "days_since": (("date", "date"), "int", lambda since, as_of: (as_of - since).days),

@@ -81,9 +81,9 @@ def format_value(value: Value, kind: str, lang: str) -> str:
 
 
 def _parameters_used(rule: Rule, pack: Pack) -> list[str]:
-    """Parameters whose value shaped this advice, in the pack's order: those a text shows (directly or
-    through a derived fact) and those compared in the condition outside a `not`."""
-    named = set(_condition_params(rule.when))
+    """Parameters whose value shaped this advice, in the pack's order: those a text shows and those the
+    condition compares where it must hold (not under a `not`), directly or through a derived fact."""
+    named = set(_names_tested(rule.when, negated=False))
     for text in (rule.message, rule.because):
         for lang in LANGS:
             named.update(PLACEHOLDER.findall(text.get(lang)))
@@ -97,9 +97,11 @@ def _parameters_used(rule: Rule, pack: Pack) -> list[str]:
     return [name for name in pack.parameters if name in named]
 
 
-def _condition_params(condition: Condition) -> list[str]:
+def _names_tested(condition: Condition, negated: bool) -> list[str]:
+    """The facts and parameters of the tests that must hold for the condition to hold."""
     if isinstance(condition, Group):
-        if condition.kind == "not":
-            return []
-        return [name for item in condition.items for name in _condition_params(item)]
-    return [condition.param] if condition.param else []
+        inner = not negated if condition.kind == "not" else negated
+        return [name for item in condition.items for name in _names_tested(item, inner)]
+    if negated:
+        return []
+    return [condition.fact] + ([condition.param] if condition.param else [])

@@ -8,6 +8,7 @@ counts nodes so that an alias bomb stops after a bounded amount of work and memo
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "time
 
 # libyaml's parser is about ten times faster on a rule pack and gives the same nodes and marks.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_NUMBER_TAGS = {_CORE + "int", _CORE + "float"}
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 KEY = "<key>"  # marks[path + (KEY,)] is where the key of path's last element stands
 
@@ -74,8 +78,9 @@ def parse(raw: bytes, path: str) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
         raise fail(f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column) from None
     text = text.removeprefix("\ufeff")
     try:
@@ -84,11 +89,21 @@ def parse(raw: bytes, path: str) -> Document:
         except yaml.YAMLError:
             # Parse again with the pure-Python parser, so that error messages read the same on every machine.
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as error:
+        line, column = _position(text, error.position)
+        raise fail(f"invalid YAML: control character #x{error.character:02x} is not allowed; remove it",
+                   line, column) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
+        context = error.context or ""
         if "another document" in problem:
             problem = "a file holds one document; remove the second '---'"
+        elif error.context_mark and ("flow" in context or "quoted scalar" in context):
+            # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
+            mark = error.context_mark
+            opened = context.replace("while parsing ", "").replace("while scanning ", "")
+            problem = f"{opened} opened here is not closed ({problem})"
         if mark is None:
             raise fail(f"invalid YAML: {problem}") from None
         raise fail(f"invalid YAML: {problem}", mark.line + 1, mark.column + 1) from None
@@ -96,7 +111,7 @@ def parse(raw: bytes, path: str) -> Document:
         raise fail(f"invalid YAML: {error}") from None
     except RecursionError:
         raise fail("invalid YAML: nesting is too deep") from None
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
         raise fail("file is empty")
     builder = _Builder(path)
     data = builder.build(node, ())
@@ -147,6 +162,10 @@ class _Builder:
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, _tag_refused(node.tag))
+        if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
+            # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
+            raise self.fail(node, f'write "{node.value}" as a plain decimal number (no leading zero, colon, 0x or '
+                                  '0b), or in quotes if it is text')
         try:
             return self.constructor.yaml_constructors[node.tag](self.constructor, node)
         except ValueError as error:
@@ -157,3 +176,7 @@ class _Builder:
 def _tag_refused(tag: str) -> str:
     shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
     return f'YAML tag "{shown}" is not allowed: only plain values, lists and mappings are'
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1

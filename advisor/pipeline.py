@@ -1,7 +1,7 @@
 """The whole pipeline for one scenario: load -> validate -> derive -> compile -> run -> explain.
 
 Rendering is left to the caller. Packs and their compiled form are cached per process, so a batch of
-scenarios (the test suite, `advise test`) reads and compiles each pack once.
+scenarios (the test suite) reads and compiles each pack once.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .diagnostics import InputError, did_you_mean
 from .explain import Advice, explain
 from .load import Document, read_file
 from .model import Pack
-from .validate import PACK_FILE, load_pack, scenario_platform, validate_scenario
+from .validate import FACTS_FILE, PACK_FILE, load_pack, scenario_platform, validate_scenario
 
 
 @lru_cache(maxsize=None)
@@ -55,14 +55,18 @@ def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
 
 @lru_cache(maxsize=None)
 def _pack_directory(root: str, platform: str) -> tuple[str, str | None]:
-    """(the folder of the platform's pack, None), or ("", why there is none)."""
+    """(the folder of the platform's pack, None), or ("", why there is none).
+
+    `root` is one pack (it has pack.yaml, or at least facts.yaml) or a folder of packs named by platform;
+    a folder that turns out not to be a pack is reported by load_pack, at the folder.
+    """
     folder = Path(root)
-    if (folder / PACK_FILE).is_file():
+    if (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file():
         return root, None
+    if (folder / platform).is_dir():
+        return str(folder / platform), None
     available = sorted(p.parent.name for p in folder.glob(f"*/{PACK_FILE}"))
-    if platform not in available:
-        return "", f'unknown platform "{platform}"{did_you_mean(platform, available)}; rule packs: {", ".join(available) or "none"}'
-    return str(folder / platform), None
+    return "", f'unknown platform "{platform}"{did_you_mean(platform, available)}; rule packs: {", ".join(available) or "none"}'
 
 
 @lru_cache(maxsize=None)

@@ -21,20 +21,34 @@ SNAKE = re.compile(r"[a-z][a-z0-9_]*\Z")
 RULE_ID = re.compile(r"[a-z][a-z0-9_-]*\Z")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # YAML folds a line break into a space, which Japanese does not put between words.
-_JOINED_LINES = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+_JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
 MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
 COMPARISONS = ("eq", "ne", "lt", "lte", "gt", "gte")
 ORDERED_TYPES = ("int", "money", "date")
 OPERATORS = COMPARISONS + ("in", "not_in", "present")
 PACK_FILE, FACTS_FILE = "pack.yaml", "facts.yaml"
+RESERVED = ("all", "any", "not", "as_of")  # words a condition or a text already gives a meaning
 
 
 class _Checker:
     """Collects diagnostics for one document; `ok` tells whether a value passed."""
 
-    def __init__(self, doc: Document, found: list[Diagnostic]):
+    def __init__(self, doc: Document, found: list[Diagnostic], broken: set[str] | None = None):
         self.doc = doc
         self.found = found
+        # Names declared with a mistake (already reported): their uses are not reported again as unknown.
+        self.broken = broken if broken is not None else set()
+        self.skipped = 0  # uses of broken names met: the thing using them is invalid too, silently
+
+    def unknown(self, name: Any, message: str, *where: Any) -> None:
+        if name in self.broken:
+            self.skipped += 1
+        else:
+            self.error(message, *where)
+
+    def state(self) -> tuple[int, int]:
+        """Changes whenever something is found invalid, reported or not."""
+        return len(self.found), self.skipped
 
     def error(self, message: str, *where: Any) -> None:
         self.found.append(self.doc.error(message, *where))
@@ -90,24 +104,30 @@ def load_pack(directory: Path | str) -> Pack:
     if not (folder / PACK_FILE).is_file():
         raise InputError([Diagnostic(str(folder), 1, 1, f"not a rule pack: no {PACK_FILE} in this folder")])
     found: list[Diagnostic] = []
+    broken: set[str] = set()
     pack_doc = read_file(folder / PACK_FILE)
     facts_doc = read_file(folder / FACTS_FILE)
     rule_docs = [read_file(p) for p in sorted(folder.glob("*.yaml")) if p.name not in (PACK_FILE, FACTS_FILE)]
+    found += [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml")
+              for p in sorted(folder.glob("*.yml"))]
 
-    head = _Checker(pack_doc, found)
+    head = _Checker(pack_doc, found, broken)
     top = head.mapping((), ("id", "name", "parameters", "actions", "sources"), ("id", "name", "actions", "sources"),
                        "pack.yaml")
     pack_id = head.name(("id",), SNAKE, "the pack id") if "id" in top else None
     name = head.text(("name",)) if "name" in top else None
     sources = _sources(head, top)
+    broken.update(_declared(head, "sources") - set(sources))
     parameters = _parameters(head, top, sources)
+    broken.update(_declared(head, "parameters") - set(parameters))
     actions = _actions(head, top)
-    facts = _facts(_Checker(facts_doc, found), parameters)
+    broken.update(_declared(head, "actions") - set(actions))
+    facts = _facts(_Checker(facts_doc, found, broken), parameters)
 
     rules: list[Rule] = []
     seen: dict[str, Where] = {}
     for doc in rule_docs:
-        check = _Checker(doc, found)
+        check = _Checker(doc, found, broken)
         body = check.mapping((), ("rules",), ("rules",), "a rule file")
         if "rules" not in body:
             continue
@@ -131,6 +151,11 @@ def load_pack(directory: Path | str) -> Pack:
         raise InputError(found)
     assert pack_id and name
     return Pack(pack_id, name, str(folder), facts, parameters, actions, sources, tuple(rules))
+
+
+def _declared(check: _Checker, section: str) -> set[str]:
+    value = check.doc.data.get(section) if isinstance(check.doc.data, dict) else None
+    return {key for key in value if isinstance(key, str)} if isinstance(value, dict) else set()
 
 
 def _sources(check: _Checker, top: dict) -> dict[str, Source]:
@@ -204,18 +229,21 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
         return result
     for name in check.mapping(("facts",), tuple(check.get("facts") or ()), (), "facts"):
         where = ("facts", name)
-        if not _is_id(name, SNAKE) or name == "as_of":
-            check.key_error(f"a fact name must be snake_case and not as_of; got {_show(name)}", *where)
+        if not _is_id(name, SNAKE) or name in RESERVED:
+            check.key_error(f"a fact name must be snake_case and not one of {', '.join(RESERVED)}; got {_show(name)}",
+                            *where)
             continue
         if name in parameters:
             check.key_error(f'"{name}" is already a parameter; a fact needs a name of its own', *where)
             continue
+        before = check.state()
         entry = check.mapping(where, ("type", "values", "default", "description", "min", "at_most", "derive"),
                               ("type", "description"), f"fact {name}")
         kind = entry.get("type")
         if "type" in entry and kind not in FACT_TYPES:
             check.error(f"unknown type {_show(kind)}{did_you_mean(kind, FACT_TYPES)}; types: {', '.join(FACT_TYPES)}",
                         *where, "type")
+            check.broken.add(name)
             continue
         description = check.text(where + ("description",)) if "description" in entry else None
         values: tuple[str, ...] = ()
@@ -223,6 +251,7 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
             raw = entry.get("values")
             if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw) or len(set(raw)) != len(raw):
                 check.error("an enum fact needs values: a list of distinct words (quote yes/no/on/off)", *where)
+                check.broken.add(name)
                 continue
             values = tuple(raw)
         elif "values" in entry:
@@ -239,14 +268,18 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
             other = result.get(at_most)
             if at_most == "as_of" and kind == "date":
                 pass
+            elif at_most in check.broken:
+                check.skipped += 1
             elif other is None or _comparable(other.type) != _comparable(kind) or kind not in ORDERED_TYPES:
                 check.error(f"at_most names an earlier fact of the same type (or as_of for a date); got {_show(at_most)}",
                             *where, "at_most")
         derivation = _derivation(check, where, entry, kind, result, parameters) if "derive" in entry else None
         if derivation and (default is not None or minimum is not None or at_most is not None):
             check.error("a derived fact has no default, min or at_most", *where, "derive")
-        if kind and description:
+        if check.state() == before and kind and description and ("derive" not in entry or derivation):
             result[name] = Fact(name, kind, description, values, default, minimum, at_most, derivation)
+        else:
+            check.broken.add(name)
     return result
 
 
@@ -268,26 +301,28 @@ def _derivation(check: _Checker, where: tuple, entry: dict, kind: str, earlier: 
         arg_types = arg_types[:-1]
     args = tuple(args) if isinstance(args, list) else (args,)
     if len(args) != len(arg_types):
-        check.error(f"{op} takes {len(arg_types)} name(s): {', '.join(arg_types)}", *where, op)
+        check.error(f"{op} takes {len(arg_types)} fact or parameter name{'s' if len(arg_types) > 1 else ''}, "
+                    f"of type {', '.join(arg_types)}", *where, op)
         return None
     for index, (arg, wanted) in enumerate(zip(args, arg_types)):
-        have = earlier[arg].type if arg in earlier else parameters[arg].type if arg in parameters else None
+        have = ("date" if arg == "as_of" else earlier[arg].type if arg in earlier
+                else parameters[arg].type if arg in parameters else None)
         if have is None:
-            check.error(f"{_show(arg)} is not a fact declared above nor a parameter"
-                        f"{did_you_mean(arg, [*earlier, *parameters])}", *where, op)
+            check.unknown(arg, f"{_show(arg)} is not a fact declared above nor a parameter"
+                               f"{did_you_mean(arg, [*earlier, *parameters])}", *where, op)
             return None
         if _comparable(have) != _comparable(wanted):
-            check.error(f"{op} needs a {wanted} as argument {index + 1}; {arg} is {have}", *where, op)
+            check.error(f"{op} needs type {wanted} as argument {index + 1}; {arg} is {have}", *where, op)
             return None
     if _comparable(result_type) != _comparable(kind):
-        check.error(f"{op} gives a {result_type}, but the fact is declared as {kind}", *where, op)
+        check.error(f"{op} gives a value of type {result_type}, but the fact is declared as {kind}", *where, op)
         return None
     return Derivation(op, args)
 
 
 def _rule(check: _Checker, where: tuple, facts: dict[str, Fact], parameters: dict[str, Parameter],
           actions: dict[str, Text], sources: dict[str, Source], order: int) -> Rule | None:
-    before = len(check.found)
+    before = check.state()
     entry = check.mapping(where, ("id", "action", "priority", "when", "message", "because", "source"),
                           ("id", "action", "priority", "when", "message", "because", "source"), "a rule")
     if not entry:
@@ -295,8 +330,8 @@ def _rule(check: _Checker, where: tuple, facts: dict[str, Fact], parameters: dic
     rule_id = check.name(where + ("id",), RULE_ID, "a rule id") if "id" in entry else None
     action = entry.get("action")
     if "action" in entry and action not in actions:
-        check.error(f"unknown action {_show(action)}{did_you_mean(action, actions)}; declare it under actions: in pack.yaml",
-                    *where, "action")
+        check.unknown(action, f"unknown action {_show(action)}{did_you_mean(action, actions)}; "
+                              "declare it under actions: in pack.yaml", *where, "action")
     priority = entry.get("priority")
     if "priority" in entry and not (_type_of(priority) == "int" and 1 <= priority <= 1000):
         check.error(f"priority must be a whole number from 1 (first) to 1000 (last); got {_show(priority)}",
@@ -309,11 +344,11 @@ def _rule(check: _Checker, where: tuple, facts: dict[str, Fact], parameters: dic
             for lang in LANGS:
                 for placeholder in PLACEHOLDER.findall(text.get(lang)):
                     if placeholder not in names:
-                        check.error(f"{key}.{lang}: unknown placeholder {{{placeholder}}}{did_you_mean(placeholder, names)}",
-                                    *where, key, lang)
+                        check.unknown(placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
+                                                   f"{did_you_mean(placeholder, names)}", *where, key, lang)
             texts[key] = text
     cited = _cited(check, where + ("source",), sources) if "source" in entry else ()
-    if len(check.found) > before:
+    if check.state() != before or when is None:
         return None
     line, column = check.doc.mark(*where)
     return Rule(rule_id, action, priority, when, texts["message"], texts["because"], cited,
@@ -328,8 +363,8 @@ def _cited(check: _Checker, where: tuple, sources: dict[str, Source]) -> tuple[s
         return ()
     for index, source in enumerate(ids):
         if source not in sources:
-            check.error(f"unknown source {_show(source)}{did_you_mean(source, sources)}",
-                        *(where + ((index,) if isinstance(raw, list) else ())))
+            check.unknown(source, f"unknown source {_show(source)}{did_you_mean(source, sources)}",
+                          *(where + ((index,) if isinstance(raw, list) else ())))
             return ()
     return tuple(ids)
 
@@ -351,11 +386,12 @@ def _condition(check: _Checker, where: tuple, facts: dict[str, Fact], parameters
         inner = _condition(check, where + (key,), facts, parameters)
         return Group("not", (inner,)) if inner else None
     if key not in facts:
-        check.key_error(f"unknown fact {_show(key)}{did_you_mean(key, [*facts, 'all', 'any', 'not'])}", *where, key)
+        check.unknown(key, f"unknown fact {_show(key)}{did_you_mean(key, [*facts, 'all', 'any', 'not'])}",
+                      *where, key, KEY)
         return None
     fact = facts[key]
     where = where + (key,)
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or list(value) == ["param"]:
         op, operand, at = "eq", value, where
     elif len(value) == 1 and next(iter(value)) in OPERATORS:
         (op, operand), = value.items()
@@ -386,8 +422,8 @@ def _condition(check: _Checker, where: tuple, facts: dict[str, Fact], parameters
     if isinstance(operand, dict):
         param = operand.get("param")
         if len(operand) != 1 or param not in parameters:
-            check.error(f"a value is written as is, or as {{param: NAME}}; unknown parameter {_show(param)}"
-                        f"{did_you_mean(param, parameters)}", *at)
+            check.unknown(param, f"a value is written as is, or as {{param: NAME}}; unknown parameter {_show(param)}"
+                                 f"{did_you_mean(param, parameters)}", *at)
             return None
         operand = parameters[param].value
     if problem := value_problem(fact, operand):
@@ -416,17 +452,24 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
     title = top.get("title")
     if title is not None and not isinstance(title, str):
         check.error("title must be text", "title")
+    elif title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
+        check.error("title must be one line of text without control characters", "title")  # e.g. terminal escapes
     as_of = top.get("as_of", today)
     if _type_of(as_of) != "date":
-        check.error(f"as_of must be a date written YYYY-MM-DD; got {_show(as_of)}", "as_of")
+        check.error(f"as_of must be a date written YYYY-MM-DD; got {_show(as_of)}{_quoted_hint(as_of, 'date')}", "as_of")
         as_of = today
     facts: dict[str, Value] = {}
-    given = check.mapping(("facts",), tuple(pack.facts), (), "facts") if "facts" in top else {}
+    inputs = tuple(name for name, fact in pack.facts.items() if fact.derive is None)
+    given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
+    if not isinstance(given, dict):
+        check.error(f"facts must be a mapping (name: value lines), not {_kind(given)}", "facts")
+        given = {}
     for name, value in given.items():
         fact = pack.facts.get(name)
         if fact is None:
-            continue  # reported by mapping() with "did you mean"
-        if fact.derive is not None:
+            check.key_error(f'unknown fact "{name}"{did_you_mean(name, inputs)}; facts: {", ".join(inputs)}',
+                            "facts", name)
+        elif fact.derive is not None:
             check.key_error(f"{name} is computed by the advisor (from {', '.join(fact.derive.args)}); remove it",
                             "facts", name)
         elif value is None:
@@ -449,7 +492,8 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
     expect = _expectation(check, top, pack) if "expect" in top else None
     if found:
         raise InputError(found)
-    return Scenario(doc.path, title, pack.id, as_of, facts, frozenset(n for n in given if n in facts), expect)
+    stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
+    return Scenario(doc.path, title, pack.id, as_of, facts, stated, expect)
 
 
 def _expectation(check: _Checker, top: dict, pack: Pack) -> Expectation | None:
@@ -483,13 +527,19 @@ def value_problem(fact: Fact, value: Any) -> str | None:
     wanted = {"bool": "bool", "int": "int", "money": "int", "date": "date"}[fact.type]
     if kind != wanted:
         names = {"bool": "true or false", "int": "a whole number", "date": "a date written YYYY-MM-DD"}
-        return f"expected {names[wanted]}; got {_show(value)}"
+        return f"expected {names[wanted]}; got {_show(value)}{_quoted_hint(value, wanted)}"
     if kind == "int":
         if abs(value) > MAX_INT:
             return f"{value} is out of range (at most {MAX_INT})"
         if fact.min is not None and value < fact.min:
             return f"must be at least {fact.min}; got {value}"
     return None
+
+
+def _quoted_hint(value: Any, wanted: str) -> str:
+    """A hint when a value was quoted and so read as text: "true", "12", "2026-11-25"."""
+    looks = {"bool": r"(?i:true|false)", "int": r"[-+]?\d+", "date": r"\d{4}-\d\d-\d\d"}[wanted]
+    return " (written in quotes, so it is text: remove the quotes)" if isinstance(value, str) and re.fullmatch(looks, value) else ""
 
 
 def _type_of(value: Any) -> str:
