@@ -14,6 +14,7 @@ where the shapes that reach it are kept safe:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$g
 @dataclass(frozen=True)
 class Shard:
     definition: dict[str, Any]  # durable rule name -> {"all": [...], "pri": int}; actions are bound by the engine
+    key: str  # the definition as canonical JSON: identical shards have identical keys
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def compile_pack(pack: Pack) -> Compiled:
     for group in groups:
         definition = {SENTINEL: {"all": [{"m": {MARK: 1}}], "pri": 0}}
         definition.update({name: body for name, body, _ in group})
-        shards.append(Shard(definition))
+        shards.append(Shard(definition, json.dumps(definition, sort_keys=True)))
     return Compiled(tuple(shards), {name: rule for group in groups for name, _, rule in group})
 
 

@@ -13,10 +13,9 @@ driven follows what was measured of durable_rules 2.0.28 (docs/engine.md):
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 
-from .compile import MARK, SENTINEL, Compiled
+from .compile import MARK, SENTINEL, Compiled, Shard
 
 try:
     from durable import engine as _durable
@@ -38,7 +37,7 @@ _LOCK = threading.Lock()  # one evaluation at a time: the recorder below is shar
 _SESSIONS = itertools.count(1)
 _HOST: _QuietHost | None = None
 # A ruleset cannot be registered twice or removed, so each distinct shard is registered once per process,
-# under a name of its own: its definition (as JSON) -> (ruleset name, [current evaluation's firings]).
+# under a name of its own: shard key -> (ruleset name, [current evaluation's firings]).
 _RULESETS: dict[str, tuple[str, list[list[str]]]] = {}
 
 
@@ -48,7 +47,7 @@ def run(compiled: Compiled, facts: dict) -> list[str]:
     with _LOCK:
         host = _host()
         for shard in compiled.shards:
-            name, recorder = _ruleset(host, shard.definition)
+            name, recorder = _ruleset(host, shard)
             recorder[0] = []
             sid = str(next(_SESSIONS))
             try:
@@ -77,19 +76,18 @@ def _host() -> _QuietHost:
     return _HOST
 
 
-def _ruleset(host: _QuietHost, definition: dict) -> tuple[str, list[list[str]]]:
-    key = json.dumps(definition, sort_keys=True)
-    if key not in _RULESETS:
+def _ruleset(host: _QuietHost, shard: Shard) -> tuple[str, list[list[str]]]:
+    if shard.key not in _RULESETS:
         name = f"advise_{len(_RULESETS) + 1}"  # no "$": durable gives "$state"/"$flow" names a meaning
         recorder: list[list[str]] = [[]]
         # The engine deletes `run` from what it is given: each rule gets a fresh dict.
-        rules = {rule: {**body, "run": _recording(recorder, rule)} for rule, body in definition.items()}
+        rules = {rule: {**body, "run": _recording(recorder, rule)} for rule, body in shard.definition.items()}
         try:
             host.register_rulesets({name: rules})
         except Exception as error:
             raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
-        _RULESETS[key] = (name, recorder)
-    return _RULESETS[key]
+        _RULESETS[shard.key] = (name, recorder)
+    return _RULESETS[shard.key]
 
 
 def _recording(recorder: list[list[str]], rule: str):

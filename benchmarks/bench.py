@@ -19,6 +19,7 @@ import datetime as dt
 import importlib.metadata
 import importlib.util
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -124,18 +125,19 @@ class Bare:
         self.host = _QuietHost()
         self.prefix = prefix
         self.fired: list[str] = []
-        self.registered: set[str] = set()
+        self.registered: dict[str, str] = {}  # shard definition as JSON -> ruleset name
         self.sessions = itertools.count(1)
 
     def names(self, compiled) -> tuple[str, ...]:
         names = []
         for shard in compiled.shards:
-            name = f"{self.prefix}_{shard.name}"
-            if name not in self.registered:
+            key = json.dumps(shard.definition, sort_keys=True)
+            if key not in self.registered:
+                name = f"{self.prefix}_{len(self.registered) + 1}"
                 rules = {rule: {**body, "run": self._action(rule)} for rule, body in shard.definition.items()}
                 self.host.register_rulesets({name: rules})
-                self.registered.add(name)
-            names.append(name)
+                self.registered[key] = name
+            names.append(self.registered[key])
         return tuple(names)
 
     def _action(self, rule: str):
