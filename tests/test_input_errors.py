@@ -7,6 +7,7 @@ CliRunner, so what is asserted is exactly what a user sees. Expected diagnostics
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -476,3 +477,27 @@ def test_bundled_example_still_gives_advice():
     result = invoke([str(EXAMPLE)])
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.strip()
+
+
+# ------------------------------------------------------------------------------------ what is not a mistake
+
+def test_title_with_a_terminal_escape_is_refused(tmp_path):
+    """A quoted "\\e" becomes a real escape character, which would reach the user's terminal."""
+    path = write(tmp_path, AS_OF + 'title: "\\e[31mred"\n')
+    assert seen(invoke([str(path)])) == refused(path, "2:8: title must be one line of text without control characters")
+
+
+def test_facts_with_nothing_under_it_states_no_facts(tmp_path):
+    path = write(tmp_path, AS_OF + "facts:\n  # fee: 50000\n")
+    result = invoke(["--lang", "en", str(path)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "1. Send the early-termination request" in result.stdout
+
+
+def test_a_fact_with_nothing_after_it_is_unknown_and_its_default_applies(tmp_path):
+    path = write(tmp_path, AS_OF + "facts:\n  client_response:\n  fee:\n")
+    result = invoke(["--format", "json", str(path)])
+    facts = json.loads(result.stdout)["facts"]
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert facts["client_response"] == {"value": "none", "origin": "default"}
+    assert "fee" not in facts
