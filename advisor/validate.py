@@ -77,6 +77,14 @@ class _Checker:
                 self.error(f'missing key "{key}"' + (f" in {what}" if what else ""), *where)
         return value
 
+    def entries(self, section: str) -> dict:
+        """A top-level mapping of named declarations (sources:, facts: ...); {} when it is not a mapping."""
+        value = self.get(section)
+        if not isinstance(value, dict):
+            self.error(f"{section} must be a mapping (name: declaration lines), not {_kind(value)}", section)
+            return {}
+        return value
+
     def text(self, where: tuple) -> Text | None:
         value = self.mapping(where, LANGS, LANGS, "a text (ja and en)")
         if not value or any(lang not in value for lang in LANGS):
@@ -162,7 +170,7 @@ def _sources(check: _Checker, top: dict) -> dict[str, Source]:
     result: dict[str, Source] = {}
     if "sources" not in top:
         return result
-    for key in check.mapping(("sources",), tuple(check.get("sources") or ()), (), "sources"):
+    for key in check.entries("sources"):
         where = ("sources", key)
         if not _is_id(key, RULE_ID):
             check.key_error(f"a source id must be lower-case letters, digits, '-' or '_'; got {_show(key)}", *where)
@@ -182,7 +190,7 @@ def _parameters(check: _Checker, top: dict, sources: dict[str, Source]) -> dict[
     result: dict[str, Parameter] = {}
     if "parameters" not in top:
         return result
-    for key in check.mapping(("parameters",), tuple(check.get("parameters") or ()), (), "parameters"):
+    for key in check.entries("parameters"):
         where = ("parameters", key)
         if not _is_id(key, SNAKE):
             check.key_error(f"a parameter name must be snake_case; got {_show(key)}", *where)
@@ -212,7 +220,7 @@ def _actions(check: _Checker, top: dict) -> dict[str, Text]:
     result: dict[str, Text] = {}
     if "actions" not in top:
         return result
-    for key in check.mapping(("actions",), tuple(check.get("actions") or ()), (), "actions"):
+    for key in check.entries("actions"):
         if not _is_id(key, SNAKE):
             check.key_error(f"an action id must be snake_case; got {_show(key)}", "actions", key)
             continue
@@ -227,7 +235,7 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
     result: dict[str, Fact] = {}
     if "facts" not in top:
         return result
-    for name in check.mapping(("facts",), tuple(check.get("facts") or ()), (), "facts"):
+    for name in check.entries("facts"):
         where = ("facts", name)
         if not _is_id(name, SNAKE) or name in RESERVED:
             check.key_error(f"a fact name must be snake_case and not one of {', '.join(RESERVED)}; got {_show(name)}",
