@@ -10,18 +10,21 @@ where the shapes that reach it are kept safe:
   deleting it cannot crash;
 - fact names are prefixed (no clash with the engine's own `sid` and `id`), dates become day numbers,
   and priorities are validated ints, never negative (the engine wraps -1 to 65535).
+Forward chaining (`sets:`) and suppression are fed back by the pipeline in rounds: a fired rule's facts
+and suppression markers join the fact, which is asserted again until nothing changes.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from .diagnostics import Diagnostic, InputError
 from .model import Condition, Group, Pack, Rule, Test, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
+AS_OF = "a_as_of"  # the date of the advice, for valid_from / valid_until
 SENTINEL = "sentinel"
 SHARD_PATHS = 48  # alternatives per ruleset, sentinel included; the engine fails past 64 (error 303)
 MAX_FACTS = 240  # the engine refuses facts with more than 254 properties (error 302)
@@ -43,7 +46,11 @@ class Compiled:
     rules: dict[str, Rule]  # durable rule name -> the pack's rule
 
 
-def compile_pack(pack: Pack) -> Compiled:
+def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled:
+    """The pack's rules as engine rulesets; `params` are parameter values that replace the pack's (a scenario's
+    `params:`), compiled into the patterns as constants."""
+    values = {name: p.value for name, p in pack.parameters.items()} | (params or {})
+    suppressed = {target for rule in pack.rules for target in rule.suppresses}
     problems = []
     if len(pack.facts) > MAX_FACTS:
         problems.append(Diagnostic(f"{pack.directory}/facts.yaml", 1, 1,
@@ -51,7 +58,15 @@ def compile_pack(pack: Pack) -> Compiled:
     groups: list[list[tuple[str, dict, Rule]]] = [[]]
     used = 1  # the sentinel
     for rule in pack.rules:
-        expression = _expression(rule.when, negate=False)
+        tests = [_expression(rule.when, values, negate=False)]
+        # valid_from / valid_until and suppression are part of the pattern, so the engine decides them too.
+        if rule.valid_from:
+            tests.append({"$gte": {AS_OF: rule.valid_from.toordinal()}})
+        if rule.valid_until:
+            tests.append({"$lte": {AS_OF: rule.valid_until.toordinal()}})
+        if rule.id in suppressed:
+            tests.append({"$nex": {suppression_marker(rule): 1}})
+        expression = _join("$and", tests)
         paths = alternatives(expression)
         if paths > SHARD_PATHS - 1:
             problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
@@ -74,9 +89,17 @@ def compile_pack(pack: Pack) -> Compiled:
     return Compiled(tuple(shards), {name: rule for group in groups for name, _, rule in group})
 
 
-def encode_facts(facts: dict[str, Value]) -> dict[str, Any]:
-    """The scenario's facts as the engine sees them (property names prefixed, dates as day numbers)."""
-    return {_property(name): _encode(value) for name, value in facts.items()}
+def encode_facts(facts: dict[str, Value], as_of: dt.date, suppressed: Iterable[Rule] = ()) -> dict[str, Any]:
+    """The facts as the engine sees them: property names prefixed, dates as day numbers, the date of the
+    advice, and a marker for each rule that a fired rule suppressed."""
+    encoded = {_property(name): _encode(value) for name, value in facts.items()}
+    encoded[AS_OF] = as_of.toordinal()
+    encoded.update({suppression_marker(rule): 1 for rule in suppressed})
+    return encoded
+
+
+def suppression_marker(rule: Rule) -> str:
+    return f"s_{rule.order}"
 
 
 def alternatives(expression: dict) -> int:
@@ -92,24 +115,25 @@ def alternatives(expression: dict) -> int:
     return 1
 
 
-def _expression(condition: Condition, negate: bool) -> dict:
+def _expression(condition: Condition, params: dict[str, Value], negate: bool) -> dict:
     """The condition in negation normal form: `not` is pushed down to the tests."""
     if isinstance(condition, Group):
         if condition.kind == "not":
-            return _expression(condition.items[0], not negate)
+            return _expression(condition.items[0], params, not negate)
         conjunction = (condition.kind == "all") != negate
-        return _join("$and" if conjunction else "$or", [_expression(item, negate) for item in condition.items])
-    return _test(condition, negate)
+        return _join("$and" if conjunction else "$or", [_expression(i, params, negate) for i in condition.items])
+    return _test(condition, params, negate)
 
 
-def _test(test: Test, negate: bool) -> dict:
+def _test(test: Test, params: dict[str, Value], negate: bool) -> dict:
     prop = _property(test.fact)
+    value = params[test.param] if test.param else test.value
     if test.op == "present":
-        return {"$ex" if test.value != negate else "$nex": {prop: 1}}
+        return {"$ex" if value != negate else "$nex": {prop: 1}}
     if not negate:
-        return _comparison(prop, test.op, test.value)
+        return _comparison(prop, test.op, value)
     # A test on an absent fact is false, so its negation holds when the fact is absent.
-    return _join("$or", [{"$nex": {prop: 1}}, _comparison(prop, _INVERSE[test.op], test.value)])
+    return _join("$or", [{"$nex": {prop: 1}}, _comparison(prop, _INVERSE[test.op], value)])
 
 
 def _comparison(prop: str, op: str, value: Any) -> dict:

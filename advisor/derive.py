@@ -27,9 +27,9 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
 TAKES_AS_OF = {"days_since", "days_until"}
 
 
-def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> dict[str, Value]:
-    """The scenario's facts plus every derived fact whose inputs are all present."""
-    known: dict[str, Value] = {name: p.value for name, p in pack.parameters.items()}
+def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str, Value]) -> dict[str, Value]:
+    """The scenario's facts plus every derived fact whose inputs are all present (`params`: parameter values)."""
+    known: dict[str, Value] = dict(params)
     known.update(facts)
     known["as_of"] = as_of
     result = dict(facts)

@@ -29,3 +29,23 @@ def did_you_mean(name: object, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' for a close match, else ''."""
     close = difflib.get_close_matches(str(name), sorted(choices), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def show(value: object) -> str:
+    """A value as a message quotes it: "text", 12, true, 2026-11-25, a mapping."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return str(value)
+
+
+def kind_of(value: object) -> str:
+    """What a value is, for "must be a mapping, not ...": a list, nothing, the value 3."""
+    if isinstance(value, (dict, list)) or value is None:
+        return show(value)
+    return f"the value {show(value)}"

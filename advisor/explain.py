@@ -26,17 +26,19 @@ class Recommendation:
 class Advice:
     scenario: Scenario
     pack: Pack
-    facts: dict[str, Value]  # given, defaults and derived, in the pack's declaration order
+    facts: dict[str, Value]  # given, defaults, derived and set by rules, in the pack's declaration order
     recommendations: tuple[Recommendation, ...]
+    params: dict[str, Value]  # parameter values used: the pack's, or the scenario's params:
 
     @property
     def actions(self) -> tuple[str, ...]:
         return tuple(r.rule.action for r in self.recommendations)
 
 
-def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list[Rule]) -> Advice:
+def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list[Rule],
+            params: dict[str, Value]) -> Advice:
     ordered = sorted(fired, key=lambda rule: (rule.priority, rule.order))
-    values: dict[str, Value] = {name: p.value for name, p in pack.parameters.items()}
+    values: dict[str, Value] = dict(params)
     values.update(facts)
     values["as_of"] = scenario.as_of
     types = {name: f.type for name, f in pack.facts.items()}
@@ -50,7 +52,7 @@ def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list
             fill(rule.message, values, types), fill(rule.because, values, types), notes,
             tuple(pack.sources[s] for s in rule.sources)))
     shown = {name: facts[name] for name in pack.facts if name in facts}
-    return Advice(scenario, pack, shown, tuple(recommendations))
+    return Advice(scenario, pack, shown, tuple(recommendations), params)
 
 
 def fill(text: Text, values: dict[str, Value], types: dict[str, str]) -> Text:

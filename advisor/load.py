@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,14 @@ _NUMBER_TAGS = {_CORE + "int", _CORE + "float"}
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 KEY = "<key>"  # marks[path + (KEY,)] is where the key of path's last element stands
+
+
+@lru_cache(maxsize=None)
+def bundled_rules() -> Path:
+    """The rule packs and schemas shipped with advise: inside the installed package, or beside it in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    return installed if installed.is_dir() else here.parent / "rules"
 
 
 @dataclass(frozen=True)

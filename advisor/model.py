@@ -48,6 +48,11 @@ class Fact:
     min: int | None = None
     at_most: str | None = None  # another fact of the same type, or "as_of"
     derive: Derivation | None = None
+    set_by_rules: bool = False  # set by rules' `sets:` while the engine runs; never given by a scenario
+
+    @property
+    def given_by_user(self) -> bool:
+        return self.derive is None and not self.set_by_rules
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,10 @@ class Rule:
     sources: tuple[str, ...]
     where: Where
     order: int  # position in the pack, the tie-breaker after priority
+    suppresses: tuple[str, ...] = ()  # ids of the rules not advised when this one fires
+    sets: tuple[tuple[str, Value], ...] = ()  # facts this rule sets when it fires (forward chaining)
+    valid_from: dt.date | None = None  # the rule applies only while as_of is within these dates
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -126,3 +135,4 @@ class Scenario:
     facts: dict[str, Value]  # what the user gave, defaults filled in; absent facts are left out
     given: frozenset[str]  # the names the user wrote
     expect: Expectation | None
+    params: tuple[tuple[str, Value], ...] = ()  # parameters the scenario overrides, in the pack's order

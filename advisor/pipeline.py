@@ -12,19 +12,11 @@ from pathlib import Path
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
 from .derive import derive
-from .diagnostics import InputError, did_you_mean
+from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
-from .load import Document, read_file
-from .model import Pack
+from .load import Document, bundled_rules, read_file
+from .model import Pack, Rule, Value
 from .validate import FACTS_FILE, PACK_FILE, load_pack, scenario_platform, validate_scenario
-
-
-@lru_cache(maxsize=None)
-def bundled_rules() -> Path:
-    """The rule packs shipped with advise: installed inside the package, or beside it in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "rules"
-    return installed if installed.is_dir() else here.parent / "rules"
 
 
 def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.date | None = None) -> Advice:
@@ -35,9 +27,44 @@ def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.dat
 def advise_document(doc: Document, rules: str | Path | None = None, today: dt.date | None = None) -> Advice:
     pack, compiled = pack_for(doc, rules)
     scenario = validate_scenario(doc, pack, today or dt.date.today())
-    facts = derive(pack, scenario.facts, scenario.as_of)
-    fired = [compiled.rules[name] for name in engine.run(compiled, encode_facts(facts))]
-    return explain(pack, scenario, facts, fired)
+    params = {name: p.value for name, p in pack.parameters.items()} | dict(scenario.params)
+    if scenario.params:
+        compiled = _compiled_with(pack.directory, scenario.params)
+    facts = derive(pack, scenario.facts, scenario.as_of, params)
+    fired, facts = _chain(pack, compiled, facts, scenario.as_of)
+    return explain(pack, scenario, facts, fired, params)
+
+
+def _chain(pack: Pack, compiled: Compiled, facts: dict[str, Value], as_of: dt.date) -> tuple[list[Rule], dict]:
+    """Forward chaining: assert the facts; the rules that fired add the facts they set (`sets:`) and mark the
+    rules they suppress; assert again until nothing changes. What fired in the last round is the advice.
+
+    Facts only accumulate and a set fact never changes its value (that is an error), so this ends within
+    one round per settable fact and suppressed rule.
+    """
+    added: dict[str, tuple[Value, Rule]] = {}
+    suppressed: set[str] = set()
+    by_id = {rule.id: rule for rule in pack.rules}
+    while True:
+        current = facts | {name: value for name, (value, _) in added.items()}
+        encoded = encode_facts(current, as_of, [by_id[r] for r in sorted(suppressed)])
+        fired = [compiled.rules[name] for name in engine.run(compiled, encoded)]
+        before = (len(added), len(suppressed))
+        for rule in fired:
+            for name, value in rule.sets:
+                if name in added and added[name][0] != value:
+                    raise _conflict(name, added[name], (value, rule))
+                added.setdefault(name, (value, rule))
+            suppressed.update(rule.suppresses)
+        if (len(added), len(suppressed)) == before:
+            return fired, current
+
+
+def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> InputError:
+    (value, rule), (other_value, other) = first, second
+    return InputError([Diagnostic(other.where.path, other.where.line, other.where.column,
+                                  f"rule {other.id} sets {name} to {show(other_value)}, but rule {rule.id} "
+                                  f"({rule.where.path}:{rule.where.line}) set it to {show(value)} for the same scenario")])
 
 
 def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
@@ -74,3 +101,9 @@ def read_pack(directory: str) -> tuple[Pack, Compiled]:
     """One pack folder, read and compiled once per process."""
     pack = load_pack(directory)
     return pack, compile_pack(pack)
+
+
+@lru_cache(maxsize=None)
+def _compiled_with(directory: str, params: tuple[tuple[str, Value], ...]) -> Compiled:
+    """The pack compiled with some parameters replaced, once per distinct set of values."""
+    return compile_pack(read_pack(directory)[0], dict(params))

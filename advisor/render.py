@@ -66,14 +66,17 @@ def render_json(advice: Advice, lang: str) -> str:
             for rank, item in enumerate(advice.recommendations, 1)],
         "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)}
                   for name, value in advice.facts.items()},
-        "parameters": {name: _plain(p.value) for name, p in pack.parameters.items()},
+        "parameters": {name: _plain(value) for name, value in advice.params.items()},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _origin(advice: Advice, name: str) -> str:
-    if advice.pack.facts[name].derive is not None:
+    fact = advice.pack.facts[name]
+    if fact.derive is not None:
         return "derived"
+    if fact.set_by_rules:
+        return "set_by_rules"
     return "given" if name in advice.scenario.given else "default"
 
 

@@ -8,13 +8,16 @@ from pathlib import Path
 PACK = """\
 id: testpack
 name: {ja: テスト, en: Test}
-parameters:
-  limit: {value: 14, description: {ja: 上限, en: Limit}, source: s, disputed: {ja: 異説あり, en: Disputed}}
 actions:
   a: {ja: A, en: A}
   b: {ja: B, en: B}
 sources:
   s: {title: {ja: 出典, en: Source}}
+"""
+
+PARAMETERS = """\
+parameters:
+  limit: {value: 14, description: {ja: 上限, en: Limit}, source: s, disputed: {ja: 異説あり, en: Disputed}}
 """
 
 FACTS = """\
@@ -40,6 +43,7 @@ def rule(rule_id: str, when: str, action: str = "a", priority: int = 10) -> str:
 def make_pack(folder: Path, rules: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pack.yaml").write_text(PACK, encoding="utf-8")
+    (folder / "parameters.yaml").write_text(PARAMETERS, encoding="utf-8")
     (folder / "facts.yaml").write_text(FACTS, encoding="utf-8")
     (folder / "rules.yaml").write_text("rules:\n" + textwrap.indent("".join(rules), "  "), encoding="utf-8")
     return folder

@@ -116,7 +116,7 @@ def test_a_pack_for_another_platform_is_refused(tmp_path):
     (tmp_path / "other" / "pack.yaml").write_text(text, encoding="utf-8")
     code, out, err = advise("--rules", str(tmp_path / "other"), str(EXAMPLE))
     assert (code, out) == (2, "")
-    assert err == f'{EXAMPLE}:2:11: platform "crowdworks" does not match the rule pack in {tmp_path / "other"} ("other")\n'
+    assert err == f'{EXAMPLE}:3:11: platform "crowdworks" does not match the rule pack in {tmp_path / "other"} ("other")\n'
 
 
 def test_no_matching_rule_says_so(tmp_path):

@@ -31,7 +31,7 @@ AS_OF = "as_of: 2026-11-25\n"  # every case states its date, so no case depends 
 # The facts a scenario may state in the bundled CrowdWorks pack (the derived ones are computed, never given).
 INPUT_FACTS = ", ".join(fact.name for fact in load_pack(REPO / "rules" / "crowdworks").facts.values()
                         if fact.derive is None)
-TOP_KEYS = "title, platform, as_of, facts, expect"
+TOP_KEYS = "title, platform, as_of, facts, params, expect"
 
 
 def invoke(args: list[str], input: bytes | str | None = None):
@@ -132,7 +132,7 @@ CASES = [
                  ['3:20: request_sent_on: expected a date written YYYY-MM-DD; got "10/11/2026"'], id="date-not-iso"),
     pytest.param(AS_OF + "facts:\n  - fee: 1\n", ["3:3: facts must be a mapping (name: value lines), not a list"],
                  id="facts-is-a-list"),
-    pytest.param("title: 3\n", ["1:8: title must be text"], id="title-not-text"),
+    pytest.param("title: 3\n", ["1:8: title must be text; got 3"], id="title-not-text"),
     # --- enums
     pytest.param(AS_OF + "facts:\n  client_response: refused\n",
                  ['3:20: client_response: expected one of none, accepted, rejected; got "refused"'],

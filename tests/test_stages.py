@@ -26,7 +26,8 @@ def scenario(facts: str, as_of: str = "2026-11-25"):
 
 def derived(facts: str, as_of: str = "2026-11-25") -> dict:
     s = scenario(facts, as_of)
-    return {k: v for k, v in derive(PACK, s.facts, s.as_of).items() if PACK.facts[k].derive}
+    params = {name: p.value for name, p in PACK.parameters.items()}
+    return {k: v for k, v in derive(PACK, s.facts, s.as_of, params).items() if PACK.facts[k].derive}
 
 
 @pytest.mark.parametrize("sent, since, until, on", [
@@ -83,8 +84,11 @@ def test_alternatives_multiply_across_all_and_add_across_any():
 
 
 def test_facts_are_encoded_for_the_engine():
-    assert encode_facts({"request_sent_on": dt.date(2026, 11, 10), "work_started": True, "fee": 5}) == {
-        "f_request_sent_on": dt.date(2026, 11, 10).toordinal(), "f_work_started": True, "f_fee": 5}
+    facts = {"request_sent_on": dt.date(2026, 11, 10), "work_started": True, "fee": 5}
+    suppressed = [PACK.rules[3]]
+    assert encode_facts(facts, dt.date(2026, 11, 25), suppressed) == {
+        "f_request_sent_on": dt.date(2026, 11, 10).toordinal(), "f_work_started": True, "f_fee": 5,
+        "a_as_of": dt.date(2026, 11, 25).toordinal(), "s_3": 1}
 
 
 def test_rules_compile_into_shards_each_with_a_sentinel_and_within_the_branch_limit():
