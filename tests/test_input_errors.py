@@ -30,7 +30,7 @@ EXAMPLE = REPO / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml
 AS_OF = "as_of: 2026-11-25\n"  # every case states its date, so no case depends on today's
 # The facts a scenario may state in the bundled CrowdWorks pack (the derived ones are computed, never given).
 INPUT_FACTS = ", ".join(fact.name for fact in load_pack(REPO / "rules" / "crowdworks").facts.values()
-                        if fact.derive is None)
+                        if fact.given_by_user)
 TOP_KEYS = "title, platform, as_of, facts, params, expect"
 
 

@@ -105,3 +105,116 @@ def test_japanese_folded_lines_join_without_a_space_even_before_a_placeholder(tm
     (recommendation,) = advice(pack, "{}").recommendations
     assert (recommendation.message.ja, recommendation.message.en) == (
         "事務局が14営業日以内に確認します。", "Support reviews it within 14 business days.")
+
+
+def chained_pack(tmp_path, rules: list[str]):
+    pack = make_pack(tmp_path, rules)
+    (pack / "facts.yaml").write_text(FACTS + textwrap.indent(textwrap.dedent("""\
+      stage:
+        type: enum
+        values: [one, two]
+        set_by_rules: true
+        description: {ja: 段階, en: Stage}
+      done:
+        type: bool
+        set_by_rules: true
+        description: {ja: 完了, en: Done}
+    """), "  "), encoding="utf-8")
+    return pack
+
+
+def with_sets(text: str, sets: str) -> str:
+    return text.replace("  source: s\n", f"  source: s\n  sets: {sets}\n")
+
+
+def with_key(text: str, key: str, value: str) -> str:
+    return text.replace("  source: s\n", f"  source: s\n  {key}: {value}\n")
+
+
+def test_rules_chain_through_facts_that_other_rules_set(tmp_path):
+    # first sets stage: one -> second sees it and sets done -> third sees done; first-only stops once done.
+    pack = chained_pack(tmp_path, [
+        with_sets(rule("first", "{n: {gt: 0}}"), "{stage: one}"),
+        with_sets(rule("second", "{stage: one}"), "{done: true}"),
+        rule("third", "{done: true}"),
+        rule("before-done", "{not: {done: true}}"),
+    ])
+    result = advice(pack, "{n: 1}")
+    assert [r.rule.id for r in result.recommendations] == ["first", "second", "third"]
+    assert (result.facts["stage"], result.facts["done"]) == ("one", True)
+
+
+def test_two_rules_setting_a_fact_to_different_values_is_an_error_at_the_second(tmp_path):
+    pack = chained_pack(tmp_path, [with_sets(rule("one", "{n: 1}"), "{stage: one}"),
+                                   with_sets(rule("two", "{flag: false}"), "{stage: two}")])
+    with pytest.raises(InputError) as error:
+        advice(pack, "{n: 1}")
+    assert [str(d) for d in error.value.diagnostics] == [
+        f'{pack / "rules.yaml"}:10:5: rule two sets stage to "two", but rule one ({pack / "rules.yaml"}:2) set it to '
+        '"one" for the same scenario']
+
+
+def test_a_fact_set_by_rules_cannot_be_given_by_a_scenario(tmp_path):
+    pack = chained_pack(tmp_path, [rule("r", "{flag: false}")])
+    with pytest.raises(InputError) as error:
+        advice(pack, "{done: true}")
+    assert [str(d) for d in error.value.diagnostics] == ["scenario.yaml:3:9: done is set by the rules; remove it"]
+
+
+def test_sets_names_only_facts_declared_settable(tmp_path):
+    pack = chained_pack(tmp_path, [with_sets(rule("r", "{flag: false}"), "{n: 3}")])
+    with pytest.raises(InputError) as error:
+        advice(pack, "{}")
+    assert [str(d) for d in error.value.diagnostics] == [
+        f'{pack / "rules.yaml"}:9:12: sets: "n" is not a fact declared with set_by_rules: true']
+
+
+@pytest.mark.parametrize("target", ["general", "a"])
+def test_a_rule_suppresses_another_by_rule_id_or_by_action(tmp_path, target):
+    pack = make_pack(tmp_path, [rule("general", "{flag: false}"),
+                                with_key(rule("special", "{n: 5}", action="b"), "suppresses", f"[{target}]")])
+    assert [r.rule.id for r in advice(pack, "{n: 5}").recommendations] == ["special"]
+    assert [r.rule.id for r in advice(pack, "{n: 4}").recommendations] == ["general"]
+
+
+def test_suppressing_an_unknown_name_or_itself_is_an_error(tmp_path):
+    pack = make_pack(tmp_path, [with_key(rule("one", "{flag: false}"), "suppresses", "[onee, one]")])
+    with pytest.raises(InputError) as error:
+        advice(pack, "{}")
+    assert [str(d) for d in error.value.diagnostics] == [
+        f'{pack / "rules.yaml"}:9:18: suppresses: "onee" is neither a rule id nor an action id (did you mean "one"?)',
+        f'{pack / "rules.yaml"}:9:24: suppresses: a rule cannot suppress itself (one)']
+
+
+@pytest.mark.parametrize("as_of, fired", [
+    ("2026-03-31", ["always"]), ("2026-04-01", ["always", "from-april"]), ("2026-09-30", ["always", "from-april"]),
+    ("2026-10-01", ["always"]),
+])
+def test_valid_from_and_valid_until_compare_with_as_of(tmp_path, as_of, fired):
+    pack = make_pack(tmp_path, [rule("always", "{flag: false}"),
+                                with_key(with_key(rule("from-april", "{flag: false}"), "valid_from", "2026-04-01"),
+                                         "valid_until", "2026-09-30")])
+    doc = parse(f"platform: testpack\nas_of: {as_of}\n".encode(), "scenario.yaml")
+    assert [r.rule.id for r in advise_document(doc, pack).recommendations] == fired
+
+
+def test_a_scenario_overrides_a_parameter_for_itself(tmp_path):
+    pack = make_pack(tmp_path, [rule("over-limit", "{n: {gt: {param: limit}}}")])
+    doc = parse(b"platform: testpack\nas_of: 2026-11-25\nparams: {limit: 7}\nfacts: {n: 8}\n", "scenario.yaml")
+    result = advise_document(doc, pack)
+    assert [r.rule.id for r in result.recommendations] == ["over-limit"]
+    assert result.params == {"limit": 7}
+    assert [r.rule.id for r in advice(pack, "{n: 8}").recommendations] == []  # the pack's 14 again
+
+
+@pytest.mark.parametrize("params, message", [
+    ("{limt: 7}", 'unknown parameter "limt" (did you mean "limit"?); parameters: limit'),
+    ("{limit: seven}", 'limit: expected a value like 14; got "seven"'),
+    ("{limit: true}", "limit: expected a value like 14; got true"),
+])
+def test_parameter_overrides_are_checked(tmp_path, params, message):
+    pack = make_pack(tmp_path, [rule("r", "{flag: false}")])
+    doc = parse(f"platform: testpack\nparams: {params}\n".encode(), "scenario.yaml")
+    with pytest.raises(InputError) as error:
+        advise_document(doc, pack, AS_OF)
+    assert [d.message for d in error.value.diagnostics] == [message]

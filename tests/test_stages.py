@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.compile import SHARD_PATHS, alternatives, compile_pack, encode_facts
+from advisor.compile import SHARD_PATHS, _expression, alternatives, compile_pack, encode_facts
 from advisor.derive import derive
 from advisor.explain import format_value
 from advisor.load import parse
@@ -65,15 +65,16 @@ def test_parameters_come_from_the_pack():
 
 
 def test_not_is_pushed_down_to_the_tests():
-    compiled = compile_pack(PACK)
-    wait = next(body for name, rule in compiled.rules.items() if rule.id == "request-contact-prompt"
-                for shard in compiled.shards for n, body in shard.definition.items() if n == name)
-    expression = wait["all"][0]["m"]["$and"][1]
-    # not(all(fixed, none, days >= 14)) -> any(absent or not fixed, absent or not none, absent or days < 14)
-    assert expression["$and"][2] == {"$or": [
+    ended = model.Group("all", (model.Test("contract_type", "eq", "fixed", None),
+                                model.Test("client_response", "eq", "none", None),
+                                model.Test("days_since_request", "gte", 14, "auto_termination_days")))
+    expression = _expression(model.Group("not", (ended,)), {"auto_termination_days": 7}, negate=False)
+    # not(all(fixed, none, days >= limit)) -> any(absent or not fixed, absent or not none, absent or days < limit);
+    # the parameter's value comes from what the scenario gives (7 here), not the pack's 14.
+    assert expression == {"$or": [
         {"$or": [{"$nex": {"f_contract_type": 1}}, {"$neq": {"f_contract_type": "fixed"}}]},
         {"$or": [{"$nex": {"f_client_response": 1}}, {"$neq": {"f_client_response": "none"}}]},
-        {"$or": [{"$nex": {"f_days_since_request": 1}}, {"$lt": {"f_days_since_request": 14}}]},
+        {"$or": [{"$nex": {"f_days_since_request": 1}}, {"$lt": {"f_days_since_request": 7}}]},
     ]}
     assert alternatives(expression) == 6
 
