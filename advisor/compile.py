@@ -54,7 +54,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
     problems = []
     if len(pack.facts) > MAX_FACTS:
         problems.append(Diagnostic(f"{pack.directory}/facts.yaml", 1, 1,
-                                   f"a pack declares at most {MAX_FACTS} facts; this one has {len(pack.facts)}"))
+                                   f"a pack declares at most {MAX_FACTS} facts; this one has {len(pack.facts)}", "R109"))
     groups: list[list[tuple[str, dict, Rule]]] = [[]]
     used = 1  # the sentinel
     for rule in pack.rules:
@@ -71,7 +71,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         if paths > SHARD_PATHS - 1:
             problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
                                        f"rule {rule.id}: its condition expands to {paths} alternatives (any, in, not); "
-                                       f"at most {SHARD_PATHS - 1} fit the engine: split it into several rules"))
+                                       f"at most {SHARD_PATHS - 1} fit the engine: split it into several rules", "R109"))
             continue
         if used + paths > SHARD_PATHS:
             groups.append([])

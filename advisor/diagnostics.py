@@ -12,6 +12,7 @@ class Diagnostic:
     line: int
     column: int
     message: str
+    code: str = ""  # the check that found it, for rule packs (advisor/check.py); "" for other input
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"

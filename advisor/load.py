@@ -59,9 +59,9 @@ class Document:
             where = where[:-1]
         return self.marks.get(where, (1, 1))
 
-    def error(self, message: str, *where: Any) -> Diagnostic:
+    def error(self, message: str, *where: Any, code: str = "") -> Diagnostic:
         line, column = self.mark(*where)
-        return Diagnostic(self.path, line, column, message)
+        return Diagnostic(self.path, line, column, message, code)
 
 
 def read_file(path: Path | str) -> Document:

@@ -27,7 +27,16 @@ def schema(name: str) -> dict:
 
 def check(doc: Document, name: str) -> list[Diagnostic]:
     """Every structural mistake in `doc` against schema `name` (pack, parameters, facts, rules, scenario)."""
-    return [doc.error(message, *where) for where, message in problems(doc, name)]
+    return [doc.error(message, *where, code=_code(message)) for where, message in problems(doc, name)]
+
+
+def _code(message: str) -> str:
+    """The check code of a structural mistake (advisor/check.py)."""
+    if message.startswith('missing key "source"'):
+        return "S003"
+    if "a text (ja and en)" in message or message.startswith(("the ja text", "the en text")):
+        return "S002"
+    return "S001"
 
 
 def problems(doc: Document, name: str) -> list[tuple[tuple, str]]:

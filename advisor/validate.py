@@ -40,14 +40,15 @@ class _Checker:
         self.broken = broken
         self.skipped = 0  # uses of broken names met: what uses them is invalid too, silently
 
-    def error(self, message: str, *where: Any) -> None:
-        self.found.append(self.doc.error(message, *where))
+    def error(self, code: str, message: str, *where: Any) -> None:
+        """`code` names the check (advisor/check.py) for a rule pack; "" for a scenario."""
+        self.found.append(self.doc.error(message, *where, code=code))
 
-    def unknown(self, name: Any, message: str, *where: Any) -> None:
+    def unknown(self, code: str, name: Any, message: str, *where: Any) -> None:
         if name in self.broken:
             self.skipped += 1
         else:
-            self.error(message, *where)
+            self.error(code, message, *where)
 
     def state(self) -> tuple[int, int]:
         """Changes whenever something is found invalid, reported or not."""
@@ -69,7 +70,7 @@ def load_pack(directory: Path | str) -> Pack:
     parameters_doc = read_file(folder / PARAMETERS_FILE) if (folder / PARAMETERS_FILE).is_file() else None
     facts_doc = read_file(folder / FACTS_FILE)
     rule_docs = [read_file(p) for p in sorted(folder.glob("*.yaml")) if p.name not in PACK_FILES]
-    found = [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml")
+    found = [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml", "R108")
              for p in sorted(folder.glob("*.yml"))]
     found += schema.check(pack_doc, "pack") + schema.check(facts_doc, "facts")
     found += schema.check(parameters_doc, "parameters") if parameters_doc else []
@@ -97,7 +98,7 @@ def load_pack(directory: Path | str) -> Pack:
                 continue
             if rule.id in seen:
                 first = seen[rule.id]
-                check.error(f'duplicate rule id "{rule.id}" (first defined at {first.path}:{first.line})',
+                check.error("R101", f'duplicate rule id "{rule.id}" (first defined at {first.path}:{first.line})',
                             "rules", index, "id")
                 continue
             seen[rule.id] = rule.where
@@ -105,7 +106,7 @@ def load_pack(directory: Path | str) -> Pack:
             spans.append((check, index, entry.get("suppresses", [])))
     rules = [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)]
     if not rules and not found:
-        found.append(Diagnostic(str(folder), 1, 1, "the pack has no rules: add a *.yaml file with a rules: list"))
+        found.append(Diagnostic(str(folder), 1, 1, "the pack has no rules: add a *.yaml file with a rules: list", "R108"))
     if found:
         raise InputError(found)
     return Pack(pack_doc.data["id"], head.text(pack_doc.data["name"]), str(folder), facts, parameters, actions,
@@ -119,7 +120,7 @@ def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parame
         before = check.state()
         value = entry["value"]
         if _type_of(value) == "int" and abs(value) > MAX_INT:
-            check.error(f"{value} is out of range (at most {MAX_INT})", *where, "value")
+            check.error("R106", f"{value} is out of range (at most {MAX_INT})", *where, "value")
         cited = _cited(check, where + ("source",), entry["source"], sources)
         disputed = check.text(entry["disputed"]) if "disputed" in entry else None
         if check.state() == before:
@@ -136,28 +137,28 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
         before = check.state()
         kind = entry["type"]
         if name in parameters:
-            check.error(f'"{name}" is already a parameter; a fact needs a name of its own', *where, KEY)
+            check.error("R108", f'"{name}" is already a parameter; a fact needs a name of its own', *where, KEY)
         values = tuple(entry.get("values", ()))
         if (kind == "enum") != ("values" in entry):
-            check.error("an enum fact needs values: a list of distinct words; other types have none", *where, "type")
+            check.error("R106", "an enum fact needs values: a list of distinct words; other types have none", *where, "type")
         description = check.text(entry["description"])
         default = entry.get("default")
         if default is not None and (problem := value_problem(Fact(name, kind, description, values), default)):
-            check.error(f"default: {problem}", *where, "default")
+            check.error("R106", f"default: {problem}", *where, "default")
         if "min" in entry and kind not in ("int", "money"):
-            check.error("min is a whole number, for int and money facts", *where, "min")
+            check.error("R106", "min is a whole number, for int and money facts", *where, "min")
         at_most = entry.get("at_most")
         if at_most is not None and not (at_most == "as_of" and kind == "date"):
             other = result.get(at_most)
             if at_most in check.broken:
                 check.skipped += 1
             elif other is None or _comparable(other.type) != _comparable(kind) or kind not in ORDERED_TYPES:
-                check.error(f"at_most names an earlier fact of the same type (or as_of for a date); got {show(at_most)}",
+                check.error("R106", f"at_most names an earlier fact of the same type (or as_of for a date); got {show(at_most)}",
                             *where, "at_most")
         derivation = _derivation(check, where, entry, kind, result, parameters) if "derive" in entry else None
         computed = [key for key in ("derive", "set_by_rules") if entry.get(key)]
         if computed and any(key in entry for key in ("default", "min", "at_most")) or len(computed) > 1:
-            check.error(f"a fact with {computed[0]} has no default, min, at_most{' or derive' if len(computed) > 1 else ''}",
+            check.error("R108", f"a fact with {computed[0]} has no default, min, at_most{' or derive' if len(computed) > 1 else ''}",
                         *where, computed[0])
         if check.state() == before:
             result[name] = Fact(name, kind, description, values, default, entry.get("min"), at_most, derivation,
@@ -176,21 +177,21 @@ def _derivation(check: _Checker, where: tuple, entry: dict, kind: str, earlier: 
         arg_types = arg_types[:-1]
     args = tuple(args) if isinstance(args, list) else (args,)
     if len(args) != len(arg_types):
-        check.error(f"{op} takes {len(arg_types)} fact or parameter name{'s' if len(arg_types) > 1 else ''}, "
+        check.error("R108", f"{op} takes {len(arg_types)} fact or parameter name{'s' if len(arg_types) > 1 else ''}, "
                     f"of type {', '.join(arg_types)}", *where)
         return None
     for index, (arg, wanted) in enumerate(zip(args, arg_types)):
         have = ("date" if arg == "as_of" else earlier[arg].type if arg in earlier
                 else parameters[arg].type if arg in parameters else None)
         if have is None:
-            check.unknown(arg, f"{show(arg)} is not a fact declared above nor a parameter"
+            check.unknown("R102", arg, f"{show(arg)} is not a fact declared above nor a parameter"
                                f"{did_you_mean(arg, [*earlier, *parameters])}", *where)
             return None
         if _comparable(have) != _comparable(wanted):
-            check.error(f"{op} needs type {wanted} as argument {index + 1}; {arg} is {have}", *where)
+            check.error("R106", f"{op} needs type {wanted} as argument {index + 1}; {arg} is {have}", *where)
             return None
     if _comparable(result_type) != _comparable(kind):
-        check.error(f"{op} gives a value of type {result_type}, but the fact is declared as {kind}", *where)
+        check.error("R106", f"{op} gives a value of type {result_type}, but the fact is declared as {kind}", *where)
         return None
     return Derivation(op, args)
 
@@ -201,7 +202,7 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
     before = check.state()
     action = entry["action"]
     if action not in actions:
-        check.unknown(action, f"unknown action {show(action)}{did_you_mean(action, actions)}; "
+        check.unknown("R103", action, f"unknown action {show(action)}{did_you_mean(action, actions)}; "
                               "declare it under actions: in pack.yaml", *where, "action")
     when = _condition(check, where + ("when",), entry["when"], facts, parameters)
     names = {*facts, *parameters, "as_of"}
@@ -210,7 +211,7 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
         for lang in LANGS:
             for placeholder in PLACEHOLDER.findall(text.get(lang)):
                 if placeholder not in names:
-                    check.unknown(placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
+                    check.unknown("R107", placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
                                                f"{did_you_mean(placeholder, names)}", *where, key, lang)
     cited = _cited(check, where + ("source",), entry["source"], sources)
     sets = []
@@ -218,15 +219,15 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
         fact = facts.get(name)
         if fact is None or not fact.set_by_rules:
             settable = [f.name for f in facts.values() if f.set_by_rules]
-            check.unknown(name, f"sets: {show(name)} is not a fact declared with set_by_rules: true"
+            check.unknown("R102", name, f"sets: {show(name)} is not a fact declared with set_by_rules: true"
                                 f"{did_you_mean(name, settable)}", *where, "sets", name, KEY)
         elif problem := value_problem(fact, value):
-            check.error(f"sets: {name}: {problem}", *where, "sets", name)
+            check.error("R106", f"sets: {name}: {problem}", *where, "sets", name)
         else:
             sets.append((name, value))
     valid_from, valid_until = entry.get("valid_from"), entry.get("valid_until")
     if valid_from and valid_until and valid_from > valid_until:
-        check.error(f"valid_until ({valid_until}) is before valid_from ({valid_from})", *where, "valid_until")
+        check.error("R108", f"valid_until ({valid_until}) is before valid_from ({valid_from})", *where, "valid_until")
     if check.state() != before or when is None:
         return None
     line, column = check.doc.mark(*where)
@@ -245,11 +246,11 @@ def _resolve_suppressions(rule: Rule, check: _Checker, index: int, names: list, 
         elif name in actions:
             matched = [r.id for r in rules if r.action == name]
         else:
-            check.error(f"suppresses: {show(name)} is neither a rule id nor an action id"
+            check.error("R108", f"suppresses: {show(name)} is neither a rule id nor an action id"
                         f"{did_you_mean(name, [*by_id, *actions])}", "rules", index, "suppresses", position)
             continue
         if rule.id in matched:
-            check.error(f"suppresses: a rule cannot suppress itself ({name})", "rules", index, "suppresses", position)
+            check.error("R108", f"suppresses: a rule cannot suppress itself ({name})", "rules", index, "suppresses", position)
             continue
         targets += [m for m in matched if m not in targets]
     return Rule(**{**rule.__dict__, "suppresses": tuple(targets)})
@@ -259,7 +260,7 @@ def _cited(check: _Checker, where: tuple, raw: Any, sources: dict[str, Source]) 
     ids = raw if isinstance(raw, list) else [raw]
     for index, source in enumerate(ids):
         if source not in sources:
-            check.unknown(source, f"unknown source {show(source)}{did_you_mean(source, sources)}",
+            check.unknown("R105", source, f"unknown source {show(source)}{did_you_mean(source, sources)}",
                           *(where + ((index,) if isinstance(raw, list) else ())))
     return tuple(ids)
 
@@ -274,7 +275,7 @@ def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact]
         inner = _condition(check, where + (key,), value, facts, parameters)
         return Group("not", (inner,)) if inner else None
     if key not in facts:
-        check.unknown(key, f"unknown fact {show(key)}{did_you_mean(key, [*facts, 'all', 'any', 'not'])}",
+        check.unknown("R102", key, f"unknown fact {show(key)}{did_you_mean(key, [*facts, 'all', 'any', 'not'])}",
                       *where, key, KEY)
         return None
     fact = facts[key]
@@ -289,21 +290,21 @@ def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact]
     if op in ("in", "not_in"):
         for index, item in enumerate(operand):
             if problem := value_problem(fact, item):
-                check.error(f"{key}: {problem}", *at, index)
+                check.error("R106", f"{key}: {problem}", *at, index)
                 return None
         return Test(key, op, tuple(operand), None)
     if op not in ("eq", "ne") and fact.type not in ORDERED_TYPES:
-        check.error(f"{op} compares numbers or dates; {key} is {fact.type}", *at)
+        check.error("R106", f"{op} compares numbers or dates; {key} is {fact.type}", *at)
         return None
     param = None
     if isinstance(operand, dict):
         param = operand["param"]
         if param not in parameters:
-            check.unknown(param, f"unknown parameter {show(param)}{did_you_mean(param, parameters)}", *at)
+            check.unknown("R104", param, f"unknown parameter {show(param)}{did_you_mean(param, parameters)}", *at)
             return None
         operand = parameters[param].value
     if problem := value_problem(fact, operand):
-        check.error(f"{key}: {problem}" + (f" (parameter {param})" if param else ""), *at)
+        check.error("R106", f"{key}: {problem}" + (f" (parameter {param})" if param else ""), *at)
         return None
     return Test(key, op, operand, param)
 
@@ -328,7 +329,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
     top = {key: value for key, value in doc.data.items() if key not in {where[0] for where, _ in structural}}
     title = top.get("title")
     if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
-        check.error("title must be one line of text without control characters", "title")  # e.g. terminal escapes
+        check.error("", "title must be one line of text without control characters", "title")  # e.g. terminal escapes
     as_of = top.get("as_of", today)
     inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
     given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
@@ -336,15 +337,15 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
     for name, value in given.items():
         fact = pack.facts.get(name)
         if fact is None:
-            check.error(f'unknown fact {show(name)}{did_you_mean(name, inputs)}; facts: {", ".join(inputs)}',
+            check.error("", f'unknown fact {show(name)}{did_you_mean(name, inputs)}; facts: {", ".join(inputs)}',
                         "facts", name, KEY)
         elif not fact.given_by_user:
             how = f"computed by the advisor (from {', '.join(fact.derive.args)})" if fact.derive else "set by the rules"
-            check.error(f"{name} is {how}; remove it", "facts", name, KEY)
+            check.error("", f"{name} is {how}; remove it", "facts", name, KEY)
         elif value is None:
             continue  # `fact:` with nothing after it means "not known", like leaving it out
         elif problem := value_problem(fact, value):
-            check.error(f"{name}: {problem}", "facts", name)
+            check.error("", f"{name}: {problem}", "facts", name)
         else:
             facts[name] = value
     for fact in pack.facts.values():
@@ -355,16 +356,16 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
         limit = (as_of if "as_of" in top else None) if limit_name == "as_of" else facts.get(limit_name)
         if limit is not None and facts[name] > limit:
             relation = "after" if pack.facts[name].type == "date" else "more than"
-            check.error(f"{name} ({show_plain(facts[name])}) is {relation} {limit_name} ({show_plain(limit)})",
+            check.error("", f"{name} ({show_plain(facts[name])}) is {relation} {limit_name} ({show_plain(limit)})",
                         "facts", name)
     params = []
     for name, value in (top.get("params") or {}).items():
         parameter = pack.parameters.get(name)
         if parameter is None:
-            check.error(f"unknown parameter {show(name)}{did_you_mean(name, pack.parameters)}; "
+            check.error("", f"unknown parameter {show(name)}{did_you_mean(name, pack.parameters)}; "
                         f"parameters: {', '.join(pack.parameters)}", "params", name, KEY)
         elif _type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
-            check.error(f"{name}: expected a value like {show_plain(parameter.value)}; got {show(value)}", "params", name)
+            check.error("", f"{name}: expected a value like {show_plain(parameter.value)}; got {show(value)}", "params", name)
         else:
             params.append((name, value))
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
@@ -381,11 +382,11 @@ def _expectation(check: _Checker, entry: dict, pack: Pack) -> Expectation:
         raw = entry.get(key, [])
         for index, action in enumerate(raw):
             if action not in pack.actions:
-                check.error(f"unknown action {show(action)}{did_you_mean(action, pack.actions)}", "expect", key, index)
+                check.error("", f"unknown action {show(action)}{did_you_mean(action, pack.actions)}", "expect", key, index)
         lists[key] = tuple(raw)
     both = set(lists["actions"]) & set(lists["not_actions"])
     if both:
-        check.error(f"{', '.join(sorted(both))} is both expected and not expected", "expect")
+        check.error("", f"{', '.join(sorted(both))} is both expected and not expected", "expect")
     return Expectation(lists["actions"], lists["not_actions"])
 
 
