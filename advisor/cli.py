@@ -1,6 +1,7 @@
 """The command line: parse options, call the pipeline, print, map outcomes to exit codes. No advice logic here."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -9,9 +10,11 @@ import click
 from . import __version__
 from .diagnostics import InputError
 from .engine import EngineError
-from .expect import unmet
+from .check import CHECKS, LEVELS, check_packs, level
+from .expect import run_tests, unmet
+from .load import bundled_rules
 from .pipeline import advise_file
-from .render import FORMATS, render
+from .render import FORMATS, render, say
 
 EXIT_OK = 0
 EXIT_EXPECTATION_FAILED = 1
@@ -89,8 +92,7 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
     try:
         advice = advise_file(scenario, rules)
     except InputError as error:
-        click.echo("\n".join(map(str, error.diagnostics)), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
+        _fail(error)
     except EngineError as error:
         click.echo(f"advise: internal error: {error}", err=True)
         sys.exit(EXIT_INTERNAL_ERROR)
@@ -99,3 +101,79 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
     if problems:
         click.echo("\n".join(f"{advice.scenario.path}: {p}" for p in problems), err=True)
         sys.exit(EXIT_EXPECTATION_FAILED)
+
+
+def _fail(error: InputError) -> None:
+    click.echo("\n".join(map(str, error.diagnostics)), err=True)
+    sys.exit(EXIT_INPUT_ERROR)
+
+
+@main.command(epilog="Checks and their codes: docs/checks.md")
+@click.argument("pack_dir", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--fail-level", type=click.Choice(LEVELS), default="warning", show_default=True,
+              help="Exit 1 when a finding is at this level or above.")
+def check(pack_dir: str | None, fmt: str, fail_level: str) -> None:
+    """Validate and lint a rule pack (or a folder of packs; default: the bundled ones).
+
+    Each finding: path:line:col: [error|warning] CODE message. Exit 0 clean, 1 findings at or above
+    --fail-level, 2 a file cannot be read.
+    """
+    try:
+        findings = check_packs(pack_dir or bundled_rules())
+    except InputError as error:
+        _fail(error)
+    if fmt == "json":
+        click.echo(json.dumps([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
+                                "name": CHECKS[f.code].name, "message": f.message} for f in findings],
+                              ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            click.echo(f"{f.path}:{f.line}:{f.column}: [{level(f)}] {f.code} {f.message}")
+    threshold = LEVELS.index(fail_level)
+    sys.exit(EXIT_EXPECTATION_FAILED if any(LEVELS.index(level(f)) >= threshold for f in findings) else EXIT_OK)
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A rule pack folder, or a folder of packs, to use instead of the bundled ones.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(("ja", "en")), default=None,
+              help="Language of the messages [default: from the locale].")
+def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str | None) -> None:
+    """Run the expectations (expect:) of scenario files or folders (default: scenarios/).
+
+    One line per scenario, PASS or FAIL, then the rules no scenario's advice came from, then
+    "N passed, N failed". Exit 0 all pass, 1 any fail, 2 a scenario cannot be read.
+    """
+    lang = lang or default_lang()
+    if not paths:
+        if not os.path.isdir("scenarios"):
+            raise click.UsageError("no scenarios/ folder here: name the scenario files or folders to run")
+        paths = ("scenarios",)
+    run = run_tests(list(paths), rules, lang)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "schema_version": 1,
+            "results": [{"path": r.path, "title": r.title, "passed": r.passed, "problems": list(r.problems),
+                         "actions": list(r.actions)} for r in run.results],
+            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": d.message} for d in run.errors],
+            "uncovered": [{"rule": rule.id, "path": rule.where.path, "line": rule.where.line,
+                           "column": rule.where.column} for rule in run.uncovered],
+            "passed": len(run.results) - run.failed, "failed": run.failed,
+        }, ensure_ascii=False, indent=2))
+    else:
+        for result in run.results:
+            click.echo(f"{'PASS' if result.passed else 'FAIL'} {result.path}  {result.title or ''}".rstrip())
+            for problem in result.problems:
+                click.echo(f"     {problem}")
+        if run.uncovered:
+            click.echo(say(lang, "uncovered"))
+            for rule in run.uncovered:
+                click.echo(f"  {rule.where.path}:{rule.where.line}:{rule.where.column}  {rule.id}")
+        click.echo(f"{len(run.results) - run.failed} passed, {run.failed} failed")
+    if run.errors:
+        click.echo("\n".join(map(str, run.errors)), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    sys.exit(EXIT_EXPECTATION_FAILED if run.failed else EXIT_OK)

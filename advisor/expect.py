@@ -1,15 +1,16 @@
-"""Scenario expectations (`expect:`): what the regression tests and `advise SCENARIO` check.
+"""Scenario expectations (`expect:`): what `advise test`, the regression tests and `advise SCENARIO` check.
 
-`check_scenario` is the one function that runs a scenario file against its expectations; the pytest
-collection of scenarios/ calls it, so a failure reads the same everywhere.
+`check_scenario` is the one function that runs a scenario file against its expectations; `advise test`
+and the pytest collection of scenarios/ both call it, so a failure reads the same everywhere.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .diagnostics import Diagnostic, InputError
 from .explain import Advice
+from .model import Pack, Rule
 from .pipeline import advise_file
 from .render import say
 
@@ -20,6 +21,8 @@ class ScenarioResult:
     title: str | None
     actions: tuple[str, ...]  # what was recommended, in order
     problems: tuple[str, ...]  # unmet expectations; empty when the scenario passes
+    pack: Pack
+    rules: frozenset[str]  # ids of the rules whose advice was given
 
     @property
     def passed(self) -> bool:
@@ -39,7 +42,41 @@ def unmet(advice: Advice, lang: str = "en") -> list[str]:
     return problems
 
 
-def check_scenario(path: str | Path, rules: str | Path | None = None, today: dt.date | None = None) -> ScenarioResult:
+def check_scenario(path: str | Path, rules: str | Path | None = None, lang: str = "en") -> ScenarioResult:
     """Run one scenario file; raises InputError when it cannot be read or validated."""
-    advice = advise_file(path, rules, today)
-    return ScenarioResult(str(path), advice.scenario.title, advice.actions, tuple(unmet(advice)))
+    advice = advise_file(path, rules)
+    return ScenarioResult(str(path), advice.scenario.title, advice.actions, tuple(unmet(advice, lang)), advice.pack,
+                          frozenset(r.rule.id for r in advice.recommendations))
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    results: tuple[ScenarioResult, ...]
+    errors: tuple[Diagnostic, ...]  # scenarios that could not be read or validated
+    uncovered: tuple[Rule, ...]  # rules of the packs used that no scenario's advice came from
+
+    @property
+    def failed(self) -> int:
+        return sum(not r.passed for r in self.results)
+
+
+def scenario_files(paths: list[str]) -> list[Path]:
+    """The scenario files named, and every *.yaml below the folders named, in a stable order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        found += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    return found
+
+
+def run_tests(paths: list[str], rules: str | Path | None = None, lang: str = "en") -> ScenarioRun:
+    results, errors = [], []
+    for path in scenario_files(paths):
+        try:
+            results.append(check_scenario(path, rules, lang))
+        except InputError as error:
+            errors += error.diagnostics
+    fired = {(r.pack.directory, rule) for r in results for rule in r.rules}
+    packs = {r.pack.directory: r.pack for r in results}
+    uncovered = tuple(rule for directory, pack in sorted(packs.items()) for rule in pack.rules
+                      if (directory, rule.id) not in fired)
+    return ScenarioRun(tuple(results), tuple(errors), uncovered)

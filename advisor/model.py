@@ -6,7 +6,7 @@ types is always well formed (known facts, matching types, resolved parameters).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 LANGS = ("ja", "en")
@@ -118,6 +118,8 @@ class Pack:
     actions: dict[str, Text]
     sources: dict[str, Source]
     rules: tuple[Rule, ...]
+    # Where each declaration stands, for findings about it: ("action" | "parameter" | "fact", name) -> Where
+    declared_at: dict[tuple[str, str], Where] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

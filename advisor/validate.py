@@ -109,8 +109,12 @@ def load_pack(directory: Path | str) -> Pack:
         found.append(Diagnostic(str(folder), 1, 1, "the pack has no rules: add a *.yaml file with a rules: list", "R108"))
     if found:
         raise InputError(found)
+    declared_at = {(kind, name): Where(doc.path, *doc.mark(section, name, KEY))
+                   for kind, section, doc in (("action", "actions", pack_doc), ("parameter", "parameters", parameters_doc),
+                                              ("fact", "facts", facts_doc)) if doc
+                   for name in doc.data[section]}
     return Pack(pack_doc.data["id"], head.text(pack_doc.data["name"]), str(folder), facts, parameters, actions,
-                sources, tuple(rules))
+                sources, tuple(rules), declared_at)
 
 
 def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parameter]:

@@ -1,0 +1,215 @@
+"""`advise check`: every check a rule pack goes through, each with a stable code (docs/checks.md).
+
+The closed registry below lists them all. Codes S… (structure) and R… (references and types) are found
+while the pack is read (schema.py, validate.py, compile.py) and are errors: the pack cannot run. Codes L…
+are lints run on a pack that can run: warnings about rules that cannot matter.
+
+The lints reason about conditions exactly, without running the engine: a conjunction of tests on
+independent facts is satisfiable when, for each fact, one value passes all its tests, and for tests that
+compare with constants it is enough to try each constant c, c - 1 and c + 1, a value beyond them all,
+and "absent". Derived facts are treated as independent of their inputs, which can only hide a finding,
+never invent one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .compile import compile_pack
+from .diagnostics import Diagnostic, InputError
+from .model import LANGS, Condition, Group, Pack, Rule, Test, Where
+from .validate import PACK_FILE, PLACEHOLDER, load_pack
+
+LEVELS = ("warning", "error")
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    name: str
+    level: str  # error: the pack cannot run; warning: it runs, but something in it cannot matter
+    summary: str
+    lint: Callable[[Pack], Iterable[Diagnostic]] | None = None  # None: found while the pack is read
+
+
+def check_packs(target: str | Path) -> list[Diagnostic]:
+    """Findings for one pack folder, or for every pack in a folder of packs. Raises InputError when a file
+    cannot be read at all (not UTF-8, not YAML): that is not a finding but a broken input."""
+    folder = Path(target)
+    folders = [folder] if (folder / PACK_FILE).is_file() else sorted(p.parent for p in folder.glob(f"*/{PACK_FILE}"))
+    if not folders:
+        raise InputError([Diagnostic(str(folder), 1, 1, f"no rule pack here: no {PACK_FILE} in this folder or below it")])
+    return sorted(finding for pack in folders for finding in _check_pack(pack))
+
+
+def _check_pack(folder: Path) -> list[Diagnostic]:
+    try:
+        pack = load_pack(folder)
+        compile_pack(pack)
+    except InputError as error:
+        if any(not d.code for d in error.diagnostics):
+            raise
+        return error.diagnostics
+    return [finding for check in CHECKS.values() if check.lint for finding in check.lint(pack)]
+
+
+def level(finding: Diagnostic) -> str:
+    return CHECKS[finding.code].level
+
+
+# ------------------------------------------------------------------------------------------- lints
+
+def _never_fires(pack: Pack) -> Iterable[Diagnostic]:
+    values = _candidates(pack)
+    for rule in pack.rules:
+        terms = _dnf(rule.when, False)
+        if terms is not None and not any(_satisfiable(term, values) for term in terms):
+            yield _at(rule.where, f"rule {rule.id} can never fire: no values of its facts satisfy its condition", "L201")
+
+
+def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
+    values = _candidates(pack)
+    for rule in pack.rules:
+        suppressors = [s for s in pack.rules if rule.id in s.suppresses and not (s.valid_from or s.valid_until)]
+        terms = _dnf(rule.when, False)
+        if not suppressors or terms is None:
+            continue
+        live = [term for term in terms if _satisfiable(term, values)]
+        covering = []
+        for suppressor in suppressors:
+            negated = _dnf(suppressor.when, True)
+            if negated is not None and all(not _satisfiable(t + n, values) for t in live for n in negated):
+                covering.append(suppressor.id)
+        if live and covering:
+            yield _at(rule.where, f"rule {rule.id} is never shown: whenever it fires, rule {covering[0]} fires too "
+                                  "and suppresses it", "L202")
+
+
+def _unused_actions(pack: Pack) -> Iterable[Diagnostic]:
+    used = {rule.action for rule in pack.rules}
+    for action in pack.actions:
+        if action not in used:
+            yield _at(pack.declared_at[("action", action)], f"action {action} is recommended by no rule", "L203")
+
+
+def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
+    used = {arg for fact in pack.facts.values() if fact.derive for arg in fact.derive.args}
+    for rule in pack.rules:
+        used.update(_params(rule.when))
+        used.update(name for text in (rule.message, rule.because) for lang in LANGS
+                    for name in PLACEHOLDER.findall(text.get(lang)))
+    for name in pack.parameters:
+        if name not in used:
+            yield _at(pack.declared_at[("parameter", name)],
+                      f"parameter {name} is used by no rule, text or derived fact", "L204")
+
+
+CHECKS: dict[str, Check] = {check.code: check for check in (
+    Check("S001", "structure", "error", "a file does not fit its schema: unknown key, missing key, wrong kind of value"),
+    Check("S002", "missing-language", "error", "a text lacks its ja or en version"),
+    Check("S003", "missing-source", "error", "a rule or parameter cites no source"),
+    Check("R101", "duplicate-id", "error", "two rules have the same id"),
+    Check("R102", "unknown-fact", "error", "a name used as a fact is not declared in facts.yaml (or not settable)"),
+    Check("R103", "unknown-action", "error", "a rule recommends an action not declared in pack.yaml"),
+    Check("R104", "unknown-parameter", "error", "{param: NAME} names no parameter in parameters.yaml"),
+    Check("R105", "unknown-source", "error", "a source id not declared in pack.yaml"),
+    Check("R106", "type-mismatch", "error",
+          "a value that cannot be a value of its fact: a date against a number, a word outside the enum"),
+    Check("R107", "unknown-placeholder", "error", "a {placeholder} in a text that no fact or parameter provides"),
+    Check("R108", "invalid-declaration", "error",
+          "a declaration that contradicts another: a rule suppressing itself, a derived fact with a default, ..."),
+    Check("R109", "too-complex", "error",
+          "beyond what the engine can run: a condition with more than 47 alternatives, more than 240 facts"),
+    Check("L201", "never-fires", "warning", "a rule whose condition can never hold (x < 5 and x > 10)", _never_fires),
+    Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
+    Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),
+    Check("L204", "unused-parameter", "warning", "a parameter that no rule, text or derived fact uses", _unused_parameters),
+)}
+
+
+# ----------------------------------------------------------------------------- condition reasoning
+
+ABSENT = object()
+Literal = tuple[Test, bool]  # a test, and whether it is negated
+MAX_TERMS = 4096  # beyond this a condition is not analysed (and nothing is reported about it)
+
+
+def _dnf(condition: Condition, negate: bool) -> list[list[Literal]] | None:
+    """The condition (or its negation) as a disjunction of conjunctions of literals; None if too large."""
+    if isinstance(condition, Test):
+        return [[(condition, negate)]]
+    if condition.kind == "not":
+        return _dnf(condition.items[0], not negate)
+    parts = [_dnf(item, negate) for item in condition.items]
+    if any(part is None for part in parts):
+        return None
+    if (condition.kind == "any") != negate:  # a disjunction
+        terms = [term for part in parts for term in part]
+    else:
+        terms = [[literal for term in combination for literal in term] for combination in product(*parts)]
+    return terms if len(terms) <= MAX_TERMS else None
+
+
+def _satisfiable(term: list[Literal], values: dict[str, list]) -> bool:
+    by_fact: dict[str, list[Literal]] = {}
+    for test, negated in term:
+        by_fact.setdefault(test.fact, []).append((test, negated))
+    return all(any(all(_holds(test, value) != negated for test, negated in literals) for value in values[fact])
+               for fact, literals in by_fact.items())
+
+
+def _holds(test: Test, value) -> bool:
+    """The engine's semantics (compile.py): a test on an absent fact is false, except present: false."""
+    if test.op == "present":
+        return (value is not ABSENT) == test.value
+    if value is ABSENT:
+        return False
+    if test.op in ("in", "not_in"):
+        return (value in test.value) == (test.op == "in")
+    value, operand = _number(value), _number(test.value)
+    return {"eq": value == operand, "ne": value != operand, "lt": value < operand, "lte": value <= operand,
+            "gt": value > operand, "gte": value >= operand}[test.op]
+
+
+def _candidates(pack: Pack) -> dict[str, list]:
+    """For each fact, values that between them fall in every region the pack's tests can tell apart."""
+    constants: dict[str, set] = {name: set() for name in pack.facts}
+    for rule in pack.rules:
+        for test in _tests(rule.when):
+            if test.op != "present":
+                constants[test.fact].update(map(_number, test.value if isinstance(test.value, tuple) else [test.value]))
+    values: dict[str, list] = {}
+    for name, fact in pack.facts.items():
+        if fact.type == "enum":
+            found = list(fact.values)
+        elif fact.type == "bool":
+            found = [True, False]
+        else:
+            points = constants[name] or {dt.date(2000, 1, 1).toordinal()}
+            found = sorted({c + d for c in points for d in (-1, 0, 1)} | {min(points) - 2, max(points) + 2})
+            if fact.type == "date":
+                found = [dt.date.fromordinal(day) for day in found]
+        values[name] = found + [ABSENT]
+    return values
+
+
+def _tests(condition: Condition) -> list[Test]:
+    if isinstance(condition, Group):
+        return [test for item in condition.items for test in _tests(item)]
+    return [condition]
+
+
+def _params(condition: Condition) -> list[str]:
+    return [test.param for test in _tests(condition) if test.param]
+
+
+def _number(value):
+    """Dates compare as day numbers, like in the engine."""
+    return value.toordinal() if hasattr(value, "toordinal") else value
+
+
+def _at(where: Where, message: str, code: str) -> Diagnostic:
+    return Diagnostic(where.path, where.line, where.column, message, code)

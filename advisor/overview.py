@@ -1,0 +1,268 @@
+"""A whole pack at a glance: its rules, facts and parameters as tables (`advise rules`), and as a graph of
+facts -> rules -> actions (`advise graph`) in Mermaid, Graphviz DOT, or SVG drawn by Graphviz.
+
+Everything here reads the validated model only; headings and labels come from the locale catalogs, so
+the output is in one language. Output is deterministic: the pack's order, and the advice order for rules.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+
+from .explain import format_value
+from .model import Condition, Group, Pack, Rule
+from .render import say
+
+GRAPH_FORMATS = ("mermaid", "dot")
+SEPARATOR = ", "  # between ids in one cell or label: ids are not language text
+DOT_TIMEOUT = 60  # seconds; a pack's graph takes well under one
+
+
+class GraphvizError(Exception):
+    """Graphviz could not draw the graph."""
+
+
+class GraphvizMissing(GraphvizError):
+    """The `dot` program of Graphviz is not installed (or not on PATH)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Graphviz is not installed: the `dot` program was not found on PATH, so no SVG can be drawn. "
+            "Install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`; "
+            "others: https://graphviz.org/download/), or use `--format dot` or `--format mermaid`, "
+            "which need nothing else installed.")
+
+
+def advice_order(pack: Pack) -> list[Rule]:
+    """The rules in the order advice lists them: priority first, then their order in the pack."""
+    return sorted(pack.rules, key=lambda rule: (rule.priority, rule.order))
+
+
+# --------------------------------------------------------------------------------------------- tables
+
+def rules_table(pack: Pack, lang: str) -> str:
+    """The pack's rules, facts and parameters as three aligned plain-text tables."""
+    rules = [[rule.id, rule.action, str(rule.priority), SEPARATOR.join(rule.sources)] for rule in advice_order(pack)]
+    facts = [[fact.name, fact.type, SEPARATOR.join(fact.values),
+              "" if fact.default is None else format_value(fact.default, fact.type, lang),
+              _origin(pack, fact.name, lang)]
+             for fact in pack.facts.values()]
+    parameters = [[p.name, format_value(p.value, p.type, lang), say(lang, "disputed_marker") if p.disputed else ""]
+                  for p in pack.parameters.values()]
+    columns = {
+        "rules": ["column_id", "column_action", "column_priority", "column_sources"],
+        "facts": ["column_name", "column_type", "column_values", "column_default", "column_origin"],
+        "parameters": ["column_name", "column_value", "column_disputed"],
+    }
+    lines = [say(lang, "overview_heading", name=pack.name.get(lang), id=pack.id)]
+    for key, rows in (("rules", rules), ("facts", facts), ("parameters", parameters)):
+        lines += ["", say(lang, f"{key}_heading", count=str(len(rows)))]
+        lines += _table([say(lang, column) for column in columns[key]], rows)
+    return "\n".join(lines) + "\n"
+
+
+def _origin(pack: Pack, name: str, lang: str) -> str:
+    """Where a fact's value comes from: the scenario, a computation, or the rules that set it."""
+    fact = pack.facts[name]
+    if fact.derive is not None:
+        formula = f"{fact.derive.op}({SEPARATOR.join(fact.derive.args)})"
+        return say(lang, "origin_derived", formula=formula)
+    if fact.set_by_rules:
+        setters = [rule.id for rule in pack.rules if any(set_name == name for set_name, _ in rule.sets)]
+        return say(lang, "origin_set_by", rules=SEPARATOR.join(setters))
+    return say(lang, "origin_given")
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: East Asian wide and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A table framed by `|`, which is also a Markdown table. The closing `|` keeps every row the same width
+    without trailing spaces, even when the last cell is empty."""
+    cells = [[cell.replace("|", "\\|") for cell in row] for row in [header, *rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        return "| " + " | ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths)) + " |"
+
+    return [line(cells[0]), line(["-" * width for width in widths]), *map(line, cells[1:])]
+
+
+# ---------------------------------------------------------------------------------------------- graph
+
+@dataclass(frozen=True)
+class _Node:
+    id: str  # a safe identifier in both Mermaid and DOT
+    kind: str  # fact | parameter | rule | action
+    label: str
+
+
+@dataclass(frozen=True)
+class _Edge:
+    source: str
+    target: str
+    kind: str  # test | not | derive | action | sets | suppresses
+    label: str = ""
+
+
+def graph(pack: Pack, fmt: str, lang: str) -> str:
+    """The pack as a graph: fmt "mermaid" (a flowchart GitHub renders) or "dot" (Graphviz)."""
+    if fmt not in GRAPH_FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r}; expected one of {', '.join(GRAPH_FORMATS)}")
+    nodes, edges = _graph(pack, lang)
+    return _mermaid(nodes, edges) if fmt == "mermaid" else _dot(pack, nodes, edges)
+
+
+def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
+    ids = _Ids()
+    nodes: list[_Node] = []
+    edges: list[_Edge] = []
+
+    def node(kind: str, name: str, label: str) -> str:
+        node_id = ids.get(kind, name)
+        if all(existing.id != node_id for existing in nodes):
+            nodes.append(_Node(node_id, kind, label))
+        return node_id
+
+    def edge(source: str, target: str, kind: str, label: str = "") -> None:
+        if _Edge(source, target, kind, label) not in edges:  # a rule may test one fact several times
+            edges.append(_Edge(source, target, kind, label))
+
+    def value_node(name: str) -> str:
+        """A fact, a parameter, or as_of (the scenario's date, which a derivation may name)."""
+        if name in pack.parameters:
+            parameter = pack.parameters[name]
+            return node("parameter", name, f"{name} = {format_value(parameter.value, parameter.type, lang)}")
+        return node("fact", name, name)
+
+    for name in [*pack.facts, *pack.parameters]:
+        value_node(name)
+    rules = advice_order(pack)
+    for rule in rules:
+        node("rule", rule.id, rule.id)
+    for action, title in pack.actions.items():
+        node("action", action, title.get(lang))
+
+    for fact in pack.facts.values():
+        if fact.derive is not None:
+            for arg in fact.derive.args:
+                edge(value_node(arg), ids.get("fact", fact.name), "derive", fact.derive.op)
+    for rule in rules:
+        rule_id = ids.get("rule", rule.id)
+        for fact, param, negated in _tested(rule.when, negated=False):
+            kind, label = ("not", say(lang, "graph_not")) if negated else ("test", "")
+            edge(ids.get("fact", fact), rule_id, kind, label)
+            if param is not None:
+                edge(ids.get("parameter", param), rule_id, kind, label)
+        edge(rule_id, ids.get("action", rule.action), "action")
+        for name, value in rule.sets:
+            edge(rule_id, ids.get("fact", name), "sets",
+                 say(lang, "graph_sets", value=format_value(value, pack.facts[name].type, lang)))
+        for other in rule.suppresses:
+            edge(rule_id, ids.get("rule", other), "suppresses", say(lang, "graph_suppresses"))
+    return nodes, edges
+
+
+def _tested(condition: Condition, negated: bool) -> list[tuple[str, str | None, bool]]:
+    """(fact, parameter or None, whether the test sits under an odd number of `not`s) for each test, in order."""
+    if isinstance(condition, Group):
+        inner = not negated if condition.kind == "not" else negated
+        return [found for item in condition.items for found in _tested(item, inner)]
+    return [(condition.fact, condition.param, negated)]
+
+
+class _Ids:
+    """Node ids: the kind, then the name with anything but letters, digits and _ replaced, made unique.
+
+    The kind prefix keeps a fact and an action of the same name apart and keeps ids off Mermaid's
+    keywords (`end`) and its `o`/`x` edge endings."""
+
+    def __init__(self) -> None:
+        self.assigned: dict[tuple[str, str], str] = {}
+
+    def get(self, kind: str, name: str) -> str:
+        key = (kind, name)
+        if key not in self.assigned:
+            base = f"{kind}_{re.sub(r'[^A-Za-z0-9_]', '_', name)}"
+            candidate, number = base, 2
+            while candidate in self.assigned.values():  # rule ids a-b and a_b would otherwise meet
+                candidate, number = f"{base}_{number}", number + 1
+            self.assigned[key] = candidate
+        return self.assigned[key]
+
+
+# Mermaid: facts are stadiums, parameters hexagons, rules rectangles, actions flags.
+_MERMAID_SHAPES = {"fact": ('(["', '"])'), "parameter": ('{{"', '"}}'), "rule": ('["', '"]'), "action": ('>"', '"]')}
+_MERMAID_ARROWS = {"test": "-->", "derive": "-->", "not": "-.->", "action": "==>", "sets": "-->",
+                   "suppresses": "--x"}
+
+
+def _mermaid(nodes: list[_Node], edges: list[_Edge]) -> str:
+    lines = ["flowchart LR"]
+    for node in nodes:
+        opening, closing = _MERMAID_SHAPES[node.kind]
+        lines.append(f"    {node.id}{opening}{_mermaid_text(node.label)}{closing}")
+    for edge in edges:
+        label = f'|"{_mermaid_text(edge.label)}"|' if edge.label else ""
+        lines.append(f"    {edge.source} {_MERMAID_ARROWS[edge.kind]}{label} {edge.target}")
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    """Text inside a quoted Mermaid label: quotes, and characters Mermaid reads as markup, as entity codes."""
+    text = " ".join(text.split())
+    text = text.replace("#", "#35;")  # first: the codes below start with #
+    for char, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("&", "#amp;")):
+        text = text.replace(char, code)
+    return text
+
+
+_DOT_NODES = {"fact": 'shape=ellipse', "parameter": 'shape=hexagon', "rule": 'shape=box',
+              "action": 'shape=box, style="rounded,filled", fillcolor="#e8f0fe"'}
+_DOT_EDGES = {"test": "", "derive": "", "not": "style=dashed", "action": "penwidth=2",
+              "sets": 'color="#1a73e8", fontcolor="#1a73e8"',
+              "suppresses": 'style=dotted, arrowhead=tee, color="#d93025", fontcolor="#d93025"'}
+
+
+def _dot(pack: Pack, nodes: list[_Node], edges: list[_Edge]) -> str:
+    lines = [f"digraph {_dot_text(pack.id)} {{", '    charset="UTF-8";', "    rankdir=LR;"]
+    for node in nodes:
+        lines.append(f"    {_dot_text(node.id)} [label={_dot_text(node.label)}, {_DOT_NODES[node.kind]}];")
+    for edge in edges:
+        attributes = [f"label={_dot_text(edge.label)}"] if edge.label else []
+        attributes += [_DOT_EDGES[edge.kind]] if _DOT_EDGES[edge.kind] else []
+        suffix = f" [{', '.join(attributes)}]" if attributes else ""
+        lines.append(f"    {_dot_text(edge.source)} -> {_dot_text(edge.target)}{suffix};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_text(text: str) -> str:
+    """A DOT quoted string. Backslashes are doubled because DOT reads \\n, \\l, \\N... in labels."""
+    text = " ".join(text.split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# ------------------------------------------------------------------------------------------------ SVG
+
+def render_svg(dot_source: str) -> bytes:
+    """The graph drawn by Graphviz as SVG. Raises GraphvizMissing when `dot` is not installed."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise GraphvizMissing()
+    try:
+        done = subprocess.run([dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
+                              timeout=DOT_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise GraphvizError(f"Graphviz (dot) did not finish within {DOT_TIMEOUT} seconds") from None
+    except OSError as error:
+        raise GraphvizError(f"cannot run Graphviz ({dot}): {error.strerror}") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", errors="replace").strip()
+        raise GraphvizError(f"Graphviz (dot) failed with exit code {done.returncode}: {detail}")
+    return done.stdout
