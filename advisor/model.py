@@ -108,7 +108,7 @@ class Rule:
     valid_until: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per pack read
 class Pack:
     id: str
     name: Text

@@ -29,7 +29,7 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
     scenario = validate_scenario(doc, pack, today or dt.date.today())
     params = {name: p.value for name, p in pack.parameters.items()} | dict(scenario.params)
     if scenario.params:
-        compiled = _compiled_with(pack.directory, scenario.params)
+        compiled = _compiled_with(pack, scenario.params)
     facts = derive(pack, scenario.facts, scenario.as_of, params)
     fired, facts = _chain(pack, compiled, facts, scenario.as_of)
     return explain(pack, scenario, facts, fired, params)
@@ -73,7 +73,7 @@ def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
     directory, problem = _pack_directory(str(rules if rules is not None else bundled_rules()), platform)
     if problem:
         raise InputError([doc.error(problem, "platform")])
-    pack, compiled = read_pack(directory)
+    pack, compiled = read_pack(directory, _signature(directory))
     if pack.id != platform:
         raise InputError([doc.error(f'platform "{platform}" does not match the rule pack in {directory} '
                                     f'("{pack.id}")', "platform")])
@@ -97,13 +97,18 @@ def _pack_directory(root: str, platform: str) -> tuple[str, str | None]:
 
 
 @lru_cache(maxsize=None)
-def read_pack(directory: str) -> tuple[Pack, Compiled]:
-    """One pack folder, read and compiled once per process."""
+def read_pack(directory: str, signature: tuple = ()) -> tuple[Pack, Compiled]:
+    """One pack folder, read and compiled once per process and version of its files (`signature`)."""
     pack = load_pack(directory)
     return pack, compile_pack(pack)
 
 
+def _signature(directory: str) -> tuple:
+    """Changes when a file of the pack changes, so that a pack edited while a process runs is read again."""
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(directory).glob("*.y*ml")))
+
+
 @lru_cache(maxsize=None)
-def _compiled_with(directory: str, params: tuple[tuple[str, Value], ...]) -> Compiled:
-    """The pack compiled with some parameters replaced, once per distinct set of values."""
-    return compile_pack(read_pack(directory)[0], dict(params))
+def _compiled_with(pack: Pack, params: tuple[tuple[str, Value], ...]) -> Compiled:
+    """The pack compiled with some parameters replaced, once per distinct pack and set of values."""
+    return compile_pack(pack, dict(params))
