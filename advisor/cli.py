@@ -13,7 +13,8 @@ from .engine import EngineError
 from .check import CHECKS, LEVELS, check_packs, level
 from .expect import run_tests, unmet
 from .load import bundled_rules
-from .pipeline import advise_file
+from .overview import GRAPH_FORMATS, GraphvizError, graph, render_svg, rules_table
+from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, say
 
 EXIT_OK = 0
@@ -177,3 +178,47 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
         click.echo("\n".join(map(str, run.errors)), err=True)
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_EXPECTATION_FAILED if run.failed else EXIT_OK)
+
+
+_RULES_OPTION = click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
+                             help="A rule pack folder, or a folder of packs, instead of the bundled ones.")
+_PLATFORM_OPTION = click.option("--platform", default="crowdworks", show_default=True, help="The pack to show.")
+_LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None,
+                            help="Language [default: ja for a Japanese locale, else en].")
+
+
+@main.command(name="rules")
+@_RULES_OPTION
+@_PLATFORM_OPTION
+@_LANG_OPTION
+def rules_command(rules: str | None, platform: str, lang: str | None) -> None:
+    """Print the pack's rules, facts and parameters as tables."""
+    try:
+        pack = pack_named(platform, rules)
+    except InputError as error:
+        _fail(error)
+    click.echo(rules_table(pack, lang or default_lang()), nl=False)
+
+
+@main.command(name="graph")
+@_RULES_OPTION
+@_PLATFORM_OPTION
+@_LANG_OPTION
+@click.option("--format", "fmt", type=click.Choice((*GRAPH_FORMATS, "svg")), default="mermaid", show_default=True,
+              help="mermaid (renders in Markdown), dot (Graphviz), or svg (drawn by Graphviz, if installed).")
+def graph_command(rules: str | None, platform: str, lang: str | None, fmt: str) -> None:
+    """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
+    try:
+        pack = pack_named(platform, rules)
+    except InputError as error:
+        _fail(error)
+    source = graph(pack, "dot" if fmt == "svg" else fmt, lang or default_lang())
+    if fmt != "svg":
+        click.echo(source, nl=False)
+        return
+    try:
+        svg = render_svg(source)
+    except GraphvizError as error:
+        click.echo(f"advise: {error}", err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    sys.stdout.buffer.write(svg)

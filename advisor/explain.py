@@ -37,7 +37,7 @@ class Advice:
 
 def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list[Rule],
             params: dict[str, Value]) -> Advice:
-    ordered = sorted(fired, key=lambda rule: (rule.priority, rule.order))
+    ordered = sorted(fired, key=lambda rule: rule.rank)
     values: dict[str, Value] = dict(params)
     values.update(facts)
     values["as_of"] = scenario.as_of

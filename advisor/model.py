@@ -107,6 +107,11 @@ class Rule:
     valid_from: dt.date | None = None  # the rule applies only while as_of is within these dates
     valid_until: dt.date | None = None
 
+    @property
+    def rank(self) -> tuple[int, int]:
+        """Where its advice stands: by priority, then by position in the pack."""
+        return self.priority, self.order
+
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per pack read
 class Pack:

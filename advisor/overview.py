@@ -38,7 +38,7 @@ class GraphvizMissing(GraphvizError):
 
 def advice_order(pack: Pack) -> list[Rule]:
     """The rules in the order advice lists them: priority first, then their order in the pack."""
-    return sorted(pack.rules, key=lambda rule: (rule.priority, rule.order))
+    return sorted(pack.rules, key=lambda rule: rule.rank)
 
 
 # --------------------------------------------------------------------------------------------- tables
@@ -120,18 +120,16 @@ def graph(pack: Pack, fmt: str, lang: str) -> str:
 
 def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
     ids = _Ids()
-    nodes: list[_Node] = []
-    edges: list[_Edge] = []
+    nodes: dict[str, _Node] = {}
+    edges: dict[_Edge, None] = {}  # a set that keeps order: a rule may test one fact several times
 
     def node(kind: str, name: str, label: str) -> str:
         node_id = ids.get(kind, name)
-        if all(existing.id != node_id for existing in nodes):
-            nodes.append(_Node(node_id, kind, label))
+        nodes.setdefault(node_id, _Node(node_id, kind, label))
         return node_id
 
     def edge(source: str, target: str, kind: str, label: str = "") -> None:
-        if _Edge(source, target, kind, label) not in edges:  # a rule may test one fact several times
-            edges.append(_Edge(source, target, kind, label))
+        edges[_Edge(source, target, kind, label)] = None
 
     def value_node(name: str) -> str:
         """A fact, a parameter, or as_of (the scenario's date, which a derivation may name)."""
@@ -165,7 +163,7 @@ def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
                  say(lang, "graph_sets", value=format_value(value, pack.facts[name].type, lang)))
         for other in rule.suppresses:
             edge(rule_id, ids.get("rule", other), "suppresses", say(lang, "graph_suppresses"))
-    return nodes, edges
+    return list(nodes.values()), list(edges)
 
 
 def _tested(condition: Condition, negated: bool) -> list[tuple[str, str | None, bool]]:
@@ -230,7 +228,8 @@ _DOT_EDGES = {"test": "", "derive": "", "not": "style=dashed", "action": "penwid
 
 
 def _dot(pack: Pack, nodes: list[_Node], edges: list[_Edge]) -> str:
-    lines = [f"digraph {_dot_text(pack.id)} {{", '    charset="UTF-8";', "    rankdir=LR;"]
+    lines = [f"digraph {_dot_text(pack.id)} {{", '    charset="UTF-8";', "    rankdir=LR;",
+             '    node [fontname="sans-serif"];', '    edge [fontname="sans-serif"];']
     for node in nodes:
         lines.append(f"    {_dot_text(node.id)} [label={_dot_text(node.label)}, {_DOT_NODES[node.kind]}];")
     for edge in edges:

@@ -69,14 +69,28 @@ def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) 
 
 def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
     """The pack for the scenario's platform: from `rules` (one pack, or a folder of packs) or the bundled ones."""
-    platform = scenario_platform(doc)
+    found = _find(scenario_platform(doc), rules)
+    if isinstance(found, str):
+        raise InputError([doc.error(found, "platform")])
+    return found
+
+
+def pack_named(platform: str, rules: str | Path | None = None) -> Pack:
+    """The pack for a platform, when no scenario names it (`advise rules`, `advise graph`)."""
+    found = _find(platform, rules)
+    if isinstance(found, str):
+        raise InputError([Diagnostic(str(rules or bundled_rules()), 1, 1, found)])
+    return found[0]
+
+
+def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | str:
+    """The platform's pack and its compiled rules, or why there is none."""
     directory, problem = _pack_directory(str(rules if rules is not None else bundled_rules()), platform)
     if problem:
-        raise InputError([doc.error(problem, "platform")])
+        return problem
     pack, compiled = read_pack(directory, _signature(directory))
     if pack.id != platform:
-        raise InputError([doc.error(f'platform "{platform}" does not match the rule pack in {directory} '
-                                    f'("{pack.id}")', "platform")])
+        return f'platform "{platform}" does not match the rule pack in {directory} ("{pack.id}")'
     return pack, compiled
 
 
