@@ -7,8 +7,9 @@ are lints run on a pack that can run: warnings about rules that cannot matter.
 The lints reason about conditions exactly, without running the engine: a conjunction of tests on
 independent facts is satisfiable when, for each fact, one value passes all its tests, and for tests that
 compare with constants it is enough to try each constant c, c - 1 and c + 1, a value beyond them all,
-and "absent". Derived facts are treated as independent of their inputs, which can only hide a finding,
-never invent one.
+and "absent" (for a fact without a default). Derived facts are treated as independent of their inputs,
+and a test on a parameter as able to go either way (a scenario may change the value): both can only hide
+a finding, never invent one.
 """
 from __future__ import annotations
 
@@ -156,7 +157,8 @@ def _dnf(condition: Condition, negate: bool) -> list[list[Literal]] | None:
 def _satisfiable(term: list[Literal], values: dict[str, list]) -> bool:
     by_fact: dict[str, list[Literal]] = {}
     for test, negated in term:
-        by_fact.setdefault(test.fact, []).append((test, negated))
+        if not test.param:  # a scenario may give a parameter any value: such a test can go either way
+            by_fact.setdefault(test.fact, []).append((test, negated))
     return all(any(all(_holds(test, value) != negated for test, negated in literals) for value in values[fact])
                for fact, literals in by_fact.items())
 
@@ -190,9 +192,12 @@ def _candidates(pack: Pack) -> dict[str, list]:
         else:
             points = constants[name] or {dt.date(2000, 1, 1).toordinal()}
             found = sorted({c + d for c in points for d in (-1, 0, 1)} | {min(points) - 2, max(points) + 2})
+            if fact.min is not None:  # a scenario below the minimum is refused
+                found = [value for value in found if value >= fact.min]
             if fact.type == "date":
                 found = [dt.date.fromordinal(day) for day in found]
-        values[name] = found + [ABSENT]
+        # A fact with a default is never absent: a scenario that leaves it out gets the default.
+        values[name] = found + ([ABSENT] if fact.default is None else [])
     return values
 
 

@@ -108,7 +108,7 @@ def parse(raw: bytes, path: str) -> Document:
         context = error.context or ""
         if "another document" in problem:
             problem = "a file holds one document; remove the second '---'"
-        elif error.context_mark and ("flow" in context or "quoted scalar" in context):
+        elif error.context_mark and context.endswith(("flow sequence", "flow mapping", "quoted scalar")):
             # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
             mark = error.context_mark
             opened = context.replace("while parsing ", "").replace("while scanning ", "")

@@ -32,7 +32,7 @@ def check(doc: Document, name: str) -> list[Diagnostic]:
 
 def _code(message: str) -> str:
     """The check code of a structural mistake (advisor/check.py)."""
-    if message.startswith('missing key "source"'):
+    if message.startswith(('missing key "source"', "source is")):
         return "S003"
     if "a text (ja and en)" in message or message.startswith(("the ja text", "the en text")):
         return "S002"

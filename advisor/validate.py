@@ -161,9 +161,12 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
                             *where, "at_most")
         derivation = _derivation(check, where, entry, kind, result, parameters) if "derive" in entry else None
         computed = [key for key in ("derive", "set_by_rules") if entry.get(key)]
-        if computed and any(key in entry for key in ("default", "min", "at_most")) or len(computed) > 1:
-            check.error("R108", f"a fact with {computed[0]} has no default, min, at_most{' or derive' if len(computed) > 1 else ''}",
-                        *where, computed[0])
+        if len(computed) > 1:
+            check.error("R108", "a fact is either derived or set by rules, not both: remove one", *where, "set_by_rules")
+        elif computed and (extra := [key for key in ("default", "min", "at_most") if key in entry]):
+            origin = "is computed" if computed[0] == "derive" else "comes from the rules"
+            check.error("R108", f"a fact with {computed[0]} takes no {extra[0]}: its value {origin}; remove {extra[0]}",
+                        *where, extra[0])
         if check.state() == before:
             result[name] = Fact(name, kind, description, values, default, entry.get("min"), at_most, derivation,
                                 bool(entry.get("set_by_rules")))
