@@ -42,7 +42,7 @@ def check_packs(target: str | Path) -> list[Diagnostic]:
     folder = Path(target)
     folders = [folder] if (folder / PACK_FILE).is_file() else sorted(p.parent for p in folder.glob(f"*/{PACK_FILE}"))
     if not folders:
-        raise InputError([Diagnostic(str(folder), 1, 1, f"no rule pack here: no {PACK_FILE} in this folder or below it")])
+        raise InputError([Diagnostic(str(folder), 1, 1, f"no rule pack here: no {PACK_FILE} in this folder or in the folders in it")])
     return sorted(finding for pack in folders for finding in _check_pack(pack))
 
 

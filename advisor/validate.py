@@ -197,6 +197,10 @@ def _derivation(check: _Checker, where: tuple, entry: dict, kind: str, earlier: 
         if _comparable(have) != _comparable(wanted):
             check.error("R106", f"{op} needs type {wanted} as argument {index + 1}; {arg} is {have}", *where)
             return None
+        if arg in earlier and earlier[arg].set_by_rules:
+            check.error("R108", f"{arg} is set by rules, after derived facts are computed: derive from facts a "
+                                "scenario gives", *where)
+            return None
     if _comparable(result_type) != _comparable(kind):
         check.error("R106", f"{op} gives a value of type {result_type}, but the fact is declared as {kind}", *where)
         return None
@@ -333,7 +337,8 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
     check = _Checker(doc, found, set())
     # Keys whose structure is wrong were reported above; the others are checked on, so that every
     # mistake in the file is reported at once.
-    top = {key: value for key, value in doc.data.items() if key not in {where[0] for where, _ in structural}}
+    broken = {where[0] for where, _ in structural}
+    top = {key: value for key, value in doc.data.items() if key not in broken}
     title = top.get("title")
     if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
         check.error("", "title must be one line of text without control characters", "title")  # e.g. terminal escapes
@@ -360,7 +365,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
             facts[fact.name] = fact.default
     for name in [n for n in facts if n in given]:
         limit_name = pack.facts[name].at_most
-        limit = (as_of if "as_of" in top else None) if limit_name == "as_of" else facts.get(limit_name)
+        limit = (None if "as_of" in broken else as_of) if limit_name == "as_of" else facts.get(limit_name)
         if limit is not None and facts[name] > limit:
             relation = "after" if pack.facts[name].type == "date" else "more than"
             check.error("", f"{name} ({show_plain(facts[name])}) is {relation} {limit_name} ({show_plain(limit)})",

@@ -138,7 +138,7 @@ def test_a_file_that_cannot_be_read_is_not_a_finding(tmp_path, content, diagnost
 def test_a_folder_without_a_pack(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == f"{tmp_path}:1:1: no rule pack here: no pack.yaml in this folder or below it\n"
+    assert result.stderr == f"{tmp_path}:1:1: no rule pack here: no pack.yaml in this folder or in the folders in it\n"
 
 
 def test_the_bundled_pack_is_clean():

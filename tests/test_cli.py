@@ -124,3 +124,47 @@ def test_no_matching_rule_says_so(tmp_path):
     scenario.write_text("as_of: 2026-11-25\nfacts: {work_started: true, client_response: accepted}\n", encoding="utf-8")
     code, out, _ = advise("--lang", "en", str(scenario))
     assert code == 0 and "1. The contract has ended by agreement" in out
+
+
+def test_rules_and_graph_commands_show_the_pack():
+    code, out, err = advise("rules", "--lang", "en")
+    assert (code, err) == (0, "") and "| report-threats" in out
+    code, out, err = advise("graph", "--format", "dot", "--lang", "en")
+    assert (code, err) == (0, "") and out.startswith("digraph")
+    assert advise("rules", "--platform", "lancers")[0:2] == (2, "")
+
+
+def test_graph_as_svg_without_graphviz_says_how_to_get_it(monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    code, out, err = advise("graph", "--format", "svg")
+    assert (code, out) == (2, "")
+    assert "Graphviz" in err and "--format mermaid" in err
+
+
+def test_every_command_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in main.commands:
+        if command != "run":
+            assert f"advise {command}" in readme, command
+
+
+def test_advise_test_lists_rules_no_scenario_covered_and_ends_with_the_counts(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, err = advise("test", "--lang", "en", "scenarios/crowdworks/seed-rejected-half-delivered.yaml")
+    lines = out.splitlines()
+    assert (code, err) == (0, "")
+    assert lines[0] == "PASS scenarios/crowdworks/seed-rejected-half-delivered.yaml  クライアントが途中終了リクエストを拒否した"
+    assert lines[1] == "Rules that no scenario's advice came from:"
+    assert "report-threats" in lines[2] and lines[2].startswith(f"  {ROOT / 'rules' / 'crowdworks' / 'rules.yaml'}:")
+    assert lines[-1] == "1 passed, 0 failed"
+    code, out, _ = advise("test", "--format", "json", "scenarios")
+    data = json.loads(out)
+    assert (code, data["failed"], data["uncovered"], data["errors"]) == (0, 0, [], [])
+    assert data["passed"] == len(list((ROOT / "scenarios").rglob("*.yaml")))
+
+
+def test_advise_test_reports_an_unreadable_scenario_and_exits_2(tmp_path):
+    (tmp_path / "broken.yaml").write_text("facts: {fee: 1\n", encoding="utf-8")
+    code, out, err = advise("test", str(tmp_path))
+    assert (code, out.splitlines()[-1]) == (2, "0 passed, 0 failed")
+    assert err.startswith(f"{tmp_path / 'broken.yaml'}:1:8: invalid YAML")
