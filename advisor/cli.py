@@ -10,12 +10,12 @@ import click
 from . import __version__
 from .diagnostics import InputError
 from .engine import EngineError
-from .check import CHECKS, LEVELS, check_packs, level
-from .expect import run_tests, unmet
-from .load import bundled_rules
-from .overview import GRAPH_FORMATS, GraphvizError, graph, render_svg, rules_table
+from .expect import unmet
 from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, say
+
+# check, overview and run_tests are imported by the commands that use them, which keeps the start-up of
+# `advise SCENARIO` light.
 
 EXIT_OK = 0
 EXIT_EXPECTATION_FAILED = 1
@@ -112,7 +112,7 @@ def _fail(error: InputError) -> None:
 @main.command(epilog="Checks and their codes: docs/checks.md")
 @click.argument("pack_dir", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
-@click.option("--fail-level", type=click.Choice(LEVELS), default="warning", show_default=True,
+@click.option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
               help="Exit 1 when a finding is at this level or above.")
 def check(pack_dir: str | None, fmt: str, fail_level: str) -> None:
     """Validate and lint a rule pack (or a folder of packs; default: the bundled ones).
@@ -120,6 +120,9 @@ def check(pack_dir: str | None, fmt: str, fail_level: str) -> None:
     Each finding: path:line:col: [error|warning] CODE message. Exit 0 clean, 1 findings at or above
     --fail-level, 2 a file cannot be read.
     """
+    from .check import CHECKS, LEVELS, check_packs, level
+    from .load import bundled_rules
+
     try:
         findings = check_packs(pack_dir or bundled_rules())
     except InputError as error:
@@ -148,6 +151,8 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
     One line per scenario, PASS or FAIL, then the rules no scenario's advice came from, then
     "N passed, N failed". Exit 0 all pass, 1 any fail, 2 a scenario cannot be read.
     """
+    from .expect import run_tests
+
     lang = lang or default_lang()
     if not paths:
         if not os.path.isdir("scenarios"):
@@ -193,6 +198,8 @@ _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=N
 @_LANG_OPTION
 def rules_command(rules: str | None, platform: str, lang: str | None) -> None:
     """Print the pack's rules, facts and parameters as tables."""
+    from .overview import rules_table
+
     try:
         pack = pack_named(platform, rules)
     except InputError as error:
@@ -204,10 +211,12 @@ def rules_command(rules: str | None, platform: str, lang: str | None) -> None:
 @_RULES_OPTION
 @_PLATFORM_OPTION
 @_LANG_OPTION
-@click.option("--format", "fmt", type=click.Choice((*GRAPH_FORMATS, "svg")), default="mermaid", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
               help="mermaid (renders in Markdown), dot (Graphviz), or svg (drawn by Graphviz, if installed).")
 def graph_command(rules: str | None, platform: str, lang: str | None, fmt: str) -> None:
     """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
+    from .overview import GraphvizError, graph, render_svg
+
     try:
         pack = pack_named(platform, rules)
     except InputError as error:

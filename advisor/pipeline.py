@@ -6,6 +6,7 @@ scenarios (the test suite) reads and compiles each pack once.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,7 +120,9 @@ def read_pack(directory: str, signature: tuple = ()) -> tuple[Pack, Compiled]:
 
 def _signature(directory: str) -> tuple:
     """Changes when a file of the pack changes, so that a pack edited while a process runs is read again."""
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(directory).glob("*.y*ml")))
+    with os.scandir(directory) as entries:
+        return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries
+                            if e.name.endswith((".yaml", ".yml"))))
 
 
 @lru_cache(maxsize=None)

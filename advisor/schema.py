@@ -159,18 +159,16 @@ def _resolve(node: dict, root: dict) -> dict:
     return node
 
 
+_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None), "integer": int,
+          "number": (int, float)}
+
+
 def _is(value: Any, kind: str, node: dict) -> bool:
-    if kind == "string" and node.get("format") == "date" or kind == "date":
+    if kind == "date" or kind == "string" and node.get("format") == "date":
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    return {
-        "object": lambda: isinstance(value, dict),
-        "array": lambda: isinstance(value, list),
-        "string": lambda: isinstance(value, str),
-        "integer": lambda: isinstance(value, int) and not isinstance(value, bool),
-        "number": lambda: isinstance(value, (int, float)) and not isinstance(value, bool),
-        "boolean": lambda: isinstance(value, bool),
-        "null": lambda: value is None,
-    }[kind]()
+    if kind in ("integer", "number") and isinstance(value, bool):  # YAML's true is not a number
+        return False
+    return isinstance(value, _TYPES[kind])
 
 
 def _member(value: Any, allowed: list) -> bool:

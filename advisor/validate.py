@@ -324,10 +324,9 @@ def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact]
 
 def scenario_platform(doc: Document) -> str:
     """The platform a scenario names (default crowdworks), once the file is known to be a mapping."""
-    fatal = [doc.error(message, *where) for where, message in schema.problems(doc, "scenario")
-             if where[:1] in ((), ("platform",))]
-    if fatal:
-        raise InputError(fatal)
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("platform", ""), str):
+        raise InputError([doc.error(message, *where) for where, message in schema.problems(doc, "scenario")
+                          if where[:1] in ((), ("platform",))])
     return doc.data.get("platform", "crowdworks")
 
 

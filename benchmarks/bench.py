@@ -31,8 +31,7 @@ import time
 from pathlib import Path
 
 import advisor
-from advisor.compile import MARK, SENTINEL, encode_facts
-from advisor.derive import derive
+from advisor.compile import MARK, SENTINEL, compile_pack, encode_facts
 from advisor.diagnostics import InputError
 from advisor.load import read_file
 from advisor.pipeline import advise_document, pack_for
@@ -175,7 +174,12 @@ def load_scenarios() -> tuple[list, list[str]]:
             continue
         pack, compiled = pack_for(doc, None)
         scenario = validate_scenario(doc, pack, dt.date.today())
-        facts = encode_facts(derive(pack, scenario.facts, scenario.as_of))
+        if scenario.params:
+            compiled = compile_pack(pack, dict(scenario.params))
+        # The facts of advise's last round: given, derived and set by rules, with the suppression markers.
+        by_id = {rule.id: rule for rule in pack.rules}
+        suppressed = [by_id[t] for r in advice.recommendations for t in r.rule.suppresses]
+        facts = encode_facts(advice.facts, scenario.as_of, suppressed)
         expected = sorted(r.rule.id for r in advice.recommendations)
         loaded.append((doc, compiled, facts, expected))
     return loaded, refused
