@@ -18,7 +18,7 @@ from .render import FORMATS, render, say
 # `advise SCENARIO` light.
 
 EXIT_OK = 0
-EXIT_EXPECTATION_FAILED = 1
+EXIT_FAILED = 1  # unmet expect:, failing scenarios, or findings at --fail-level
 EXIT_INPUT_ERROR = 2  # also click's code for usage errors
 EXIT_INTERNAL_ERROR = 3
 
@@ -79,14 +79,19 @@ def main() -> None:
     """
 
 
+_RULES_OPTION = click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
+                             help="A rule pack folder, or a folder of packs, instead of the bundled ones.")
+_PLATFORM_OPTION = click.option("--platform", default="crowdworks", show_default=True, help="The pack to show.")
+_LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None,
+                            help="Language [default: ja for a Japanese locale, else en].")
+
+
 @main.command(epilog=EXAMPLE)
 @click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, json for programs (see docs/json.md).")
-@click.option("--lang", type=click.Choice(("ja", "en")), default=None,
-              help="Language of the advice [default: ja for a Japanese locale, else en].")
-@click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
-              help="A rule pack folder, or a folder of packs, to use instead of the bundled ones.")
+@_LANG_OPTION
+@_RULES_OPTION
 def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
     """Print advice for the situation in SCENARIO."""
     lang = lang or default_lang()
@@ -101,7 +106,7 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
     problems = unmet(advice, lang)
     if problems:
         click.echo("\n".join(f"{advice.scenario.path}: {p}" for p in problems), err=True)
-        sys.exit(EXIT_EXPECTATION_FAILED)
+        sys.exit(EXIT_FAILED)
 
 
 def _fail(error: InputError) -> None:
@@ -135,16 +140,14 @@ def check(pack_dir: str | None, fmt: str, fail_level: str) -> None:
         for f in findings:
             click.echo(f"{f.path}:{f.line}:{f.column}: [{level(f)}] {f.code} {f.message}")
     threshold = LEVELS.index(fail_level)
-    sys.exit(EXIT_EXPECTATION_FAILED if any(LEVELS.index(level(f)) >= threshold for f in findings) else EXIT_OK)
+    sys.exit(EXIT_FAILED if any(LEVELS.index(level(f)) >= threshold for f in findings) else EXIT_OK)
 
 
 @main.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
-              help="A rule pack folder, or a folder of packs, to use instead of the bundled ones.")
+@_RULES_OPTION
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(("ja", "en")), default=None,
-              help="Language of the messages [default: from the locale].")
+@_LANG_OPTION
 def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str | None) -> None:
     """Run the expectations (expect:) of scenario files or folders (default: scenarios/).
 
@@ -182,14 +185,7 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
     if run.errors:
         click.echo("\n".join(map(str, run.errors)), err=True)
         sys.exit(EXIT_INPUT_ERROR)
-    sys.exit(EXIT_EXPECTATION_FAILED if run.failed else EXIT_OK)
-
-
-_RULES_OPTION = click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
-                             help="A rule pack folder, or a folder of packs, instead of the bundled ones.")
-_PLATFORM_OPTION = click.option("--platform", default="crowdworks", show_default=True, help="The pack to show.")
-_LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None,
-                            help="Language [default: ja for a Japanese locale, else en].")
+    sys.exit(EXIT_FAILED if run.failed else EXIT_OK)
 
 
 @main.command(name="rules")
