@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
-from .model import LANGS, Condition, Group, Pack, Rule, Test, Where
+from .model import ABSENT, LANGS, Condition, Group, Pack, Rule, Test, Where
 from .validate import PACK_FILE, PLACEHOLDER, load_pack
 
 LEVELS = ("warning", "error")
@@ -133,7 +133,6 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
 
 # ----------------------------------------------------------------------------- condition reasoning
 
-ABSENT = object()
 Literal = tuple[Test, bool]  # a test, and whether it is negated
 MAX_TERMS = 4096  # beyond this a condition is not analysed (and nothing is reported about it)
 
@@ -159,21 +158,8 @@ def _satisfiable(term: list[Literal], values: dict[str, list]) -> bool:
     for test, negated in term:
         if not test.param:  # a scenario may give a parameter any value: such a test can go either way
             by_fact.setdefault(test.fact, []).append((test, negated))
-    return all(any(all(_holds(test, value) != negated for test, negated in literals) for value in values[fact])
+    return all(any(all(test.holds(value) != negated for test, negated in literals) for value in values[fact])
                for fact, literals in by_fact.items())
-
-
-def _holds(test: Test, value) -> bool:
-    """The engine's semantics (compile.py): a test on an absent fact is false, except present: false."""
-    if test.op == "present":
-        return (value is not ABSENT) == test.value
-    if value is ABSENT:
-        return False
-    if test.op in ("in", "not_in"):
-        return (value in test.value) == (test.op == "in")
-    value, operand = _number(value), _number(test.value)
-    return {"eq": value == operand, "ne": value != operand, "lt": value < operand, "lte": value <= operand,
-            "gt": value > operand, "gte": value >= operand}[test.op]
 
 
 def _candidates(pack: Pack) -> dict[str, list]:

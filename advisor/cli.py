@@ -13,6 +13,7 @@ from .engine import EngineError
 from .expect import unmet
 from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, say
+from .why import why
 
 # check, overview and run_tests are imported by the commands that use them, which keeps the start-up of
 # `advise SCENARIO` light.
@@ -92,17 +93,21 @@ _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=N
               help="text for people, json for programs (see docs/json.md).")
 @_LANG_OPTION
 @_RULES_OPTION
-def run(scenario: str, fmt: str, lang: str | None, rules: str | None) -> None:
+@click.option("--explain", is_flag=True,
+              help="Also say why: each rule's conditions with the facts' values, what was computed, which advice "
+                   "one or two different facts would have given, and which missing facts could change it.")
+def run(scenario: str, fmt: str, lang: str | None, rules: str | None, explain: bool) -> None:
     """Print advice for the situation in SCENARIO."""
     lang = lang or default_lang()
     try:
         advice = advise_file(scenario, rules)
+        reasons = why(advice) if explain else None
     except InputError as error:
         _fail(error)
     except EngineError as error:
         click.echo(f"advise: internal error: {error}", err=True)
         sys.exit(EXIT_INTERNAL_ERROR)
-    click.echo(render(advice, fmt, lang), nl=False)
+    click.echo(render(advice, fmt, lang, reasons), nl=False)
     problems = unmet(advice, lang)
     if problems:
         click.echo("\n".join(f"{advice.scenario.path}: {p}" for p in problems), err=True)

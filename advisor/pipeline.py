@@ -30,13 +30,13 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
     scenario = validate_scenario(doc, pack, today or dt.date.today())
     params = {name: p.value for name, p in pack.parameters.items()} | dict(scenario.params)
     if scenario.params:
-        compiled = _compiled_with(pack, scenario.params)
+        compiled = compiled_for(pack, scenario.params)
     facts = derive(pack, scenario.facts, scenario.as_of, params)
-    fired, facts = _chain(pack, compiled, facts, scenario.as_of)
+    fired, facts = chain(pack, compiled, facts, scenario.as_of)
     return explain(pack, scenario, facts, fired, params)
 
 
-def _chain(pack: Pack, compiled: Compiled, facts: dict[str, Value], as_of: dt.date) -> tuple[list[Rule], dict]:
+def chain(pack: Pack, compiled: Compiled, facts: dict[str, Value], as_of: dt.date) -> tuple[list[Rule], dict]:
     """Forward chaining: assert the facts; the rules that fired add the facts they set (`sets:`) and mark the
     rules they suppress; assert again until nothing changes. What fired in the last round is the advice.
 
@@ -126,6 +126,6 @@ def _signature(directory: str) -> tuple:
 
 
 @lru_cache(maxsize=None)
-def _compiled_with(pack: Pack, params: tuple[tuple[str, Value], ...]) -> Compiled:
-    """The pack compiled with some parameters replaced, once per distinct pack and set of values."""
+def compiled_for(pack: Pack, params: tuple[tuple[str, Value], ...]) -> Compiled:
+    """The pack compiled with some parameters replaced (a scenario's params:), once per pack and values."""
     return compile_pack(pack, dict(params))

@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .explain import Advice, format_value
+from .model import ABSENT
+from .why import Line, NearMiss, Step, Trace, Why
 from .load import read_file
 from .validate import PLACEHOLDER
 
@@ -27,11 +29,12 @@ def say(lang: str, key: str, **values: str) -> str:
     return PLACEHOLDER.sub(lambda m: values[m.group(1)], catalog(lang)[key])
 
 
-def render(advice: Advice, fmt: str, lang: str) -> str:
-    return render_json(advice, lang) if fmt == "json" else render_text(advice, lang)
+def render(advice: Advice, fmt: str, lang: str, reasons: Why | None = None) -> str:
+    """The advice as text or JSON; with `reasons` (from why.why), the explanation too (`--explain`)."""
+    return render_json(advice, lang, reasons) if fmt == "json" else render_text(advice, lang, reasons)
 
 
-def render_text(advice: Advice, lang: str) -> str:
+def render_text(advice: Advice, lang: str, reasons: Why | None = None) -> str:
     scenario = advice.scenario
     lines = [scenario.title or say(lang, "untitled"),
              say(lang, "heading", platform=advice.pack.name.get(lang),
@@ -46,11 +49,97 @@ def render_text(advice: Advice, lang: str) -> str:
         lines += ["   " + say(lang, "note", text=note.get(lang)) for note in item.notes]
         cited = [s.title.get(lang) + (f" <{s.url}>" if s.url else "") for s in item.sources]
         lines.append("   " + say(lang, "source", text=say(lang, "source_separator").join(cited)))
+        if reasons:
+            lines += ["   " + line for line in trace_lines(reasons.traces[rank - 1], advice, lang)]
+        lines.append("")
+    if reasons and reasons.near_misses:
+        lines.append(say(lang, "near_heading"))
+        lines += [f"  - {near_text(near, advice, lang)}" for near in reasons.near_misses]
+        lines.append("")
+    if reasons and reasons.unknown:
+        lines.append(say(lang, "unknown_heading"))
+        lines += [f"  - {say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang))}"
+                  for u in reasons.unknown]
         lines.append("")
     return "\n".join(lines)
 
 
-def render_json(advice: Advice, lang: str) -> str:
+def trace_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
+    """Why one recommendation was given: its rule, each test with the fact's value, computations, parameters."""
+    lines = [say(lang, "explain_rule", where=_where(trace.rule), rule=trace.rule.id), say(lang, "explain_conditions")]
+    for line in trace.lines:
+        mark = "✓" if line.held else "✗"
+        text = say(lang, f"explain_{line.kind}") if line.test is None else test_text(line, advice, lang)
+        lines.append("  " * (line.depth + 1) + f"{mark} {text}")
+    lines += [say(lang, "explain_computed", text=step_text(step, advice, lang)) for step in trace.steps]
+    if trace.parameters:
+        lines.append(say(lang, "explain_parameters", text=", ".join(
+            f"{name} = {_value(value, name, advice, lang)}" for name, value in trace.parameters)))
+    lines += [say(lang, "explain_set_by", fact=fact, rule=rule) for fact, rule in trace.set_by]
+    return lines
+
+
+def test_text(line: Line, advice: Advice, lang: str) -> str:
+    test = line.test
+    current = say(lang, "explain_absent") if line.value is ABSENT else _value(line.value, test.fact, advice, lang)
+    if test.op == "present":
+        text = say(lang, "explain_is_given" if test.value else "explain_not_given", fact=test.fact)
+        return text if line.value is ABSENT else text + say(lang, "explain_current", value=current)
+    operand = advice.params[test.param] if test.param else test.value
+    if test.op in ("in", "not_in"):
+        values = ", ".join(_value(v, test.fact, advice, lang) for v in operand)
+        text = say(lang, "explain_one_of" if test.op == "in" else "explain_none_of", fact=test.fact, values=values)
+    else:
+        text = say(lang, "explain_compare", fact=test.fact, op=_SYMBOLS[test.op],
+                   value=_value(operand, test.fact, advice, lang))
+    if test.param:
+        text += say(lang, "explain_param", name=test.param)
+    return text + say(lang, "explain_current", value=current)
+
+
+def step_text(step: Step, advice: Advice, lang: str) -> str:
+    """days_since_request = 2026-11-25 − 2026-11-11 = 14"""
+    args = [_value(value, name, advice, lang) for name, value in step.args]
+    if step.op == "days_since":
+        args = [format_value(advice.scenario.as_of, "date", lang), *args]
+    elif step.op == "days_until":
+        args = [*args, format_value(advice.scenario.as_of, "date", lang)]
+    formula = {"pro_rata": "{0} × {1} ÷ {2}", "add_days": "{0} + {1}"}.get(step.op, "{0} − {1}").format(*args)
+    text = f"{step.fact} = {formula} = {_value(step.value, step.fact, advice, lang)}"
+    return text + (" " + say(lang, "explain_rounded_down") if step.op == "pro_rata" else "")
+
+
+def near_text(near: NearMiss, advice: Advice, lang: str) -> str:
+    absent = say(lang, "explain_absent")
+    changes = say(lang, "near_join").join(
+        say(lang, "near_change", fact=fact, value=absent if value is ABSENT else _value(value, fact, advice, lang),
+            current=absent if current is ABSENT else _value(current, fact, advice, lang))
+        for fact, value, current in near.changes)
+    return say(lang, "near_item", changes=changes, action=advice.pack.actions[near.rule.action].get(lang),
+               rule=near.rule.id)
+
+
+def _actions(rules, advice: Advice, lang: str) -> str:
+    return ", ".join(f"{advice.pack.actions[r.action].get(lang)} ({r.id})" for r in rules)
+
+
+def _value(value, name: str, advice: Advice, lang: str) -> str:
+    pack = advice.pack
+    kind = pack.facts[name].type if name in pack.facts else pack.parameters[name].type if name in pack.parameters \
+        else "date"
+    return format_value(value, kind, lang)
+
+
+def _where(rule) -> str:
+    """The rule's file and line, from its pack's folder: crowdworks/rules.yaml:12."""
+    path = Path(rule.where.path)
+    return f"{path.parent.name}/{path.name}:{rule.where.line}"
+
+
+_SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
+
+
+def render_json(advice: Advice, lang: str, reasons: Why | None = None) -> str:
     scenario = advice.scenario
     pack = advice.pack
     document = {
@@ -68,6 +157,26 @@ def render_json(advice: Advice, lang: str) -> str:
                   for name, value in advice.facts.items()},
         "parameters": {name: _plain(value) for name, value in advice.params.items()},
     }
+    if reasons:
+        for item, trace in zip(document["recommendations"], reasons.traces):
+            item["explanation"] = {
+                "defined_at": _where(trace.rule),
+                "conditions": [{"depth": line.depth, "kind": line.kind, "held": line.held}
+                               | ({"fact": line.test.fact, "test": test_text(line, advice, lang),
+                                   "value": _plain(line.value)} if line.test else {})
+                               for line in trace.lines],
+                "computed": [{"fact": step.fact, "value": _plain(step.value), "how": step_text(step, advice, lang)}
+                             for step in trace.steps],
+                "parameters": {name: _plain(value) for name, value in trace.parameters},
+                "set_by": [{"fact": fact, "rule": rule} for fact, rule in trace.set_by],
+            }
+        document["near_misses"] = [
+            {"rule": near.rule.id, "action": near.rule.action, "text": near_text(near, advice, lang),
+             "changes": [{"fact": fact, "value": _plain(value), "current": _plain(current)}
+                         for fact, value, current in near.changes]}
+            for near in reasons.near_misses]
+        document["unknown"] = [{"fact": u.fact, "could_lead_to": [{"rule": r.id, "action": r.action} for r in u.unlocks]}
+                               for u in reasons.unknown]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -1,0 +1,226 @@
+"""`--explain`: why each piece of advice was given, which advice nearly was, and what unknown facts could change.
+
+For each recommendation: every test of its rule with the fact's value and whether it held, the derived
+facts it used and how they were computed, and the parameters involved. Near misses and unknown facts are
+found by asking the engine, not by guessing: the scenario is run again with one fact changed (then two,
+for rules one change cannot reach), using for each fact the few values that the pack's tests can tell
+apart, and the rules that fire then are compared with those that fired.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import combinations
+
+from . import pipeline
+from .derive import derive
+from .explain import Advice
+from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a rule's condition: a group (all, any, not) or a test, with whether it held."""
+
+    depth: int
+    kind: str  # all | any | not | test
+    held: bool
+    test: Test | None = None
+    value: Value | None = None  # the fact's value; ABSENT when nobody gave it
+
+
+@dataclass(frozen=True)
+class Step:
+    """How a derived fact was computed: fact = op(args) = value."""
+
+    fact: str
+    op: str
+    args: tuple[tuple[str, Value], ...]
+    value: Value
+
+
+@dataclass(frozen=True)
+class Trace:
+    rule: Rule
+    lines: tuple[Line, ...]
+    steps: tuple[Step, ...]
+    parameters: tuple[tuple[str, Value], ...]
+    set_by: tuple[tuple[str, str], ...]  # (fact, rule id) for facts the condition uses that rules set
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    rule: Rule
+    changes: tuple[tuple[str, Value | None, Value | None], ...]  # (fact, value that would do it, current value)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    fact: str
+    unlocks: tuple[Rule, ...]  # rules that some value of the fact would make fire
+
+
+@dataclass(frozen=True)
+class Why:
+    traces: tuple[Trace, ...]  # one per recommendation, in the same order
+    near_misses: tuple[NearMiss, ...]
+    unknown: tuple[Unknown, ...]
+
+
+def why(advice: Advice) -> Why:
+    pack, scenario = advice.pack, advice.scenario
+    traces = tuple(_trace(r.rule, advice) for r in advice.recommendations)
+    fired = {r.rule.id for r in advice.recommendations}
+    advised = {r.rule.action for r in advice.recommendations}
+    given = dict(scenario.facts)
+    compiled = pipeline.compiled_for(pack, scenario.params)
+    options = _options(pack, advice.params, scenario.as_of, given)
+
+    def fires(changes: tuple) -> set[str]:
+        facts = dict(given)
+        for fact, value in changes:
+            if value is ABSENT:
+                facts.pop(fact, None)
+            else:
+                facts[fact] = value
+        if not _consistent(pack, facts, scenario.as_of):
+            return set()
+        derived = derive(pack, facts, scenario.as_of, advice.params)
+        return {rule.id for rule in pipeline.chain(pack, compiled, derived, scenario.as_of)[0]}
+
+    singles = [((fact, value),) for fact, values in options.items() for value in values]
+    outcomes = {changes: fires(changes) for changes in singles}
+    missed: dict[str, tuple] = {}
+    for changes, result in outcomes.items():
+        for rule_id in sorted(result - fired):
+            missed.setdefault(rule_id, changes)
+    for rule in pack.rules:
+        if rule.id in fired or rule.id in missed or rule.action in advised:
+            continue
+        relevant = _inputs(rule.when, pack)
+        pairs = [a + b for a, b in combinations([c for c in singles if c[0][0] in relevant], 2) if a[0][0] != b[0][0]]
+        for changes in pairs:
+            if rule.id in fires(changes):
+                missed[rule.id] = changes
+                break
+    # Only advice not already given: another rule for an action that is advised adds nothing to say.
+    near = sorted((NearMiss(rule, tuple((fact, value, given.get(fact)) for fact, value in missed[rule.id]))
+                   for rule in pack.rules if rule.id in missed and rule.action not in advised),
+                  key=lambda miss: (len(miss.changes), miss.rule.rank))
+    unknown = []
+    for fact in pack.facts.values():
+        if fact.name in given or not fact.given_by_user:
+            continue
+        unlocked = set().union(*(result for changes, result in outcomes.items() if changes[0][0] == fact.name)) - fired
+        rules = tuple(r for r in sorted(pack.rules, key=lambda r: r.rank) if r.id in unlocked and r.action not in advised)
+        if rules:
+            unknown.append(Unknown(fact.name, rules))
+    return Why(traces, tuple(near), tuple(unknown))
+
+
+def _trace(rule: Rule, advice: Advice) -> Trace:
+    pack = advice.pack
+    lines: list[Line] = []
+
+    def walk(condition: Condition, depth: int) -> bool:
+        if isinstance(condition, Group):
+            at = len(lines)
+            lines.append(Line(depth, condition.kind, False))
+            results = [walk(item, depth + 1) for item in condition.items]
+            held = all(results) if condition.kind == "all" else any(results) if condition.kind == "any" \
+                else not results[0]
+            lines[at] = Line(depth, condition.kind, held)
+            return held
+        value = advice.facts.get(condition.fact, ABSENT)
+        held = condition.holds(value, advice.params)
+        lines.append(Line(depth, "test", held, condition, value))
+        return held
+
+    walk(rule.when, 0)
+    used = [line.test.fact for line in lines if line.test]
+    steps: list[Step] = []
+    pending = list(dict.fromkeys(used))
+    seen: set[str] = set()
+    while pending:  # the derived facts used, and those they were computed from
+        name = pending.pop(0)
+        fact = pack.facts.get(name)
+        if name in seen or fact is None or fact.derive is None or name not in advice.facts:
+            continue
+        seen.add(name)
+        args = tuple((arg, advice.params.get(arg, advice.facts.get(arg, advice.scenario.as_of if arg == "as_of" else None)))
+                     for arg in fact.derive.args)
+        steps.append(Step(name, fact.derive.op, args, advice.facts[name]))
+        pending += list(fact.derive.args)
+    params = [line.test.param for line in lines if line.test and line.test.param]
+    params += [arg for step in steps for arg, _ in step.args if arg in pack.parameters]
+    fired = {r.rule.id for r in advice.recommendations}
+    set_by = tuple((name, r.id) for name in dict.fromkeys(used) if name in advice.facts and pack.facts[name].set_by_rules
+                   for r in pack.rules if r.id in fired and any(fact == name for fact, _ in r.sets))
+    return Trace(rule, tuple(lines), tuple(reversed(steps)), tuple((p, advice.params[p]) for p in dict.fromkeys(params)),
+                 set_by)
+
+
+def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[str, Value]) -> dict[str, list]:
+    """For each fact a user can give, the values other than its current one that the pack's tests tell apart."""
+    constants: dict[str, set] = {name: set() for name in pack.facts}
+    for rule in pack.rules:
+        for test in _tests(rule.when):
+            if test.op != "present":
+                operand = params[test.param] if test.param else test.value
+                constants[test.fact].update(operand if isinstance(operand, tuple) else [operand])
+    for fact in reversed(pack.facts.values()):  # carry a derived fact's constants back to the date it comes from
+        if fact.derive and fact.derive.op in ("days_since", "days_until") and fact.derive.args[0] in constants:
+            sign = -1 if fact.derive.op == "days_since" else 1
+            constants[fact.derive.args[0]].update(as_of + dt.timedelta(days=sign * c) for c in constants[fact.name]
+                                                  if isinstance(c, int))
+        if fact.derive and fact.derive.op == "add_days" and fact.derive.args[1] in params:
+            constants[fact.derive.args[0]].update(c - dt.timedelta(days=params[fact.derive.args[1]])
+                                                  for c in constants[fact.name] if isinstance(c, dt.date))
+    options: dict[str, list] = {}
+    for name, fact in pack.facts.items():
+        if not fact.given_by_user:
+            continue
+        if fact.type == "enum":
+            values = list(fact.values)
+        elif fact.type == "bool":
+            values = [True, False]
+        else:
+            step = dt.timedelta(days=1) if fact.type == "date" else 1
+            values = sorted({c + d * step for c in constants[name] for d in (-1, 0, 1)})
+            values = [v for v in values if (fact.min is None or v >= fact.min) and
+                      not (fact.at_most == "as_of" and v > as_of)]
+        if fact.default is None:
+            values.append(ABSENT)
+        options[name] = [v for v in values if v != given.get(name)]
+    return options
+
+
+def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
+    """Whether the changed facts are still a scenario advise would accept (at_most between facts)."""
+    for name, value in facts.items():
+        limit = pack.facts[name].at_most
+        bound = as_of if limit == "as_of" else facts.get(limit) if limit else None
+        if bound is not None and value > bound:
+            return False
+    return True
+
+
+def _inputs(condition: Condition, pack: Pack) -> set[str]:
+    """The facts a user gives that a condition depends on, through derived facts and facts rules set."""
+    names = {test.fact for test in _tests(condition)}
+    pending = list(names)
+    while pending:
+        fact = pack.facts[pending.pop()]
+        more = set(fact.derive.args) if fact.derive else set()
+        if fact.set_by_rules:
+            more |= {f for r in pack.rules if any(n == fact.name for n, _ in r.sets) for f in _inputs(r.when, pack)}
+        more = {m for m in more if m in pack.facts} - names
+        names |= more
+        pending += more
+    return names
+
+
+def _tests(condition: Condition) -> list[Test]:
+    if isinstance(condition, Group):
+        return [test for item in condition.items for test in _tests(item)]
+    return [condition]
