@@ -191,7 +191,10 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
                       not (fact.at_most == "as_of" and v > as_of)]
         if fact.default is None:
             values.append(ABSENT)
-        options[name] = [v for v in values if v != given.get(name)]
+        current = given.get(name)
+        if fact.type in ("int", "money", "date") and current is not None:  # the smallest change first
+            values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
+        options[name] = [v for v in values if v != current]
     return options
 
 

@@ -34,3 +34,17 @@ def test_output_matches_golden(name, lang, fmt, monkeypatch):
     if os.environ.get("ADVISE_UPDATE_GOLDEN"):
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+EXPLAINED = [("auto-ended-14-days-after-request", lang, fmt) for lang in ("ja", "en") for fmt in ("text", "json")]
+
+
+@pytest.mark.parametrize("name, lang, fmt", EXPLAINED, ids=[f"{n}-{l}-{f}-explain" for n, l, f in EXPLAINED])
+def test_explained_output_matches_golden(name, lang, fmt, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["--explain", "--lang", lang, "--format", fmt, f"scenarios/crowdworks/{name}.yaml"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    golden = GOLDEN / f"{name}.explain.{lang}.{'json' if fmt == 'json' else 'txt'}"
+    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
