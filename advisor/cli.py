@@ -232,3 +232,89 @@ def graph_command(rules: str | None, platform: str, lang: str | None, fmt: str) 
         click.echo(f"advise: {error}", err=True)
         sys.exit(EXIT_INPUT_ERROR)
     sys.stdout.buffer.write(svg)
+
+
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+@main.command(name="ask")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Also write the answers as a scenario file (refused if FILE exists, unless --force).")
+@click.option("--force", is_flag=True, help="With -o: replace FILE if it exists.")
+@_RULES_OPTION
+@_LANG_OPTION
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="The date to give the advice for, YYYY-MM-DD [default: today].")
+def ask_command(output: str | None, force: bool, rules: str | None, lang: str | None, as_of) -> None:
+    """Answer questions instead of writing a scenario, and get the advice.
+
+    Only questions whose answer can still change the advice are asked. Enter means "don't know"; why
+    shows what a question decides. After the advice, how N explains recommendation N. The answers are
+    then printed as a scenario file, or written to FILE with -o (advise FILE gives the same advice).
+    Without a terminal, the answers are read from standard input, one line per question; the end of
+    input means "don't know" for the rest. Ctrl-C stops without writing anything (exit 130).
+    """
+    import datetime as dt
+    import errno
+
+    from .interview import interview
+
+    lang = lang or default_lang()
+    if output and os.path.lexists(output) and not force:
+        click.echo(say(lang, "ask_exists", path=output), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        click.echo(say(lang, "ask_cannot_write", path=output, reason=os.strerror(errno.ENOENT)), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    answers = _typed_answers() if sys.stdin.isatty() else _piped_answers()
+    try:
+        result = interview(rules, lang, answers, click.echo, as_of.date() if as_of else dt.date.today())
+        if output:
+            _save(output, result.scenario, force, lang)
+    except KeyboardInterrupt:
+        if sys.stdin.isatty():
+            click.echo("")  # end the line of the prompt
+        click.echo(say(lang, "ask_interrupted"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except InputError as error:
+        _fail(error)
+    except EngineError as error:
+        click.echo(f"advise: internal error: {error}", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
+    click.echo("")
+    if output:
+        click.echo(say(lang, "ask_saved", path=output))
+    else:
+        click.echo(say(lang, "ask_scenario"))
+        click.echo(result.scenario, nl=False)
+
+
+def _save(output: str, text: str, force: bool, lang: str) -> None:
+    from .interview import write_scenario
+
+    try:
+        write_scenario(output, text, replace=force)
+    except FileExistsError:  # created while the questions were answered
+        click.echo(say(lang, "ask_exists", path=output), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    except OSError as error:
+        click.echo(say(lang, "ask_cannot_write", path=output, reason=error.strerror or str(error)), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+
+
+def _typed_answers():
+    """Answers typed at a terminal; Ctrl-D ends them."""
+    while True:
+        try:
+            yield input("> ")
+        except EOFError:
+            click.echo("")  # end the line of the prompt
+            return
+
+
+def _piped_answers():
+    """Answers read from standard input, one per line, each shown after its prompt as if typed."""
+    for line in sys.stdin:
+        line = line.rstrip("\r\n")
+        click.echo(f"> {line}" if line else ">")  # no trailing space for an empty answer
+        yield line

@@ -49,6 +49,7 @@ class Fact:
     at_most: str | None = None  # another fact of the same type, or "as_of"
     derive: Derivation | None = None
     set_by_rules: bool = False  # set by rules' `sets:` while the engine runs; never given by a scenario
+    question: Text | None = None  # what `advise ask` asks for it; None: its description is shown
 
     @property
     def given_by_user(self) -> bool:

@@ -169,7 +169,8 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
                         *where, extra[0])
         if check.state() == before:
             result[name] = Fact(name, kind, description, values, default, entry.get("min"), at_most, derivation,
-                                bool(entry.get("set_by_rules")))
+                                bool(entry.get("set_by_rules")),
+                                check.text(entry["question"]) if "question" in entry else None)
         else:
             check.broken.add(name)
     return result

@@ -1,0 +1,426 @@
+"""`advise ask`: an interview that builds a scenario by asking questions, then gives its advice.
+
+The questions are the facts a scenario can give (`given_by_user`), in the order facts.yaml declares them,
+each worded by its `question:` (or, without one, its description). A question is asked only when its answer
+can still change the advice, given the answers so far:
+
+- every rule's condition is evaluated in three-valued (Kleene) logic: true, false, or undecided. A test on
+  a fact already answered uses Test.holds, as the engine does; a fact answered "don't know" takes its
+  default, like a scenario that leaves it out, or is absent when it has none. A test on a fact not asked
+  yet is undecided. `all` is false when one item is false, true when all are true; `any` the other way
+  round; `not` swaps true and false; anything else is undecided;
+- a derived fact is absent when one of its inputs is absent, undecided while one is not asked yet, and
+  otherwise computed by derive.derive; a fact set by rules is set when a rule setting it is true, absent
+  when every such rule is false, undecided otherwise (and always undecided when the rule setting it tests
+  facts set by rules, whose order of firing a single evaluation cannot tell);
+- a rule that is false, or outside its valid_from / valid_until dates, can no longer be advised. Any other
+  rule still can, and its open questions are those not asked yet that the undecided tests inside the
+  undecided parts of its condition wait for (directly, or as inputs of a derived fact or of the rules that
+  set a fact), together with those behind the facts its message and reason show.
+
+A question is asked when it is an open question of some rule; `why` at the prompt lists the actions of
+those rules. Answers only ever decide more, so a question skipped once would stay skipped later. The
+logic is sound but not complete: it never skips a question whose answer could change the advice, and may
+ask one that turns out not to matter (say, `any` over every value of a fact).
+
+Answers come from an iterator of lines and everything shown goes through `show`, so the interview runs
+the same at a terminal, from a script and in tests. Nothing typed is evaluated: answers are compared with
+words, numbers and dates only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .derive import derive
+from .explain import Advice, format_value
+from .load import bundled_rules, parse
+from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value
+from .pipeline import advise_document, pack_named, read_pack
+from .render import render_text, say, trace_lines
+from .validate import FACTS_FILE, MAX_INT, PACK_FILE, PLACEHOLDER
+
+UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
+WHY_WORDS = ("why", "なぜ")
+YES_WORDS, NO_WORDS = ("yes", "y", "true", "はい"), ("no", "n", "false", "いいえ")
+SCENARIO_PATH = "<advise ask>"  # the name the built scenario goes by in the pipeline
+
+
+@dataclass(frozen=True)
+class Interview:
+    pack: Pack
+    answers: dict[str, Value | None]  # the facts asked, in the order asked; None: "don't know"
+    scenario: str  # the scenario file's text; it gives `advice` again
+    advice: Advice
+
+
+def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show: Callable[[str], None],
+              as_of: dt.date, platform: str | None = None) -> Interview:
+    """Ask, build the scenario, show its advice, then explain recommendations on request (`how N`)."""
+    lines = iter(answers)
+    show(say(lang, "ask_intro"))
+    pack = _choose_pack(rules, platform, lang, lines, show)
+    given: dict[str, Value | None] = {}
+    for fact in pack.facts.values():
+        deciding = open_questions(pack, given, as_of).get(fact.name) if fact.given_by_user else None
+        if deciding:
+            given[fact.name] = _ask(fact, len(given) + 1, deciding, pack, given, as_of, lang, lines, show)
+    text = scenario_text(pack, given, as_of, lang)
+    advice = advise_document(parse(text.encode("utf-8"), SCENARIO_PATH), rules, as_of)
+    show("")
+    show(render_text(advice, lang))
+    _explain_on_request(advice, lang, lines, show)
+    return Interview(pack, given, text, advice)
+
+
+# ------------------------------------------------------------------------------------------ relevance
+
+class _Undecided:
+    """The value of a fact that an answer still to come can change."""
+
+    def __repr__(self) -> str:
+        return "UNDECIDED"
+
+
+UNDECIDED = _Undecided()
+
+
+def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -> dict[str, list[Rule]]:
+    """Each question not asked yet whose answer can still change the advice -> the rules it can change, by rank."""
+    state = _Partial(pack, given, as_of)
+    found: dict[str, list[Rule]] = {}
+    for rule in sorted(pack.rules, key=lambda r: r.rank):
+        if state.fires(rule) is False:
+            continue
+        names = state.open_facts(rule.when)
+        shown = {name for text in (rule.message, rule.because) for lang in LANGS
+                 for name in PLACEHOLDER.findall(text.get(lang)) if name in pack.facts}
+        for name in sorted(shown):
+            names |= state.open_inputs(name)
+        for name in names:
+            found.setdefault(name, []).append(rule)
+    return found
+
+
+class _Partial:
+    """What the answers so far decide: fact values (or UNDECIDED), conditions (True, False or None: undecided)."""
+
+    def __init__(self, pack: Pack, given: dict[str, Value | None], as_of: dt.date):
+        self.pack, self.given, self.as_of = pack, given, as_of
+        self.params = {name: p.value for name, p in pack.parameters.items()}
+        self.known: dict[str, Value] = {}  # the answers; "don't know" is the default, as in a scenario
+        for name, value in given.items():
+            value = pack.facts[name].default if value is None else value
+            if value is not None:
+                self.known[name] = value
+        self.derived = derive(pack, self.known, as_of, self.params)
+        self.chained = {rule.id for rule in pack.rules
+                        if rule.sets and any(pack.facts[name].set_by_rules for name in _tested(rule.when))}
+        self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
+
+    def value(self, name: str) -> Value | None | _Undecided:
+        fact = self.pack.facts[name]
+        if fact.given_by_user:
+            return self.known.get(name, ABSENT) if name in self.given else UNDECIDED
+        if fact.derive is not None:
+            inputs = [self.value(arg) for arg in fact.derive.args if arg in self.pack.facts]
+            if any(value is ABSENT for value in inputs):
+                return ABSENT
+            return UNDECIDED if any(value is UNDECIDED for value in inputs) else self.derived.get(name, ABSENT)
+        if name in self.visiting:
+            return UNDECIDED
+        self.visiting.add(name)
+        try:
+            outcomes = [(None if rule.id in self.chained else self.fires(rule), value)
+                        for rule in self._setters(name) for fact_name, value in rule.sets if fact_name == name]
+        finally:
+            self.visiting.discard(name)
+        for fired, value in outcomes:
+            if fired:
+                return value
+        return ABSENT if all(fired is False for fired, _ in outcomes) else UNDECIDED
+
+    def fires(self, rule: Rule) -> bool | None:
+        if (rule.valid_from and self.as_of < rule.valid_from) or (rule.valid_until and self.as_of > rule.valid_until):
+            return False
+        return self.holds(rule.when)
+
+    def holds(self, condition: Condition) -> bool | None:
+        if isinstance(condition, Group):
+            results = [self.holds(item) for item in condition.items]
+            if condition.kind == "not":
+                return None if results[0] is None else not results[0]
+            deciding = condition.kind == "any"  # one true item decides `any`, one false item decides `all`
+            if deciding in results:
+                return deciding
+            return None if None in results else not deciding
+        value = self.value(condition.fact)
+        return None if value is UNDECIDED else condition.holds(value, self.params)
+
+    def open_facts(self, condition: Condition) -> set[str]:
+        """The questions not asked yet that the undecided parts of the condition wait for."""
+        if self.holds(condition) is not None:
+            return set()
+        if isinstance(condition, Group):
+            return set().union(*(self.open_facts(item) for item in condition.items))
+        return self.open_inputs(condition.fact)
+
+    def open_inputs(self, name: str) -> set[str]:
+        """The questions not asked yet that the fact's value waits for."""
+        fact = self.pack.facts[name]
+        if name in self.visiting or self.value(name) is not UNDECIDED:
+            return set()
+        if fact.given_by_user:
+            return {name}
+        if fact.derive is not None:
+            return set().union(*(self.open_inputs(arg) for arg in fact.derive.args if arg in self.pack.facts))
+        self.visiting.add(name)
+        try:
+            return set().union(*(self.open_facts(rule.when) for rule in self._setters(name)
+                                 if self.fires(rule) is not False))
+        finally:
+            self.visiting.discard(name)
+
+    def _setters(self, name: str) -> list[Rule]:
+        return [rule for rule in self.pack.rules if any(fact_name == name for fact_name, _ in rule.sets)]
+
+
+def _tested(condition: Condition) -> Iterator[str]:
+    if isinstance(condition, Group):
+        for item in condition.items:
+            yield from _tested(item)
+    else:
+        yield condition.fact
+
+
+# ------------------------------------------------------------------------------------------ questions
+
+def _choose_pack(rules: str | Path | None, platform: str | None, lang: str, lines: Iterator[str],
+                 show: Callable[[str], None]) -> Pack:
+    """The pack to use: asked only when there is more than one to choose from."""
+    if platform is None:
+        choices = platforms(rules)
+        platform = _ask_platform(choices, lang, lines, show) if len(choices) > 1 else (choices or ["crowdworks"])[0]
+    pack = pack_named(platform, rules)
+    show(say(lang, "ask_pack", name=pack.name.get(lang), id=pack.id))
+    return pack
+
+
+def _ask_platform(choices: list[str], lang: str, lines: Iterator[str], show: Callable[[str], None]) -> str:
+    default = "crowdworks" if "crowdworks" in choices else choices[0]  # as for a scenario without platform:
+    show(say(lang, "ask_platform"))
+    for number, name in enumerate(choices, 1):
+        show(say(lang, "ask_choice", number=str(number), label=name))
+    show(say(lang, "ask_hint", text=say(lang, "ask_hint_platform", value=default)))
+    while True:
+        answer = _normal(next(lines, ""))
+        if answer.lower() in UNKNOWN_WORDS:
+            return default
+        picked, problem = _choice(answer, [(name, name) for name in choices], lang)
+        if problem is None:
+            return picked
+        show(problem)
+
+
+def platforms(rules: str | Path | None) -> list[str]:
+    """The platforms `rules` (one pack, or a folder of packs; default: the bundled ones) has packs for."""
+    root = Path(rules) if rules is not None else bundled_rules()
+    if (root / PACK_FILE).is_file() or (root / FACTS_FILE).is_file():
+        return [read_pack(str(root))[0].id]
+    return sorted(path.parent.name for path in root.glob(f"*/{PACK_FILE}"))
+
+
+def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[str, Value | None],
+         as_of: dt.date, lang: str, lines: Iterator[str], show: Callable[[str], None]) -> Value | None:
+    """One question, asked until the answer is valid; None for "don't know" (or the end of the answers)."""
+    show("")
+    show(say(lang, "ask_question", number=str(number), text=(fact.question or fact.description).get(lang)))
+    choices = _choices(fact, lang)
+    for index, (label, _) in enumerate(choices, 1):
+        show(say(lang, "ask_choice", number=str(index), label=label))
+    limit = _limit(fact, pack, given, as_of)
+    show(_hint(fact, limit, lang))
+    while True:
+        line = next(lines, None)
+        answer = _normal(line or "")
+        if answer.lower() in WHY_WORDS:
+            show(say(lang, "ask_why"))
+            for title in dict.fromkeys(pack.actions[rule.action].get(lang) for rule in deciding):
+                show(say(lang, "ask_why_item", action=title))
+            continue
+        if line is None or answer.lower() in UNKNOWN_WORDS:
+            return None
+        value, problem = _choice(answer, choices, lang) if choices else _typed(fact, answer, limit, as_of, lang)
+        if problem is None:
+            return value
+        show(problem)
+
+
+def _normal(line: str) -> str:
+    """Full-width digits and letters (from a Japanese input method) as plain ones, without surrounding space."""
+    return unicodedata.normalize("NFKC", line).strip()
+
+
+def _choices(fact: Fact, lang: str) -> list[tuple[str, Value]]:
+    if fact.type == "bool":
+        return [(format_value(True, "bool", lang), True), (format_value(False, "bool", lang), False)]
+    return [(value, value) for value in fact.values]
+
+
+def _limit(fact: Fact, pack: Pack, given: dict[str, Value | None], as_of: dt.date) -> Value | None:
+    """The largest value `at_most` allows, when it is known: as_of, or the value of an earlier fact."""
+    if fact.at_most == "as_of":
+        return as_of
+    if fact.at_most is None:
+        return None
+    value = given.get(fact.at_most)
+    return pack.facts[fact.at_most].default if value is None else value
+
+
+def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
+    parts = []
+    if fact.type == "date":
+        parts.append(say(lang, "ask_hint_date"))
+        if limit is not None:
+            parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
+    elif fact.type in ("int", "money"):
+        parts.append(say(lang, "ask_hint_number"))
+        if fact.min is not None:
+            parts.append(say(lang, "ask_hint_min", min=format_value(fact.min, fact.type, lang)))
+        if limit is not None:
+            parts.append(say(lang, "ask_hint_max", limit=format_value(limit, fact.type, lang)))
+    if fact.default is not None:
+        parts.append(say(lang, "ask_hint_default", value=format_value(fact.default, fact.type, lang)))
+    else:
+        parts.append(say(lang, "ask_hint_unknown"))
+    return say(lang, "ask_hint", text=say(lang, "ask_hint_separator").join(parts))
+
+
+def _choice(answer: str, choices: list[tuple[str, Value]], lang: str) -> tuple[Value | None, str | None]:
+    """A numbered choice, by its number or its word (yes/no and はい/いいえ for a bool, in either language)."""
+    if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
+        return choices[int(answer) - 1][1], None
+    words = {label.casefold(): value for label, value in choices}
+    if {True, False} == set(words.values()):
+        words.update({word: True for word in YES_WORDS} | {word: False for word in NO_WORDS})
+    if answer.casefold() in words:
+        return words[answer.casefold()], None
+    return None, say(lang, "ask_invalid_choice", count=str(len(choices)),
+                     words=", ".join(label for label, _ in choices))
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)")  # 50000 or 50,000
+
+
+def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: str) -> tuple[Value | None, str | None]:
+    """A date or a whole number, checked as the scenario will be: format, min, at_most."""
+    if fact.type == "date":
+        if not _DATE.fullmatch(answer):
+            return None, say(lang, "ask_invalid_date", example=as_of.isoformat())
+        try:
+            value = dt.date.fromisoformat(answer)
+        except ValueError:
+            return None, say(lang, "ask_impossible_date", text=answer)
+        if limit is not None and value > limit:
+            return None, say(lang, "ask_date_too_late", limit=format_value(limit, "date", lang))
+        return value, None
+    text = answer.removeprefix("¥").removesuffix("円").strip() if fact.type == "money" else answer
+    if not _NUMBER.fullmatch(text):
+        return None, say(lang, "ask_invalid_number")
+    value = int(text.replace(",", ""))
+    low = fact.min if fact.min is not None else -MAX_INT
+    high = min(limit, MAX_INT) if limit is not None else MAX_INT
+    if value < low:
+        return None, say(lang, "ask_number_too_small", min=format_value(low, fact.type, lang))
+    if value > high:
+        return None, say(lang, "ask_number_too_large", limit=format_value(high, fact.type, lang))
+    return value, None
+
+
+# ------------------------------------------------------------------------------ the scenario and after
+
+_PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_YAML_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}  # YAML 1.1 reads these as bool/null
+
+
+def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date, lang: str) -> str:
+    """The answers as a scenario file: a fact answered "don't know" is written with nothing after it."""
+    lines = [f"# {say(lang, 'ask_file_comment')}", f"platform: {_yaml(pack.id)}", f"as_of: {as_of.isoformat()}",
+             "facts:" if given else "facts: {}"]
+    unknown = say(lang, "ask_unknown_comment")
+    lines += [f"  {name}:  # {unknown}" if value is None else f"  {name}: {_yaml(value)}"
+              for name, value in given.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _yaml(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, dt.date)):
+        return str(value)
+    if _PLAIN_WORD.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a double-quoted YAML string
+
+
+def _explain_on_request(advice: Advice, lang: str, lines: Iterator[str], show: Callable[[str], None]) -> None:
+    """`how N` or `how ACTION` shows why a recommendation was given; an empty line or the end of input ends."""
+    if not advice.recommendations:
+        return
+    from .why import why  # runs the engine again for near misses: only when asked
+
+    reasons = None
+    show(say(lang, "ask_how_hint"))
+    for line in lines:
+        words = _normal(line).split()
+        if not words:
+            return
+        ranks = _ranks(advice, words[1]) if len(words) == 2 and words[0].lower() == "how" else []
+        if not ranks:
+            show(say(lang, "ask_how_help", count=str(len(advice.recommendations))))
+            continue
+        reasons = reasons or why(advice)
+        for rank in ranks:
+            show(f"{rank}. {advice.recommendations[rank - 1].title.get(lang)}")
+            show("\n".join("   " + text for text in trace_lines(reasons.traces[rank - 1], advice, lang)) + "\n")
+
+
+def _ranks(advice: Advice, name: str) -> list[int]:
+    """The recommendations `name` points at: its number in the advice, or an action id (maybe advised twice)."""
+    count = len(advice.recommendations)
+    if name.isascii() and name.isdigit():
+        return [int(name)] if 1 <= int(name) <= count else []
+    return [rank for rank, item in enumerate(advice.recommendations, 1) if item.rule.action == name]
+
+
+def write_scenario(path: str | Path, text: str, replace: bool = False) -> None:
+    """Write the file whole or not at all: a temporary file in the same folder, then moved into place.
+
+    Without `replace`, it is hard-linked into place, which fails (FileExistsError) if `path` exists by then,
+    even when created meanwhile; the temporary file is removed whatever happens.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".advise-ask-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)

@@ -1,0 +1,535 @@
+"""`advise ask` as a user meets it: the questions asked (and those never asked), why, "don't know", answers
+asked again, Ctrl-C, -o and --force, how, both languages, and a golden transcript in each.
+
+After a deliberate change to the questions or the output, regenerate the transcripts and review the diff:
+    ADVISE_UPDATE_GOLDEN=1 python -m pytest tests/test_interview.py
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+from advisor.interview import interview, open_questions, scenario_text
+from advisor.load import parse
+from advisor.pipeline import advise_document, pack_named
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+PACK = pack_named("crowdworks")
+AS_OF = dt.date(2026, 11, 25)
+INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user]
+
+
+def ask(*args: str, input=None, lang: str = "en"):
+    result = CliRunner().invoke(main, ["ask", "--lang", lang, "--as-of", "2026-11-25", *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def lines(*answers: str) -> str:
+    return "".join(answer + "\n" for answer in answers)
+
+
+def asked(out: str, lang: str = "en") -> list[str]:
+    """The facts asked about, in order, recognised by their questions."""
+    by_text = {fact.question.get(lang): name for name, fact in PACK.facts.items() if fact.question}
+    return [by_text[match] for match in re.findall(r"^Q\d+\. (.*)$", out, re.MULTILINE)]
+
+
+def advice_part(out: str) -> str:
+    """The advice as the interview shows it: from its heading to the line that invites `how`."""
+    start = out.index("Your situation\n")
+    return out[start:out.index("Type how and a number", start) - 1]  # less the line break that show adds
+
+
+# ---------------------------------------------------------------------------------------- what is asked
+
+def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_question():
+    code, out, err = ask(input=lines("1", "1", "", "", "", "", "", "", "10", "5", "50000"))
+    assert (code, err) == (0, "")
+    assert asked(out) == INPUTS
+    questions = re.findall(r"^Q\d+\. .*$", out, re.MULTILINE)
+    assert questions == [
+        "Q1. What kind of contract is it? (fixed = a fixed price, hourly = paid by the hour)",
+        "Q2. Have you already started working on the deliverables?",
+        "Q3. On what date did you send the early-termination request (for an hourly contract, the contract-end "
+        "request)? If you have not sent it, or do not know, just press Enter.",
+        "Q4. How did the client answer your request to end the contract? (none = no answer yet, accepted = agreed, "
+        "rejected = refused)",
+        "Q5. Has the client stopped answering your messages, or stopped logging in?",
+        'Q6. Is the client making threats (for example, "finish it or I will sue")?',
+        "Q7. Does the client keep asking for work beyond what the contract covers?",
+        "Q8. Is the client refusing to pay for work you have already delivered?",
+        "Q9. How many deliverables does the contract have in total (articles, images ...)?",
+        "Q10. How many deliverables have you already handed in?",
+        "Q11. What is the contract amount, in yen?",
+    ]
+    assert out.startswith("Answer a few questions about your contract.")
+    assert "\nRules: CrowdWorks (crowdworks)\n" in out  # one pack: shown, not asked
+    assert "Which platform" not in out
+
+
+def test_choices_and_hints_are_shown_under_each_question():
+    _, out, _ = ask(input=lines("1", "1", "", "", "", "", "", "", "10", "5"))
+    assert "Q1. What kind of contract is it? (fixed = a fixed price, hourly = paid by the hour)\n" \
+           "  1) fixed\n  2) hourly\n  (Enter if you don't know: taken as fixed)\n> 1\n" in out
+    assert "  1) yes\n  2) no\n  (Enter if you don't know: taken as no)\n" in out
+    assert "  (a date, YYYY-MM-DD; not after 2026-11-25; Enter if you don't know)\n" in out
+    assert "  (a whole number; 1 or more; Enter if you don't know)\n" in out
+    assert "  (a whole number; 0 or more; at most 10; Enter if you don't know)\n" in out  # at_most: units_total
+    assert "  (a whole number; ¥1 or more; Enter if you don't know)\n" in out
+
+
+# Each case: the answers, in order, to the questions that are asked, and those questions. Found by reasoning
+# over rules/crowdworks/rules.yaml, e.g. once the client has accepted, the contract has ended, so whether the
+# client answers messages and everything about partial pay can no longer change the advice.
+SKIPPING = {
+    "hourly contract accepted: nothing about silence or deliverables": (
+        ["2", "1", "", "accepted", "2", "2", "2"],
+        ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
+         "extra_work_demanded", "payment_refused"]),
+    "fixed contract accepted: only how many were delivered (unpaid work), not the total or the fee": (
+        ["1", "1", "2026-11-01", "accepted", "2", "2", "2", "3"],
+        ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
+         "extra_work_demanded", "payment_refused", "units_delivered"]),
+    "ignored for 24 days, so ended automatically: no silence question, no fee": (
+        ["1", "1", "2026-11-01", "none", "2", "2", "2", "10", "4"],
+        ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
+         "extra_work_demanded", "payment_refused", "units_total", "units_delivered"]),
+    "nothing delivered: no fee": (
+        ["1", "2", "", "", "2", "2", "2", "2", "10", "0"],
+        INPUTS[:-1]),
+    "everything delivered: no fee": (
+        ["1", "1", "", "", "2", "2", "2", "2", "10", "10"],
+        INPUTS[:-1]),
+    "total unknown: no amount can be computed, so no fee": (
+        ["1", "1", "", "", "2", "2", "2", "2", "", "3"],
+        INPUTS[:-1]),
+}
+
+
+@pytest.mark.parametrize("answers, expected", SKIPPING.values(), ids=SKIPPING.keys())
+def test_questions_that_can_no_longer_change_the_advice_are_not_asked(answers, expected):
+    code, out, err = ask(input=lines(*answers))
+    assert (code, err) == (0, "")
+    assert asked(out) == expected
+    assert f"Q{len(expected) + 1}." not in out
+
+
+def complete(pack, given, as_of):
+    """Ask as the interview does, answering from `given` (missing: don't know); the facts asked."""
+    answers: dict = {}
+    for name, fact in pack.facts.items():
+        if fact.given_by_user and name in open_questions(pack, answers, as_of):
+            answers[name] = given.get(name)
+    return answers
+
+
+def outcome(answers: dict) -> list[tuple[str, str]]:
+    advice = advise_document(parse(scenario_text(PACK, answers, AS_OF, "en").encode(), "t"), None, AS_OF)
+    return [(item.rule.id, item.message.en + item.because.en) for item in advice.recommendations]
+
+
+CANDIDATES = {
+    "contract_type": ["fixed", "hourly", None], "work_started": [True, False, None],
+    "request_sent_on": [AS_OF - dt.timedelta(days=d) for d in (0, 13, 14, 30)] + [None],
+    "client_response": ["none", "accepted", "rejected", None], "client_unresponsive": [True, False, None],
+    "client_threatening": [True, False, None], "extra_work_demanded": [True, False, None],
+    "payment_refused": [True, False, None], "units_total": [1, 4, 10, None], "units_delivered": [0, 1, 4, None],
+    "fee": [1, 40000, None],
+}
+
+
+def test_no_question_left_out_could_have_changed_the_advice():
+    """Soundness, by brute force: for many situations, any value of any question not asked gives the same advice."""
+    chooser = random.Random(20261125)
+    for _ in range(150):
+        truth = {name: chooser.choice(values) for name, values in CANDIDATES.items()}
+        if None not in (truth["units_total"], truth["units_delivered"]) and truth["units_delivered"] > truth["units_total"]:
+            truth["units_delivered"] = truth["units_total"]
+        answers = complete(PACK, truth, AS_OF)
+        expected = outcome(answers)
+        for name in set(INPUTS) - set(answers):
+            for value in CANDIDATES[name]:
+                changed = answers | {name: value}
+                if None not in (changed.get("units_total"), changed.get("units_delivered")) \
+                        and changed["units_delivered"] > changed["units_total"]:
+                    continue  # refused by the scenario's validation, and by the interview
+                assert outcome(changed) == expected, (answers, name, value)
+
+
+# ---------------------------------------------------------------------------------------------- why
+
+def test_why_shows_the_advice_the_question_decides_then_asks_it_again():
+    code, out, _ = ask(input=lines("1", "1", "", "", "2", "why", "2", "why", "2", "2"))
+    assert code == 0
+    assert "> why\nYour answer can change this advice:\n  - Report the threats to CrowdWorks support\n> 2\n\nQ7." in out
+    assert "> why\nYour answer can change this advice:\n  - Talk it out with the client\n> 2\n\nQ8." in out
+    assert asked(out)[5:7] == ["client_threatening", "extra_work_demanded"]
+
+
+def test_why_on_the_first_question_lists_every_action_it_can_change_in_order_of_the_advice():
+    _, out, _ = ask(input=lines("why", "1"))
+    listed = out.split("> why\n")[1].split("> 1\n")[0].splitlines()
+    assert listed[0] == "Your answer can change this advice:"
+    assert listed[1:4] == ["  - The contract has ended by agreement", "  - The contract has ended automatically",
+                           "  - Ask for acceptance instead of ending early"]
+    assert "  - Report the threats to CrowdWorks support" not in listed  # threats do not depend on the contract type
+
+
+# ------------------------------------------------------------------------------------------ don't know
+
+def test_dont_know_is_written_as_an_unknown_fact_and_facts_never_asked_are_left_out(tmp_path):
+    target = tmp_path / "answers.yaml"
+    code, out, err = ask("-o", str(target), input=lines("2", "?", "", "わからない", "unknown", "ＵＮＫＮＯＷＮ", "2", "1"))
+    assert (code, err) == (0, "")
+    assert target.read_text(encoding="utf-8") == (
+        "# Written by advise ask. Run advise on this file to see the advice again, or edit it to try other answers.\n"
+        "platform: crowdworks\n"
+        "as_of: 2026-11-25\n"
+        "facts:\n"
+        "  contract_type: hourly\n"
+        "  work_started:  # unknown\n"
+        "  request_sent_on:  # unknown\n"
+        "  client_response:  # unknown\n"
+        "  client_unresponsive:  # unknown\n"
+        "  client_threatening:  # unknown\n"
+        "  extra_work_demanded: false\n"
+        "  payment_refused: true\n"
+        "  units_total:  # unknown\n"  # the end of the input: don't know
+        "  units_delivered:  # unknown\n")  # without the total no amount can be computed: no fee
+    assert out.endswith(f"\nSaved your answers to {target}; advise {target} gives this advice again.\n")
+
+
+def test_the_end_of_the_input_means_dont_know_for_the_rest():
+    code, out, _ = ask(input=lines("2"))
+    assert code == 0 and asked(out) == INPUTS[:-1]  # no total, so no amount: no fee
+    scenario = out.split("then run advise situation.yaml):\n")[1]
+    assert "  contract_type: hourly\n  work_started:  # unknown\n" in scenario
+    assert scenario.endswith("  units_delivered:  # unknown\n")
+
+
+# -------------------------------------------------------------------------------------- invalid answers
+
+def test_invalid_answers_are_explained_and_asked_again(tmp_path):
+    target = tmp_path / "answers.yaml"
+    code, out, err = ask("-o", str(target), input=lines(
+        "3", "fixd", "FIXED",                                       # contract_type
+        "maybe", "Y",                                               # work_started
+        "2026/11/01", "2026-02-30", "2026-12-01", "2026-11-17",    # request_sent_on
+        "0", "none",                                                # client_response
+        "no", "no", "no", "no",
+        "ten", "1.5", "0", "10",                                    # units_total
+        "11", "-1", "4",                                            # units_delivered
+        "¥40,000"))                                                 # fee
+    assert (code, err) == (0, "")
+    for problem, again in [
+        ("> 3\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n", "> fixd\n"),
+        ("> fixd\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n", "> FIXED\n"),
+        ("> maybe\nPlease type a number from 1 to 2, or one of: yes, no.\n", "> Y\n"),
+        ("> 2026/11/01\nPlease type the date as YYYY-MM-DD, for example 2026-11-25.\n", "> 2026-02-30\n"),
+        ("> 2026-02-30\nThere is no such date: 2026-02-30. Please type it again.\n", "> 2026-12-01\n"),
+        ("> 2026-12-01\nThe date cannot be after 2026-11-25.\n", "> 2026-11-17\n"),
+        ("> 0\nPlease type a number from 1 to 3, or one of: none, accepted, rejected.\n", "> none\n"),
+        ("> ten\nPlease type a whole number in digits, such as 10.\n", "> 1.5\n"),
+        ("> 1.5\nPlease type a whole number in digits, such as 10.\n", "> 0\n"),
+        ("> 0\nPlease type 1 or more.\n", "> 10\n"),
+        ("> 11\nPlease type at most 10.\n", "> -1\n"),
+        ("> -1\nPlease type 0 or more.\n", "> 4\n"),
+    ]:
+        assert problem + again in out
+    assert asked(out) == INPUTS
+    facts = target.read_text(encoding="utf-8").split("facts:\n")[1]
+    assert facts == ("  contract_type: fixed\n  work_started: true\n  request_sent_on: 2026-11-17\n"
+                     "  client_response: none\n  client_unresponsive: false\n  client_threatening: false\n"
+                     "  extra_work_demanded: false\n  payment_refused: false\n  units_total: 10\n"
+                     "  units_delivered: 4\n  fee: 40000\n")
+    assert "Propose ¥16,000 for the 4 of 10 deliverables" in out
+
+
+# ------------------------------------------------------------------------------------------------ Ctrl-C
+
+def test_ctrl_c_stops_the_interview_in_the_library():
+    def answers():
+        yield "1"
+        yield "1"
+        raise KeyboardInterrupt
+
+    shown: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        interview(None, "en", answers(), shown.append, AS_OF)
+    assert shown[-1].startswith("  (a date, YYYY-MM-DD")  # it was asking Q3
+
+
+class _InterruptedInput(io.RawIOBase):
+    """Standard input that gives some lines, then is interrupted as by Ctrl-C."""
+
+    def __init__(self, text: str):
+        self.data = text.encode("utf-8")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.data:
+            raise KeyboardInterrupt
+        size = min(len(buffer), len(self.data))
+        buffer[:size], self.data = self.data[:size], self.data[size:]
+        return size
+
+
+def test_ctrl_c_at_the_command_line_writes_nothing_and_exits_130(tmp_path):
+    target = tmp_path / "answers.yaml"
+    code, out, err = ask("-o", str(target), input=io.BufferedReader(_InterruptedInput(lines("1", "1"))))
+    assert code == 130
+    assert err == "advise ask: interrupted; nothing was written\n"
+    assert "Q3." in out and "Your situation" not in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_writing_leaves_no_file_and_no_temporary_file(tmp_path, monkeypatch):
+    def interrupted(source, destination):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("advisor.interview.os.link", interrupted)
+    code, _, err = ask("-o", str(tmp_path / "answers.yaml"), input=lines("1"))
+    assert (code, err) == (130, "advise ask: interrupted; nothing was written\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------- -o and --force
+
+def test_an_existing_file_is_refused_before_any_question_unless_force(tmp_path):
+    target = tmp_path / "answers.yaml"
+    target.write_text("keep me\n", encoding="utf-8")
+    code, out, err = ask("-o", str(target), input=lines("1"))
+    assert (code, out) == (2, "")
+    assert err == f"advise ask: {target} already exists; add --force to replace it\n"
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    code, out, err = ask("-o", str(target), "--force", input=lines("2"))
+    assert (code, err) == (0, "")
+    assert "  contract_type: hourly\n" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
+
+
+def test_a_file_created_while_the_questions_were_answered_is_not_overwritten(tmp_path, monkeypatch):
+    target = tmp_path / "answers.yaml"
+    real = interview
+
+    def meanwhile(*args, **kwargs):
+        result = real(*args, **kwargs)
+        target.write_text("written meanwhile\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr("advisor.interview.interview", meanwhile)
+    code, _, err = ask("-o", str(target), input=lines("1"))
+    assert (code, err) == (2, f"advise ask: {target} already exists; add --force to replace it\n")
+    assert target.read_text(encoding="utf-8") == "written meanwhile\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
+
+
+def test_a_missing_folder_is_refused_before_any_question(tmp_path):
+    code, out, err = ask("-o", str(tmp_path / "no" / "answers.yaml"), input=lines("1"))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"advise ask: cannot write {tmp_path / 'no' / 'answers.yaml'}: ")
+
+
+def test_the_written_file_gives_the_same_advice(tmp_path):
+    target = tmp_path / "answers.yaml"
+    code, out, _ = ask("-o", str(target), input=lines("1", "1", "2026-11-17", "3", "2", "2", "1", "2", "10", "5", "50000"))
+    assert code == 0
+    again = CliRunner().invoke(main, ["--lang", "en", str(target)])
+    assert again.exit_code == 0
+    assert advice_part(out) == again.stdout
+    assert "1. Talk it out with the client\n" in again.stdout  # extra work demanded
+    assert "2. Explain your reasons politely and send the request again\n" in again.stdout
+
+
+def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():
+    code, out, _ = ask(input=lines("1", "2", "", "", "1"))
+    assert code == 0
+    heading = "\nYour answers as a scenario file (save it as situation.yaml, then run advise situation.yaml):\n"
+    assert out.index(heading) > out.index("Your situation")
+    text = out.split(heading)[1]
+    advice = advise_document(parse(text.encode("utf-8"), "printed.yaml"), None, dt.date(2030, 1, 1))
+    assert advice.scenario.as_of == AS_OF
+    assert [f"{rank}. {item.title.en}" for rank, item in enumerate(advice.recommendations, 1)] == \
+        [line for line in advice_part(out).splitlines() if re.match(r"\d+\. ", line)]
+
+
+# ----------------------------------------------------------------------------------------------- how
+
+def test_how_explains_a_recommendation_by_number_or_action():
+    answers = ["1", "1", "", "3", "2", "2", "2", "2", "10", "5", "50000"]
+    code, out, _ = ask(input=lines(*answers, "how 2", "how negotiate_with_client", "how", "what now", "how 9", ""))
+    assert code == 0
+    after = out.split("Type how and a number (how 1) to see why that advice was given; press Enter to finish.\n")[1]
+    assert "> how 2\n2. Negotiate pay for the work already delivered\n   Rule: crowdworks/rules.yaml:" in after
+    assert "(negotiate-partial-pay)" in after and "Computed: pro_rata_pay = " in after
+    assert "> how negotiate_with_client\n3. Talk it out with the client\n   Rule: crowdworks/rules.yaml:" in after
+    assert "(negotiate-after-rejection)" in after
+    help_line = "Type how and the number (1 to 4) or the action id of a recommendation, e.g. how 1; press Enter to finish."
+    for typed in ("how", "what now", "how 9"):
+        assert f"> {typed}\n{help_line}\n" in after
+
+
+def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_path):
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
+    rules = pack / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("    priority: ", "    valid_until: 2020-01-01\n    priority: "),
+                     encoding="utf-8")
+    code, out, err = ask("--rules", str(pack), input=lines("1", "how 1"))
+    assert (code, err) == (0, "")
+    assert asked(out) == [] and "Type how" not in out
+    assert "No rule matched this situation." in out
+    assert out.endswith("as_of: 2026-11-25\nfacts: {}\n")
+
+
+# ------------------------------------------------------------------------------------------- languages
+
+def test_japanese_questions_and_answers_in_japanese_words(tmp_path):
+    target = tmp_path / "answers.yaml"
+    code, out, err = ask("-o", str(target), input=lines("２", "はい", "", "拒否", "3", "いいえ", "わからない", "いいえ", "いいえ"),
+                         lang="ja")
+    assert (code, err) == (0, "")
+    assert asked(out, "ja")[:4] == ["contract_type", "work_started", "request_sent_on", "client_response"]
+    assert "Q1. 契約の形式はどちらですか？（fixed = 固定報酬制、hourly = 時間単価制）\n  1) fixed\n  2) hourly\n" \
+           "  ［わからなければ Enter（「fixed」として扱います）］\n> ２\n" in out
+    assert "  1) はい\n  2) いいえ\n" in out
+    assert "> 拒否\n1〜3の番号か、次のいずれかを入力してください: none, accepted, rejected\n> 3\n" in out
+    assert "\n1. 脅しを事務局に報告する（違反報告）\n" not in out
+    assert "あなたの状況\nクラウドワークス・2026年11月25日時点\n" in out
+    assert out.endswith(f"回答を {target} に保存しました。advise {target} で同じ助言をもう一度表示できます。\n")
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("# advise ask で作成しました。")
+    assert "  work_started: true\n  request_sent_on:  # 不明\n  client_response: rejected\n" in written
+    assert "  client_threatening:  # 不明\n" in written
+
+
+def test_a_fact_without_a_question_is_asked_with_its_description(tmp_path):
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
+    facts = pack / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    question = "    question:\n      ja: 納品物の作業はもう始めていますか？\n      en: Have you already started working on the deliverables?\n"
+    assert question in text
+    facts.write_text(text.replace(question, ""), encoding="utf-8")
+    _, out, _ = ask("--rules", str(pack), input=lines("1"))
+    assert "\nQ2. Whether work on the deliverables has begun\n  1) yes\n" in out
+
+
+def test_enum_words_yaml_would_misread_are_quoted(tmp_path):
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
+    facts = pack / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("values: [fixed, hourly]", 'values: [fixed, hourly, "no", "on"]'),
+                     encoding="utf-8")
+    target = tmp_path / "answers.yaml"
+    code, out, err = ask("--rules", str(pack), "-o", str(target), input=lines("3"))
+    assert (code, err) == (0, "")
+    assert '  contract_type: "no"\n' in target.read_text(encoding="utf-8")
+    again = CliRunner().invoke(main, ["--lang", "en", "--rules", str(pack), str(target)])
+    assert again.exit_code == 0 and advice_part(out) == again.stdout
+
+
+def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "crowdworks", folder / "crowdworks")
+    shutil.copytree(ROOT / "rules" / "crowdworks", folder / "other")
+    pack_file = folder / "other" / "pack.yaml"
+    pack_file.write_text(pack_file.read_text(encoding="utf-8").replace("id: crowdworks", "id: other")
+                         .replace("  en: CrowdWorks\n", "  en: Other\n"), encoding="utf-8")
+    code, out, err = ask("--rules", str(folder), input=lines("3", "2", "1"))
+    assert (code, err) == (0, "")
+    assert "Which platform is the contract on?\n  1) crowdworks\n  2) other\n  (Enter: crowdworks)\n> 3\n" \
+           "Please type a number from 1 to 2, or one of: crowdworks, other.\n> 2\nRules: Other (other)\n" in out
+    assert "platform: other\n" in out
+    _, out, _ = ask("--rules", str(folder), input=lines(""))
+    assert "Rules: CrowdWorks (crowdworks)\n" in out
+    _, out, _ = ask("--rules", str(folder / "other"), input=lines("1"))
+    assert "Which platform" not in out and "Rules: Other (other)\n" in out
+
+
+# ---------------------------------------------------------------------------------------------- golden
+
+TRANSCRIPTS = {
+    "en": ["1", "why", "yes", "2026-11-31", "2026-11-17", "1", "2", "2", "2", "2", "10", "4", "40,000", "how 1", ""],
+    "ja": ["2", "はい", "", "3", "いいえ", "1", "2", "2", "5", "2", "30000", "how 3", ""],
+}
+
+
+@pytest.mark.parametrize("lang", TRANSCRIPTS)
+def test_transcript_matches_golden(lang, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = ask("-o", "situation.yaml", input=lines(*TRANSCRIPTS[lang]), lang=lang)
+    assert (code, err) == (0, "")
+    transcript = out + "\n--- situation.yaml\n" + (tmp_path / "situation.yaml").read_text(encoding="utf-8")
+    golden = GOLDEN / f"ask-{lang}.txt"
+    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
+        golden.write_text(transcript, encoding="utf-8")
+    assert transcript == golden.read_text(encoding="utf-8")
+
+
+def test_the_scripted_example_in_the_scenario_docs_is_what_advise_ask_prints(tmp_path, monkeypatch):
+    doc = (ROOT / "docs" / "scenario.md").read_text(encoding="utf-8")
+    block = doc.split("\n$ printf '")[1].split("\n```\n")[0]
+    script, shown = block.split("' | advise ask --lang en --as-of 2026-11-25 -o hourly.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = ask("-o", "hourly.yaml", input=script.replace("\\n", "\n"))
+    assert code == 0
+    real = out + "$ cat hourly.yaml\n" + (tmp_path / "hourly.yaml").read_text(encoding="utf-8")
+    position = 0
+    for part in shown.split("…\n"):
+        assert part in real[position:], part
+        position = real.index(part, position) + len(part)
+
+
+def test_a_question_is_a_text_in_both_languages(tmp_path):
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
+    facts = pack / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "      ja: 納品物の作業はもう始めていますか？\n      en: Have you already started working on the deliverables?\n",
+        "      en: Have you already started working on the deliverables?\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(pack)])
+    assert result.exit_code == 1
+    assert result.stdout == f'{facts}:23:7: [error] S002 missing key "ja" in a text (ja and en)\n'
+
+
+@pytest.mark.parametrize("last, code", [(EOFError, 0), (KeyboardInterrupt, 130)])
+def test_at_a_terminal_answers_are_typed_at_a_prompt(monkeypatch, last, code):
+    typed = iter(["2", "1"])
+    prompts = []
+
+    def fake_input(prompt):
+        prompts.append(prompt)
+        try:
+            return next(typed)
+        except StopIteration:
+            raise last from None
+
+    class Terminal(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    status, out, err = ask(input=io.BufferedReader(Terminal()))
+    assert status == code
+    assert prompts[:3] == ["> ", "> ", "> "]
+    assert "> 2" not in out  # typed answers are not shown again
+    if last is EOFError:  # Ctrl-D: "don't know" for the rest
+        assert asked(out) == INPUTS[:-1] and "  work_started: true\n  request_sent_on:  # unknown\n" in out
+    else:
+        assert err == "advise ask: interrupted; nothing was written\n" and "Your situation" not in out
