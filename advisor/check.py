@@ -180,8 +180,8 @@ def _candidates(pack: Pack) -> dict[str, list]:
             found = sorted({c + d for c in points for d in (-1, 0, 1)} | {min(points) - 2, max(points) + 2})
             if fact.min is not None:  # a scenario below the minimum is refused
                 found = [value for value in found if value >= fact.min]
-            if fact.type == "date":
-                found = [dt.date.fromordinal(day) for day in found]
+            if fact.type == "date":  # within the calendar: year 1 to 9999
+                found = [dt.date.fromordinal(day) for day in found if 1 <= day <= dt.date.max.toordinal()]
         # A fact with a default is never absent: a scenario that leaves it out gets the default.
         values[name] = found + ([ABSENT] if fact.default is None else [])
     return values

@@ -52,18 +52,30 @@ Exit codes:
 
 
 def default_lang() -> str:
-    """ja for a Japanese locale (ja_JP.UTF-8 ...), en otherwise; LC_ALL wins over LC_MESSAGES over LANG."""
+    """ja for a Japanese locale (ja_JP.UTF-8 ...), en otherwise; LC_ALL wins over LC_MESSAGES over LANG, and
+    without them (as on Windows) the system's locale decides."""
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable)
         if value:
             return "ja" if value.startswith("ja") else "en"
-    return "en"
+    import locale
+
+    system = locale.getlocale()[0] or ""
+    return "ja" if system.startswith(("ja", "Japanese")) else "en"
+
+
+def _utf8_output() -> None:
+    """Advice mixes Japanese, ¥ and ✓: write UTF-8 even where the console's code page could not hold them."""
+    for stream in (sys.stdout, sys.stderr):
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
 
 
 class _AdviseGroup(click.Group):
     """`advise FILE` means `advise run FILE`: anything that is not a subcommand or a group option goes to run."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _utf8_output()
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -82,7 +94,8 @@ def main() -> None:
 
 _RULES_OPTION = click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
                              help="A rule pack folder, or a folder of packs, instead of the bundled ones.")
-_PLATFORM_OPTION = click.option("--platform", default="crowdworks", show_default=True, help="The pack to show.")
+_PLATFORM_OPTION = click.option("--platform", default=None,
+                                help="The pack to show [default: the one pack given with --rules, else crowdworks].")
 _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None,
                             help="Language [default: ja for a Japanese locale, else en].")
 
@@ -263,8 +276,10 @@ def ask_command(output: str | None, force: bool, rules: str | None, lang: str | 
     if output and os.path.lexists(output) and not force:
         click.echo(say(lang, "ask_exists", path=output), err=True)
         sys.exit(EXIT_INPUT_ERROR)
-    if output and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        click.echo(say(lang, "ask_cannot_write", path=output, reason=os.strerror(errno.ENOENT)), err=True)
+    folder = os.path.dirname(os.path.abspath(output)) if output else ""
+    if output and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        reason = os.strerror(errno.EACCES if os.path.isdir(folder) else errno.ENOENT)
+        click.echo(say(lang, "ask_cannot_write", path=output, reason=reason), err=True)
         sys.exit(EXIT_INPUT_ERROR)
     answers = _typed_answers() if sys.stdin.isatty() else _piped_answers()
     try:
@@ -298,6 +313,8 @@ def _save(output: str, text: str, force: bool, lang: str) -> None:
         click.echo(say(lang, "ask_exists", path=output), err=True)
         sys.exit(EXIT_INPUT_ERROR)
     except OSError as error:
+        click.echo(say(lang, "ask_scenario"))
+        click.echo(text, nl=False)  # the answers are not lost: they can still be copied from here
         click.echo(say(lang, "ask_cannot_write", path=output, reason=error.strerror or str(error)), err=True)
         sys.exit(EXIT_INPUT_ERROR)
 
@@ -314,7 +331,9 @@ def _typed_answers():
 
 def _piped_answers():
     """Answers read from standard input, one per line, each shown after its prompt as if typed."""
-    for line in sys.stdin:
+    for number, line in enumerate(sys.stdin):
         line = line.rstrip("\r\n")
+        if number == 0:
+            line = line.removeprefix("\ufeff")  # a byte-order mark some editors put before the first answer
         click.echo(f"> {line}" if line else ">")  # no trailing space for an empty answer
         yield line

@@ -44,5 +44,8 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
         values = [known[arg] for arg in args]
         if fact.derive.op == "pro_rata" and values[2] == 0:
             continue
-        known[fact.name] = result[fact.name] = OPERATIONS[fact.derive.op][2](*values)
+        try:
+            known[fact.name] = result[fact.name] = OPERATIONS[fact.derive.op][2](*values)
+        except OverflowError:  # a date before year 1 or after 9999: no such day, so no such fact
+            continue
     return result

@@ -64,7 +64,7 @@ def scenario_files(paths: list[str]) -> list[Path]:
     """The scenario files named, and every *.yaml below the folders named, in a stable order."""
     found: list[Path] = []
     for path in map(Path, paths):
-        found += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+        found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")) if path.is_dir() else [path]
     return found
 
 

@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic, InputError
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
 MAX_NODES = 100_000  # values built from one document, aliases counted each time they are used
+MAX_TEXT = 4 * MAX_BYTES  # characters of text built from one document, aliases counted each time too
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -132,6 +133,7 @@ class _Builder:
         self.path = path
         self.marks: dict[tuple, tuple[int, int]] = {}
         self.count = 0
+        self.text = 0
         self.constructor = SafeConstructor()
 
     def fail(self, node, message: str) -> InputError:
@@ -139,9 +141,10 @@ class _Builder:
 
     def build(self, node, where: tuple) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or len(where) > 50:
-            raise self.fail(node, f"document is too large (more than {MAX_NODES} values, or nested too deeply); "
-                                  "check for aliases (*name) that repeat large parts")
+        self.text += len(node.value) if isinstance(node, ScalarNode) else 0
+        if self.count > MAX_NODES or len(where) > 50 or self.text > MAX_TEXT:
+            raise self.fail(node, f"document is too large (more than {MAX_NODES} values or {MAX_TEXT} characters, "
+                                  "or nested too deeply); check for aliases (*name) that repeat large parts")
         self.marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
             return self.scalar(node)

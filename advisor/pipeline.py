@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, read_file
 from .model import Pack, Rule, Value
-from .validate import FACTS_FILE, PACK_FILE, load_pack, scenario_platform, validate_scenario
+from .validate import FACTS_FILE, PACK_FILE, is_pack_file, load_pack, scenario_platform, validate_scenario
 
 
 def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.date | None = None) -> Advice:
@@ -76,9 +76,12 @@ def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
     return found
 
 
-def pack_named(platform: str, rules: str | Path | None = None) -> Pack:
-    """The pack for a platform, when no scenario names it (`advise rules`, `advise graph`)."""
-    found = _find(platform, rules)
+def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
+    """The pack for a platform, when no scenario names it (`advise rules`, `advise graph`); without a platform,
+    the one pack `rules` names, or crowdworks."""
+    if platform is None and rules is not None and (Path(rules) / PACK_FILE).is_file():
+        return read_pack(str(rules), _signature(str(rules)))[0]
+    found = _find(platform or "crowdworks", rules)
     if isinstance(found, str):
         raise InputError([Diagnostic(str(rules or bundled_rules()), 1, 1, found)])
     return found[0]
@@ -105,7 +108,7 @@ def _pack_directory(root: str, platform: str) -> tuple[str, str | None]:
     folder = Path(root)
     if (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file():
         return root, None
-    if (folder / platform).is_dir():
+    if (folder / platform / PACK_FILE).is_file() or (folder / platform / FACTS_FILE).is_file():
         return str(folder / platform), None
     available = sorted(p.parent.name for p in folder.glob(f"*/{PACK_FILE}"))
     return "", f'unknown platform "{platform}"{did_you_mean(platform, available)}; rule packs: {", ".join(available) or "none"}'
@@ -120,9 +123,15 @@ def read_pack(directory: str, signature: tuple = ()) -> tuple[Pack, Compiled]:
 
 def _signature(directory: str) -> tuple:
     """Changes when a file of the pack changes, so that a pack edited while a process runs is read again."""
+    found = []
     with os.scandir(directory) as entries:
-        return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries
-                            if e.name.endswith((".yaml", ".yml"))))
+        for entry in entries:
+            if is_pack_file(entry.name):
+                try:
+                    found.append((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size))
+                except OSError:  # a dangling link: load_pack reports it, at the file
+                    found.append((entry.name, 0, 0))
+    return tuple(sorted(found))
 
 
 @lru_cache(maxsize=None)

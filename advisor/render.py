@@ -106,7 +106,7 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
         args = [*args, format_value(advice.scenario.as_of, "date", lang)]
     formula = {"pro_rata": "{0} × {1} ÷ {2}", "add_days": "{0} + {1}"}.get(step.op, "{0} − {1}").format(*args)
     text = f"{step.fact} = {formula} = {_value(step.value, step.fact, advice, lang)}"
-    return text + (" " + say(lang, "explain_rounded_down") if step.op == "pro_rata" else "")
+    return text + (say(lang, "explain_rounded_down") if step.op == "pro_rata" else "")
 
 
 def near_text(near: NearMiss, advice: Advice, lang: str) -> str:
@@ -120,7 +120,8 @@ def near_text(near: NearMiss, advice: Advice, lang: str) -> str:
 
 
 def _actions(rules, advice: Advice, lang: str) -> str:
-    return ", ".join(f"{advice.pack.actions[r.action].get(lang)} ({r.id})" for r in rules)
+    return say(lang, "source_separator").join(
+        say(lang, "explain_action", action=advice.pack.actions[r.action].get(lang), rule=r.id) for r in rules)
 
 
 def _value(value, name: str, advice: Advice, lang: str) -> str:

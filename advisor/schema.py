@@ -109,7 +109,8 @@ def _object_errors(value: dict, node: dict, root: dict, where: tuple, message: s
             found += _errors(item, properties[key], root, where + (key,))
         elif extra is False:
             allowed = list(properties)
-            found.append((where + (key, KEY), f'unknown key "{key}"{did_you_mean(key, allowed)}; '
+            shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
+            found.append((where + (key, KEY), f'unknown key "{shown}"{did_you_mean(shown, allowed)}; '
                                               f'allowed: {", ".join(allowed)}'))
         elif isinstance(extra, dict):
             found += _errors(item, extra, root, where + (key,))

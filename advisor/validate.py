@@ -30,6 +30,11 @@ PACK_FILE, PARAMETERS_FILE, FACTS_FILE = "pack.yaml", "parameters.yaml", "facts.
 PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE)
 
 
+def is_pack_file(name: str) -> bool:
+    """A YAML file of a pack: *.yaml (and misnamed *.yml, *.YAML, reported), not editors' hidden files."""
+    return not name.startswith(".") and name.lower().endswith((".yaml", ".yml"))
+
+
 class _Checker:
     """Collects diagnostics for one document."""
 
@@ -69,9 +74,10 @@ def load_pack(directory: Path | str) -> Pack:
     pack_doc = read_file(folder / PACK_FILE)
     parameters_doc = read_file(folder / PARAMETERS_FILE) if (folder / PARAMETERS_FILE).is_file() else None
     facts_doc = read_file(folder / FACTS_FILE)
-    rule_docs = [read_file(p) for p in sorted(folder.glob("*.yaml")) if p.name not in PACK_FILES]
+    files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
+    rule_docs = [read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES]
     found = [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml", "R108")
-             for p in sorted(folder.glob("*.yml"))]
+             for p in files if p.suffix != ".yaml"]
     found += schema.check(pack_doc, "pack") + schema.check(facts_doc, "facts")
     found += schema.check(parameters_doc, "parameters") if parameters_doc else []
     for doc in rule_docs:

@@ -14,6 +14,7 @@ from itertools import combinations
 
 from . import pipeline
 from .derive import derive
+from .diagnostics import InputError
 from .explain import Advice
 from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value
 
@@ -86,7 +87,10 @@ def why(advice: Advice) -> Why:
         if not _consistent(pack, facts, scenario.as_of):
             return set()
         derived = derive(pack, facts, scenario.as_of, advice.params)
-        return {rule.id for rule in pipeline.chain(pack, compiled, derived, scenario.as_of)[0]}
+        try:
+            return {rule.id for rule in pipeline.chain(pack, compiled, derived, scenario.as_of)[0]}
+        except InputError:  # two rules set one fact differently in this variant: no advice to compare
+            return set()
 
     singles = [((fact, value),) for fact, values in options.items() for value in values]
     outcomes = {changes: fires(changes) for changes in singles}
@@ -168,14 +172,21 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
             if test.op != "present":
                 operand = params[test.param] if test.param else test.value
                 constants[test.fact].update(operand if isinstance(operand, tuple) else [operand])
-    for fact in reversed(pack.facts.values()):  # carry a derived fact's constants back to the date it comes from
-        if fact.derive and fact.derive.op in ("days_since", "days_until") and fact.derive.args[0] in constants:
-            sign = -1 if fact.derive.op == "days_since" else 1
-            constants[fact.derive.args[0]].update(as_of + dt.timedelta(days=sign * c) for c in constants[fact.name]
-                                                  if isinstance(c, int))
-        if fact.derive and fact.derive.op == "add_days" and fact.derive.args[1] in params:
-            constants[fact.derive.args[0]].update(c - dt.timedelta(days=params[fact.derive.args[1]])
-                                                  for c in constants[fact.name] if isinstance(c, dt.date))
+    for fact in reversed(pack.facts.values()):  # carry a derived fact's constants back to what it comes from
+        if not fact.derive:
+            continue
+        op, args, wanted = fact.derive.op, fact.derive.args, constants[fact.name]
+        if op in ("days_since", "days_until"):
+            sign = -1 if op == "days_since" else 1
+            constants[args[0]].update(_shift(as_of, sign * c) for c in wanted if isinstance(c, int))
+        elif op == "add_days" and args[1] in params:
+            constants[args[0]].update(_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date))
+        elif op == "difference":  # fact = a - b: a = c + b, b = a - c, with the other's current value
+            a, b = (given.get(args[0], params.get(args[0])), given.get(args[1], params.get(args[1])))
+            constants[args[0]].update(c + b for c in wanted if b is not None)
+            constants[args[1]].update(a - c for c in wanted if a is not None)
+    for values in constants.values():
+        values.discard(None)  # a date out of range
     options: dict[str, list] = {}
     for name, fact in pack.facts.items():
         if not fact.given_by_user:
@@ -184,11 +195,12 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
             values = list(fact.values)
         elif fact.type == "bool":
             values = [True, False]
+        elif fact.type == "date":
+            values = sorted({_shift(c, d) for c in constants[name] for d in (-1, 0, 1)} - {None})
+            values = [v for v in values if not (fact.at_most == "as_of" and v > as_of)]
         else:
-            step = dt.timedelta(days=1) if fact.type == "date" else 1
-            values = sorted({c + d * step for c in constants[name] for d in (-1, 0, 1)})
-            values = [v for v in values if (fact.min is None or v >= fact.min) and
-                      not (fact.at_most == "as_of" and v > as_of)]
+            values = sorted({c + d for c in constants[name] for d in (-1, 0, 1)})
+            values = [v for v in values if fact.min is None or v >= fact.min]
         if fact.default is None:
             values.append(ABSENT)
         current = given.get(name)
@@ -196,6 +208,13 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
             values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
         options[name] = [v for v in values if v != current]
     return options
+
+
+def _shift(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:

@@ -25,7 +25,7 @@ def test_each_condition_is_shown_with_the_value_and_whether_it_held(tmp_path):
     assert "   Rule: crowdworks/rules.yaml:" in block and "(contract-ended-automatically)" in block
     assert "     ✓ all of:\n" in block
     assert "       ✓ contract_type = fixed (it is fixed)\n" in block
-    assert "       ✓ request_sent_on is given (it is 2026-11-11)\n" in block
+    assert "       ✓ request_sent_on has a value (it is 2026-11-11)\n" in block
     assert "       ✓ days_since_request ≥ 14 [parameter auto_termination_days] (it is 14)\n" in block
     # the issue's own example of a derived fact and how it was computed
     assert "   Computed: days_since_request = 2026-11-25 − 2026-11-11 = 14\n" in block

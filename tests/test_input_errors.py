@@ -82,7 +82,7 @@ CASES = [
     pytest.param("base: &base {fee: 1}\nfacts:\n  <<: *base\n",
                  ["3:3: merge keys (<<) are not supported; write the keys out"], id="merge-key"),
     pytest.param("title: " + "[" * 60 + "]" * 60 + "\n",
-                 ["1:58: document is too large (more than 100000 values, or nested too deeply); "
+                 ["1:58: document is too large (more than 100000 values or 4194304 characters, or nested too deeply); "
                   "check for aliases (*name) that repeat large parts"], id="nested-too-deeply"),
     pytest.param("title: " + "[" * 100_000 + "]" * 100_000 + "\n", ["1:1: invalid YAML: nesting is too deep"],
                  id="nested-far-too-deeply"),
@@ -361,7 +361,7 @@ def _billion_laughs(levels: int = 9, width: int = 9) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-BOMB_MESSAGE = ("1:10: document is too large (more than 100000 values, or nested too deeply); "
+BOMB_MESSAGE = ("1:10: document is too large (more than 100000 values or 4194304 characters, or nested too deeply); "
                 "check for aliases (*name) that repeat large parts")
 
 

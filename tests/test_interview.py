@@ -101,9 +101,9 @@ SKIPPING = {
         ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
          "extra_work_demanded", "payment_refused", "units_delivered"]),
     "ignored for 24 days, so ended automatically: no silence question, no fee": (
-        ["1", "1", "2026-11-01", "none", "2", "2", "2", "10", "4"],
+        ["1", "1", "2026-11-01", "none", "2", "2", "2", "4"],
         ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
-         "extra_work_demanded", "payment_refused", "units_total", "units_delivered"]),
+         "extra_work_demanded", "payment_refused", "units_delivered"]),
     "nothing delivered: no fee": (
         ["1", "2", "", "", "2", "2", "2", "2", "10", "0"],
         INPUTS[:-1]),
