@@ -129,6 +129,19 @@ class Rule:
         return self.priority, self.order
 
 
+@dataclass(frozen=True)
+class EventType:
+    """A kind of event a scenario's timeline may hold, and how it changes the facts."""
+
+    name: str
+    description: Text
+    after: tuple[str, ...]  # impossible unless one of these came before it
+    count: bool  # takes a count:
+    # (fact, how, value): how is "value" (set value), "date" (the event's date), "count" (its count),
+    # "add" (add value) or "add_count" (add its count)
+    sets: tuple[tuple[str, str, Value | None], ...]
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per pack read
 class Pack:
     id: str
@@ -141,6 +154,7 @@ class Pack:
     rules: tuple[Rule, ...]
     # Where each declaration stands, for findings about it: ("action" | "parameter" | "fact", name) -> Where
     declared_at: dict[tuple[str, str], Where] = field(default_factory=dict)
+    events: dict[str, EventType] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,3 +173,4 @@ class Scenario:
     given: frozenset[str]  # the names the user wrote
     expect: Expectation | None
     params: tuple[tuple[str, Value], ...] = ()  # parameters the scenario overrides, in the pack's order
+    from_events: frozenset[str] = frozenset()  # the facts its timeline (events:) set

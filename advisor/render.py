@@ -187,6 +187,8 @@ def _origin(advice: Advice, name: str) -> str:
         return "derived"
     if fact.set_by_rules:
         return "set_by_rules"
+    if name in advice.scenario.from_events:
+        return "events"
     return "given" if name in advice.scenario.given else "default"
 
 

@@ -110,7 +110,8 @@ def _object_errors(value: dict, node: dict, root: dict, where: tuple, message: s
         elif extra is False:
             allowed = list(properties)
             shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
-            found.append((where + (key, KEY), f'unknown key "{shown}"{did_you_mean(shown, allowed)}; '
+            hint = " (YAML reads an unquoted on, off, yes or no as true or false)" if isinstance(key, bool) else ""
+            found.append((where + (key, KEY), f'unknown key "{shown}"{hint}{did_you_mean(shown, allowed)}; '
                                               f'allowed: {", ".join(allowed)}'))
         elif isinstance(extra, dict):
             found += _errors(item, extra, root, where + (key,))

@@ -18,16 +18,16 @@ from typing import Any
 from . import derive, schema
 from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
-from .model import (LANGS, Condition, Derivation, Expectation, Fact, Group, Pack, Parameter, Rule, Scenario, Source,
-                    Test, Text, Value, Where)
+from .model import (LANGS, Condition, Derivation, EventType, Expectation, Fact, Group, Pack, Parameter, Rule, Scenario,
+                    Source, Test, Text, Value, Where)
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
 MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
 ORDERED_TYPES = ("int", "money", "date")
-PACK_FILE, PARAMETERS_FILE, FACTS_FILE = "pack.yaml", "parameters.yaml", "facts.yaml"
-PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE)
+PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE = "pack.yaml", "parameters.yaml", "facts.yaml", "events.yaml"
+PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE)
 
 
 def is_pack_file(name: str) -> bool:
@@ -74,12 +74,14 @@ def load_pack(directory: Path | str) -> Pack:
     pack_doc = read_file(folder / PACK_FILE)
     parameters_doc = read_file(folder / PARAMETERS_FILE) if (folder / PARAMETERS_FILE).is_file() else None
     facts_doc = read_file(folder / FACTS_FILE)
+    events_doc = read_file(folder / EVENTS_FILE) if (folder / EVENTS_FILE).is_file() else None
     files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
     rule_docs = [read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES]
     found = [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml", "R108")
              for p in files if p.suffix != ".yaml"]
     found += schema.check(pack_doc, "pack") + schema.check(facts_doc, "facts")
     found += schema.check(parameters_doc, "parameters") if parameters_doc else []
+    found += schema.check(events_doc, "events") if events_doc else []
     for doc in rule_docs:
         found += schema.check(doc, "rules")
     if found:
@@ -92,6 +94,7 @@ def load_pack(directory: Path | str) -> Pack:
     actions = {key: head.text(title) for key, title in pack_doc.data["actions"].items()}
     parameters = _parameters(_Checker(parameters_doc, found, broken), sources) if parameters_doc else {}
     facts = _facts(_Checker(facts_doc, found, broken), parameters)
+    events = _events(_Checker(events_doc, found, broken), facts) if events_doc else {}
 
     rules: list[Rule] = []
     spans: list[tuple[_Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
@@ -120,7 +123,62 @@ def load_pack(directory: Path | str) -> Pack:
                                               ("fact", "facts", facts_doc)) if doc
                    for name in doc.data[section]}
     return Pack(pack_doc.data["id"], head.text(pack_doc.data["name"]), str(folder), facts, parameters, actions,
-                sources, tuple(rules), declared_at)
+                sources, tuple(rules), declared_at, events)
+
+
+def _events(check: _Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
+    declared = check.doc.data["events"]
+    result: dict[str, EventType] = {}
+    for name, entry in declared.items():
+        where = ("events", name)
+        before = check.state()
+        for position, earlier in enumerate(entry.get("after", [])):
+            if earlier not in declared:
+                check.error("R108", f"after: {show(earlier)} is not an event of this pack{did_you_mean(earlier, declared)}",
+                            *where, "after", position)
+        sets = []
+        for fact_name, value in entry["sets"].items():
+            at = where + ("sets", fact_name)
+            fact = facts.get(fact_name)
+            if fact is None or not fact.given_by_user:
+                check.unknown("R102", fact_name, f"sets: {show(fact_name)} is not a fact a scenario gives"
+                                                 f"{did_you_mean(fact_name, [f for f in facts if facts[f].given_by_user])}",
+                              *at, KEY)
+                continue
+            how, operand = _event_effect(value)
+            wanted = {"date": ("date",), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}.get(how)
+            if wanted and fact.type not in wanted:
+                check.error("R106", f"sets: {fact_name} is {fact.type}; {show(value)} needs {' or '.join(wanted)}", *at)
+            elif how in ("count", "add_count") and not entry.get("count"):
+                check.error("R108", f"sets: {fact_name} uses the event's count; declare count: true", *at)
+            elif how == "value" and (problem := value_problem(fact, value)):
+                check.error("R106", f"sets: {fact_name}: {problem}", *at)
+            elif how == "add" and (problem := value_problem(fact, operand)):
+                check.error("R106", f"sets: {fact_name}: {problem}", *at)
+            elif how == "invalid":
+                check.error("R106", f"sets: {fact_name}: a value, {{from: date}}, {{from: count}}, {{add: N}} or "
+                                    "{add: count}", *at)
+            else:
+                sets.append((fact_name, how, operand))
+        if check.state() == before:
+            result[name] = EventType(name, check.text(entry["description"]), tuple(entry.get("after", ())),
+                                     bool(entry.get("count")), tuple(sets))
+    return result
+
+
+def _event_effect(value: Any) -> tuple[str, Any]:
+    """How an event sets a fact: ("value", v), ("date", None), ("count", None), ("add", n), ("add_count", None)."""
+    if not isinstance(value, dict):
+        return "value", value
+    if value == {"from": "date"}:
+        return "date", None
+    if value == {"from": "count"}:
+        return "count", None
+    if value == {"add": "count"}:
+        return "add_count", None
+    if list(value) == ["add"]:
+        return "add", value["add"]
+    return "invalid", None
 
 
 def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parameter]:
@@ -366,16 +424,20 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
             check.error("", f"{name}: {problem}", "facts", name)
         else:
             facts[name] = value
+    from_events = _timeline(check, top.get("events") or [], pack, as_of, "as_of" not in broken, facts, given)
     for fact in pack.facts.values():
         if fact.name not in facts and fact.default is not None and fact.given_by_user:
             facts[fact.name] = fact.default
-    for name in [n for n in facts if n in given]:
+    for name in [n for n in facts if n in given or n in from_events]:
         limit_name = pack.facts[name].at_most
+        if name not in given and limit_name == "as_of":
+            continue  # each event's date is checked against as_of at the event
         limit = (None if "as_of" in broken else as_of) if limit_name == "as_of" else facts.get(limit_name)
         if limit is not None and facts[name] > limit:
             relation = "after" if pack.facts[name].type == "date" else "more than"
+            where = ("facts", name) if name in given else ("events", from_events[name])
             check.error("", f"{name} ({show_plain(facts[name])}) is {relation} {limit_name} ({show_plain(limit)})",
-                        "facts", name)
+                        *where)
     params = []
     for name, value in (top.get("params") or {}).items():
         parameter = pack.parameters.get(name)
@@ -391,7 +453,56 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
         raise InputError(found)
     stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
     params.sort(key=lambda item: list(pack.parameters).index(item[0]))
-    return Scenario(doc.path, title, pack.id, as_of, facts, stated, expect, tuple(params))
+    return Scenario(doc.path, title, pack.id, as_of, facts, stated, expect, tuple(params), frozenset(from_events))
+
+
+def _timeline(check: _Checker, events: list, pack: Pack, as_of: dt.date, as_of_known: bool,
+              facts: dict[str, Value], given: dict) -> dict[str, int]:
+    """Apply the scenario's events, oldest first, to `facts`; the facts they set, each with the index of the
+    last event that set it. A fact also written under facts: must agree with the events."""
+    timeline: dict[str, Value] = {}
+    set_by: dict[str, int] = {}
+    seen: set[str] = set()
+    previous: dt.date | None = None
+    for index, item in enumerate(events):
+        where = ("events", index)
+        kind = pack.events.get(item["event"])
+        if kind is None:
+            check.error("", f"unknown event {show(item['event'])}{did_you_mean(item['event'], pack.events)}; "
+                            f"events: {', '.join(pack.events) or 'none in this pack'}", *where, "event")
+            continue
+        day = item["date"]
+        if previous and day < previous:
+            check.error("", f"events must be oldest first: {day} comes after {previous}", *where, "date")
+        elif as_of_known and day > as_of:
+            check.error("", f"{kind.name} on {day} is after as_of ({as_of}): events cannot be in the future",
+                        *where, "date")
+        if kind.after and not seen & set(kind.after):
+            check.error("", f"{kind.name} needs an earlier {' or '.join(kind.after)} event", *where, "event")
+        if kind.count != ("count" in item):
+            check.error("", f"{kind.name} {'needs' if kind.count else 'takes no'} count:", *where)
+            continue
+        previous = max(previous or day, day)
+        seen.add(kind.name)
+        for name, how, operand in kind.sets:
+            if how == "value":
+                value = operand
+            elif how == "date":
+                value = day
+            elif how == "count":
+                value = item["count"]
+            else:  # add, add_count
+                value = timeline.get(name, 0) + (operand if how == "add" else item["count"])
+            timeline[name] = value
+            set_by[name] = index
+    for name, value in timeline.items():
+        if name in facts and facts[name] != value:
+            line = check.doc.mark("events", set_by[name])[0]
+            check.error("", f"{name} ({show_plain(facts[name])}) contradicts the events, which make it "
+                            f"{show_plain(value)} (line {line})", "facts", name)
+        elif name not in given or given[name] is None:
+            facts[name] = value
+    return set_by
 
 
 def _expectation(check: _Checker, entry: dict, pack: Pack) -> Expectation:

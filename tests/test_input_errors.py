@@ -31,7 +31,7 @@ AS_OF = "as_of: 2026-11-25\n"  # every case states its date, so no case depends 
 # The facts a scenario may state in the bundled CrowdWorks pack (the derived ones are computed, never given).
 INPUT_FACTS = ", ".join(fact.name for fact in load_pack(REPO / "rules" / "crowdworks").facts.values()
                         if fact.given_by_user)
-TOP_KEYS = "title, platform, as_of, facts, params, expect"
+TOP_KEYS = "title, platform, as_of, facts, events, params, expect"
 
 
 def invoke(args: list[str], input: bytes | str | None = None):

@@ -26,7 +26,11 @@ ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 PACK = pack_named("crowdworks")
 AS_OF = dt.date(2026, 11, 25)
-INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user]
+# The facts a scenario can give that some CrowdWorks rule depends on, in declaration order; the others
+# (rejections, contract_started_on, client_last_message_on, contact_prompt_requested_on) come mostly from
+# timelines and no rule tests them, so the interview never asks for them.
+UNUSED = ("rejections", "contract_started_on", "client_last_message_on", "contact_prompt_requested_on")
+INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user and name not in UNUSED]
 
 
 def ask(*args: str, input=None, lang: str = "en"):

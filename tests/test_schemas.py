@@ -31,13 +31,14 @@ def reference(name: str) -> jsonschema.Draft202012Validator:
                                            format_checker=jsonschema.FormatChecker())
 
 
-@pytest.mark.parametrize("name", ["pack", "parameters", "facts", "rules", "scenario"])
+@pytest.mark.parametrize("name", ["pack", "parameters", "facts", "rules", "events", "scenario"])
 def test_schema_is_valid_json_schema(name):
     jsonschema.Draft202012Validator.check_schema(json.loads((SCHEMAS / f"{name}.schema.json").read_text("utf-8")))
 
 
 SHIPPED = [(PACK / "pack.yaml", "pack"), (PACK / "parameters.yaml", "parameters"), (PACK / "facts.yaml", "facts"),
-           (PACK / "rules.yaml", "rules")] + [(p, "scenario") for p in sorted((ROOT / "scenarios").rglob("*.yaml"))]
+           (PACK / "rules.yaml", "rules"), (PACK / "events.yaml", "events")] + \
+    [(p, "scenario") for p in sorted((ROOT / "scenarios").rglob("*.yaml"))]
 
 
 @pytest.mark.parametrize("path, name", SHIPPED, ids=[str(p.relative_to(ROOT)) for p, _ in SHIPPED])
