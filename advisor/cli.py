@@ -106,14 +106,16 @@ _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=N
               help="text for people, json for programs (see docs/json.md).")
 @_LANG_OPTION
 @_RULES_OPTION
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="The date to give the advice for, YYYY-MM-DD, instead of the scenario's as_of (or today).")
 @click.option("--explain", is_flag=True,
               help="Also say why: each rule's conditions with the facts' values, what was computed, which advice "
                    "one or two different facts would have given, and which missing facts could change it.")
-def run(scenario: str, fmt: str, lang: str | None, rules: str | None, explain: bool) -> None:
+def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, explain: bool) -> None:
     """Print advice for the situation in SCENARIO."""
     lang = lang or default_lang()
     try:
-        advice = advise_file(scenario, rules)
+        advice = advise_file(scenario, rules, as_of=as_of.date() if as_of else None)
         reasons = why(advice) if explain else None
     except InputError as error:
         _fail(error)

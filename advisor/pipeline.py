@@ -20,14 +20,17 @@ from .model import Pack, Rule, Value
 from .validate import FACTS_FILE, PACK_FILE, is_pack_file, load_pack, scenario_platform, validate_scenario
 
 
-def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.date | None = None) -> Advice:
+def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.date | None = None,
+                as_of: dt.date | None = None) -> Advice:
     """Advice for the scenario file at `path` (`-` for standard input)."""
-    return advise_document(read_file(path), rules, today)
+    return advise_document(read_file(path), rules, today, as_of)
 
 
-def advise_document(doc: Document, rules: str | Path | None = None, today: dt.date | None = None) -> Advice:
+def advise_document(doc: Document, rules: str | Path | None = None, today: dt.date | None = None,
+                    as_of: dt.date | None = None) -> Advice:
+    """`today` is the date when the scenario gives no as_of; `as_of` replaces the scenario's own."""
     pack, compiled = pack_for(doc, rules)
-    scenario = validate_scenario(doc, pack, today or dt.date.today())
+    scenario = validate_scenario(doc, pack, today or dt.date.today(), as_of)
     params = {name: p.value for name, p in pack.parameters.items()} | dict(scenario.params)
     if scenario.params:
         compiled = compiled_for(pack, scenario.params)

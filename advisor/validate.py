@@ -395,7 +395,8 @@ def scenario_platform(doc: Document) -> str:
     return doc.data.get("platform", "crowdworks")
 
 
-def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
+def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
+    """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
     structural = schema.problems(doc, "scenario")
     found: list[Diagnostic] = [doc.error(message, *where) for where, message in structural]
     check = _Checker(doc, found, set())
@@ -406,7 +407,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date) -> Scenario:
     title = top.get("title")
     if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
         check.error("", "title must be one line of text without control characters", "title")  # e.g. terminal escapes
-    as_of = top.get("as_of", today)
+    as_of = as_of or top.get("as_of", today)
     inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
     given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
     facts: dict[str, Value] = {}

@@ -168,3 +168,13 @@ def test_advise_test_reports_an_unreadable_scenario_and_exits_2(tmp_path):
     code, out, err = advise("test", str(tmp_path))
     assert (code, out.splitlines()[-1]) == (2, "0 passed, 0 failed")
     assert err.startswith(f"{tmp_path / 'broken.yaml'}:1:8: invalid YAML")
+
+
+def test_as_of_on_the_command_line_replaces_the_scenarios_date():
+    scenario = str(ROOT / "scenarios" / "crowdworks" / "wait-13-days-after-request.yaml")
+    code, out, _ = advise("--lang", "en", "--as-of", "2026-11-26", scenario)
+    assert code == 1  # its expect: was written for 2026-11-25
+    assert out.splitlines()[1] == "CrowdWorks · as of 2026-11-26"
+    assert "1. The contract has ended automatically" in out
+    code, out, err = advise("--as-of", "2026-11-31", scenario)
+    assert (code, out) == (2, "") and "2026-11-31" in err
