@@ -103,7 +103,7 @@ _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=N
 @main.command(epilog=EXAMPLE)
 @click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for programs (see docs/json.md).")
+              help="text for people, json for programs (see docs/json.md), markdown for notes.")
 @_LANG_OPTION
 @_RULES_OPTION
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
@@ -111,9 +111,20 @@ _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=N
 @click.option("--explain", is_flag=True,
               help="Also say why: each rule's conditions with the facts' values, what was computed, which advice "
                    "one or two different facts would have given, and which missing facts could change it.")
-def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, explain: bool) -> None:
+@click.option("--drafts", is_flag=True,
+              help="Also print the words to send (a draft message) after each recommendation that has one; "
+                   "〈…〉 or <...> marks what only you know.")
+@click.option("--calendar", "calendar_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.ics",
+              help="Also write the advice's deadlines to FILE.ics, one all-day event each (refused if it exists, "
+                   "unless --force).")
+@click.option("--force", is_flag=True, help="With --calendar: replace FILE.ics if it exists.")
+def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, explain: bool,
+        calendar_file: str | None, force: bool, drafts: bool = False) -> None:
     """Print advice for the situation in SCENARIO."""
     lang = lang or default_lang()
+    if calendar_file and os.path.lexists(calendar_file) and not force:
+        click.echo(say(lang, "calendar_exists", path=calendar_file), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
     try:
         advice = advise_file(scenario, rules, as_of=as_of.date() if as_of else None)
         reasons = why(advice) if explain else None
@@ -122,7 +133,9 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, exp
     except EngineError as error:
         click.echo(f"advise: internal error: {error}", err=True)
         sys.exit(EXIT_INTERNAL_ERROR)
-    click.echo(render(advice, fmt, lang, reasons), nl=False)
+    if calendar_file:
+        _write_calendar(calendar_file, advice, lang, force)
+    click.echo(render(advice, fmt, lang, reasons, drafts=drafts), nl=False)
     problems = unmet(advice, lang)
     if problems:
         click.echo("\n".join(f"{advice.scenario.path}: {p}" for p in problems), err=True)
@@ -132,6 +145,23 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, exp
 def _fail(error: InputError) -> None:
     click.echo("\n".join(map(str, error.diagnostics)), err=True)
     sys.exit(EXIT_INPUT_ERROR)
+
+
+def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
+    """advise SCENARIO --calendar: written before the advice is printed, so a refusal prints nothing else."""
+    from .ics import calendar, deadlines
+    from .write import write_new
+
+    try:
+        write_new(path, calendar(advice, lang), replace=force)
+    except FileExistsError:  # created since the check at the start
+        click.echo(say(lang, "calendar_exists", path=path), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    except OSError as error:
+        click.echo(say(lang, "calendar_cannot_write", path=path, reason=error.strerror or str(error)), err=True)
+        sys.exit(EXIT_INPUT_ERROR)
+    if not deadlines(advice):
+        click.echo(say(lang, "calendar_empty", path=path), err=True)
 
 
 @main.command(epilog="Checks and their codes: docs/checks.md")

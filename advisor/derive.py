@@ -9,7 +9,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+import jpholiday
+
 from .model import Pack, Value
+
+# The holiday calendar of add_business_days: Japan, where the platforms of the bundled packs (CrowdWorks)
+# and their support desks work. jpholiday computes Japan's national holidays (祝日), substitute holidays
+# (振替休日) and the days between two holidays (国民の休日) from the Holidays Act, offline, with no data
+# downloaded at run time; it is checked against the Cabinet Office's published list through 2026. Saturdays and
+# Sundays are never business days. A pack cannot choose another calendar (yet): change this one if needed.
+HOLIDAY_CALENDAR = "JP"
+_IS_HOLIDAY: dict[str, Callable[[dt.date], bool]] = {"JP": jpholiday.is_holiday}
+
+
+def is_business_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and not _IS_HOLIDAY[HOLIDAY_CALENDAR](day)
+
+
+MAX_BUSINESS_DAYS = 10_000  # about 40 years: beyond it add_business_days gives no date (it counts day by day)
+
+
+def add_business_days(day: dt.date, count: int) -> dt.date:
+    """The `count`th business day after `day` (before it, when negative; `day` itself for 0): Friday 2026-11-20
+    plus 2 is Wednesday 2026-11-25, as Monday 2026-11-23 is a holiday (勤労感謝の日)."""
+    if abs(count) > MAX_BUSINESS_DAYS:
+        raise OverflowError(f"more than {MAX_BUSINESS_DAYS} business days")
+    step = dt.timedelta(days=1 if count > 0 else -1)
+    for _ in range(abs(count)):
+        day += step
+        while not is_business_day(day):
+            day += step
+    return day
+
 
 # name -> (argument types, result type, function). A "date" argument may be as_of, the scenario's today.
 OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
@@ -18,6 +49,8 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
     # whole days from as_of to the date; negative once it has passed
     "days_until": (("date", "date"), "int", lambda until, as_of: (until - as_of).days),
     "add_days": (("date", "int"), "date", lambda day, days: day + dt.timedelta(days=days)),
+    # the Nth business day after the date, skipping weekends and HOLIDAY_CALENDAR's public holidays
+    "add_business_days": (("date", "int"), "date", add_business_days),
     "difference": (("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend),
     # amount x part / whole in yen, rounded down: a fee is never promised above what was earned
     "pro_rata": (("money", "int", "int"), "money", lambda amount, part, whole: amount * part // whole),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import LANGS, Condition, Group, Pack, Rule, Scenario, Source, Text, Value
+from .model import LANGS, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value
 from .validate import PLACEHOLDER
 
 
@@ -20,6 +20,7 @@ class Recommendation:
     because: Text
     notes: tuple[Text, ...]  # what is disputed about the parameters this advice depends on
     sources: tuple[Source, ...]
+    draft: Draft | None = None  # the words to send (drafts.yaml), filled in; None if the action has none
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
             fill(rule.message, values, types), fill(rule.because, values, types), notes,
-            tuple(pack.sources[s] for s in rule.sources)))
+            tuple(pack.sources[s] for s in rule.sources), _draft(pack.drafts.get(rule.action), values, types)))
     shown = {name: facts[name] for name in pack.facts if name in facts}
     return Advice(scenario, pack, shown, tuple(recommendations), params)
 
@@ -64,6 +65,13 @@ def fill(text: Text, values: dict[str, Value], types: dict[str, str]) -> Text:
             return format_value(values[name], types[name], lang)
         return PLACEHOLDER.sub(replace, text.get(lang))
     return Text(**{lang: one(lang) for lang in LANGS})
+
+
+def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str]) -> Draft | None:
+    """A draft with its placeholders filled; 〈…〉 and <...> (what only the user knows) are left as they are."""
+    if draft is None:
+        return None
+    return Draft(fill(draft.subject, values, types) if draft.subject else None, fill(draft.body, values, types))
 
 
 UNKNOWN = {"ja": "（不明）", "en": "(unknown)"}

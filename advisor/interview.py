@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +44,7 @@ from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_named, read_pack
 from .render import render_text, say, trace_lines
 from .validate import FACTS_FILE, MAX_INT, PACK_FILE, PLACEHOLDER
+from .write import write_new
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
@@ -402,25 +401,5 @@ def _ranks(advice: Advice, name: str) -> list[int]:
 
 
 def write_scenario(path: str | Path, text: str, replace: bool = False) -> None:
-    """Write the file whole or not at all: a temporary file in the same folder, then moved into place.
-
-    Without `replace`, it is hard-linked into place, which fails (FileExistsError) if `path` exists by then,
-    even when created meanwhile; the temporary file is removed whatever happens.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".advise-ask-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
-        if replace:
-            os.replace(temporary, path)
-        else:
-            os.link(temporary, path)
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
+    """Write the scenario file whole or not at all, and not over an existing file unless `replace` (write.py)."""
+    write_new(path, text, replace)

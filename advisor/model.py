@@ -122,6 +122,7 @@ class Rule:
     sets: tuple[tuple[str, Value], ...] = ()  # facts this rule sets when it fires (forward chaining)
     valid_from: dt.date | None = None  # the rule applies only while as_of is within these dates
     valid_until: dt.date | None = None
+    deadline: str | None = None  # a date fact: the day this advice is about (advise --calendar)
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -142,6 +143,15 @@ class EventType:
     sets: tuple[tuple[str, str, Value | None], ...]
 
 
+@dataclass(frozen=True)
+class Draft:
+    """Words to send for an action (drafts.yaml): {placeholders} are filled like rule messages; what only
+    the user knows is marked 〈…〉 (ja) or <...> (en) and left as it is."""
+
+    subject: Text | None
+    body: Text
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per pack read
 class Pack:
     id: str
@@ -155,6 +165,7 @@ class Pack:
     # Where each declaration stands, for findings about it: ("action" | "parameter" | "fact", name) -> Where
     declared_at: dict[tuple[str, str], Where] = field(default_factory=dict)
     events: dict[str, EventType] = field(default_factory=dict)
+    drafts: dict[str, Draft] = field(default_factory=dict)  # action -> words to send (drafts.yaml)
 
 
 @dataclass(frozen=True)

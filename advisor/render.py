@@ -1,4 +1,4 @@
-"""Stage 7, render: advice -> the text a person reads, or JSON for programs (docs/json.md).
+"""Stage 7, render: advice -> the text a person reads, JSON for programs (docs/json.md), or Markdown for notes.
 
 Every sentence comes from the pack (in the chosen language) or from the catalogs in locale/, so the
 output is in one language only. Output is built whole before anything is printed.
@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from .explain import Advice, format_value
+from .model import Draft
 from .model import ABSENT
 from .why import Line, NearMiss, Step, Trace, Why
 from .load import read_file
 from .validate import PLACEHOLDER
 
 SCHEMA_VERSION = 1
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "markdown")
 
 
 @lru_cache(maxsize=None)
@@ -29,12 +31,17 @@ def say(lang: str, key: str, **values: str) -> str:
     return PLACEHOLDER.sub(lambda m: values[m.group(1)], catalog(lang)[key])
 
 
-def render(advice: Advice, fmt: str, lang: str, reasons: Why | None = None) -> str:
-    """The advice as text or JSON; with `reasons` (from why.why), the explanation too (`--explain`)."""
-    return render_json(advice, lang, reasons) if fmt == "json" else render_text(advice, lang, reasons)
+def render(advice: Advice, fmt: str, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
+    """The advice as text, JSON or Markdown; with `reasons` (from why.why), the explanation too (`--explain`);
+    with `drafts`, the words to send for each recommendation whose action has a draft (`--drafts`)."""
+    if fmt == "json":
+        return render_json(advice, lang, reasons, drafts)
+    if fmt == "markdown":
+        return render_markdown(advice, lang, reasons, drafts)
+    return render_text(advice, lang, reasons, drafts)
 
 
-def render_text(advice: Advice, lang: str, reasons: Why | None = None) -> str:
+def render_text(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
     scenario = advice.scenario
     lines = [scenario.title or say(lang, "untitled"),
              say(lang, "heading", platform=advice.pack.name.get(lang),
@@ -51,6 +58,10 @@ def render_text(advice: Advice, lang: str, reasons: Why | None = None) -> str:
         lines.append("   " + say(lang, "source", text=say(lang, "source_separator").join(cited)))
         if reasons:
             lines += ["   " + line for line in trace_lines(reasons.traces[rank - 1], advice, lang)]
+        if drafts and item.draft:
+            lines += ["   " + say(lang, "draft_begin", title=say(lang, "draft_title"))]
+            lines += [f"     {line}" if line else "" for line in draft_lines(item.draft, lang)]
+            lines += ["   " + say(lang, "draft_end")]
         lines.append("")
     if reasons and reasons.near_misses:
         lines.append(say(lang, "near_heading"))
@@ -62,6 +73,12 @@ def render_text(advice: Advice, lang: str, reasons: Why | None = None) -> str:
                   for u in reasons.unknown]
         lines.append("")
     return "\n".join(lines)
+
+
+def draft_lines(draft: Draft, lang: str) -> list[str]:
+    """A filled draft as lines: the subject (if any) and a blank line, then the body."""
+    head = [say(lang, "draft_subject", text=draft.subject.get(lang)), ""] if draft.subject else []
+    return head + draft.body.get(lang).splitlines()
 
 
 def trace_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
@@ -105,6 +122,8 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
     elif step.op == "days_until":
         args = [*args, format_value(advice.scenario.as_of, "date", lang)]
     formula = {"pro_rata": "{0} × {1} ÷ {2}", "add_days": "{0} + {1}"}.get(step.op, "{0} − {1}").format(*args)
+    if step.op == "add_business_days":
+        formula = say(lang, "explain_business_days", date=args[0], days=args[1])
     text = f"{step.fact} = {formula} = {_value(step.value, step.fact, advice, lang)}"
     return text + (say(lang, "explain_rounded_down") if step.op == "pro_rata" else "")
 
@@ -140,7 +159,7 @@ def _where(rule) -> str:
 _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
 
-def render_json(advice: Advice, lang: str, reasons: Why | None = None) -> str:
+def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
     scenario = advice.scenario
     pack = advice.pack
     document = {
@@ -158,6 +177,11 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None) -> str:
                   for name, value in advice.facts.items()},
         "parameters": {name: _plain(value) for name, value in advice.params.items()},
     }
+    if drafts:
+        for item, recommendation in zip(document["recommendations"], advice.recommendations):
+            draft = recommendation.draft
+            item["draft"] = None if draft is None else {
+                "subject": draft.subject.get(lang) if draft.subject else None, "body": draft.body.get(lang)}
     if reasons:
         for item, trace in zip(document["recommendations"], reasons.traces):
             item["explanation"] = {
@@ -194,3 +218,51 @@ def _origin(advice: Advice, name: str) -> str:
 
 def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def render_markdown(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
+    """The advice as a Markdown document to keep in notes; drafts (with `drafts`) and explanations (with
+    `reasons`) in fenced blocks, so that they are copied exactly."""
+    scenario = advice.scenario
+    blocks = [f"# {_md(scenario.title or say(lang, 'untitled'))}",
+              _md(say(lang, "heading", platform=advice.pack.name.get(lang),
+                      as_of=format_value(scenario.as_of, "date", lang)))]
+    if not advice.recommendations:
+        blocks.append(_md(say(lang, "no_advice")))
+    for rank, item in enumerate(advice.recommendations, 1):
+        blocks.append(f"## {rank}. {_md(item.title.get(lang))}")
+        blocks.append(_md(item.message.get(lang)))
+        blocks.append(_md(say(lang, "why", text=item.because.get(lang))))
+        blocks += [_md(say(lang, "note", text=note.get(lang))) for note in item.notes]
+        cited = [f"[{_md(s.title.get(lang))}]({s.url.replace('(', '%28').replace(')', '%29')})" if s.url
+                 else _md(s.title.get(lang)) for s in item.sources]
+        blocks.append(_md(say(lang, "source", text="\0")).replace("\0", _md(say(lang, "source_separator")).join(cited)))
+        if reasons:
+            blocks.append(_fenced(trace_lines(reasons.traces[rank - 1], advice, lang)))
+        if drafts and item.draft:
+            blocks.append(f"### {_md(say(lang, 'draft_title'))}")
+            blocks.append(_fenced(draft_lines(item.draft, lang)))
+    if reasons and reasons.near_misses:
+        blocks.append(f"## {_md(say(lang, 'near_heading').rstrip(':'))}")
+        blocks.append("\n".join(f"- {_md(near_text(near, advice, lang))}" for near in reasons.near_misses))
+    if reasons and reasons.unknown:
+        blocks.append(f"## {_md(say(lang, 'unknown_heading').rstrip(':'))}")
+        blocks.append("\n".join(
+            f"- {_md(say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang)))}"
+            for u in reasons.unknown))
+    return "\n\n".join(blocks) + "\n"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    """Text from the pack or the catalogs as Markdown prose: its punctuation is not read as markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _fenced(lines: list[str]) -> str:
+    """A ```text block, with a fence longer than any run of backticks inside it."""
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join([fence + "text", *lines, fence])

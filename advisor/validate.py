@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
 from .model import (LANGS, Condition, Derivation, EventType, Expectation, Fact, Group, Pack, Parameter, Rule, Scenario,
                     Source, Test, Text, Value, Where)
+from .model import Draft
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # YAML folds a line break into a space, which Japanese does not put between words.
@@ -27,7 +28,8 @@ _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
 MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
 ORDERED_TYPES = ("int", "money", "date")
 PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE = "pack.yaml", "parameters.yaml", "facts.yaml", "events.yaml"
-PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE)
+DRAFTS_FILE = "drafts.yaml"  # words to send for actions (optional)
+PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE, DRAFTS_FILE)
 
 
 def is_pack_file(name: str) -> bool:
@@ -66,8 +68,8 @@ class _Checker:
 # ---------------------------------------------------------------------------------------------- packs
 
 def load_pack(directory: Path | str) -> Pack:
-    """Read and validate one rule pack folder: pack.yaml, parameters.yaml, facts.yaml, and every other *.yaml
-    (rules)."""
+    """Read and validate one rule pack folder: pack.yaml, facts.yaml, the optional parameters.yaml, events.yaml and
+    drafts.yaml, and every other *.yaml (rules)."""
     folder = Path(directory)
     if not (folder / PACK_FILE).is_file():
         raise InputError([Diagnostic(str(folder), 1, 1, f"not a rule pack: no {PACK_FILE} in this folder")])
@@ -75,6 +77,7 @@ def load_pack(directory: Path | str) -> Pack:
     parameters_doc = read_file(folder / PARAMETERS_FILE) if (folder / PARAMETERS_FILE).is_file() else None
     facts_doc = read_file(folder / FACTS_FILE)
     events_doc = read_file(folder / EVENTS_FILE) if (folder / EVENTS_FILE).is_file() else None
+    drafts_doc = read_file(folder / DRAFTS_FILE) if (folder / DRAFTS_FILE).is_file() else None
     files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
     rule_docs = [read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES]
     found = [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml", "R108")
@@ -82,6 +85,7 @@ def load_pack(directory: Path | str) -> Pack:
     found += schema.check(pack_doc, "pack") + schema.check(facts_doc, "facts")
     found += schema.check(parameters_doc, "parameters") if parameters_doc else []
     found += schema.check(events_doc, "events") if events_doc else []
+    found += schema.check(drafts_doc, "drafts") if drafts_doc else []
     for doc in rule_docs:
         found += schema.check(doc, "rules")
     if found:
@@ -95,6 +99,7 @@ def load_pack(directory: Path | str) -> Pack:
     parameters = _parameters(_Checker(parameters_doc, found, broken), sources) if parameters_doc else {}
     facts = _facts(_Checker(facts_doc, found, broken), parameters)
     events = _events(_Checker(events_doc, found, broken), facts) if events_doc else {}
+    drafts = _drafts(_Checker(drafts_doc, found, broken), facts, parameters, actions) if drafts_doc else {}
 
     rules: list[Rule] = []
     spans: list[tuple[_Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
@@ -123,7 +128,30 @@ def load_pack(directory: Path | str) -> Pack:
                                               ("fact", "facts", facts_doc)) if doc
                    for name in doc.data[section]}
     return Pack(pack_doc.data["id"], head.text(pack_doc.data["name"]), str(folder), facts, parameters, actions,
-                sources, tuple(rules), declared_at, events)
+                sources, tuple(rules), declared_at, events, drafts=drafts)
+
+
+def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Parameter],
+            actions: dict[str, Text]) -> dict[str, Draft]:
+    """drafts.yaml: for an action, the words to send, with the same placeholders as rule messages."""
+    names = {*facts, *parameters, "as_of"}
+    result: dict[str, Draft] = {}
+    for action, entry in check.doc.data["drafts"].items():
+        where = ("drafts", action)
+        before = check.state()
+        if action not in actions:
+            check.unknown("R103", action, f"unknown action {show(action)}{did_you_mean(action, actions)}; "
+                                          "declare it under actions: in pack.yaml", *where, KEY)
+        texts = {key: check.text(entry[key]) for key in ("subject", "body") if key in entry}
+        for key, text in texts.items():
+            for lang in LANGS:
+                for placeholder in PLACEHOLDER.findall(text.get(lang)):
+                    if placeholder not in names:
+                        check.unknown("R107", placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
+                                                           f"{did_you_mean(placeholder, names)}", *where, key, lang)
+        if check.state() == before:
+            result[action] = Draft(texts.get("subject"), texts["body"])
+    return result
 
 
 def _events(check: _Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
@@ -304,11 +332,24 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
     valid_from, valid_until = entry.get("valid_from"), entry.get("valid_until")
     if valid_from and valid_until and valid_from > valid_until:
         check.error("R108", f"valid_until ({valid_until}) is before valid_from ({valid_from})", *where, "valid_until")
+    deadline = _deadline(check, where, entry.get("deadline"), facts)
     if check.state() != before or when is None:
         return None
     line, column = check.doc.mark(*where)
     return Rule(entry["id"], action, entry["priority"], when, texts["message"], texts["because"], cited,
-                Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until)
+                Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until, deadline)
+
+
+def _deadline(check: _Checker, where: tuple, name: Any, facts: dict[str, Fact]) -> str | None:
+    """`deadline:` names a date fact, the day the advice is about (advise --calendar)."""
+    if name is None:
+        return None
+    if name not in facts:
+        check.unknown("R102", name, f"deadline: unknown fact {show(name)}"
+                      f"{did_you_mean(name, [f for f in facts if facts[f].type == 'date'])}", *where, "deadline")
+    elif facts[name].type != "date":
+        check.error("R106", f"deadline: {name} is {facts[name].type}; a deadline is a date fact", *where, "deadline")
+    return name
 
 
 def _resolve_suppressions(rule: Rule, check: _Checker, index: int, names: list, rules: list[Rule],

@@ -20,6 +20,7 @@ SCENARIOS = [
     "wait-13-days-after-request",  # a date, days left, and the disputed 14-day note
     "seed-threatened-sue-unless-finished",  # threats first
     "cw12-hourly-end-request",  # hourly contract
+    "contact-prompt-before-holiday-weekend",  # business days past a Japanese holiday, with days left
 ]
 CASES = [(name, lang, fmt) for name in SCENARIOS for lang in ("ja", "en") for fmt in ("text", "json")]
 

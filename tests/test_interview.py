@@ -27,10 +27,12 @@ GOLDEN = Path(__file__).parent / "golden"
 PACK = pack_named("crowdworks")
 AS_OF = dt.date(2026, 11, 25)
 # The facts a scenario can give that some CrowdWorks rule depends on, in declaration order; the others
-# (rejections, contract_started_on, client_last_message_on, contact_prompt_requested_on) come mostly from
-# timelines and no rule tests them, so the interview never asks for them.
-UNUSED = ("rejections", "contract_started_on", "client_last_message_on", "contact_prompt_requested_on")
+# (rejections, contract_started_on, client_last_message_on) come mostly from timelines and no rule tests
+# them, so the interview never asks for them. contact_prompt_requested_on, declared after them, is tested by
+# request-contact-prompt and wait-for-contact-prompt-review, so it is asked last, after the fee.
+UNUSED = ("rejections", "contract_started_on", "client_last_message_on")
 INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user and name not in UNUSED]
+NO_FEE = [name for name in INPUTS if name != "fee"]  # no amount can be computed, so the fee is not asked
 
 
 def ask(*args: str, input=None, lang: str = "en"):
@@ -75,6 +77,7 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
         "Q9. How many deliverables does the contract have in total (articles, images ...)?",
         "Q10. How many deliverables have you already handed in?",
         "Q11. What is the contract amount, in yen?",
+        "Q12. When did you ask support to prompt the client? (Enter if you have not)",
     ]
     assert out.startswith("Answer a few questions about your contract.")
     assert "\nRules: CrowdWorks (crowdworks)\n" in out  # one pack: shown, not asked
@@ -110,13 +113,13 @@ SKIPPING = {
          "extra_work_demanded", "payment_refused", "units_delivered"]),
     "nothing delivered: no fee": (
         ["1", "2", "", "", "2", "2", "2", "2", "10", "0"],
-        INPUTS[:-1]),
+        NO_FEE),
     "everything delivered: no fee": (
         ["1", "1", "", "", "2", "2", "2", "2", "10", "10"],
-        INPUTS[:-1]),
+        NO_FEE),
     "total unknown: no amount can be computed, so no fee": (
         ["1", "1", "", "", "2", "2", "2", "2", "", "3"],
-        INPUTS[:-1]),
+        NO_FEE),
 }
 
 
@@ -149,6 +152,8 @@ CANDIDATES = {
     "client_threatening": [True, False, None], "extra_work_demanded": [True, False, None],
     "payment_refused": [True, False, None], "units_total": [1, 4, 10, None], "units_delivered": [0, 1, 4, None],
     "fee": [1, 40000, None],
+    # asked a day before as_of: support's review is still due; 10 days before: it was due before as_of
+    "contact_prompt_requested_on": [AS_OF - dt.timedelta(days=d) for d in (0, 1, 10)] + [None],
 }
 
 
@@ -209,16 +214,17 @@ def test_dont_know_is_written_as_an_unknown_fact_and_facts_never_asked_are_left_
         "  extra_work_demanded: false\n"
         "  payment_refused: true\n"
         "  units_total:  # unknown\n"  # the end of the input: don't know
-        "  units_delivered:  # unknown\n")  # without the total no amount can be computed: no fee
+        "  units_delivered:  # unknown\n"  # without the total no amount can be computed: no fee
+        "  contact_prompt_requested_on:  # unknown\n")
     assert out.endswith(f"\nSaved your answers to {target}; advise {target} gives this advice again.\n")
 
 
 def test_the_end_of_the_input_means_dont_know_for_the_rest():
     code, out, _ = ask(input=lines("2"))
-    assert code == 0 and asked(out) == INPUTS[:-1]  # no total, so no amount: no fee
+    assert code == 0 and asked(out) == NO_FEE  # no total, so no amount: no fee
     scenario = out.split("then run advise situation.yaml):\n")[1]
     assert "  contract_type: hourly\n  work_started:  # unknown\n" in scenario
-    assert scenario.endswith("  units_delivered:  # unknown\n")
+    assert scenario.endswith("  units_delivered:  # unknown\n  contact_prompt_requested_on:  # unknown\n")
 
 
 # -------------------------------------------------------------------------------------- invalid answers
@@ -255,7 +261,7 @@ def test_invalid_answers_are_explained_and_asked_again(tmp_path):
     assert facts == ("  contract_type: fixed\n  work_started: true\n  request_sent_on: 2026-11-17\n"
                      "  client_response: none\n  client_unresponsive: false\n  client_threatening: false\n"
                      "  extra_work_demanded: false\n  payment_refused: false\n  units_total: 10\n"
-                     "  units_delivered: 4\n  fee: 40000\n")
+                     "  units_delivered: 4\n  fee: 40000\n  contact_prompt_requested_on:  # unknown\n")
     assert "Propose ¥16,000 for the 4 of 10 deliverables" in out
 
 
@@ -303,7 +309,7 @@ def test_ctrl_c_while_writing_leaves_no_file_and_no_temporary_file(tmp_path, mon
     def interrupted(source, destination):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("advisor.interview.os.link", interrupted)
+    monkeypatch.setattr("advisor.write.os.link", interrupted)  # write.write_new, shared with --calendar
     code, _, err = ask("-o", str(tmp_path / "answers.yaml"), input=lines("1"))
     assert (code, err) == (130, "advise ask: interrupted; nothing was written\n")
     assert list(tmp_path.iterdir()) == []
@@ -372,7 +378,7 @@ def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():
 # ----------------------------------------------------------------------------------------------- how
 
 def test_how_explains_a_recommendation_by_number_or_action():
-    answers = ["1", "1", "", "3", "2", "2", "2", "2", "10", "5", "50000"]
+    answers = ["1", "1", "", "3", "2", "2", "2", "2", "10", "5", "50000", ""]
     code, out, _ = ask(input=lines(*answers, "how 2", "how negotiate_with_client", "how", "what now", "how 9", ""))
     assert code == 0
     after = out.split("Type how and a number (how 1) to see why that advice was given; press Enter to finish.\n")[1]
@@ -466,8 +472,8 @@ def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
 # ---------------------------------------------------------------------------------------------- golden
 
 TRANSCRIPTS = {
-    "en": ["1", "why", "yes", "2026-11-31", "2026-11-17", "1", "2", "2", "2", "2", "10", "4", "40,000", "how 1", ""],
-    "ja": ["2", "はい", "", "3", "いいえ", "1", "2", "2", "5", "2", "30000", "how 3", ""],
+    "en": ["1", "why", "yes", "2026-11-31", "2026-11-17", "1", "2", "2", "2", "2", "10", "4", "40,000", "", "how 1", ""],
+    "ja": ["2", "はい", "", "3", "いいえ", "1", "2", "2", "5", "2", "30000", "2026-11-24", "how 3", ""],
 }
 
 
@@ -534,6 +540,6 @@ def test_at_a_terminal_answers_are_typed_at_a_prompt(monkeypatch, last, code):
     assert prompts[:3] == ["> ", "> ", "> "]
     assert "> 2" not in out  # typed answers are not shown again
     if last is EOFError:  # Ctrl-D: "don't know" for the rest
-        assert asked(out) == INPUTS[:-1] and "  work_started: true\n  request_sent_on:  # unknown\n" in out
+        assert asked(out) == NO_FEE and "  work_started: true\n  request_sent_on:  # unknown\n" in out
     else:
         assert err == "advise ask: interrupted; nothing was written\n" and "Your situation" not in out

@@ -31,13 +31,13 @@ def reference(name: str) -> jsonschema.Draft202012Validator:
                                            format_checker=jsonschema.FormatChecker())
 
 
-@pytest.mark.parametrize("name", ["pack", "parameters", "facts", "rules", "events", "scenario"])
+@pytest.mark.parametrize("name", ["pack", "parameters", "facts", "rules", "events", "drafts", "scenario"])
 def test_schema_is_valid_json_schema(name):
     jsonschema.Draft202012Validator.check_schema(json.loads((SCHEMAS / f"{name}.schema.json").read_text("utf-8")))
 
 
 SHIPPED = [(PACK / "pack.yaml", "pack"), (PACK / "parameters.yaml", "parameters"), (PACK / "facts.yaml", "facts"),
-           (PACK / "rules.yaml", "rules"), (PACK / "events.yaml", "events")] + \
+           (PACK / "rules.yaml", "rules"), (PACK / "events.yaml", "events"), (PACK / "drafts.yaml", "drafts")] + \
     [(p, "scenario") for p in sorted((ROOT / "scenarios").rglob("*.yaml"))]
 
 
@@ -72,6 +72,9 @@ BROKEN = [
               "because: {ja: a, en: b}, source: s}\n"),
     ("rules", "rules:\n  - {id: r, action: a, priority: 1, when: {all: []}, message: {ja: a, en: b}, "
               "because: {ja: a, en: b}, source: s}\n"),
+    ("drafts", "drafts: {a: {body: {ja: 本文}}}\n"),
+    ("drafts", "drafts: {a: {subject: {ja: 件名, en: Subject}}}\n"),
+    ("drafts", "drafts: {A b: {body: {ja: 本文, en: Body}}}\n"),
     ("rules", "rules:\n  - {id: R, action: a, priority: 1, when: {n: 1}, message: {ja: a, en: b}, "
               "because: {ja: a, en: b}, source: s}\n"),
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -116,12 +117,21 @@ def test_catalogs_have_the_same_keys_and_placeholders():
     assert ja.keys() == en.keys()
     for key in ja:
         assert sorted(PLACEHOLDER.findall(ja[key])) == sorted(PLACEHOLDER.findall(en[key])), key
+    # and every key the code asks for by name is in them (keys built at run time, f"explain_{kind}", aside)
+    used = {key for path in (ROOT / "advisor").glob("*.py")
+            for key in re.findall(r"""say\(lang, ["']([a-z_]+)["']""", path.read_text(encoding="utf-8"))}
+    assert {"draft_title", "draft_begin", "draft_end", "draft_subject"} <= used
+    assert used - ja.keys() == set()
 
 
 def test_pack_texts_have_the_same_placeholders_in_both_languages():
-    for rule in PACK.rules:
-        for text in (rule.message, rule.because):
-            assert sorted(set(PLACEHOLDER.findall(text.ja))) == sorted(set(PLACEHOLDER.findall(text.en))), rule.id
+    texts = [(rule.id, text) for rule in PACK.rules for text in (rule.message, rule.because)]
+    texts += [(f"action {action}", title) for action, title in PACK.actions.items()]
+    texts += [(f"draft {action}", text) for action, draft in PACK.drafts.items()
+              for text in (draft.subject, draft.body) if text]
+    assert any(name.startswith("draft ") for name, _ in texts)
+    for name, text in texts:
+        assert sorted(set(PLACEHOLDER.findall(text.ja))) == sorted(set(PLACEHOLDER.findall(text.en))), name
 
 
 def test_folded_japanese_lines_join_without_a_space():

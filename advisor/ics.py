@@ -1,0 +1,53 @@
+"""`advise SCENARIO --calendar FILE.ics`: the advice's deadlines as an iCalendar file.
+
+A deadline is the date fact a rule names with `deadline:` (rules.yaml), when the rule is advised and the fact
+has a value. Each becomes one all-day event: its summary is the action's title, its description the
+recommendation's message (what to check that day), in the chosen language. The file depends on nothing but
+the input: the UID comes from the scenario's path, the rule and the date, DTSTAMP from as_of, not the clock,
+so the same scenario gives the same bytes, and importing it again updates the events instead of adding copies.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+
+from icalendar import Calendar, Event
+
+from .explain import Advice, Recommendation
+
+PRODID = "-//advise//deadlines//EN"
+
+
+def deadlines(advice: Advice) -> list[tuple[Recommendation, dt.date]]:
+    """The advised recommendations that have a deadline, with its date, in the advice's order."""
+    found = []
+    for item in advice.recommendations:
+        day = advice.facts.get(item.rule.deadline) if item.rule.deadline else None
+        if isinstance(day, dt.date):
+            found.append((item, day))
+    return found
+
+
+def calendar(advice: Advice, lang: str) -> bytes:
+    """The iCalendar file (RFC 5545) of the advice's deadlines; with none, a calendar without events."""
+    scenario = advice.scenario
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", scenario.title or advice.pack.name.get(lang))
+    stamp = dt.datetime.combine(scenario.as_of, dt.time(0), tzinfo=dt.timezone.utc)
+    where = os.path.abspath(scenario.path) if os.path.isfile(scenario.path) else scenario.path  # or <stdin>
+    for item, day in deadlines(advice):
+        event = Event()
+        key = f"{where}\n{item.rule.id}\n{day.isoformat()}".encode("utf-8")
+        event.add("uid", f"{hashlib.sha256(key).hexdigest()[:32]}@advise")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))  # all day: the end is the next day, exclusive
+        event.add("summary", item.title.get(lang))
+        event.add("description", item.message.get(lang))
+        event.add("transp", "TRANSPARENT")  # a reminder, not time taken
+        cal.add_component(event)
+    return cal.to_ical()
