@@ -178,8 +178,8 @@ def _candidates(pack: Pack) -> dict[str, list]:
         else:
             points = constants[name] or {dt.date(2000, 1, 1).toordinal()}
             found = sorted({c + d for c in points for d in (-1, 0, 1)} | {min(points) - 2, max(points) + 2})
-            if fact.min is not None:  # a scenario below the minimum is refused
-                found = [value for value in found if value >= fact.min]
+            if fact.min is not None or fact.max is not None:  # values outside them are refused
+                found = [v for v in found if (fact.min is None or v >= fact.min) and (fact.max is None or v <= fact.max)]
             if fact.type == "date":  # within the calendar: year 1 to 9999
                 found = [dt.date.fromordinal(day) for day in found if 1 <= day <= dt.date.max.toordinal()]
         # A fact with a default is never absent: a scenario that leaves it out gets the default.

@@ -54,6 +54,8 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
     "difference": (("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend),
     # amount x part / whole in yen, rounded down: a fee is never promised above what was earned
     "pro_rata": (("money", "int", "int"), "money", lambda amount, part, whole: amount * part // whole),
+    # amount x percent / 100 in yen, rounded down, for work measured as a share rather than in units
+    "percent_of": (("money", "int"), "money", lambda amount, percent: amount * percent // 100),
 }
 
 # Operations whose last argument is as_of, filled in by derive() rather than written by the author.

@@ -293,8 +293,9 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
         parts.append(say(lang, "ask_hint_number"))
         if fact.min is not None:
             parts.append(say(lang, "ask_hint_min", min=format_value(fact.min, fact.type, lang)))
-        if limit is not None:
-            parts.append(say(lang, "ask_hint_max", limit=format_value(limit, fact.type, lang)))
+        highest = min(v for v in (limit, fact.max) if v is not None) if (limit, fact.max) != (None, None) else None
+        if highest is not None:
+            parts.append(say(lang, "ask_hint_max", limit=format_value(highest, fact.type, lang)))
     if fact.default is not None:
         parts.append(say(lang, "ask_hint_default", value=format_value(fact.default, fact.type, lang)))
     else:
@@ -336,7 +337,7 @@ def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: s
         return None, say(lang, "ask_invalid_number")
     value = int(text.replace(",", ""))
     low = fact.min if fact.min is not None else -MAX_INT
-    high = min(limit, MAX_INT) if limit is not None else MAX_INT
+    high = min(limit if limit is not None else MAX_INT, fact.max if fact.max is not None else MAX_INT)
     if value < low:
         return None, say(lang, "ask_number_too_small", min=format_value(low, fact.type, lang))
     if value > high:

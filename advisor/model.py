@@ -50,6 +50,7 @@ class Fact:
     derive: Derivation | None = None
     set_by_rules: bool = False  # set by rules' `sets:` while the engine runs; never given by a scenario
     question: Text | None = None  # what `advise ask` asks for it; None: its description is shown
+    max: int | None = None
 
     @property
     def given_by_user(self) -> bool:

@@ -241,6 +241,8 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
         default = entry.get("default")
         if default is not None and (problem := value_problem(Fact(name, kind, description, values), default)):
             check.error("R106", f"default: {problem}", *where, "default")
+        if "max" in entry and (kind not in ("int", "money") or entry["max"] < entry.get("min", entry["max"])):
+            check.error("R106", "max is a whole number, for int and money facts, not below min", *where, "max")
         if "min" in entry and kind not in ("int", "money"):
             check.error("R106", "min is a whole number, for int and money facts", *where, "min")
         at_most = entry.get("at_most")
@@ -255,14 +257,14 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
         computed = [key for key in ("derive", "set_by_rules") if entry.get(key)]
         if len(computed) > 1:
             check.error("R108", "a fact is either derived or set by rules, not both: remove one", *where, "set_by_rules")
-        elif computed and (extra := [key for key in ("default", "min", "at_most") if key in entry]):
+        elif computed and (extra := [key for key in ("default", "min", "max", "at_most") if key in entry]):
             origin = "is computed" if computed[0] == "derive" else "comes from the rules"
             check.error("R108", f"a fact with {computed[0]} takes no {extra[0]}: its value {origin}; remove {extra[0]}",
                         *where, extra[0])
         if check.state() == before:
             result[name] = Fact(name, kind, description, values, default, entry.get("min"), at_most, derivation,
                                 bool(entry.get("set_by_rules")),
-                                check.text(entry["question"]) if "question" in entry else None)
+                                check.text(entry["question"]) if "question" in entry else None, entry.get("max"))
         else:
             check.broken.add(name)
     return result
@@ -580,6 +582,8 @@ def value_problem(fact: Fact, value: Any) -> str | None:
             return f"{value} is out of range (at most {MAX_INT})"
         if fact.min is not None and value < fact.min:
             return f"must be at least {fact.min}; got {value}"
+        if fact.max is not None and value > fact.max:
+            return f"must be at most {fact.max}; got {value}"
     return None
 
 

@@ -200,7 +200,7 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
             values = [v for v in values if not (fact.at_most == "as_of" and v > as_of)]
         else:
             values = sorted({c + d for c in constants[name] for d in (-1, 0, 1)})
-            values = [v for v in values if fact.min is None or v >= fact.min]
+            values = [v for v in values if (fact.min is None or v >= fact.min) and (fact.max is None or v <= fact.max)]
         if fact.default is None:
             values.append(ABSENT)
         current = given.get(name)

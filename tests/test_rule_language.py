@@ -218,3 +218,21 @@ def test_parameter_overrides_are_checked(tmp_path, params, message):
     with pytest.raises(InputError) as error:
         advise_document(doc, pack, AS_OF)
     assert [d.message for d in error.value.diagnostics] == [message]
+
+
+def test_percent_of_and_max_for_work_measured_as_a_share(tmp_path):
+    pack = make_pack(tmp_path / "pack", [rule("paid", "{share_pay: {gte: 30000}}"), rule("uses-limit", "{n: {param: limit}}")])
+    (pack / "facts.yaml").write_text(FACTS + textwrap.indent(textwrap.dedent("""\
+      fee: {type: money, description: {ja: 金額, en: Fee}}
+      percent: {type: int, min: 0, max: 100, description: {ja: 進捗, en: Progress}}
+      share_pay:
+        type: money
+        derive: {percent_of: [fee, percent]}
+        description: {ja: 按分, en: Share}
+    """), "  "), encoding="utf-8")
+    result = advice(pack, "{fee: 80000, percent: 40}")
+    assert (result.facts["share_pay"], [r.rule.id for r in result.recommendations]) == (32000, ["paid"])
+    doc = parse(b"platform: testpack\nas_of: 2026-11-25\nfacts: {fee: 80000, percent: 140}\n", "scenario.yaml")
+    with pytest.raises(InputError) as error:
+        advise_document(doc, pack)
+    assert [str(d) for d in error.value.diagnostics] == ["scenario.yaml:3:30: percent: must be at most 100; got 140"]
