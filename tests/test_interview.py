@@ -30,7 +30,9 @@ AS_OF = dt.date(2026, 11, 25)
 # (rejections, contract_started_on, client_last_message_on) come mostly from timelines and no rule tests
 # them, so the interview never asks for them. contact_prompt_requested_on, declared after them, is tested by
 # request-contact-prompt and wait-for-contact-prompt-review, so it is asked last, after the fee.
-UNUSED = ("rejections", "contract_started_on", "client_last_message_on")
+# progress_percent matters only when the number delivered is not known (negotiate-progress-pay), which is
+# not the case in the answers below that use INPUTS.
+UNUSED = ("rejections", "contract_started_on", "client_last_message_on", "progress_percent")
 INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user and name not in UNUSED]
 NO_FEE = [name for name in INPUTS if name != "fee"]  # no amount can be computed, so the fee is not asked
 
@@ -151,7 +153,7 @@ CANDIDATES = {
     "client_response": ["none", "accepted", "rejected", None], "client_unresponsive": [True, False, None],
     "client_threatening": [True, False, None], "extra_work_demanded": [True, False, None],
     "payment_refused": [True, False, None], "units_total": [1, 4, 10, None], "units_delivered": [0, 1, 4, None],
-    "fee": [1, 40000, None],
+    "fee": [1, 40000, None], "progress_percent": [0, 40, 100, None],
     # asked a day before as_of: support's review is still due; 10 days before: it was due before as_of
     "contact_prompt_requested_on": [AS_OF - dt.timedelta(days=d) for d in (0, 1, 10)] + [None],
 }
@@ -214,17 +216,21 @@ def test_dont_know_is_written_as_an_unknown_fact_and_facts_never_asked_are_left_
         "  extra_work_demanded: false\n"
         "  payment_refused: true\n"
         "  units_total:  # unknown\n"  # the end of the input: don't know
-        "  units_delivered:  # unknown\n"  # without the total no amount can be computed: no fee
+        "  units_delivered:  # unknown\n"
+        "  fee:  # unknown\n"  # the number delivered is unknown: a share by progress could still need the fee
         "  contact_prompt_requested_on:  # unknown\n")
     assert out.endswith(f"\nSaved your answers to {target}; advise {target} gives this advice again.\n")
 
 
 def test_the_end_of_the_input_means_dont_know_for_the_rest():
     code, out, _ = ask(input=lines("2"))
-    assert code == 0 and asked(out) == NO_FEE  # no total, so no amount: no fee
+    # The number delivered is unknown, so a share by progress could still need the fee; with the fee unknown
+    # too, no share can be computed, so the progress itself is not asked.
+    assert code == 0 and asked(out) == INPUTS
     scenario = out.split("then run advise situation.yaml):\n")[1]
     assert "  contract_type: hourly\n  work_started:  # unknown\n" in scenario
-    assert scenario.endswith("  units_delivered:  # unknown\n  contact_prompt_requested_on:  # unknown\n")
+    assert scenario.endswith("  units_delivered:  # unknown\n  fee:  # unknown\n"
+                             "  contact_prompt_requested_on:  # unknown\n")
 
 
 # -------------------------------------------------------------------------------------- invalid answers
@@ -540,6 +546,6 @@ def test_at_a_terminal_answers_are_typed_at_a_prompt(monkeypatch, last, code):
     assert prompts[:3] == ["> ", "> ", "> "]
     assert "> 2" not in out  # typed answers are not shown again
     if last is EOFError:  # Ctrl-D: "don't know" for the rest
-        assert asked(out) == NO_FEE and "  work_started: true\n  request_sent_on:  # unknown\n" in out
+        assert asked(out) == INPUTS and "  work_started: true\n  request_sent_on:  # unknown\n" in out
     else:
         assert err == "advise ask: interrupted; nothing was written\n" and "Your situation" not in out
