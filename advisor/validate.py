@@ -142,13 +142,7 @@ def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Param
         if action not in actions:
             check.unknown("R103", action, f"unknown action {show(action)}{did_you_mean(action, actions)}; "
                                           "declare it under actions: in pack.yaml", *where, KEY)
-        texts = {key: check.text(entry[key]) for key in ("subject", "body") if key in entry}
-        for key, text in texts.items():
-            for lang in LANGS:
-                for placeholder in PLACEHOLDER.findall(text.get(lang)):
-                    if placeholder not in names:
-                        check.unknown("R107", placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
-                                                           f"{did_you_mean(placeholder, names)}", *where, key, lang)
+        texts = _texts(check, where, entry, ("subject", "body"), names)
         if check.state() == before:
             result[action] = Draft(texts.get("subject"), texts["body"])
     return result
@@ -312,13 +306,7 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
                               "declare it under actions: in pack.yaml", *where, "action")
     when = _condition(check, where + ("when",), entry["when"], facts, parameters)
     names = {*facts, *parameters, "as_of"}
-    texts = {key: check.text(entry[key]) for key in ("message", "because")}
-    for key, text in texts.items():
-        for lang in LANGS:
-            for placeholder in PLACEHOLDER.findall(text.get(lang)):
-                if placeholder not in names:
-                    check.unknown("R107", placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
-                                               f"{did_you_mean(placeholder, names)}", *where, key, lang)
+    texts = _texts(check, where, entry, ("message", "because"), names)
     cited = _cited(check, where + ("source",), entry["source"], sources)
     sets = []
     for name, value in entry.get("sets", {}).items():
@@ -340,6 +328,18 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
     line, column = check.doc.mark(*where)
     return Rule(entry["id"], action, entry["priority"], when, texts["message"], texts["because"], cited,
                 Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until, deadline)
+
+
+def _texts(check: _Checker, where: tuple, entry: dict, keys: tuple[str, ...], names: set[str]) -> dict[str, Text]:
+    """The texts at `keys` of `entry` (those present), each placeholder checked against `names`."""
+    texts = {key: check.text(entry[key]) for key in keys if key in entry}
+    for key, text in texts.items():
+        for lang in LANGS:
+            for placeholder in PLACEHOLDER.findall(text.get(lang)):
+                if placeholder not in names:
+                    check.unknown("R107", placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
+                                                       f"{did_you_mean(placeholder, names)}", *where, key, lang)
+    return texts
 
 
 def _deadline(check: _Checker, where: tuple, name: Any, facts: dict[str, Fact]) -> str | None:
