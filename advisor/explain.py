@@ -51,7 +51,7 @@ def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
             fill(rule.message, values, types), fill(rule.because, values, types), notes,
-            tuple(pack.sources[s] for s in rule.sources), _draft(pack.drafts.get(rule.action), values, types)))
+            tuple(pack.sources[s] for s in rule.sources), _draft(pack.drafts.get(rule.id) or pack.drafts.get(rule.action), values, types)))
     shown = {name: facts[name] for name in pack.facts if name in facts}
     return Advice(scenario, pack, shown, tuple(recommendations), params)
 

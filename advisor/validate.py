@@ -99,7 +99,6 @@ def load_pack(directory: Path | str) -> Pack:
     parameters = _parameters(_Checker(parameters_doc, found, broken), sources) if parameters_doc else {}
     facts = _facts(_Checker(facts_doc, found, broken), parameters)
     events = _events(_Checker(events_doc, found, broken), facts) if events_doc else {}
-    drafts = _drafts(_Checker(drafts_doc, found, broken), facts, parameters, actions) if drafts_doc else {}
 
     rules: list[Rule] = []
     spans: list[tuple[_Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
@@ -119,6 +118,7 @@ def load_pack(directory: Path | str) -> Pack:
             rules.append(rule)
             spans.append((check, index, entry.get("suppresses", [])))
     rules = [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)]
+    drafts = _drafts(_Checker(drafts_doc, found, broken), facts, parameters, actions, seen) if drafts_doc else {}
     if not rules and not found:
         found.append(Diagnostic(str(folder), 1, 1, "the pack has no rules: add a *.yaml file with a rules: list", "R108"))
     if found:
@@ -132,16 +132,17 @@ def load_pack(directory: Path | str) -> Pack:
 
 
 def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Parameter],
-            actions: dict[str, Text]) -> dict[str, Draft]:
-    """drafts.yaml: for an action, the words to send, with the same placeholders as rule messages."""
+            actions: dict[str, Text], rule_ids) -> dict[str, Draft]:
+    """drafts.yaml: for an action, or for one rule (which then wins over its action's draft), the words to
+    send, with the same placeholders as rule messages."""
     names = {*facts, *parameters, "as_of"}
     result: dict[str, Draft] = {}
     for action, entry in check.doc.data["drafts"].items():
         where = ("drafts", action)
         before = check.state()
-        if action not in actions:
-            check.unknown("R103", action, f"unknown action {show(action)}{did_you_mean(action, actions)}; "
-                                          "declare it under actions: in pack.yaml", *where, KEY)
+        if action not in actions and action not in rule_ids:
+            check.unknown("R103", action, f"{show(action)} is neither an action nor a rule id"
+                                          f"{did_you_mean(action, [*actions, *rule_ids])}", *where, KEY)
         texts = _texts(check, where, entry, ("subject", "body"), names)
         if check.state() == before:
             result[action] = Draft(texts.get("subject"), texts["body"])

@@ -32,7 +32,11 @@ def advise(*args: str) -> str:
 
 
 def test_every_action_that_means_writing_to_someone_has_a_draft():
-    assert sorted(PACK.drafts) == sorted(WRITING)
+    rule_ids = {rule.id for rule in PACK.rules}
+    assert sorted(name for name in PACK.drafts if name not in rule_ids) == sorted(WRITING)
+    # the rules that propose pay without counted deliverables have words of their own
+    assert sorted(name for name in PACK.drafts if name in rule_ids) == [
+        "negotiate-partial-pay-without-amount", "negotiate-progress-pay"]
 
 
 def test_drafts_follow_their_recommendations_with_values_filled_and_marks_kept(monkeypatch):
@@ -61,13 +65,19 @@ def test_json_gives_each_recommendation_its_draft_or_null(monkeypatch):
     assert all("draft" not in item for item in plain["recommendations"])
 
 
-def test_a_fact_the_scenario_does_not_give_reads_as_unknown(monkeypatch):
+def test_without_an_amount_the_draft_leaves_the_amount_to_the_user(monkeypatch):
     monkeypatch.chdir(ROOT)
     document = json.loads(advise("--lang", "ja", "--format", "json", "--drafts",
                                  "scenarios/crowdworks/cw7-partial-pay-without-fee.yaml"))
     body = next(item["draft"]["body"] for item in document["recommendations"]
                 if item["action"] == "negotiate_partial_pay")
-    assert f"契約金額{UNKNOWN['ja']}" in body and "全10件のうち4件" in body
+    assert "〈金額〉円をご提案" in body and "4件を納品済み" in body and UNKNOWN["ja"] not in body
+
+
+def test_pay_by_progress_has_its_own_draft_with_the_amount(tmp_path):
+    (tmp_path / "s.yaml").write_text("as_of: 2026-11-25\nfacts: {progress_percent: 40, fee: 50000}\n", encoding="utf-8")
+    out = advise("--lang", "en", "--drafts", str(tmp_path / "s.yaml"))
+    assert "may I propose ¥20,000, 40% of the contract amount of ¥50,000?" in out and UNKNOWN["en"] not in out
 
 
 GOLDEN_CASES = [(lang, fmt) for fmt in ("text", "markdown") for lang in ("ja", "en")]
@@ -114,7 +124,7 @@ def test_an_unknown_placeholder_or_action_in_drafts_is_refused_at_its_line(tmp_p
                                    "  c:\n"
                                    "    body: {ja: x, en: y}\n") == [
         'drafts.yaml:3:28: [error] R107 body.en: unknown placeholder {nn} (did you mean "n"?)',
-        'drafts.yaml:4:3: [error] R103 unknown action "c"; declare it under actions: in pack.yaml',
+        'drafts.yaml:4:3: [error] R103 "c" is neither an action nor a rule id',
     ]
 
 
