@@ -122,6 +122,10 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, exp
         calendar_file: str | None, force: bool, drafts: bool = False) -> None:
     """Print advice for the situation in SCENARIO."""
     lang = lang or default_lang()
+    if calendar_file and (calendar_file == "-" or scenario != "-" and os.path.exists(scenario)
+                          and os.path.realpath(calendar_file) == os.path.realpath(scenario)):
+        raise click.BadParameter("a calendar is written to a file of its own, not to - or the scenario",
+                                 param_hint="--calendar")
     if calendar_file and os.path.lexists(calendar_file) and not force:
         click.echo(say(lang, "calendar_exists", path=calendar_file), err=True)
         sys.exit(EXIT_INPUT_ERROR)

@@ -541,7 +541,9 @@ def _timeline(check: _Checker, events: list, pack: Pack, as_of: dt.date, as_of_k
             timeline[name] = value
             set_by[name] = index
     for name, value in timeline.items():
-        if name in facts and facts[name] != value:
+        if problem := value_problem(pack.facts[name], value):  # e.g. a count beyond any real number
+            check.error("", f"{name}: {problem}", "events", set_by[name])
+        elif name in facts and facts[name] != value:
             line = check.doc.mark("events", set_by[name])[0]
             check.error("", f"{name} ({show_plain(facts[name])}) contradicts the events, which make it "
                             f"{show_plain(value)} (line {line})", "facts", name)

@@ -178,3 +178,12 @@ def test_as_of_on_the_command_line_replaces_the_scenarios_date():
     assert "1. The contract has ended automatically" in out
     code, out, err = advise("--as-of", "2026-11-31", scenario)
     assert (code, out) == (2, "") and "2026-11-31" in err
+
+
+def test_the_calendar_is_never_written_to_the_scenario_or_to_standard_output(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("as_of: 2026-11-25\nfacts: {request_sent_on: 2026-11-20}\n", encoding="utf-8")
+    for target in ("-", str(scenario)):
+        code, out, err = advise("--calendar", target, "--force", str(scenario))
+        assert (code, out) == (2, "") and "--calendar" in err
+    assert scenario.read_text(encoding="utf-8").startswith("as_of:")

@@ -116,3 +116,15 @@ def test_an_event_declaration_must_set_facts_a_scenario_gives(tmp_path):
     assert result.exit_code == 1
     assert 'R102 sets: "client_threatning" is not a fact a scenario gives (did you mean "client_threatening"?)' \
         in result.stdout
+
+
+def test_an_empty_events_list_states_no_events(tmp_path):
+    got = facts(tmp_path, HEAD + "events:\n")
+    assert got["client_response"] == ("none", "default")
+
+
+def test_a_count_beyond_any_real_number_is_refused_at_the_event(tmp_path):
+    code, _, err, path = run(tmp_path, HEAD + "events:\n  - {date: 2026-11-10, event: units_delivered, "
+                                              "count: 99999999999999999999}\n")
+    assert (code, err) == (2, f"{path}:3:5: units_delivered: 99999999999999999999 is out of range "
+                              "(at most 1000000000000)\n")
