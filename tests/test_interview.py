@@ -32,7 +32,8 @@ AS_OF = dt.date(2026, 11, 25)
 # request-contact-prompt and wait-for-contact-prompt-review, so it is asked last, after the fee.
 # progress_percent matters only when the number delivered is not known (negotiate-progress-pay), which is
 # not the case in the answers below that use INPUTS.
-UNUSED = ("rejections", "contract_started_on", "client_last_message_on", "progress_percent")
+# last_delivered_on matters only when everything is delivered (the acceptance date).
+UNUSED = ("rejections", "contract_started_on", "client_last_message_on", "progress_percent", "last_delivered_on")
 INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user and name not in UNUSED]
 NO_FEE = [name for name in INPUTS if name != "fee"]  # no amount can be computed, so the fee is not asked
 
@@ -116,9 +117,10 @@ SKIPPING = {
     "nothing delivered: no fee": (
         ["1", "2", "", "", "2", "2", "2", "2", "10", "0"],
         NO_FEE),
-    "everything delivered: no fee": (
+    "everything delivered: no fee, but when the last delivery was (for the acceptance date)": (
         ["1", "1", "", "", "2", "2", "2", "2", "10", "10"],
-        NO_FEE),
+        NO_FEE[:NO_FEE.index("units_delivered") + 1] + ["last_delivered_on"]
+        + NO_FEE[NO_FEE.index("units_delivered") + 1:]),
     "total unknown: no amount can be computed, so no fee": (
         ["1", "1", "", "", "2", "2", "2", "2", "", "3"],
         NO_FEE),
@@ -154,6 +156,7 @@ CANDIDATES = {
     "client_threatening": [True, False, None], "extra_work_demanded": [True, False, None],
     "payment_refused": [True, False, None], "units_total": [1, 4, 10, None], "units_delivered": [0, 1, 4, None],
     "fee": [1, 40000, None], "progress_percent": [0, 40, 100, None],
+    "last_delivered_on": [AS_OF - dt.timedelta(days=d) for d in (0, 7, 8)] + [None],
     # asked a day before as_of: support's review is still due; 10 days before: it was due before as_of
     "contact_prompt_requested_on": [AS_OF - dt.timedelta(days=d) for d in (0, 1, 10)] + [None],
 }
