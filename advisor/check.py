@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
-from .model import ABSENT, LANGS, Condition, Group, Pack, Rule, Test, Where
+from .model import ABSENT, LANGS, Condition, Pack, Test, Where, tests_in
 from .validate import PACK_FILE, PLACEHOLDER, load_pack
 
 LEVELS = ("warning", "error")
@@ -166,7 +166,7 @@ def _candidates(pack: Pack) -> dict[str, list]:
     """For each fact, values that between them fall in every region the pack's tests can tell apart."""
     constants: dict[str, set] = {name: set() for name in pack.facts}
     for rule in pack.rules:
-        for test in _tests(rule.when):
+        for test in tests_in(rule.when):
             if test.op != "present":
                 constants[test.fact].update(map(_number, test.value if isinstance(test.value, tuple) else [test.value]))
     values: dict[str, list] = {}
@@ -187,14 +187,8 @@ def _candidates(pack: Pack) -> dict[str, list]:
     return values
 
 
-def _tests(condition: Condition) -> list[Test]:
-    if isinstance(condition, Group):
-        return [test for item in condition.items for test in _tests(item)]
-    return [condition]
-
-
 def _params(condition: Condition) -> list[str]:
-    return [test.param for test in _tests(condition) if test.param]
+    return [test.param for test in tests_in(condition) if test.param]
 
 
 def _number(value):

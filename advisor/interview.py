@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator
 from .derive import derive
 from .explain import Advice, format_value
 from .load import bundled_rules, parse
-from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value
+from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value, tests_in
 from .pipeline import advise_document, pack_named, read_pack
 from .render import render_text, say, trace_lines
 from .validate import FACTS_FILE, MAX_INT, PACK_FILE, PLACEHOLDER
@@ -121,7 +121,7 @@ class _Partial:
                 self.known[name] = value
         self.derived = derive(pack, self.known, as_of, self.params)
         self.chained = {rule.id for rule in pack.rules
-                        if rule.sets and any(pack.facts[name].set_by_rules for name in _tested(rule.when))}
+                        if rule.sets and any(pack.facts[name].set_by_rules for name in (test.fact for test in tests_in(rule.when)))}
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
 
     def value(self, name: str) -> Value | None | _Undecided:
@@ -191,12 +191,6 @@ class _Partial:
         return [rule for rule in self.pack.rules if any(fact_name == name for fact_name, _ in rule.sets)]
 
 
-def _tested(condition: Condition) -> Iterator[str]:
-    if isinstance(condition, Group):
-        for item in condition.items:
-            yield from _tested(item)
-    else:
-        yield condition.fact
 
 
 # ------------------------------------------------------------------------------------------ questions

@@ -162,7 +162,6 @@ _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "
 
 def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
     scenario = advice.scenario
-    pack = advice.pack
     document = {
         "schema_version": SCHEMA_VERSION,
         "lang": lang,

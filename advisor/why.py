@@ -16,7 +16,7 @@ from . import pipeline
 from .derive import derive
 from .diagnostics import InputError
 from .explain import Advice
-from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value
+from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value, tests_in
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
     """For each fact a user can give, the values other than its current one that the pack's tests tell apart."""
     constants: dict[str, set] = {name: set() for name in pack.facts}
     for rule in pack.rules:
-        for test in _tests(rule.when):
+        for test in tests_in(rule.when):
             if test.op != "present":
                 operand = params[test.param] if test.param else test.value
                 constants[test.fact].update(operand if isinstance(operand, tuple) else [operand])
@@ -229,7 +229,7 @@ def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
 
 def _inputs(condition: Condition, pack: Pack) -> set[str]:
     """The facts a user gives that a condition depends on, through derived facts and facts rules set."""
-    names = {test.fact for test in _tests(condition)}
+    names = {test.fact for test in tests_in(condition)}
     pending = list(names)
     while pending:
         fact = pack.facts[pending.pop()]
@@ -240,9 +240,3 @@ def _inputs(condition: Condition, pack: Pack) -> set[str]:
         names |= more
         pending += more
     return names
-
-
-def _tests(condition: Condition) -> list[Test]:
-    if isinstance(condition, Group):
-        return [test for item in condition.items for test in _tests(item)]
-    return [condition]
