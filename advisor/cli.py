@@ -12,7 +12,8 @@ from .diagnostics import InputError
 from .engine import EngineError
 from .expect import unmet
 from .pipeline import advise_file, pack_named
-from .render import FORMATS, render, say
+from .messages import say
+from .render import FORMATS, render
 from .why import why
 
 # check, overview and run_tests are imported by the commands that use them, which keeps the start-up of
@@ -124,8 +125,7 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, exp
     lang = lang or default_lang()
     if calendar_file and (calendar_file == "-" or scenario != "-" and os.path.exists(scenario)
                           and os.path.realpath(calendar_file) == os.path.realpath(scenario)):
-        raise click.BadParameter("a calendar is written to a file of its own, not to - or the scenario",
-                                 param_hint="--calendar")
+        raise click.BadParameter(say(lang, "calendar_not_here"), param_hint="--calendar")
     if calendar_file and os.path.lexists(calendar_file) and not force:
         click.echo(say(lang, "calendar_exists", path=calendar_file), err=True)
         sys.exit(EXIT_INPUT_ERROR)
@@ -133,10 +133,9 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, exp
         advice = advise_file(scenario, rules, as_of=as_of.date() if as_of else None)
         reasons = why(advice) if explain else None
     except InputError as error:
-        _fail(error)
+        _fail(error, lang)
     except EngineError as error:
-        click.echo(f"advise: internal error: {error}", err=True)
-        sys.exit(EXIT_INTERNAL_ERROR)
+        _internal(error, lang)
     if calendar_file:
         _write_calendar(calendar_file, advice, lang, force)
     click.echo(render(advice, fmt, lang, reasons, drafts=drafts), nl=False)
@@ -146,9 +145,14 @@ def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, exp
         sys.exit(EXIT_FAILED)
 
 
-def _fail(error: InputError) -> None:
-    click.echo("\n".join(map(str, error.diagnostics)), err=True)
+def _fail(error: InputError, lang: str) -> None:
+    click.echo("\n".join(d.text(lang) for d in error.diagnostics), err=True)
     sys.exit(EXIT_INPUT_ERROR)
+
+
+def _internal(error: EngineError, lang: str) -> None:
+    click.echo(say(lang, "internal_error", detail=error), err=True)
+    sys.exit(EXIT_INTERNAL_ERROR)
 
 
 def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
@@ -173,7 +177,8 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
               help="Exit 1 when a finding is at this level or above.")
-def check(pack_dir: str | None, fmt: str, fail_level: str) -> None:
+@_LANG_OPTION
+def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str | None) -> None:
     """Validate and lint a rule pack (or a folder of packs; default: the bundled ones).
 
     Each finding: path:line:col: [error|warning] CODE message. Exit 0 clean, 1 findings at or above
@@ -182,17 +187,19 @@ def check(pack_dir: str | None, fmt: str, fail_level: str) -> None:
     from .check import CHECKS, LEVELS, check_packs, level
     from .load import bundled_rules
 
+    lang = lang or default_lang()
     try:
         findings = check_packs(pack_dir or bundled_rules())
     except InputError as error:
-        _fail(error)
+        _fail(error, lang)
     if fmt == "json":
         click.echo(json.dumps([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
-                                "name": CHECKS[f.code].name, "message": f.message} for f in findings],
+                                "name": CHECKS[f.code].name, "message": f.says(lang)} for f in findings],
                               ensure_ascii=False, indent=2))
     else:
         for f in findings:
-            click.echo(f"{f.path}:{f.line}:{f.column}: [{level(f)}] {f.code} {f.message}")
+            click.echo(say(lang, "check_finding", where=f"{f.path}:{f.line}:{f.column}",
+                           level=say(lang, f"level_{level(f)}"), code=f.code, message=f.says(lang)))
     threshold = LEVELS.index(fail_level)
     sys.exit(EXIT_FAILED if any(LEVELS.index(level(f)) >= threshold for f in findings) else EXIT_OK)
 
@@ -213,7 +220,7 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
     lang = lang or default_lang()
     if not paths:
         if not os.path.isdir("scenarios"):
-            raise click.UsageError("no scenarios/ folder here: name the scenario files or folders to run")
+            raise click.UsageError(say(lang, "test_no_scenarios"))
         paths = ("scenarios",)
     run = run_tests(list(paths), rules, lang)
     if fmt == "json":
@@ -221,23 +228,25 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
             "schema_version": 1,
             "results": [{"path": r.path, "title": r.title, "passed": r.passed, "problems": list(r.problems),
                          "actions": list(r.actions)} for r in run.results],
-            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": d.message} for d in run.errors],
+            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": d.says(lang)}
+                       for d in run.errors],
             "uncovered": [{"rule": rule.id, "path": rule.where.path, "line": rule.where.line,
                            "column": rule.where.column} for rule in run.uncovered],
             "passed": len(run.results) - run.failed, "failed": run.failed,
         }, ensure_ascii=False, indent=2))
     else:
         for result in run.results:
-            click.echo(f"{'PASS' if result.passed else 'FAIL'} {result.path}  {result.title or ''}".rstrip())
+            click.echo(say(lang, "test_pass" if result.passed else "test_fail", path=result.path,
+                           title=result.title or "").rstrip())
             for problem in result.problems:
                 click.echo(f"     {problem}")
         if run.uncovered:
             click.echo(say(lang, "uncovered"))
             for rule in run.uncovered:
                 click.echo(f"  {rule.where.path}:{rule.where.line}:{rule.where.column}  {rule.id}")
-        click.echo(f"{len(run.results) - run.failed} passed, {run.failed} failed")
+        click.echo(say(lang, "test_summary", passed=len(run.results) - run.failed, failed=run.failed))
     if run.errors:
-        click.echo("\n".join(map(str, run.errors)), err=True)
+        click.echo("\n".join(d.text(lang) for d in run.errors), err=True)
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_FAILED if run.failed else EXIT_OK)
 
@@ -250,11 +259,12 @@ def rules_command(rules: str | None, platform: str, lang: str | None) -> None:
     """Print the pack's rules, facts and parameters as tables."""
     from .overview import rules_table
 
+    lang = lang or default_lang()
     try:
         pack = pack_named(platform, rules)
     except InputError as error:
-        _fail(error)
-    click.echo(rules_table(pack, lang or default_lang()), nl=False)
+        _fail(error, lang)
+    click.echo(rules_table(pack, lang), nl=False)
 
 
 @main.command(name="graph")
@@ -267,18 +277,19 @@ def graph_command(rules: str | None, platform: str, lang: str | None, fmt: str) 
     """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
     from .overview import GraphvizError, graph, render_svg
 
+    lang = lang or default_lang()
     try:
         pack = pack_named(platform, rules)
     except InputError as error:
-        _fail(error)
-    source = graph(pack, "dot" if fmt == "svg" else fmt, lang or default_lang())
+        _fail(error, lang)
+    source = graph(pack, "dot" if fmt == "svg" else fmt, lang)
     if fmt != "svg":
         click.echo(source, nl=False)
         return
     try:
         svg = render_svg(source)
     except GraphvizError as error:
-        click.echo(f"advise: {error}", err=True)
+        click.echo(say(lang, "graphviz_failed", detail=error.message), err=True)
         sys.exit(EXIT_INPUT_ERROR)
     sys.stdout.buffer.write(svg)
 
@@ -328,10 +339,9 @@ def ask_command(output: str | None, force: bool, rules: str | None, lang: str | 
         click.echo(say(lang, "ask_interrupted"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang)
     except EngineError as error:
-        click.echo(f"advise: internal error: {error}", err=True)
-        sys.exit(EXIT_INTERNAL_ERROR)
+        _internal(error, lang)
     click.echo("")
     if output:
         click.echo(say(lang, "ask_saved", path=output))

@@ -1,9 +1,11 @@
-"""One located diagnostic type, used by every input error."""
+"""One located diagnostic type, used by every input error; its message is a catalog Message (messages.py)."""
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
 from typing import Iterable
+
+from .messages import Message, msg
 
 
 @dataclass(frozen=True, order=True)
@@ -11,11 +13,18 @@ class Diagnostic:
     path: str
     line: int
     column: int
-    message: str
+    message: Message
     code: str = ""  # the check that found it, for rule packs (advisor/check.py); "" for other input
 
+    def says(self, lang: str = "en") -> str:
+        """The message alone, in `lang`."""
+        return self.message.render(lang) if isinstance(self.message, Message) else self.message  # TRANSITION
+
+    def text(self, lang: str = "en") -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.says(lang)}"
+
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return self.text("en")
 
 
 class InputError(Exception):
@@ -26,27 +35,27 @@ class InputError(Exception):
         super().__init__("\n".join(map(str, self.diagnostics)))
 
 
-def did_you_mean(name: object, choices: Iterable[str]) -> str:
+def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:
     """' (did you mean "x"?)' for a close match, else ''."""
     close = difflib.get_close_matches(str(name), sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return msg("did_you_mean", name=close[0]) if close else ""
 
 
-def show(value: object) -> str:
+def show(value: object) -> Message | str:
     """A value as a message quotes it: "text", 12, true, 2026-11-25, a mapping."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "true" if value else "false"  # as written in YAML, in every language
     if value is None:
-        return "nothing"
+        return msg("value_nothing")
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return msg("value_mapping" if isinstance(value, dict) else "value_list")
     return str(value)
 
 
-def kind_of(value: object) -> str:
+def kind_of(value: object) -> Message | str:
     """What a value is, for "must be a mapping, not ...": a list, nothing, the value 3."""
     if isinstance(value, (dict, list)) or value is None:
         return show(value)
-    return f"the value {show(value)}"
+    return msg("value_the", value=show(value))

@@ -12,7 +12,7 @@ from .diagnostics import Diagnostic, InputError
 from .explain import Advice
 from .model import Pack, Rule
 from .pipeline import advise_file
-from .render import say
+from .messages import say
 
 
 @dataclass(frozen=True)

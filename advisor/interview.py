@@ -42,7 +42,8 @@ from .explain import Advice, format_value
 from .load import bundled_rules, parse
 from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value, tests_in
 from .pipeline import advise_document, pack_named, read_pack
-from .render import render_text, say, trace_lines
+from .messages import say
+from .render import render_text, trace_lines
 from .validate import FACTS_FILE, MAX_INT, PACK_FILE, PLACEHOLDER
 from .write import write_new
 

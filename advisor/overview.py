@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .explain import format_value
 from .model import Condition, Group, Pack, Rule
-from .render import say
+from .messages import Message, msg, say
 
 GRAPH_FORMATS = ("mermaid", "dot")
 SEPARATOR = ", "  # between ids in one cell or label: ids are not language text
@@ -22,18 +22,16 @@ DOT_TIMEOUT = 60  # seconds; a pack's graph takes well under one
 
 
 class GraphvizError(Exception):
-    """Graphviz could not draw the graph."""
+    """Graphviz could not draw the graph; `message` says why (GraphvizMissing: `dot` is not on PATH)."""
+
+    def __init__(self, message: Message):
+        super().__init__(str(message))
+        self.message = message
 
 
 class GraphvizMissing(GraphvizError):
-    """The `dot` program of Graphviz is not installed (or not on PATH)."""
-
     def __init__(self) -> None:
-        super().__init__(
-            "Graphviz is not installed: the `dot` program was not found on PATH, so no SVG can be drawn. "
-            "Install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`; "
-            "others: https://graphviz.org/download/), or use `--format dot` or `--format mermaid`, "
-            "which need nothing else installed.")
+        super().__init__(msg("graphviz_missing"))
 
 
 def advice_order(pack: Pack) -> list[Rule]:
@@ -258,10 +256,10 @@ def render_svg(dot_source: str) -> bytes:
         done = subprocess.run([dot, "-Tsvg"], input=dot_source.encode("utf-8"), capture_output=True,
                               timeout=DOT_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise GraphvizError(f"Graphviz (dot) did not finish within {DOT_TIMEOUT} seconds") from None
+        raise GraphvizError(msg("graphviz_timeout", seconds=DOT_TIMEOUT)) from None
     except OSError as error:
-        raise GraphvizError(f"cannot run Graphviz ({dot}): {error.strerror}") from None
+        raise GraphvizError(msg("graphviz_cannot_run", program=dot, reason=error.strerror)) from None
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", errors="replace").strip()
-        raise GraphvizError(f"Graphviz (dot) failed with exit code {done.returncode}: {detail}")
+        raise GraphvizError(msg("graphviz_exit", code=done.returncode, detail=detail))
     return done.stdout

@@ -8,27 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from .explain import Advice, format_value
 from .model import Draft
 from .model import ABSENT
 from .why import Line, NearMiss, Step, Trace, Why
-from .load import read_file
-from .validate import PLACEHOLDER
+from .messages import say
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "markdown")
-
-
-@lru_cache(maxsize=None)
-def catalog(lang: str) -> dict[str, str]:
-    return read_file(Path(__file__).parent / "locale" / f"{lang}.yaml").data
-
-
-def say(lang: str, key: str, **values: str) -> str:
-    return PLACEHOLDER.sub(lambda m: values[m.group(1)], catalog(lang)[key])
 
 
 def render(advice: Advice, fmt: str, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:

@@ -13,7 +13,7 @@ from advisor.explain import format_value
 from advisor.load import parse
 from advisor import model
 from advisor.pipeline import bundled_rules, read_pack
-from advisor.render import catalog
+from advisor.messages import catalog
 from advisor.validate import PLACEHOLDER, validate_scenario
 
 ROOT = Path(__file__).parent.parent
