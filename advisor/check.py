@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 
 from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
+from .messages import Message, msg
 from .model import ABSENT, LANGS, Condition, Pack, Test, Where, tests_in
 from .validate import PACK_FILE, PLACEHOLDER, load_pack
 
@@ -42,7 +43,7 @@ def check_packs(target: str | Path) -> list[Diagnostic]:
     folder = Path(target)
     folders = [folder] if (folder / PACK_FILE).is_file() else sorted(p.parent for p in folder.glob(f"*/{PACK_FILE}"))
     if not folders:
-        raise InputError([Diagnostic(str(folder), 1, 1, f"no rule pack here: no {PACK_FILE} in this folder or in the folders in it")])
+        raise InputError([Diagnostic(str(folder), 1, 1, msg("c_no_pack_here", file=PACK_FILE))])
     return sorted(finding for pack in folders for finding in _check_pack(pack))
 
 
@@ -68,7 +69,7 @@ def _never_fires(pack: Pack) -> Iterable[Diagnostic]:
     for rule in pack.rules:
         terms = _dnf(rule.when, False)
         if terms is not None and not any(_satisfiable(term, values) for term in terms):
-            yield _at(rule.where, f"rule {rule.id} can never fire: no values of its facts satisfy its condition", "L201")
+            yield _at(rule.where, msg("c_never_fires", rule=rule.id), "L201")
 
 
 def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
@@ -85,15 +86,14 @@ def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
             if negated is not None and all(not _satisfiable(t + n, values) for t in live for n in negated):
                 covering.append(suppressor.id)
         if live and covering:
-            yield _at(rule.where, f"rule {rule.id} is never shown: whenever it fires, rule {covering[0]} fires too "
-                                  "and suppresses it", "L202")
+            yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering[0]), "L202")
 
 
 def _unused_actions(pack: Pack) -> Iterable[Diagnostic]:
     used = {rule.action for rule in pack.rules}
     for action in pack.actions:
         if action not in used:
-            yield _at(pack.declared_at[("action", action)], f"action {action} is recommended by no rule", "L203")
+            yield _at(pack.declared_at[("action", action)], msg("c_unused_action", action=action), "L203")
 
 
 def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
@@ -105,7 +105,7 @@ def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
     for name in pack.parameters:
         if name not in used:
             yield _at(pack.declared_at[("parameter", name)],
-                      f"parameter {name} is used by no rule, text or derived fact", "L204")
+                      msg("c_unused_parameter", parameter=name), "L204")
 
 
 CHECKS: dict[str, Check] = {check.code: check for check in (
@@ -196,5 +196,5 @@ def _number(value):
     return value.toordinal() if hasattr(value, "toordinal") else value
 
 
-def _at(where: Where, message: str, code: str) -> Diagnostic:
+def _at(where: Where, message: Message, code: str) -> Diagnostic:
     return Diagnostic(where.path, where.line, where.column, message, code)

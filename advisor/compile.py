@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .diagnostics import Diagnostic, InputError
+from .messages import msg
 from .model import Condition, Group, Pack, Rule, Test, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
@@ -54,7 +55,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
     problems = []
     if len(pack.facts) > MAX_FACTS:
         problems.append(Diagnostic(f"{pack.directory}/facts.yaml", 1, 1,
-                                   f"a pack declares at most {MAX_FACTS} facts; this one has {len(pack.facts)}", "R109"))
+                                   msg("c_too_many_facts", limit=MAX_FACTS, count=len(pack.facts)), "R109"))
     groups: list[list[tuple[str, dict, Rule]]] = [[]]
     used = 1  # the sentinel
     for rule in pack.rules:
@@ -70,8 +71,8 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         paths = alternatives(expression)
         if paths > SHARD_PATHS - 1:
             problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
-                                       f"rule {rule.id}: its condition expands to {paths} alternatives (any, in, not); "
-                                       f"at most {SHARD_PATHS - 1} fit the engine: split it into several rules", "R109"))
+                                       msg("c_too_many_alternatives", rule=rule.id, count=paths,
+                                           limit=SHARD_PATHS - 1), "R109"))
             continue
         if used + paths > SHARD_PATHS:
             groups.append([])

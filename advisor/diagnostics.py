@@ -18,7 +18,7 @@ class Diagnostic:
 
     def says(self, lang: str = "en") -> str:
         """The message alone, in `lang`."""
-        return self.message.render(lang) if isinstance(self.message, Message) else self.message  # TRANSITION
+        return self.message.render(lang)
 
     def text(self, lang: str = "en") -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.says(lang)}"

@@ -18,7 +18,7 @@ class Recommendation:
     title: Text
     message: Text
     because: Text
-    notes: tuple[Text, ...]  # what is disputed about the parameters this advice depends on
+    notes: tuple[Text, ...]  # what is disputed or noted about the parameters this advice depends on
     sources: tuple[Source, ...]
     draft: Draft | None = None  # the words to send (drafts.yaml), filled in; None if the action has none
 
@@ -47,7 +47,8 @@ def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list
     recommendations = []
     for rule in ordered:
         used = _parameters_used(rule, pack)
-        notes = tuple(pack.parameters[name].disputed for name in used if pack.parameters[name].disputed)
+        notes = tuple(text for name in used for text in (pack.parameters[name].disputed, pack.parameters[name].note)
+                      if text)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
             fill(rule.message, values, types), fill(rule.because, values, types), notes,

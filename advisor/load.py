@@ -20,6 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, InputError
+from .messages import Message, msg
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
 MAX_NODES = 100_000  # values built from one document, aliases counted each time they are used
@@ -35,6 +36,12 @@ _NUMBER_TAGS = {_CORE + "int", _CORE + "float"}
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 KEY = "<key>"  # marks[path + (KEY,)] is where the key of path's last element stands
+
+# What PyYAML says is left open ("while parsing a flow sequence"), as a catalog key.
+_OPENED = {"a flow sequence": "y_flow_sequence", "a flow mapping": "y_flow_mapping", "a quoted scalar": "y_quoted_scalar"}
+# Why Python's datetime refuses a date, as a catalog key (any other reason is shown as Python words it).
+_DATE_ERRORS = {"day is out of range for month": "y_day_out_of_range", "month must be in 1..12": "y_month_out_of_range",
+                "year 0 is out of range": "y_year_out_of_range"}
 
 
 @lru_cache(maxsize=None)
@@ -60,7 +67,7 @@ class Document:
             where = where[:-1]
         return self.marks.get(where, (1, 1))
 
-    def error(self, message: str, *where: Any, code: str = "") -> Diagnostic:
+    def error(self, message: Message, *where: Any, code: str = "") -> Diagnostic:
         line, column = self.mark(*where)
         return Diagnostic(self.path, line, column, message, code)
 
@@ -75,23 +82,23 @@ def read_file(path: Path | str) -> Document:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise InputError([Diagnostic(shown, 1, 1, f"cannot read file: {error.strerror}")]) from None
+        raise InputError([Diagnostic(shown, 1, 1, msg("y_cannot_read", reason=error.strerror))]) from None
     return parse(raw, shown)
 
 
 def parse(raw: bytes, path: str) -> Document:
-    def fail(message: str, line: int = 1, column: int = 1) -> InputError:
+    def fail(message: Message, line: int = 1, column: int = 1) -> InputError:
         return InputError([Diagnostic(path, line, column, message)])
 
     if len(raw) > MAX_BYTES:
-        raise fail(f"file is larger than {MAX_BYTES // 1024} KiB")
+        raise fail(msg("y_too_large", size=MAX_BYTES // 1024))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw.count(b"\n", 0, error.start) + 1
         column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
-        raise fail(f"not valid UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", line, column) from None
+        raise fail(msg("y_not_utf8", byte=f"{raw[error.start]:02x}"), line, column) from None
     text = text.removeprefix("\ufeff")
     try:
         try:
@@ -101,28 +108,30 @@ def parse(raw: bytes, path: str) -> Document:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
-        raise fail(f"invalid YAML: control character #x{error.character:02x} is not allowed; remove it",
+        raise fail(msg("y_invalid", problem=msg("y_control_character", code=f"{error.character:02x}")),
                    line, column) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
+        # PyYAML's own description of the problem stays in its words (English); the frame around it is ours.
+        said = error.problem or error.context
+        problem: Message | str = said or msg("y_unknown_problem")
         context = error.context or ""
-        if "another document" in problem:
-            problem = "a file holds one document; remove the second '---'"
+        if said and "another document" in said:
+            problem = msg("y_second_document")
         elif error.context_mark and context.endswith(("flow sequence", "flow mapping", "quoted scalar")):
             # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
             mark = error.context_mark
             opened = context.replace("while parsing ", "").replace("while scanning ", "")
-            problem = f"{opened} opened here is not closed ({problem})"
+            problem = msg("y_not_closed", opened=msg(_OPENED[opened]) if opened in _OPENED else opened, problem=problem)
         if mark is None:
-            raise fail(f"invalid YAML: {problem}") from None
-        raise fail(f"invalid YAML: {problem}", mark.line + 1, mark.column + 1) from None
+            raise fail(msg("y_invalid", problem=problem)) from None
+        raise fail(msg("y_invalid", problem=problem), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
-        raise fail(f"invalid YAML: {error}") from None
+        raise fail(msg("y_invalid", problem=str(error))) from None
     except RecursionError:
-        raise fail("invalid YAML: nesting is too deep") from None
+        raise fail(msg("y_invalid", problem=msg("y_too_deep"))) from None
     if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
-        raise fail("file is empty")
+        raise fail(msg("y_empty"))
     builder = _Builder(path)
     data = builder.build(node, ())
     return Document(path, data, builder.marks)
@@ -136,15 +145,14 @@ class _Builder:
         self.text = 0
         self.constructor = SafeConstructor()
 
-    def fail(self, node, message: str) -> InputError:
+    def fail(self, node, message: Message) -> InputError:
         return InputError([Diagnostic(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)])
 
     def build(self, node, where: tuple) -> Any:
         self.count += 1
         self.text += len(node.value) if isinstance(node, ScalarNode) else 0
         if self.count > MAX_NODES or len(where) > 50 or self.text > MAX_TEXT:
-            raise self.fail(node, f"document is too large (more than {MAX_NODES} values or {MAX_TEXT} characters, "
-                                  "or nested too deeply); check for aliases (*name) that repeat large parts")
+            raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
         self.marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -156,16 +164,16 @@ class _Builder:
             result: dict = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _CORE + "merge":
-                    raise self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
+                    raise self.fail(key_node, msg("y_merge_key"))
                 if not isinstance(key_node, ScalarNode):
-                    raise self.fail(key_node, "a key must be a plain name, not a list or mapping")
+                    raise self.fail(key_node, msg("y_key_not_plain"))
                 key = self.scalar(key_node)
                 if key in result:
-                    raise self.fail(key_node, f'duplicate key "{key}"')
+                    raise self.fail(key_node, msg("y_duplicate_key", key=str(key)))
                 self.marks[where + (key, KEY)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 result[key] = self.build(value_node, where + (key,))
             return result
-        raise self.fail(node, "unsupported YAML node")  # pragma: no cover - PyYAML has only three kinds
+        raise self.fail(node, msg("y_unsupported_node"))  # pragma: no cover - PyYAML has only three kinds
 
     def check_tag(self, node, expected: str) -> None:
         if node.tag != expected:
@@ -176,18 +184,19 @@ class _Builder:
             raise self.fail(node, _tag_refused(node.tag))
         if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
-            raise self.fail(node, f'write "{node.value}" as a plain decimal number (no leading zero, colon, 0x or '
-                                  '0b), or in quotes if it is text')
+            raise self.fail(node, msg("y_yaml11_number", value=node.value))
         try:
             return self.constructor.yaml_constructors[node.tag](self.constructor, node)
         except ValueError as error:
-            what = "impossible date" if node.tag.endswith("timestamp") else "invalid value"
-            raise self.fail(node, f'{what} "{node.value}": {error}') from None
+            reason = str(error)
+            raise self.fail(node, msg("y_impossible_date" if node.tag.endswith("timestamp") else "y_invalid_value",
+                                      value=node.value, reason=msg(_DATE_ERRORS[reason]) if reason in _DATE_ERRORS
+                                      else reason)) from None
 
 
-def _tag_refused(tag: str) -> str:
+def _tag_refused(tag: str) -> Message:
     shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
-    return f'YAML tag "{shown}" is not allowed: only plain values, lists and mappings are'
+    return msg("y_tag_refused", tag=shown)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

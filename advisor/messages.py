@@ -37,7 +37,7 @@ def fill(template: str, values: dict[str, str]) -> str:
     return _FIELD.sub(lambda m: values[m.group(1)] if m.group(1) else m.group(0)[0], template)
 
 
-def say(lang: str, key: str, **values: Any) -> str:
+def say(lang: str, key: str, /, **values: Any) -> str:
     return fill(catalog(lang)[key], {name: _text(value, lang) for name, value in values.items()})
 
 
@@ -57,9 +57,6 @@ class Message:
     def __lt__(self, other: Message) -> bool:  # diagnostics are listed in one order whatever the language
         return str(self) < str(other)
 
-    def __gt__(self, other) -> bool:  # TRANSITION
-        return str(self) > str(other)
-
 
 @dataclass(frozen=True)
 class SchemaText(Message):
@@ -69,7 +66,7 @@ class SchemaText(Message):
         return self.key if lang == "en" else catalog(lang, SCHEMA_TEXTS)[self.key]
 
 
-def msg(key: str, **values: Any) -> Message:
+def msg(key: str, /, **values: Any) -> Message:
     return Message(key, tuple(sorted(values.items())))
 
 

@@ -64,7 +64,8 @@ class Parameter:
     value: Value
     description: Text
     sources: tuple[str, ...]
-    disputed: Text | None = None  # shown to the user beside any advice that depends on it
+    disputed: Text | None = None  # why sources disagree: shown beside any advice that depends on it
+    note: Text | None = None  # anything else the user should know about the value, shown the same way
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .derive import derive
 from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, read_file
+from .messages import Message, msg
 from .model import Pack, Rule, Value
 from .validate import FACTS_FILE, PACK_FILE, is_pack_file, load_pack, scenario_platform, validate_scenario
 
@@ -67,14 +68,15 @@ def chain(pack: Pack, compiled: Compiled, facts: dict[str, Value], as_of: dt.dat
 def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> InputError:
     (value, rule), (other_value, other) = first, second
     return InputError([Diagnostic(other.where.path, other.where.line, other.where.column,
-                                  f"rule {other.id} sets {name} to {show(other_value)}, but rule {rule.id} "
-                                  f"({rule.where.path}:{rule.where.line}) set it to {show(value)} for the same scenario")])
+                                  msg("c_sets_conflict", rule=other.id, fact=name, value=show(other_value),
+                                      other=rule.id, where=f"{rule.where.path}:{rule.where.line}",
+                                      other_value=show(value)))])
 
 
 def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
     """The pack for the scenario's platform: from `rules` (one pack, or a folder of packs) or the bundled ones."""
     found = _find(scenario_platform(doc), rules)
-    if isinstance(found, str):
+    if isinstance(found, Message):
         raise InputError([doc.error(found, "platform")])
     return found
 
@@ -85,24 +87,24 @@ def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
     if platform is None and rules is not None and (Path(rules) / PACK_FILE).is_file():
         return read_pack(str(rules), _signature(str(rules)))[0]
     found = _find(platform or "crowdworks", rules)
-    if isinstance(found, str):
+    if isinstance(found, Message):
         raise InputError([Diagnostic(str(rules or bundled_rules()), 1, 1, found)])
     return found[0]
 
 
-def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | str:
+def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Message:
     """The platform's pack and its compiled rules, or why there is none."""
     directory, problem = _pack_directory(str(rules if rules is not None else bundled_rules()), platform)
     if problem:
         return problem
     pack, compiled = read_pack(directory, _signature(directory))
     if pack.id != platform:
-        return f'platform "{platform}" does not match the rule pack in {directory} ("{pack.id}")'
+        return msg("c_platform_mismatch", platform=platform, directory=directory, pack=pack.id)
     return pack, compiled
 
 
 @lru_cache(maxsize=None)
-def _pack_directory(root: str, platform: str) -> tuple[str, str | None]:
+def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
     """(the folder of the platform's pack, None), or ("", why there is none).
 
     `root` is one pack (it has pack.yaml, or at least facts.yaml) or a folder of packs named by platform;
@@ -114,7 +116,8 @@ def _pack_directory(root: str, platform: str) -> tuple[str, str | None]:
     if (folder / platform / PACK_FILE).is_file() or (folder / platform / FACTS_FILE).is_file():
         return str(folder / platform), None
     available = sorted(p.parent.name for p in folder.glob(f"*/{PACK_FILE}"))
-    return "", f'unknown platform "{platform}"{did_you_mean(platform, available)}; rule packs: {", ".join(available) or "none"}'
+    return "", msg("c_unknown_platform", platform=platform, hint=did_you_mean(platform, available),
+                   packs=", ".join(available) or msg("c_no_packs"))
 
 
 @lru_cache(maxsize=None)

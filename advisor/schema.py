@@ -17,6 +17,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean, kind_of, show
 from .load import KEY, Document, bundled_rules
+from .messages import Message, SchemaText, msg
 
 
 @lru_cache(maxsize=None)
@@ -30,8 +31,9 @@ def check(doc: Document, name: str) -> list[Diagnostic]:
     return [doc.error(message, *where, code=_code(message)) for where, message in problems(doc, name)]
 
 
-def _code(message: str) -> str:
-    """The check code of a structural mistake (advisor/check.py)."""
+def _code(message: Message) -> str:
+    """The check code of a structural mistake (advisor/check.py), from its English text."""
+    message = str(message)
     if message.startswith(('missing key "source"', "source is")):
         return "S003"
     if "a text (ja and en)" in message or message.startswith(("the ja text", "the en text")):
@@ -39,13 +41,13 @@ def _code(message: str) -> str:
     return "S001"
 
 
-def problems(doc: Document, name: str) -> list[tuple[tuple, str]]:
+def problems(doc: Document, name: str) -> list[tuple[tuple, Message]]:
     """(where, message) for every structural mistake: `where` is the path of keys and indexes to the value."""
     root = schema(name)
     return _errors(doc.data, root, root, ())
 
 
-def _errors(value: Any, node: dict, root: dict, where: tuple) -> list[tuple[tuple, str]]:
+def _errors(value: Any, node: dict, root: dict, where: tuple) -> list[tuple[tuple, Message]]:
     if "$ref" in node:
         target = root
         for step in node["$ref"].removeprefix("#/").split("/"):
@@ -53,37 +55,38 @@ def _errors(value: Any, node: dict, root: dict, where: tuple) -> list[tuple[tupl
         found = _errors(value, target, root, where)
         if found:
             return found
-    message = node.get("errorMessage")
+    message = SchemaText(node["errorMessage"]) if "errorMessage" in node else None
     kinds = node.get("type")
     if kinds is not None and not any(_is(value, kind, node) for kind in ([kinds] if isinstance(kinds, str) else kinds)):
         if "object" in kinds:
-            what = message or f"{node.get('title', 'this')} must be a mapping (key: value lines)"
-            return [(where, f"{what}, not {kind_of(value)}")]
-        return [(where, f"{message or 'expected ' + _names(kinds)}; got {show(value)}")]
+            what = message or (msg("s_must_be_mapping", title=SchemaText(node["title"])) if "title" in node
+                               else msg("s_must_be_mapping_here"))
+            return [(where, msg("s_not_mapping", text=what, kind=kind_of(value)))]
+        return [(where, _got(message or msg("s_expected", kinds=_names(kinds)), show(value)))]
     if node.get("format") == "date" and not _is(value, "date", node):
-        return [(where, f"{message or 'must be a date written YYYY-MM-DD'}; got {show(value)}")]
+        return [(where, _got(message or msg("s_date"), show(value)))]
     if "enum" in node and not _member(value, node["enum"]):
-        return [(where, f"expected one of {', '.join(map(str, node['enum']))}; got {show(value)}"
-                        f"{did_you_mean(value, map(str, node['enum']))}")]
+        return [(where, msg("s_one_of", values=", ".join(map(str, node["enum"])), got=show(value),
+                            suggestion=did_you_mean(value, map(str, node["enum"]))))]
     if "anyOf" in node:
         branches = [_errors(value, branch, root, where) for branch in node["anyOf"]]
         if all(branches):
             return _best(value, branches, node, root, where, message)
     if "not" in node and not _errors(value, node["not"], root, where):
-        return [(where, f"{message or 'not allowed'}; got {show(value)}")]
+        return [(where, _got(message or msg("s_not_allowed"), show(value)))]
     if isinstance(value, str) and not isinstance(value, bool):
         if "pattern" in node and not re.search(node["pattern"], value):
-            return [(where, f"{message or 'does not match ' + node['pattern']}; got {show(value)}")]
+            return [(where, _got(message or msg("s_no_match", pattern=node["pattern"]), show(value)))]
         if len(value) < node.get("minLength", 0):
-            return [(where, message or "must not be empty")]
+            return [(where, message or msg("s_empty"))]
     if isinstance(value, int) and not isinstance(value, bool):
         if value < node.get("minimum", value) or value > node.get("maximum", value):
-            return [(where, f"{message or 'out of range'}; got {value}")]
+            return [(where, _got(message or msg("s_out_of_range"), value))]
     if isinstance(value, list):
         if len(value) < node.get("minItems", 0):
-            return [(where, message or "must not be empty")]
+            return [(where, message or msg("s_empty"))]
         if node.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
-            return [(where, f"{message or 'items must be distinct'}")]
+            return [(where, message or msg("s_distinct"))]
         found = []
         for index, item in enumerate(value):
             if "items" in node:
@@ -94,49 +97,58 @@ def _errors(value: Any, node: dict, root: dict, where: tuple) -> list[tuple[tupl
     return []
 
 
-def _object_errors(value: dict, node: dict, root: dict, where: tuple, message: str | None) -> list[tuple[tuple, str]]:
+def _object_errors(value: dict, node: dict, root: dict, where: tuple,
+                   message: Message | None) -> list[tuple[tuple, Message]]:
     if not node.get("minProperties", 0) <= len(value) <= node.get("maxProperties", len(value)):
-        return [(where, message or "wrong number of keys")]
-    found: list[tuple[tuple, str]] = []
+        return [(where, message or msg("s_key_count"))]
+    found: list[tuple[tuple, Message]] = []
     properties = node.get("properties", {})
     extra = node.get("additionalProperties", True)
     names = node.get("propertyNames")
     for key, item in value.items():
         if names is not None and (problem := _errors(key, names, root, where + (key, KEY))):
-            message = f"{names['errorMessage']}; got {show(key)}" if "errorMessage" in names else problem[0][1]
-            found.append((where + (key, KEY), message))
+            said = _got(SchemaText(names["errorMessage"]), show(key)) if "errorMessage" in names else problem[0][1]
+            found.append((where + (key, KEY), said))
         elif key in properties:
             found += _errors(item, properties[key], root, where + (key,))
         elif extra is False:
             allowed = list(properties)
             shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
-            hint = " (YAML reads an unquoted on, off, yes or no as true or false)" if isinstance(key, bool) else ""
-            found.append((where + (key, KEY), f'unknown key "{shown}"{hint}{did_you_mean(shown, allowed)}; '
-                                              f'allowed: {", ".join(allowed)}'))
+            hint = msg("s_bool_key_hint") if isinstance(key, bool) else ""
+            found.append((where + (key, KEY), msg("s_unknown_key", key=str(shown), hint=hint,
+                                                  suggestion=did_you_mean(shown, allowed), allowed=", ".join(allowed))))
         elif isinstance(extra, dict):
             found += _errors(item, extra, root, where + (key,))
     title = node.get("title")
     for key in node.get("required", ()):
         if key not in value:
-            found.append((where, f'missing key "{key}"' + (f" in {title}" if title else "")))
+            found.append((where, msg("s_missing_key_in", key=key, title=SchemaText(title)) if title
+                          else msg("s_missing_key", key=key)))
     return found
 
 
-def _best(value: Any, branches: list, node: dict, root: dict, where: tuple, message: str | None):
+def _best(value: Any, branches: list, node: dict, root: dict, where: tuple, message: Message | None):
     """When no branch of an anyOf fits: the errors of the one branch meant for this kind of value, if there
     is exactly one, else the anyOf's own message (naming an unknown key, for a mapping)."""
     fitting = [errors for branch, errors in zip(node["anyOf"], branches) if _fits(value, branch, root)]
     if len(fitting) == 1:
         return fitting[0]
-    text = message or "not allowed here"
+    text = message or msg("s_not_allowed_here")
     if isinstance(value, dict):
         mappings = sorted((_resolve(b, root) for b in node["anyOf"]), key=lambda b: -len(b.get("properties", {})))
-        text = mappings[0].get("errorMessage", text)  # the branch that says most about mappings
+        if "errorMessage" in mappings[0]:
+            text = SchemaText(mappings[0]["errorMessage"])  # the branch that says most about mappings
         known = {key for branch in mappings for key in branch.get("properties", {})}
         unknown = [key for key in value if key not in known]
         if unknown:
-            return [(where + (unknown[0], KEY), f'{text}; unknown key "{unknown[0]}"{did_you_mean(unknown[0], known)}')]
-    return [(where, f"{text}; got {show(value)}")]
+            return [(where + (unknown[0], KEY), msg("s_text_unknown_key", text=text, key=str(unknown[0]),
+                                                    suggestion=did_you_mean(unknown[0], known)))]
+    return [(where, _got(text, show(value)))]
+
+
+def _got(text: Message, got: Message | str | int) -> Message:
+    """What a value should be, and what it is: "must be a date written YYYY-MM-DD; got \"soon\""."""
+    return msg("s_got", text=text, got=got)
 
 
 def _fits(value: Any, branch: dict, root: dict) -> bool:
@@ -177,7 +189,14 @@ def _member(value: Any, allowed: list) -> bool:
     return any(value == item and type(value) is type(item) for item in allowed)
 
 
-def _names(kinds: str | list[str]) -> str:
-    words = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
-             "number": "a number", "boolean": "true or false", "null": "nothing"}
-    return " or ".join(words[k] for k in ([kinds] if isinstance(kinds, str) else kinds))
+_KINDS = {"object": "s_type_object", "array": "s_type_array", "string": "s_type_string", "integer": "s_type_integer",
+          "number": "s_type_number", "boolean": "s_type_boolean", "null": "s_type_null"}
+
+
+def _names(kinds: str | list[str]) -> Message:
+    """The kinds of value a schema allows, in words: "a mapping", "text or nothing"."""
+    names = [msg(_KINDS[kind]) for kind in ([kinds] if isinstance(kinds, str) else kinds)]
+    words = names[0]
+    for name in names[1:]:
+        words = msg("s_or", left=words, right=name)
+    return words

@@ -18,6 +18,7 @@ from typing import Any
 from . import derive, schema
 from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
+from .messages import Message, msg
 from .model import (LANGS, Condition, Derivation, EventType, Expectation, Fact, Group, Pack, Parameter, Rule, Scenario,
                     Source, Test, Text, Value, Where)
 from .model import Draft
@@ -47,11 +48,11 @@ class _Checker:
         self.broken = broken
         self.skipped = 0  # uses of broken names met: what uses them is invalid too, silently
 
-    def error(self, code: str, message: str, *where: Any) -> None:
+    def error(self, code: str, message: Message, *where: Any) -> None:
         """`code` names the check (advisor/check.py) for a rule pack; "" for a scenario."""
         self.found.append(self.doc.error(message, *where, code=code))
 
-    def unknown(self, code: str, name: Any, message: str, *where: Any) -> None:
+    def unknown(self, code: str, name: Any, message: Message, *where: Any) -> None:
         if name in self.broken:
             self.skipped += 1
         else:
@@ -72,7 +73,7 @@ def load_pack(directory: Path | str) -> Pack:
     drafts.yaml, and every other *.yaml (rules)."""
     folder = Path(directory)
     if not (folder / PACK_FILE).is_file():
-        raise InputError([Diagnostic(str(folder), 1, 1, f"not a rule pack: no {PACK_FILE} in this folder")])
+        raise InputError([Diagnostic(str(folder), 1, 1, msg("v_not_a_pack", file=PACK_FILE))])
     pack_doc = read_file(folder / PACK_FILE)
     parameters_doc = read_file(folder / PARAMETERS_FILE) if (folder / PARAMETERS_FILE).is_file() else None
     facts_doc = read_file(folder / FACTS_FILE)
@@ -80,7 +81,7 @@ def load_pack(directory: Path | str) -> Pack:
     drafts_doc = read_file(folder / DRAFTS_FILE) if (folder / DRAFTS_FILE).is_file() else None
     files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
     rule_docs = [read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES]
-    found = [Diagnostic(str(p), 1, 1, f"rule files end in .yaml; rename it to {p.stem}.yaml", "R108")
+    found = [Diagnostic(str(p), 1, 1, msg("v_rule_file_suffix", name=p.stem), "R108")
              for p in files if p.suffix != ".yaml"]
     found += schema.check(pack_doc, "pack") + schema.check(facts_doc, "facts")
     found += schema.check(parameters_doc, "parameters") if parameters_doc else []
@@ -111,7 +112,7 @@ def load_pack(directory: Path | str) -> Pack:
                 continue
             if rule.id in seen:
                 first = seen[rule.id]
-                check.error("R101", f'duplicate rule id "{rule.id}" (first defined at {first.path}:{first.line})',
+                check.error("R101", msg("v_duplicate_rule", id=rule.id, path=first.path, line=first.line),
                             "rules", index, "id")
                 continue
             seen[rule.id] = rule.where
@@ -120,7 +121,7 @@ def load_pack(directory: Path | str) -> Pack:
     rules = [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)]
     drafts = _drafts(_Checker(drafts_doc, found, broken), facts, parameters, actions, seen) if drafts_doc else {}
     if not rules and not found:
-        found.append(Diagnostic(str(folder), 1, 1, "the pack has no rules: add a *.yaml file with a rules: list", "R108"))
+        found.append(Diagnostic(str(folder), 1, 1, msg("v_no_rules"), "R108"))
     if found:
         raise InputError(found)
     declared_at = {(kind, name): Where(doc.path, *doc.mark(section, name, KEY))
@@ -141,8 +142,8 @@ def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Param
         where = ("drafts", action)
         before = check.state()
         if action not in actions and action not in rule_ids:
-            check.unknown("R103", action, f"{show(action)} is neither an action nor a rule id"
-                                          f"{did_you_mean(action, [*actions, *rule_ids])}", *where, KEY)
+            check.unknown("R103", action, msg("v_draft_unknown", name=show(action),
+                                              hint=did_you_mean(action, [*actions, *rule_ids])), *where, KEY)
         texts = _texts(check, where, entry, ("subject", "body"), names)
         if check.state() == before:
             result[action] = Draft(texts.get("subject"), texts["body"])
@@ -157,30 +158,29 @@ def _events(check: _Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
         before = check.state()
         for position, earlier in enumerate(entry.get("after", [])):
             if earlier not in declared:
-                check.error("R108", f"after: {show(earlier)} is not an event of this pack{did_you_mean(earlier, declared)}",
+                check.error("R108", msg("v_after_unknown", name=show(earlier), hint=did_you_mean(earlier, declared)),
                             *where, "after", position)
         sets = []
         for fact_name, value in entry["sets"].items():
             at = where + ("sets", fact_name)
             fact = facts.get(fact_name)
             if fact is None or not fact.given_by_user:
-                check.unknown("R102", fact_name, f"sets: {show(fact_name)} is not a fact a scenario gives"
-                                                 f"{did_you_mean(fact_name, [f for f in facts if facts[f].given_by_user])}",
-                              *at, KEY)
+                check.unknown("R102", fact_name, msg("v_event_sets_unknown", name=show(fact_name), hint=did_you_mean(
+                    fact_name, [f for f in facts if facts[f].given_by_user])), *at, KEY)
                 continue
             how, operand = _event_effect(value)
             wanted = {"date": ("date",), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}.get(how)
             if wanted and fact.type not in wanted:
-                check.error("R106", f"sets: {fact_name} is {fact.type}; {show(value)} needs {' or '.join(wanted)}", *at)
+                check.error("R106", msg("v_event_sets_type", name=fact_name, type=fact.type, value=show(value),
+                                        types=_either(wanted)), *at)
             elif how in ("count", "add_count") and not entry.get("count"):
-                check.error("R108", f"sets: {fact_name} uses the event's count; declare count: true", *at)
+                check.error("R108", msg("v_event_sets_count", name=fact_name), *at)
             elif how == "value" and (problem := value_problem(fact, value)):
-                check.error("R106", f"sets: {fact_name}: {problem}", *at)
+                check.error("R106", msg("v_sets_problem", name=fact_name, problem=problem), *at)
             elif how == "add" and (problem := value_problem(fact, operand)):
-                check.error("R106", f"sets: {fact_name}: {problem}", *at)
+                check.error("R106", msg("v_sets_problem", name=fact_name, problem=problem), *at)
             elif how == "invalid":
-                check.error("R106", f"sets: {fact_name}: a value, {{from: date}}, {{from: count}}, {{add: N}} or "
-                                    "{add: count}", *at)
+                check.error("R106", msg("v_event_sets_invalid", name=fact_name), *at)
             else:
                 sets.append((fact_name, how, operand))
         if check.state() == before:
@@ -211,11 +211,12 @@ def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parame
         before = check.state()
         value = entry["value"]
         if _type_of(value) == "int" and abs(value) > MAX_INT:
-            check.error("R106", f"{value} is out of range (at most {MAX_INT})", *where, "value")
+            check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *where, "value")
         cited = _cited(check, where + ("source",), entry["source"], sources)
-        disputed = check.text(entry["disputed"]) if "disputed" in entry else None
+        disputed, note = (check.text(entry[k]) if k in entry else None for k in ("disputed", "note"))
         if check.state() == before:
-            result[name] = Parameter(name, _type_of(value), value, check.text(entry["description"]), cited, disputed)
+            result[name] = Parameter(name, _type_of(value), value, check.text(entry["description"]), cited, disputed,
+                                     note)
         else:
             check.broken.add(name)
     return result
@@ -228,34 +229,32 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
         before = check.state()
         kind = entry["type"]
         if name in parameters:
-            check.error("R108", f'"{name}" is already a parameter; a fact needs a name of its own', *where, KEY)
+            check.error("R108", msg("v_fact_is_parameter", name=name), *where, KEY)
         values = tuple(entry.get("values", ()))
         if (kind == "enum") != ("values" in entry):
-            check.error("R106", "an enum fact needs values: a list of distinct words; other types have none", *where, "type")
+            check.error("R106", msg("v_enum_values"), *where, "type")
         description = check.text(entry["description"])
         default = entry.get("default")
         if default is not None and (problem := value_problem(Fact(name, kind, description, values), default)):
-            check.error("R106", f"default: {problem}", *where, "default")
+            check.error("R106", msg("v_default_problem", problem=problem), *where, "default")
         if "max" in entry and (kind not in ("int", "money") or entry["max"] < entry.get("min", entry["max"])):
-            check.error("R106", "max is a whole number, for int and money facts, not below min", *where, "max")
+            check.error("R106", msg("v_max"), *where, "max")
         if "min" in entry and kind not in ("int", "money"):
-            check.error("R106", "min is a whole number, for int and money facts", *where, "min")
+            check.error("R106", msg("v_min"), *where, "min")
         at_most = entry.get("at_most")
         if at_most is not None and not (at_most == "as_of" and kind == "date"):
             other = result.get(at_most)
             if at_most in check.broken:
                 check.skipped += 1
             elif other is None or _comparable(other.type) != _comparable(kind) or kind not in ORDERED_TYPES:
-                check.error("R106", f"at_most names an earlier fact of the same type (or as_of for a date); got {show(at_most)}",
-                            *where, "at_most")
+                check.error("R106", msg("v_at_most", value=show(at_most)), *where, "at_most")
         derivation = _derivation(check, where, entry, kind, result, parameters) if "derive" in entry else None
         computed = [key for key in ("derive", "set_by_rules") if entry.get(key)]
         if len(computed) > 1:
-            check.error("R108", "a fact is either derived or set by rules, not both: remove one", *where, "set_by_rules")
+            check.error("R108", msg("v_derived_and_set"), *where, "set_by_rules")
         elif computed and (extra := [key for key in ("default", "min", "max", "at_most") if key in entry]):
-            origin = "is computed" if computed[0] == "derive" else "comes from the rules"
-            check.error("R108", f"a fact with {computed[0]} takes no {extra[0]}: its value {origin}; remove {extra[0]}",
-                        *where, extra[0])
+            check.error("R108", msg("v_derived_takes_no" if computed[0] == "derive" else "v_set_by_rules_takes_no",
+                                    field=extra[0]), *where, extra[0])
         if check.state() == before:
             result[name] = Fact(name, kind, description, values, default, entry.get("min"), at_most, derivation,
                                 bool(entry.get("set_by_rules")),
@@ -274,25 +273,25 @@ def _derivation(check: _Checker, where: tuple, entry: dict, kind: str, earlier: 
         arg_types = arg_types[:-1]
     args = tuple(args) if isinstance(args, list) else (args,)
     if len(args) != len(arg_types):
-        check.error("R108", f"{op} takes {len(arg_types)} fact or parameter name{'s' if len(arg_types) > 1 else ''}, "
-                    f"of type {', '.join(arg_types)}", *where)
+        check.error("R108", msg("v_derive_arity_many" if len(arg_types) > 1 else "v_derive_arity_one", op=op,
+                                count=len(arg_types), types=", ".join(arg_types)), *where)
         return None
     for index, (arg, wanted) in enumerate(zip(args, arg_types)):
         have = ("date" if arg == "as_of" else earlier[arg].type if arg in earlier
                 else parameters[arg].type if arg in parameters else None)
         if have is None:
-            check.unknown("R102", arg, f"{show(arg)} is not a fact declared above nor a parameter"
-                               f"{did_you_mean(arg, [*earlier, *parameters])}", *where)
+            check.unknown("R102", arg, msg("v_derive_unknown", name=show(arg),
+                                           hint=did_you_mean(arg, [*earlier, *parameters])), *where)
             return None
         if _comparable(have) != _comparable(wanted):
-            check.error("R106", f"{op} needs type {wanted} as argument {index + 1}; {arg} is {have}", *where)
+            check.error("R106", msg("v_derive_arg_type", op=op, type=wanted, position=index + 1, name=arg, have=have),
+                        *where)
             return None
         if arg in earlier and earlier[arg].set_by_rules:
-            check.error("R108", f"{arg} is set by rules, after derived facts are computed: derive from facts a "
-                                "scenario gives", *where)
+            check.error("R108", msg("v_derive_from_set_by_rules", name=arg), *where)
             return None
     if _comparable(result_type) != _comparable(kind):
-        check.error("R106", f"{op} gives a value of type {result_type}, but the fact is declared as {kind}", *where)
+        check.error("R106", msg("v_derive_result_type", op=op, result=result_type, kind=kind), *where)
         return None
     return Derivation(op, args)
 
@@ -303,8 +302,8 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
     before = check.state()
     action = entry["action"]
     if action not in actions:
-        check.unknown("R103", action, f"unknown action {show(action)}{did_you_mean(action, actions)}; "
-                              "declare it under actions: in pack.yaml", *where, "action")
+        check.unknown("R103", action, msg("v_rule_unknown_action", name=show(action), hint=did_you_mean(action, actions)),
+                      *where, "action")
     when = _condition(check, where + ("when",), entry["when"], facts, parameters)
     names = {*facts, *parameters, "as_of"}
     texts = _texts(check, where, entry, ("message", "because"), names)
@@ -314,15 +313,15 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
         fact = facts.get(name)
         if fact is None or not fact.set_by_rules:
             settable = [f.name for f in facts.values() if f.set_by_rules]
-            check.unknown("R102", name, f"sets: {show(name)} is not a fact declared with set_by_rules: true"
-                                f"{did_you_mean(name, settable)}", *where, "sets", name, KEY)
+            check.unknown("R102", name, msg("v_rule_sets_unknown", name=show(name), hint=did_you_mean(name, settable)),
+                          *where, "sets", name, KEY)
         elif problem := value_problem(fact, value):
-            check.error("R106", f"sets: {name}: {problem}", *where, "sets", name)
+            check.error("R106", msg("v_sets_problem", name=name, problem=problem), *where, "sets", name)
         else:
             sets.append((name, value))
     valid_from, valid_until = entry.get("valid_from"), entry.get("valid_until")
     if valid_from and valid_until and valid_from > valid_until:
-        check.error("R108", f"valid_until ({valid_until}) is before valid_from ({valid_from})", *where, "valid_until")
+        check.error("R108", msg("v_valid_range", end=valid_until, start=valid_from), *where, "valid_until")
     deadline = _deadline(check, where, entry.get("deadline"), facts)
     if check.state() != before or when is None:
         return None
@@ -338,8 +337,9 @@ def _texts(check: _Checker, where: tuple, entry: dict, keys: tuple[str, ...], na
         for lang in LANGS:
             for placeholder in PLACEHOLDER.findall(text.get(lang)):
                 if placeholder not in names:
-                    check.unknown("R107", placeholder, f"{key}.{lang}: unknown placeholder {{{placeholder}}}"
-                                                       f"{did_you_mean(placeholder, names)}", *where, key, lang)
+                    check.unknown("R107", placeholder, msg("v_unknown_placeholder", field=key, language=lang,
+                                                           name=placeholder, hint=did_you_mean(placeholder, names)),
+                                  *where, key, lang)
     return texts
 
 
@@ -348,10 +348,11 @@ def _deadline(check: _Checker, where: tuple, name: Any, facts: dict[str, Fact]) 
     if name is None:
         return None
     if name not in facts:
-        check.unknown("R102", name, f"deadline: unknown fact {show(name)}"
-                      f"{did_you_mean(name, [f for f in facts if facts[f].type == 'date'])}", *where, "deadline")
+        check.unknown("R102", name, msg("v_deadline_unknown", name=show(name),
+                                        hint=did_you_mean(name, [f for f in facts if facts[f].type == "date"])),
+                      *where, "deadline")
     elif facts[name].type != "date":
-        check.error("R106", f"deadline: {name} is {facts[name].type}; a deadline is a date fact", *where, "deadline")
+        check.error("R106", msg("v_deadline_type", name=name, type=facts[name].type), *where, "deadline")
     return name
 
 
@@ -366,11 +367,11 @@ def _resolve_suppressions(rule: Rule, check: _Checker, index: int, names: list, 
         elif name in actions:
             matched = [r.id for r in rules if r.action == name]
         else:
-            check.error("R108", f"suppresses: {show(name)} is neither a rule id nor an action id"
-                        f"{did_you_mean(name, [*by_id, *actions])}", "rules", index, "suppresses", position)
+            check.error("R108", msg("v_suppresses_unknown", name=show(name), hint=did_you_mean(name, [*by_id, *actions])),
+                        "rules", index, "suppresses", position)
             continue
         if rule.id in matched:
-            check.error("R108", f"suppresses: a rule cannot suppress itself ({name})", "rules", index, "suppresses", position)
+            check.error("R108", msg("v_suppresses_itself", name=name), "rules", index, "suppresses", position)
             continue
         targets += [m for m in matched if m not in targets]
     return Rule(**{**rule.__dict__, "suppresses": tuple(targets)})
@@ -380,7 +381,7 @@ def _cited(check: _Checker, where: tuple, raw: Any, sources: dict[str, Source]) 
     ids = raw if isinstance(raw, list) else [raw]
     for index, source in enumerate(ids):
         if source not in sources:
-            check.unknown("R105", source, f"unknown source {show(source)}{did_you_mean(source, sources)}",
+            check.unknown("R105", source, msg("v_unknown_source", name=show(source), hint=did_you_mean(source, sources)),
                           *(where + ((index,) if isinstance(raw, list) else ())))
     return tuple(ids)
 
@@ -395,8 +396,8 @@ def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact]
         inner = _condition(check, where + (key,), value, facts, parameters)
         return Group("not", (inner,)) if inner else None
     if key not in facts:
-        check.unknown("R102", key, f"unknown fact {show(key)}{did_you_mean(key, [*facts, 'all', 'any', 'not'])}",
-                      *where, key, KEY)
+        check.unknown("R102", key, msg("v_unknown_fact", name=show(key),
+                                       hint=did_you_mean(key, [*facts, "all", "any", "not"])), *where, key, KEY)
         return None
     fact = facts[key]
     where = where + (key,)
@@ -410,21 +411,23 @@ def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact]
     if op in ("in", "not_in"):
         for index, item in enumerate(operand):
             if problem := value_problem(fact, item):
-                check.error("R106", f"{key}: {problem}", *at, index)
+                check.error("R106", msg("v_fact_problem", name=key, problem=problem), *at, index)
                 return None
         return Test(key, op, tuple(operand), None)
     if op not in ("eq", "ne") and fact.type not in ORDERED_TYPES:
-        check.error("R106", f"{op} compares numbers or dates; {key} is {fact.type}", *at)
+        check.error("R106", msg("v_compare_type", op=op, name=key, type=fact.type), *at)
         return None
     param = None
     if isinstance(operand, dict):
         param = operand["param"]
         if param not in parameters:
-            check.unknown("R104", param, f"unknown parameter {show(param)}{did_you_mean(param, parameters)}", *at)
+            check.unknown("R104", param, msg("v_unknown_parameter", name=show(param), hint=did_you_mean(param, parameters)),
+                          *at)
             return None
         operand = parameters[param].value
     if problem := value_problem(fact, operand):
-        check.error("R106", f"{key}: {problem}" + (f" (parameter {param})" if param else ""), *at)
+        check.error("R106", msg("v_fact_problem_param", name=key, problem=problem, param=param) if param
+                    else msg("v_fact_problem", name=key, problem=problem), *at)
         return None
     return Test(key, op, operand, param)
 
@@ -450,7 +453,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     top = {key: value for key, value in doc.data.items() if key not in broken}
     title = top.get("title")
     if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
-        check.error("", "title must be one line of text without control characters", "title")  # e.g. terminal escapes
+        check.error("", msg("v_title_control"), "title")  # e.g. terminal escapes
     as_of = as_of or top.get("as_of", today)
     inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
     given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
@@ -458,15 +461,15 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     for name, value in given.items():
         fact = pack.facts.get(name)
         if fact is None:
-            check.error("", f'unknown fact {show(name)}{did_you_mean(name, inputs)}; facts: {", ".join(inputs)}',
-                        "facts", name, KEY)
+            check.error("", msg("v_scenario_unknown_fact", name=show(name), hint=did_you_mean(name, inputs),
+                                names=", ".join(inputs)), "facts", name, KEY)
         elif not fact.given_by_user:
-            how = f"computed by the advisor (from {', '.join(fact.derive.args)})" if fact.derive else "set by the rules"
-            check.error("", f"{name} is {how}; remove it", "facts", name, KEY)
+            check.error("", msg("v_scenario_fact_derived", name=name, args=", ".join(fact.derive.args)) if fact.derive
+                        else msg("v_scenario_fact_set_by_rules", name=name), "facts", name, KEY)
         elif value is None:
             continue  # `fact:` with nothing after it means "not known", like leaving it out
         elif problem := value_problem(fact, value):
-            check.error("", f"{name}: {problem}", "facts", name)
+            check.error("", msg("v_fact_problem", name=name, problem=problem), "facts", name)
         else:
             facts[name] = value
     from_events = _timeline(check, top.get("events") or [], pack, as_of, "as_of" not in broken, facts, given)
@@ -479,18 +482,18 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
             continue  # each event's date is checked against as_of at the event
         limit = (None if "as_of" in broken else as_of) if limit_name == "as_of" else facts.get(limit_name)
         if limit is not None and facts[name] > limit:
-            relation = "after" if pack.facts[name].type == "date" else "more than"
             where = ("facts", name) if name in given else ("events", from_events[name])
-            check.error("", f"{name} ({show_plain(facts[name])}) is {relation} {limit_name} ({show_plain(limit)})",
-                        *where)
+            check.error("", msg("v_after_limit" if pack.facts[name].type == "date" else "v_more_than_limit", name=name,
+                                value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
     params = []
     for name, value in (top.get("params") or {}).items():
         parameter = pack.parameters.get(name)
         if parameter is None:
-            check.error("", f"unknown parameter {show(name)}{did_you_mean(name, pack.parameters)}; "
-                        f"parameters: {', '.join(pack.parameters)}", "params", name, KEY)
+            check.error("", msg("v_scenario_unknown_parameter", name=show(name), hint=did_you_mean(name, pack.parameters),
+                                names=", ".join(pack.parameters)), "params", name, KEY)
         elif _type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
-            check.error("", f"{name}: expected a value like {show_plain(parameter.value)}; got {show(value)}", "params", name)
+            check.error("", msg("v_param_value", name=name, example=show_plain(parameter.value), value=show(value)),
+                        "params", name)
         else:
             params.append((name, value))
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
@@ -513,19 +516,19 @@ def _timeline(check: _Checker, events: list, pack: Pack, as_of: dt.date, as_of_k
         where = ("events", index)
         kind = pack.events.get(item["event"])
         if kind is None:
-            check.error("", f"unknown event {show(item['event'])}{did_you_mean(item['event'], pack.events)}; "
-                            f"events: {', '.join(pack.events) or 'none in this pack'}", *where, "event")
+            check.error("", msg("v_unknown_event" if pack.events else "v_unknown_event_none", name=show(item["event"]),
+                                hint=did_you_mean(item["event"], pack.events), names=", ".join(pack.events)),
+                        *where, "event")
             continue
         day = item["date"]
         if previous and day < previous:
-            check.error("", f"events must be oldest first: {day} comes after {previous}", *where, "date")
+            check.error("", msg("v_events_order", day=day, previous=previous), *where, "date")
         elif as_of_known and day > as_of:
-            check.error("", f"{kind.name} on {day} is after as_of ({as_of}): events cannot be in the future",
-                        *where, "date")
+            check.error("", msg("v_event_future", event=kind.name, day=day, as_of=as_of), *where, "date")
         if kind.after and not seen & set(kind.after):
-            check.error("", f"{kind.name} needs an earlier {' or '.join(kind.after)} event", *where, "event")
+            check.error("", msg("v_event_needs_earlier", event=kind.name, events=_either(kind.after)), *where, "event")
         if kind.count != ("count" in item):
-            check.error("", f"{kind.name} {'needs' if kind.count else 'takes no'} count:", *where)
+            check.error("", msg("v_event_needs_count" if kind.count else "v_event_takes_no_count", event=kind.name), *where)
             continue
         previous = max(previous or day, day)
         seen.add(kind.name)
@@ -542,11 +545,11 @@ def _timeline(check: _Checker, events: list, pack: Pack, as_of: dt.date, as_of_k
             set_by[name] = index
     for name, value in timeline.items():
         if problem := value_problem(pack.facts[name], value):  # e.g. a count beyond any real number
-            check.error("", f"{name}: {problem}", "events", set_by[name])
+            check.error("", msg("v_fact_problem", name=name, problem=problem), "events", set_by[name])
         elif name in facts and facts[name] != value:
             line = check.doc.mark("events", set_by[name])[0]
-            check.error("", f"{name} ({show_plain(facts[name])}) contradicts the events, which make it "
-                            f"{show_plain(value)} (line {line})", "facts", name)
+            check.error("", msg("v_contradicts_events", name=name, value=show_plain(facts[name]),
+                                event_value=show_plain(value), line=line), "facts", name)
         elif name not in given or given[name] is None:
             facts[name] = value
     return set_by
@@ -558,35 +561,36 @@ def _expectation(check: _Checker, entry: dict, pack: Pack) -> Expectation:
         raw = entry.get(key, [])
         for index, action in enumerate(raw):
             if action not in pack.actions:
-                check.error("", f"unknown action {show(action)}{did_you_mean(action, pack.actions)}", "expect", key, index)
+                check.error("", msg("v_unknown_action", name=show(action), hint=did_you_mean(action, pack.actions)),
+                            "expect", key, index)
         lists[key] = tuple(raw)
     both = set(lists["actions"]) & set(lists["not_actions"])
     if both:
-        check.error("", f"{', '.join(sorted(both))} is both expected and not expected", "expect")
+        check.error("", msg("v_expected_both", names=", ".join(sorted(both))), "expect")
     return Expectation(lists["actions"], lists["not_actions"])
 
 
 # ------------------------------------------------------------------------------------------- helpers
 
-def value_problem(fact: Fact, value: Any) -> str | None:
+def value_problem(fact: Fact, value: Any) -> Message | None:
     """Why `value` cannot be a value of `fact`, or None."""
     kind = _type_of(value)
     if fact.type == "enum":
         if value in fact.values:
             return None
-        hint = " (YAML reads unquoted yes/no/on/off as true/false: quote the word)" if kind == "bool" else ""
-        return f"expected one of {', '.join(fact.values)}; got {show(value)}{did_you_mean(value, fact.values)}{hint}"
+        return msg("v_expected_one_of", values=", ".join(fact.values), value=show(value),
+                   hint=did_you_mean(value, fact.values), note=msg("v_yaml_bool_hint") if kind == "bool" else "")
     wanted = {"bool": "bool", "int": "int", "money": "int", "date": "date"}[fact.type]
     if kind != wanted:
-        names = {"bool": "true or false", "int": "a whole number", "date": "a date written YYYY-MM-DD"}
-        return f"expected {names[wanted]}; got {show(value)}{_quoted_hint(value, wanted)}"
+        key = {"bool": "v_expected_bool", "int": "v_expected_int", "date": "v_expected_date"}[wanted]
+        return msg(key, value=show(value), hint=_quoted_hint(value, wanted))
     if kind == "int":
         if abs(value) > MAX_INT:
-            return f"{value} is out of range (at most {MAX_INT})"
+            return msg("v_out_of_range", value=value, max=MAX_INT)
         if fact.min is not None and value < fact.min:
-            return f"must be at least {fact.min}; got {value}"
+            return msg("v_at_least", min=fact.min, value=value)
         if fact.max is not None and value > fact.max:
-            return f"must be at most {fact.max}; got {value}"
+            return msg("v_at_most_value", max=fact.max, value=value)
     return None
 
 
@@ -594,12 +598,18 @@ def show_plain(value: Any) -> str:
     return str(value) if not isinstance(value, bool) else show(value)
 
 
-def _quoted_hint(value: Any, wanted: str) -> str:
+def _quoted_hint(value: Any, wanted: str) -> Message | str:
     """A hint when a value was quoted and so read as text: "true", "12", "2026-11-25"."""
     looks = {"bool": r"(?i:true|false)", "int": r"[-+]?\d+", "date": r"\d{4}-\d\d-\d\d"}[wanted]
     if isinstance(value, str) and re.fullmatch(looks, value):
-        return " (written in quotes, so it is text: remove the quotes)"
+        return msg("v_quoted_hint")
     return ""
+
+
+def _either(names: Any) -> Message | str:
+    """Alternatives as "a or b or c", joined by the catalogs' word for "or"."""
+    first, *rest = names
+    return msg("v_or", first=first, rest=_either(rest)) if rest else first
 
 
 def _type_of(value: Any) -> str:

@@ -148,7 +148,7 @@ def test_check_points_at_an_unused_action_until_a_rule_uses_it(pack):
 
 
 @pytest.mark.parametrize("file, old, new, line, message", [
-    ("rules.yaml", "    priority: 25\n", "    priority: [25\n", None, "invalid YAML"),
+    ("rules.yaml", "    priority: 5\n", "    priority: [5\n", None, "invalid YAML"),
     ("rules.yaml", "      client_threatening: true\n", "      client_threatning: true\n", None,
      'unknown fact "client_threatning" (did you mean "client_threatening"?)'),
     ("rules.yaml", "      payment_refused: true\n", "      payment_refused: {over: true}\n", None,

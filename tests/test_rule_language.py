@@ -217,7 +217,7 @@ def test_parameter_overrides_are_checked(tmp_path, params, message):
     doc = parse(f"platform: testpack\nparams: {params}\n".encode(), "scenario.yaml")
     with pytest.raises(InputError) as error:
         advise_document(doc, pack, AS_OF)
-    assert [d.message for d in error.value.diagnostics] == [message]
+    assert [d.says("en") for d in error.value.diagnostics] == [message]
 
 
 def test_percent_of_and_max_for_work_measured_as_a_share(tmp_path):
