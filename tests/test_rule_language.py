@@ -5,11 +5,18 @@ import datetime as dt
 import textwrap
 
 import pytest
+from click.testing import CliRunner
 
+from advisor.cli import main
 from advisor.diagnostics import InputError
 from advisor.load import parse
 from advisor.pipeline import advise_document
 from packs import FACTS, make_pack, rule
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -54,6 +61,19 @@ def test_disputed_note_follows_the_parameter_wherever_the_advice_depends_on_it(t
     assert notes(pack, "{n: 3, since: 2026-11-20}") == {
         "compares-parameter": ["Disputed"], "tests-derived-fact": ["Disputed"], "under-not": [],
         "under-two-nots": ["Disputed"], "unrelated": []}
+
+
+def test_a_parameter_note_is_shown_like_a_dispute_but_the_parameter_is_not_marked_disputed(tmp_path):
+    pack = make_pack(tmp_path, [rule("uses-both", "{n: {lt: {param: limit}}}"),
+                                rule("uses-wait", "{n: {gt: {param: wait}}}", action="b")])
+    with open(pack / "parameters.yaml", "a", encoding="utf-8") as handle:
+        handle.write("  wait: {value: 7, description: {ja: 待つ日数, en: Days to wait}, source: s,\n"
+                     "         note: {ja: パックが選んだ値, en: Chosen by the pack}}\n")
+    assert notes(pack, "{n: 10}") == {"uses-both": ["Disputed"], "uses-wait": ["Chosen by the pack"]}
+    assert [r.notes[0].ja for r in advice(pack, "{n: 10}").recommendations] == ["異説あり", "パックが選んだ値"]
+    code, out, _ = invoke("rules", "--rules", str(pack), "--lang", "en")
+    assert code == 0 and [line.split("|")[3].strip() for line in out.splitlines() if line.startswith("| limit")
+                          or line.startswith("| wait")] == ["disputed", ""]
 
 
 def test_as_of_may_be_a_derive_argument(tmp_path):
