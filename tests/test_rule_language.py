@@ -13,12 +13,12 @@ from advisor.load import parse
 from advisor.pipeline import advise_document
 from packs import FACTS, make_pack, rule
 
+AS_OF = dt.date(2026, 11, 25)
+
 
 def invoke(*args: str):
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-AS_OF = dt.date(2026, 11, 25)
 
 
 def advice(pack, facts: str):
