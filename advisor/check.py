@@ -108,6 +108,21 @@ def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
                       msg("c_unused_parameter", parameter=name), "L204")
 
 
+def _placeholders_differ(pack: Pack) -> Iterable[Diagnostic]:
+    """A value shown in one language's text but not in the other's: readers of one language miss it."""
+    texts = [(rule.where, field, text) for rule in pack.rules
+             for field, text in (("message", rule.message), ("because", rule.because))]
+    texts += [(pack.declared_at[("draft", name)], field, text) for name, draft in pack.drafts.items()
+              for field, text in (("subject", draft.subject), ("body", draft.body)) if text]
+    for where, field, text in texts:
+        shown = {lang: set(PLACEHOLDER.findall(text.get(lang))) for lang in LANGS}
+        for lang, other in zip(LANGS, reversed(LANGS)):
+            only = sorted(shown[lang] - shown[other])
+            if only:
+                yield _at(where, msg("c_placeholders_differ", field=field, lang=lang, other=other,
+                                     names=", ".join(f"{{{name}}}" for name in only)), "L205")
+
+
 CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("S001", "structure", "error", "a file does not fit its schema: unknown key, missing key, wrong kind of value"),
     Check("S002", "missing-language", "error", "a text lacks its ja or en version"),
@@ -128,6 +143,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
     Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),
     Check("L204", "unused-parameter", "warning", "a parameter that no rule, text or derived fact uses", _unused_parameters),
+    Check("L205", "placeholders-differ", "warning", "a text shows a {value} in one language but not in the other",
+          _placeholders_differ),
 )}
 
 

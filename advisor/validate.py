@@ -126,7 +126,7 @@ def load_pack(directory: Path | str) -> Pack:
         raise InputError(found)
     declared_at = {(kind, name): Where(doc.path, *doc.mark(section, name, KEY))
                    for kind, section, doc in (("action", "actions", pack_doc), ("parameter", "parameters", parameters_doc),
-                                              ("fact", "facts", facts_doc)) if doc
+                                              ("fact", "facts", facts_doc), ("draft", "drafts", drafts_doc)) if doc
                    for name in doc.data[section]}
     return Pack(pack_doc.data["id"], head.text(pack_doc.data["name"]), str(folder), facts, parameters, actions,
                 sources, tuple(rules), declared_at, events, drafts=drafts)

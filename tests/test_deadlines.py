@@ -19,6 +19,7 @@ ROOT = Path(__file__).parent.parent
 SCENARIOS = ROOT / "scenarios" / "crowdworks"
 HOLIDAY_WEEKEND = SCENARIOS / "contact-prompt-before-holiday-weekend.yaml"  # asked Fri 2026-11-20, as_of 11-21
 NEW_YEAR = SCENARIOS / "contact-prompt-over-new-year.yaml"  # asked Wed 2026-12-30, request sent 2026-12-22
+HOURLY_PENDING = SCENARIOS / "hourly-end-request-pending.yaml"  # hourly, request sent 2026-11-18, as_of 11-25
 D = dt.date
 
 
@@ -85,6 +86,20 @@ def test_once_the_review_was_due_the_rule_no_longer_advises_waiting(tmp_path):
     assert result.exit_code == 1  # its expect: lists the waiting action, which no longer applies
     assert "wait_for_contact_prompt_review" not in result.stdout.split('"facts"')[0]
     assert '"request_contact_prompt"' not in result.stdout
+
+
+@pytest.mark.parametrize("as_of, action, text", [
+    ("2026-11-20", "wait_for_end_request_answer", "until 2026-11-25 (days left: 5)"),
+    ("2026-11-25", "wait_for_end_request_answer", "until 2026-11-25 (days left: 0)"),
+    ("2026-11-26", "request_contact_prompt", "has had no answer for 8 days"),
+])
+def test_an_hourly_request_has_a_follow_up_date_though_the_platform_sets_none(as_of, action, text):
+    advice = advise_file(HOURLY_PENDING, as_of=D.fromisoformat(as_of))
+    first = advice.recommendations[0]
+    assert (first.rule.action, text in first.message.en) == (action, True)
+    assert "not a platform rule" in first.notes[0].en and "CrowdWorks の決まりではありません" in first.notes[0].ja
+    other, = {"wait_for_end_request_answer", "request_contact_prompt"} - {action}
+    assert other not in advice.actions  # waiting and asking for the prompt never both
 
 
 # ---------------------------------------------------------------------------------------------- --calendar
@@ -185,3 +200,6 @@ def test_the_bundled_rules_declare_their_deadlines():
     declared = {r.rule.id: r.rule.deadline for r in advice.recommendations if r.rule.deadline}
     assert declared == {"wait-for-auto-termination": "auto_termination_on",
                         "wait-for-contact-prompt-review": "contact_prompt_review_by"}
+    advice = advise_file(HOURLY_PENDING)
+    assert {r.rule.id: r.rule.deadline for r in advice.recommendations if r.rule.deadline} == {
+        "wait-for-end-request-answer": "end_request_follow_up_on"}
