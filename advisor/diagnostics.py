@@ -36,7 +36,7 @@ class InputError(Exception):
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:
-    """' (did you mean "x"?)' for a close match, else ''."""
+    """The catalog's ' (did you mean "x"?)' for a close match, else ''."""
     close = difflib.get_close_matches(str(name), sorted(choices), n=1, cutoff=0.6)
     return msg("did_you_mean", name=close[0]) if close else ""
 

@@ -22,7 +22,7 @@ _FIELD = re.compile(r"\{\{|\}\}|\{([a-z_]+)\}")
 @lru_cache(maxsize=None)
 def catalog(lang: str, part: str | None = None) -> dict[str, str]:
     """All keys of a language (the files of locale/<lang>/ but schemas.yaml), or one file's (`part`)."""
-    from .load import read_file  # load reports its errors as Messages: import it only when reading
+    from .load import read_file  # load imports diagnostics, which imports this module: import on first use
 
     if part is not None:
         return read_file(LOCALE / lang / f"{part}.yaml").data
