@@ -400,12 +400,18 @@ def test_how_explains_a_recommendation_by_number_or_action():
         assert f"> {typed}\n{help_line}\n" in after
 
 
-def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_path):
+def edited_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the CrowdWorks pack with `old` (which must be in `file`) replaced by `new`."""
     pack = tmp_path / "crowdworks"
     shutil.copytree(ROOT / "rules" / "crowdworks", pack)
-    rules = pack / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace("    priority: ", "    valid_until: 2020-01-01\n    priority: "),
-                     encoding="utf-8")
+    text = (pack / file).read_text(encoding="utf-8")
+    assert old in text
+    (pack / file).write_text(text.replace(old, new), encoding="utf-8")
+    return pack
+
+
+def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_path):
+    pack = edited_pack(tmp_path, "rules.yaml", "    priority: ", "    valid_until: 2020-01-01\n    priority: ")
     code, out, err = ask("--rules", str(pack), input=lines("1", "how 1"))
     assert (code, err) == (0, "")
     assert asked(out) == [] and "Type how" not in out
@@ -435,23 +441,14 @@ def test_japanese_questions_and_answers_in_japanese_words(tmp_path):
 
 
 def test_a_fact_without_a_question_is_asked_with_its_description(tmp_path):
-    pack = tmp_path / "crowdworks"
-    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
-    facts = pack / "facts.yaml"
-    text = facts.read_text(encoding="utf-8")
     question = "    question:\n      ja: 納品物の作業はもう始めていますか？\n      en: Have you already started working on the deliverables?\n"
-    assert question in text
-    facts.write_text(text.replace(question, ""), encoding="utf-8")
+    pack = edited_pack(tmp_path, "facts.yaml", question, "")
     _, out, _ = ask("--rules", str(pack), input=lines("1"))
     assert "\nQ2. Whether work on the deliverables has begun\n  1) yes\n" in out
 
 
 def test_enum_words_yaml_would_misread_are_quoted(tmp_path):
-    pack = tmp_path / "crowdworks"
-    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
-    facts = pack / "facts.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("values: [fixed, hourly]", 'values: [fixed, hourly, "no", "on"]'),
-                     encoding="utf-8")
+    pack = edited_pack(tmp_path, "facts.yaml", "values: [fixed, hourly]", 'values: [fixed, hourly, "no", "on"]')
     target = tmp_path / "answers.yaml"
     code, out, err = ask("--rules", str(pack), "-o", str(target), input=lines("3"))
     assert (code, err) == (0, "")
@@ -513,15 +510,12 @@ def test_the_scripted_example_in_the_scenario_docs_is_what_advise_ask_prints(tmp
 
 
 def test_a_question_is_a_text_in_both_languages(tmp_path):
-    pack = tmp_path / "crowdworks"
-    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
-    facts = pack / "facts.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace(
-        "      ja: 納品物の作業はもう始めていますか？\n      en: Have you already started working on the deliverables?\n",
-        "      en: Have you already started working on the deliverables?\n"), encoding="utf-8")
+    pack = edited_pack(tmp_path, "facts.yaml",
+                       "      ja: 納品物の作業はもう始めていますか？\n      en: Have you already started working on the deliverables?\n",
+                       "      en: Have you already started working on the deliverables?\n")
     result = CliRunner().invoke(main, ["check", str(pack)])
     assert result.exit_code == 1
-    assert result.stdout == f'{facts}:23:7: [error] S002 missing key "ja" in a text (ja and en)\n'
+    assert result.stdout == f'{pack / "facts.yaml"}:23:7: [error] S002 missing key "ja" in a text (ja and en)\n'
 
 
 @pytest.mark.parametrize("last, code", [(EOFError, 0), (KeyboardInterrupt, 130)])
