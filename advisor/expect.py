@@ -35,8 +35,13 @@ def unmet(advice: Advice, lang: str = "en") -> list[str]:
     if expect is None:
         return []
     got = advice.actions
-    problems = [say(lang, "expectation_missing", action=a) for a in expect.actions if a not in got]
+    wanted = dict.fromkeys(expect.actions + expect.order)  # an action in both is reported missing once
+    problems = [say(lang, "expectation_missing", action=a) for a in wanted if a not in got]
     problems += [say(lang, "expectation_unwanted", action=a) for a in expect.not_actions if a in got]
+    # order: each action advised must rank below the one listed before it (missing ones are reported above).
+    ranked = [a for a in expect.order if a in got]
+    problems += [say(lang, "expectation_order", action=above, other=below)
+                 for above, below in zip(ranked, ranked[1:]) if got.index(above) > got.index(below)]
     if problems:
         problems.append(say(lang, "expectation_got", actions=", ".join(dict.fromkeys(got)) or say(lang, "nothing")))
     return problems

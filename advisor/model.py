@@ -181,6 +181,7 @@ class Pack:
 class Expectation:
     actions: tuple[str, ...]
     not_actions: tuple[str, ...]
+    order: tuple[str, ...] = ()  # advised, and ranked in this order (each action's first recommendation)
 
 
 @dataclass(frozen=True)

@@ -557,17 +557,19 @@ def _timeline(check: _Checker, events: list, pack: Pack, as_of: dt.date, as_of_k
 
 def _expectation(check: _Checker, entry: dict, pack: Pack) -> Expectation:
     lists: dict[str, tuple[str, ...]] = {}
-    for key in ("actions", "not_actions"):
+    for key in ("actions", "not_actions", "order"):
         raw = entry.get(key, [])
         for index, action in enumerate(raw):
             if action not in pack.actions:
                 check.error("", msg("v_unknown_action", name=show(action), hint=did_you_mean(action, pack.actions)),
                             "expect", key, index)
+            elif key == "order" and action in raw[:index]:
+                check.error("", msg("v_order_twice", name=show(action)), "expect", key, index)
         lists[key] = tuple(raw)
-    both = set(lists["actions"]) & set(lists["not_actions"])
+    both = (set(lists["actions"]) | set(lists["order"])) & set(lists["not_actions"])
     if both:
         check.error("", msg("v_expected_both", names=", ".join(sorted(both))), "expect")
-    return Expectation(lists["actions"], lists["not_actions"])
+    return Expectation(lists["actions"], lists["not_actions"], lists["order"])
 
 
 # ------------------------------------------------------------------------------------------- helpers

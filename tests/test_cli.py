@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from advisor import __version__
 from advisor.cli import main
+from advisor.expect import check_scenario
+from packs import make_pack, rule
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"
@@ -95,6 +97,58 @@ def test_unmet_expectations_print_the_advice_and_exit_1(tmp_path):
     assert err == (f'{scenario}: expected action "send_end_request" was not recommended\n'
                    f'{scenario}: action "resubmit_with_reasons" was recommended but the scenario expects it not to be\n'
                    f'{scenario}: recommended: resubmit_with_reasons, negotiate_with_client, ask_client_not_to_rate\n')
+
+
+def ordered(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
+    """The test pack (r: action a, priority 10; q: action b, priority 20), and scenarios expecting an order."""
+    pack = make_pack(tmp_path / "pack", [rule("r", "{n: {lt: 5}}", "a", 10), rule("q", "{flag: true}", "b", 20)])
+    scenarios = {"met": "facts: {n: 1, flag: true}\nexpect: {order: [a, b]}\n",
+                 "reversed": "facts: {n: 1, flag: true}\nexpect: {order: [b, a]}\n",
+                 "missing": "facts: {n: 1}\nexpect: {actions: [a], order: [b, a]}\n"}
+    (tmp_path / "scenarios").mkdir()
+    paths = {name: tmp_path / "scenarios" / f"{name}.yaml" for name in scenarios}
+    for name, text in scenarios.items():
+        paths[name].write_text("platform: testpack\n" + text, encoding="utf-8")
+    return pack, paths
+
+
+@pytest.mark.parametrize("lang, reversed_, missing, recommended", [
+    ("en", 'expected action "b" to be ranked above "a", but it is ranked below it',
+     'expected action "b" was not recommended', "recommended: "),
+    ("ja", "アクション「b」は「a」より上位に推奨される想定ですが、下位に推奨されました",
+     "期待したアクション「b」が推奨されませんでした", "推奨: "),
+])
+def test_an_unmet_order_prints_the_advice_and_exits_1(tmp_path, lang, reversed_, missing, recommended):
+    pack, paths = ordered(tmp_path)
+    assert advise("--lang", lang, "--rules", str(pack), str(paths["met"]))[::2] == (0, "")
+    code, out, err = advise("--lang", lang, "--rules", str(pack), str(paths["reversed"]))
+    assert (code, out) == (1, advise("--lang", lang, "--rules", str(pack), str(paths["met"]))[1])
+    assert err == f"{paths['reversed']}: {reversed_}\n{paths['reversed']}: {recommended}a, b\n"
+    code, out, err = advise("--lang", lang, "--rules", str(pack), str(paths["missing"]))
+    assert code == 1 and out
+    assert err == f"{paths['missing']}: {missing}\n{paths['missing']}: {recommended}a\n"  # b is missing once
+
+
+def test_advise_test_and_the_scenario_tests_show_an_unmet_order(tmp_path):
+    pack, paths = ordered(tmp_path)
+    code, out, err = advise("test", "--lang", "en", "--rules", str(pack), str(tmp_path / "scenarios"))
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [f"PASS {paths['met']}",
+                                f"FAIL {paths['missing']}",
+                                '     expected action "b" was not recommended',
+                                "     recommended: a",
+                                f"FAIL {paths['reversed']}",
+                                '     expected action "b" to be ranked above "a", but it is ranked below it',
+                                "     recommended: a, b",
+                                "1 passed, 2 failed"]
+    code, out, _ = advise("test", "--lang", "ja", "--rules", str(pack), str(paths["reversed"]))
+    assert (code, out.splitlines()) == (1, [f"不合格 {paths['reversed']}",
+                                            "     アクション「b」は「a」より上位に推奨される想定ですが、下位に推奨されました",
+                                            "     推奨: a, b",
+                                            "合格 0 件、不合格 1 件"])
+    # pytest runs scenarios/ through check_scenario: its failure reads the same
+    assert check_scenario(paths["reversed"], pack).problems == (
+        'expected action "b" to be ranked above "a", but it is ranked below it', "recommended: a, b")
 
 
 def test_rules_option_takes_one_pack_or_a_folder_of_packs(tmp_path):

@@ -109,8 +109,17 @@ CASES = [
     pytest.param(AS_OF + "expect:\n  not_actions: [wait_for_auto_termination, fly_to_the_moon]\n",
                  ['3:44: unknown action "fly_to_the_moon"'], id="expect-unknown-not-action"),
     pytest.param(AS_OF + "expect:\n  action: [send_termination_request]\n",
-                 ['3:3: unknown key "action" (did you mean "actions"?); allowed: actions, not_actions'],
+                 ['3:3: unknown key "action" (did you mean "actions"?); allowed: actions, not_actions, order'],
                  id="expect-unknown-key"),
+    pytest.param(AS_OF + "expect:\n  order: [negotiate_partial_pay, send_termination_requst]\n",
+                 ['3:34: unknown action "send_termination_requst" (did you mean "send_termination_request"?)'],
+                 id="expect-order-unknown-action"),
+    pytest.param(AS_OF + "expect:\n  order: [negotiate_partial_pay, negotiate_with_client, negotiate_partial_pay]\n",
+                 ['3:57: order lists "negotiate_partial_pay" twice; list each action once'], id="expect-order-twice"),
+    pytest.param(AS_OF + "expect:\n  order: [negotiate_partial_pay]\n  not_actions: [negotiate_partial_pay]\n",
+                 ["3:3: negotiate_partial_pay is both expected and not expected"], id="expect-order-and-not-actions"),
+    pytest.param(AS_OF + "expect:\n  order: negotiate_partial_pay\n",
+                 ['3:10: order is a list of action ids; got "negotiate_partial_pay"'], id="expect-order-not-a-list"),
     # --- wrong types (durable_rules would treat true == 1 and "5" == 5: validation must refuse them)
     pytest.param(AS_OF + "facts:\n  fee: lots\n", ['3:8: fee: expected a whole number; got "lots"'], id="money-is-a-word"),
     pytest.param(AS_OF + 'facts:\n  fee: "50000"\n', ['3:8: fee: expected a whole number; got "50000" (written in quotes, so it is text: remove the quotes)'],
@@ -264,6 +273,21 @@ def test_several_mistakes_are_reported_together_sorted_by_line(tmp_path):
         f'6:1: unknown key "fatcs" (did you mean "facts"?); allowed: {TOP_KEYS}',
         '8:13: unknown action "send_termination_requset" (did you mean "send_termination_request"?)',
     )
+
+
+@pytest.mark.parametrize("lang, diagnostics", [
+    ("en", ["3:3: negotiate_partial_pay is both expected and not expected",
+            '3:34: unknown action "negotiate_partal_pay" (did you mean "negotiate_partial_pay"?)',
+            '3:56: order lists "negotiate_partial_pay" twice; list each action once']),
+    ("ja", ["3:3: negotiate_partial_pay が、期待されるアクションと期待されないアクションの両方に入っています",
+            '3:34: 不明なアクション "negotiate_partal_pay" です（もしかして「negotiate_partial_pay」?）',
+            '3:56: order に "negotiate_partial_pay" が 2 回書かれています。各アクションは 1 回だけ書いてください']),
+])
+def test_mistakes_in_the_expected_order_are_each_at_their_own_place(tmp_path, lang, diagnostics):
+    path = write(tmp_path, AS_OF + "expect:\n"
+                 "  order: [negotiate_partial_pay, negotiate_partal_pay, negotiate_partial_pay]\n"
+                 "  not_actions: [negotiate_partial_pay]\n")
+    assert seen(invoke(["--lang", lang, str(path)])) == refused(path, *diagnostics)
 
 
 # ------------------------------------------------------------------------------------------- YAML tags
