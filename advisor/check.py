@@ -123,6 +123,23 @@ def _placeholders_differ(pack: Pack) -> Iterable[Diagnostic]:
                                      names=", ".join(f"{{{name}}}" for name in only)), "L205")
 
 
+def _unused_facts(pack: Pack) -> Iterable[Diagnostic]:
+    """A fact a scenario gives, or a derived one, that nothing reads. Events setting it and other facts'
+    at_most: do not read it; facts set by rules are left to the rules that set them."""
+    read = {test.fact for rule in pack.rules for test in tests_in(rule.when)}
+    read.update(rule.deadline for rule in pack.rules if rule.deadline)
+    texts = [text for rule in pack.rules for text in (rule.message, rule.because)]
+    texts += [text for draft in pack.drafts.values() for text in (draft.subject, draft.body) if text]
+    read.update(name for text in texts for lang in LANGS for name in PLACEHOLDER.findall(text.get(lang)))
+    # A derived fact that is read reads its arguments: they are declared above it, so one pass upwards.
+    for fact in reversed(pack.facts.values()):
+        if fact.name in read and fact.derive:
+            read.update(fact.derive.args)
+    for name, fact in pack.facts.items():
+        if name not in read and not fact.set_by_rules:
+            yield _at(pack.declared_at[("fact", name)], msg("c_unused_fact", fact=name), "L206")
+
+
 CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("S001", "structure", "error", "a file does not fit its schema: unknown key, missing key, wrong kind of value"),
     Check("S002", "missing-language", "error", "a text lacks its ja or en version"),
@@ -145,6 +162,7 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("L204", "unused-parameter", "warning", "a parameter that no rule, text or derived fact uses", _unused_parameters),
     Check("L205", "placeholders-differ", "warning", "a text shows a {value} in one language but not in the other",
           _placeholders_differ),
+    Check("L206", "unused-fact", "warning", "a fact that no rule, text, draft or derived fact reads", _unused_facts),
 )}
 
 

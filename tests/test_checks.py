@@ -1,10 +1,11 @@
 """`advise check`: every check of advisor/check.py against its cases in tests/data/check/<CODE>.yaml.
 
 Each case writes its files over the small test pack of tests/packs.py (built with no rules, so every case
-writes its own rules.yaml) and lists exactly the findings `advise check` prints, with the pack folder's
-path (and the "/" after it) left out. A file holds at least one failing case, whose findings include the
-file's code, and one passing case (`findings: []`); the first failing case and the first passing case
-differ only in the mistake, and are the pass/fail example of docs/checks.md.
+writes its own rules.yaml; its drafts.yaml shows every fact, so that only the cases of L206 unused-fact
+have a fact that nothing reads) and lists exactly the findings `advise check` prints, with the pack
+folder's path (and the "/" after it) left out. A file holds at least one failing case, whose findings
+include the file's code, and one passing case (`findings: []`); the first failing case and the first
+passing case differ only in the mistake, and are the pass/fail example of docs/checks.md.
 """
 from __future__ import annotations
 
@@ -36,8 +37,17 @@ CASES = [pytest.param(case, id=f"{data['code']}-{case['name']}")
          for data in DATA_FILES.values() for case in data["cases"]]
 
 
+# The draft of action a shows every fact of the test pack (docs/checks.md "About the examples").
+DRAFTS = """\
+drafts:
+  a:
+    body: {ja: "{n} {flag} {color}", en: "{n} {flag} {color}"}
+"""
+
+
 def build(folder: Path, files: dict[str, str]) -> Path:
     make_pack(folder, [])
+    (folder / "drafts.yaml").write_text(DRAFTS, encoding="utf-8")
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder

@@ -158,6 +158,9 @@ def test_japanese_diagnostics_keep_names_and_values_as_written(tmp_path, text, e
 def test_check_findings_and_test_results_are_in_japanese_too(tmp_path):
     pack = make_pack(tmp_path / "pack", [rule("r1", "{n: {lt: {param: limit}}}")])  # action b: no rule
     code, out, _ = advise("check", "--lang", "ja", str(pack))
-    assert (code, out) == (1, f"{pack / 'pack.yaml'}:5:3: [警告] L203 アクション b を推奨するルールがありません\n")
+    unread = "はどのルール、文面、下書き、算出するファクトにも読まれていません"  # facts flag and color
+    assert (code, out.splitlines()) == (1, [f"{pack / 'facts.yaml'}:3:3: [警告] L206 ファクト flag {unread}",
+                                            f"{pack / 'facts.yaml'}:4:3: [警告] L206 ファクト color {unread}",
+                                            f"{pack / 'pack.yaml'}:5:3: [警告] L203 アクション b を推奨するルールがありません"])
     code, out, _ = advise("test", "--lang", "ja", str(ROOT / "scenarios" / "crowdworks" / "hourly-accepted.yaml"))
     assert (code, out.splitlines()[0].split()[0], out.splitlines()[-1]) == (0, "合格", "合格 1 件、不合格 0 件")
