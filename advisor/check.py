@@ -23,7 +23,7 @@ from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
 from .model import ABSENT, LANGS, Condition, Pack, Test, Where, tests_in
-from .validate import PACK_FILE, PLACEHOLDER, load_pack
+from .validate import PACK_FILE, PLACEHOLDER, load_pack, shown
 
 LEVELS = ("warning", "error")
 
@@ -100,8 +100,7 @@ def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
     used = {arg for fact in pack.facts.values() if fact.derive for arg in fact.derive.args}
     for rule in pack.rules:
         used.update(_params(rule.when))
-        used.update(name for text in (rule.message, rule.because) for lang in LANGS
-                    for name in PLACEHOLDER.findall(text.get(lang)))
+        used.update(name for text in (rule.message, rule.because) for lang in LANGS for name in shown(text.get(lang)))
     for name in pack.parameters:
         if name not in used:
             yield _at(pack.declared_at[("parameter", name)],
@@ -130,7 +129,7 @@ def _unused_facts(pack: Pack) -> Iterable[Diagnostic]:
     read.update(rule.deadline for rule in pack.rules if rule.deadline)
     texts = [text for rule in pack.rules for text in (rule.message, rule.because)]
     texts += [text for draft in pack.drafts.values() for text in (draft.subject, draft.body) if text]
-    read.update(name for text in texts for lang in LANGS for name in PLACEHOLDER.findall(text.get(lang)))
+    read.update(name for text in texts for lang in LANGS for name in shown(text.get(lang)))
     # A derived fact that is read reads its arguments: they are declared above it, so one pass upwards.
     for fact in reversed(pack.facts.values()):
         if fact.name in read and fact.derive:
@@ -156,6 +155,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
           "a declaration that contradicts another: a rule suppressing itself, a derived fact with a default, ..."),
     Check("R109", "too-complex", "error",
           "beyond what the engine can run: a condition with more than 47 alternatives, more than 240 facts"),
+    Check("R110", "side", "error",
+          "a rule depends on a parameter with several values (values:) without saying which it takes (side:)"),
     Check("L201", "never-fires", "warning", "a rule whose condition can never hold (x < 5 and x > 10)", _never_fires),
     Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
     Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),

@@ -22,6 +22,7 @@ from typing import Any, Iterable
 
 from .diagnostics import Diagnostic, InputError
 from .messages import msg
+from .derive import rule_params
 from .model import Condition, Group, Pack, Rule, Test, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
@@ -39,26 +40,34 @@ _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$g
 class Shard:
     definition: dict[str, Any]  # durable rule name -> {"all": [...], "pri": int}; actions are bound by the engine
     key: str  # the definition as canonical JSON: identical shards have identical keys
+    valuation: int  # the index in Compiled.valuations of the parameter values its rules were compiled with
 
 
 @dataclass(frozen=True)
 class Compiled:
     shards: tuple[Shard, ...]
     rules: dict[str, Rule]  # durable rule name -> the pack's rule
+    # The parameter values the rules were compiled with. A pack whose parameters each have one value has one
+    # valuation; a rule taking the highest of a parameter with several values (side:) is compiled, and its
+    # facts derived, with that value, so rules taking different sides run in shards of their own.
+    valuations: tuple[dict[str, Value], ...]
 
 
 def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled:
     """The pack's rules as engine rulesets; `params` are parameter values that replace the pack's (a scenario's
     `params:`), compiled into the patterns as constants."""
-    values = {name: p.value for name, p in pack.parameters.items()} | (params or {})
     suppressed = {target for rule in pack.rules for target in rule.suppresses}
     problems = []
     if len(pack.facts) > MAX_FACTS:
         problems.append(Diagnostic(f"{pack.directory}/facts.yaml", 1, 1,
                                    msg("c_too_many_facts", limit=MAX_FACTS, count=len(pack.facts)), "R109"))
-    groups: list[list[tuple[str, dict, Rule]]] = [[]]
-    used = 1  # the sentinel
+    valuations: list[dict[str, Value]] = []
+    buckets: list[list[tuple[Rule, dict, int]]] = []  # per valuation: (rule, expression, alternatives)
     for rule in pack.rules:
+        values = rule_params(pack, rule, params or {})
+        if values not in valuations:
+            valuations.append(values)
+            buckets.append([])
         tests = [_expression(rule.when, values, negate=False)]
         # valid_from / valid_until and suppression are part of the pattern, so the engine decides them too.
         if rule.valid_from:
@@ -74,20 +83,26 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
                                        msg("c_too_many_alternatives", rule=rule.id, count=paths,
                                            limit=SHARD_PATHS - 1), "R109"))
             continue
-        if used + paths > SHARD_PATHS:
-            groups.append([])
-            used = 1
-        used += paths
-        pattern = {"$and": [{MARK: 1}, expression]}
-        groups[-1].append((f"r{rule.order}", {"all": [{"m": pattern}], "pri": rule.priority}, rule))
+        buckets[valuations.index(values)].append((rule, expression, paths))
     if problems:
         raise InputError(problems)
-    shards = []
-    for group in groups:
-        definition = {SENTINEL: {"all": [{"m": {MARK: 1}}], "pri": 0}}
-        definition.update({name: body for name, body, _ in group})
-        shards.append(Shard(definition, json.dumps(definition, sort_keys=True)))
-    return Compiled(tuple(shards), {name: rule for group in groups for name, _, rule in group})
+    shards, names = [], {}
+    for valuation, bucket in enumerate(buckets):
+        groups: list[list[tuple[str, dict]]] = [[]]
+        used = 1  # the sentinel
+        for rule, expression, paths in bucket:
+            if used + paths > SHARD_PATHS:
+                groups.append([])
+                used = 1
+            used += paths
+            name = f"r{rule.order}"
+            groups[-1].append((name, {"all": [{"m": {"$and": [{MARK: 1}, expression]}}], "pri": rule.priority}))
+            names[name] = rule
+        for group in groups:
+            definition = {SENTINEL: {"all": [{"m": {MARK: 1}}], "pri": 0}}
+            definition.update(group)
+            shards.append(Shard(definition, json.dumps(definition, sort_keys=True), valuation))
+    return Compiled(tuple(shards), names, tuple(valuations))
 
 
 def encode_facts(facts: dict[str, Value], as_of: dt.date, suppressed: Iterable[Rule] = ()) -> dict[str, Any]:

@@ -7,11 +7,13 @@ is absent, so rules never see a value computed from a guess.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from itertools import product
 from typing import Callable
 
 import jpholiday
 
-from .model import Pack, Value
+from .model import Pack, Rule, Value, Variant
 
 # The holiday calendar of add_business_days: Japan, where the platforms of the bundled packs (CrowdWorks)
 # and their support desks work. jpholiday computes Japan's national holidays (祝日), substitute holidays
@@ -84,3 +86,36 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
         except OverflowError:  # a date before year 1 or after 9999: no such day, so no such fact
             continue
     return result
+
+
+# ------------------------------------------------------------------ parameters with several values
+
+@dataclass(frozen=True)
+class View:
+    """The facts under one choice of value for every parameter with several values (parameters.yaml `values:`)."""
+
+    params: dict[str, Value]  # every parameter's value in this view
+    picks: tuple[tuple[str, Variant], ...]  # (parameter, the value chosen) for each parameter with several values
+    facts: dict[str, Value]  # the scenario's facts, derived facts and facts set by rules, under these values
+
+
+def rule_params(pack: Pack, rule: Rule, pinned: dict[str, Value]) -> dict[str, Value]:
+    """The parameter values `rule` is evaluated with: a parameter with several values at the side the rule
+    takes (`side:`; the lowest when the rule does not depend on it), unless the scenario pins it (`params:`)."""
+    sides = dict(rule.sides)
+    return {name: p.at(sides.get(name, "lowest")) for name, p in pack.parameters.items()} | pinned
+
+
+def views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value],
+          added: dict[str, Value]) -> tuple[View, ...]:
+    """One view per combination of the values of the parameters with several values that the scenario does not
+    pin, lowest first: the first view takes every lowest value, the last every highest. Without such
+    parameters, one view. `added`: the facts rules set, the same in every view."""
+    base = {name: p.value for name, p in pack.parameters.items()} | pinned
+    ranged = [p for p in pack.parameters.values() if p.ranged and p.name not in pinned]
+    result = []
+    for combination in product(*(p.variants for p in ranged)):
+        params = base | {p.name: variant.value for p, variant in zip(ranged, combination)}
+        picks = tuple((p.name, variant) for p, variant in zip(ranged, combination))
+        result.append(View(params, picks, derive(pack, facts, as_of, params) | added))
+    return tuple(result)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import itertools
 import threading
 
-from .compile import MARK, SENTINEL, Compiled, Shard
+from typing import Iterable
+
+from .compile import MARK, SENTINEL, Shard
 
 try:
     from durable import engine as _durable
@@ -41,12 +43,12 @@ _HOST: _QuietHost | None = None
 _RULESETS: dict[str, tuple[str, list[list[str]]]] = {}
 
 
-def run(compiled: Compiled, facts: dict) -> list[str]:
+def run(shards: Iterable[Shard], facts: dict) -> list[str]:
     """Assert one fact holding `facts` into every shard; the names of the rules that fired, each once."""
     fired: list[str] = []
     with _LOCK:
         host = _host()
-        for shard in compiled.shards:
+        for shard in shards:
             name, recorder = _ruleset(host, shard)
             recorder[0] = []
             sid = str(next(_SESSIONS))

@@ -6,10 +6,16 @@ a pack reach attributes of the values) and never by anything that evaluates text
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import LANGS, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value
-from .validate import PLACEHOLDER
+from .derive import View, rule_params
+from .messages import say
+from .model import LANGS, SIDES, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value, disputed_inputs
+from .validate import PLACEHOLDER, shown
+
+# A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
+# parameter itself, whose values speak for themselves), lowest first.
+Range = tuple[tuple[Value, Text | None], ...]
 
 
 @dataclass(frozen=True)
@@ -30,49 +36,103 @@ class Advice:
     facts: dict[str, Value]  # given, defaults, derived and set by rules, in the pack's declaration order
     recommendations: tuple[Recommendation, ...]
     params: dict[str, Value]  # parameter values used: the pack's, or the scenario's params:
+    # The facts under each value of the parameters with several values (one view when there are none);
+    # `facts` and `params` are those of the first view, which takes every lowest value.
+    views: tuple[View, ...] = ()
+    ranges: dict[str, Range] = field(default_factory=dict)  # facts and parameters whose value differs by view
 
     @property
     def actions(self) -> tuple[str, ...]:
         return tuple(r.rule.action for r in self.recommendations)
 
+    def view(self, rule: Rule) -> View:
+        """The view `rule` was evaluated in: the values at the side it takes (`side:`)."""
+        params = rule_params(self.pack, rule, dict(self.scenario.params))
+        return next(view for view in self.views if view.params == params)
 
-def explain(pack: Pack, scenario: Scenario, facts: dict[str, Value], fired: list[Rule],
-            params: dict[str, Value]) -> Advice:
+
+def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list[Rule]) -> Advice:
     ordered = sorted(fired, key=lambda rule: rule.rank)
-    values: dict[str, Value] = dict(params)
-    values.update(facts)
+    first, last = views[0], views[-1]
+    values: dict[str, Value] = dict(first.params)
+    values.update(first.facts)
     values["as_of"] = scenario.as_of
+    for name in [*pack.facts, *pack.parameters]:  # {name.lowest} and {name.highest}
+        if disputed_inputs(name, pack.facts, pack.parameters):
+            for side, view in zip(SIDES, (first, last)):
+                value = view.params.get(name, view.facts.get(name))
+                if value is not None:
+                    values[f"{name}.{side}"] = value
     types = {name: f.type for name, f in pack.facts.items()}
     types.update({name: p.type for name, p in pack.parameters.items()}, as_of="date")
+    ranges = value_ranges(pack, views)
     recommendations = []
     for rule in ordered:
         used = _parameters_used(rule, pack)
         notes = tuple(text for name in used for text in (pack.parameters[name].disputed, pack.parameters[name].note)
                       if text)
+        draft = pack.drafts.get(rule.id) or pack.drafts.get(rule.action)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
-            fill(rule.message, values, types), fill(rule.because, values, types), notes,
-            tuple(pack.sources[s] for s in rule.sources), _draft(pack.drafts.get(rule.id) or pack.drafts.get(rule.action), values, types)))
-    shown = {name: facts[name] for name in pack.facts if name in facts}
-    return Advice(scenario, pack, shown, tuple(recommendations), params)
+            fill(rule.message, values, types, ranges), fill(rule.because, values, types, ranges), notes,
+            tuple(pack.sources[s] for s in rule.sources), _draft(draft, values, types, ranges)))
+    shown = {name: first.facts[name] for name in pack.facts if name in first.facts}
+    return Advice(scenario, pack, shown, tuple(recommendations), first.params, views, ranges)
 
 
-def fill(text: Text, values: dict[str, Value], types: dict[str, str]) -> Text:
+def value_ranges(pack: Pack, views: tuple[View, ...]) -> dict[str, Range]:
+    """The facts and parameters whose value depends on which value of a disputed parameter is right."""
+    picked = {name for name, _ in views[0].picks}
+    found: dict[str, Range] = {}
+    for name in [*pack.facts, *pack.parameters]:
+        depends = disputed_inputs(name, pack.facts, pack.parameters) & picked
+        if not depends:
+            continue
+        entries: dict[tuple, tuple[Value, Text | None]] = {}
+        for view in views:
+            value = view.params[name] if name in pack.parameters else view.facts.get(name)
+            if value is None:  # absent: an input is missing, in every view
+                break
+            picks = tuple((param, variant) for param, variant in view.picks if param in depends)
+            label = None if name in pack.parameters else Text(
+                **{lang: say(lang, "range_labels").join(variant.label.get(lang) for _, variant in picks) for lang in LANGS})
+            entries.setdefault(picks, (value, label))
+        else:
+            if len({value for value, _ in entries.values()}) > 1:
+                found[name] = tuple(entries.values())
+    return found
+
+
+def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None = None) -> Text:
+    """The text with each {name} replaced by the value in the language; a value sources disagree on shows every
+    value with its label ("2026-11-17 (7 days, as most guides say) or 2026-11-24 (14 days, as the seed says)"),
+    and {name.lowest} / {name.highest} one of them."""
     def one(lang: str) -> str:
         def replace(match) -> str:
             name = match.group(1)
+            kind = types[name.partition(".")[0]]
+            if ranges and name in ranges:
+                return format_range(ranges[name], kind, lang)
             if name not in values:
                 return UNKNOWN[lang]
-            return format_value(values[name], types[name], lang)
+            return format_value(values[name], kind, lang)
         return PLACEHOLDER.sub(replace, text.get(lang))
     return Text(**{lang: one(lang) for lang in LANGS})
 
 
-def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str]) -> Draft | None:
+def format_range(entries: Range, kind: str, lang: str) -> str:
+    """Every value of a range, lowest first: "7 or 14", "2026-11-17 (7 days, ...) or 2026-11-24 (14 days, ...)"."""
+    items = [format_value(value, kind, lang) + (say(lang, "range_label", label=label.get(lang)) if label else "")
+             for value, label in entries]
+    return say(lang, "range_or", first=say(lang, "range_comma").join(items[:-1]), last=items[-1])
+
+
+def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range]) -> Draft | None:
     """A draft with its placeholders filled; 〈…〉 and <...> (what only the user knows) are left as they are."""
     if draft is None:
         return None
-    return Draft(fill(draft.subject, values, types) if draft.subject else None, fill(draft.body, values, types))
+    return Draft(fill(draft.subject, values, types, ranges) if draft.subject else None,
+                 fill(draft.body, values, types, ranges))
 
 
 UNKNOWN = {"ja": "（不明）", "en": "(unknown)"}
@@ -97,7 +157,7 @@ def _parameters_used(rule: Rule, pack: Pack) -> list[str]:
     named = set(_names_tested(rule.when, negated=False))
     for text in (rule.message, rule.because):
         for lang in LANGS:
-            named.update(PLACEHOLDER.findall(text.get(lang)))
+            named.update(shown(text.get(lang)))
     pending = list(named)
     while pending:  # a derived fact depends on the parameters its inputs depend on
         fact = pack.facts.get(pending.pop())

@@ -2,7 +2,9 @@
 
 A deadline is the date fact a rule names with `deadline:` (rules.yaml), when the rule is advised and the fact
 has a value. Each becomes one all-day event: its summary is the action's title, its description the
-recommendation's message (what to check that day), in the chosen language. The file depends on nothing but
+recommendation's message (what to check that day), in the chosen language. A deadline that depends on a
+disputed parameter is the date at the side the rule takes (the earliest, for a date to act by), and its
+description lists every date with its source. The file depends on nothing but
 the input: the UID comes from the scenario's path, the rule and the date, DTSTAMP from as_of, not the clock,
 so the same scenario gives the same bytes, and importing it again updates the events instead of adding copies.
 """
@@ -14,7 +16,8 @@ import os
 
 from icalendar import Calendar, Event
 
-from .explain import Advice, Recommendation
+from .explain import Advice, Recommendation, format_range
+from .messages import say
 
 PRODID = "-//advise//deadlines//EN"
 
@@ -23,7 +26,8 @@ def deadlines(advice: Advice) -> list[tuple[Recommendation, dt.date]]:
     """The advised recommendations that have a deadline, with its date, in the advice's order."""
     found = []
     for item in advice.recommendations:
-        day = advice.facts.get(item.rule.deadline) if item.rule.deadline else None
+        # a deadline sources disagree on is the date at the side the rule takes; its message shows them all
+        day = advice.view(item.rule).facts.get(item.rule.deadline) if item.rule.deadline else None
         if isinstance(day, dt.date):
             found.append((item, day))
     return found
@@ -47,7 +51,11 @@ def calendar(advice: Advice, lang: str) -> bytes:
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))  # all day: the end is the next day, exclusive
         event.add("summary", item.title.get(lang))
-        event.add("description", item.message.get(lang))
+        description = item.message.get(lang)
+        if item.rule.deadline in advice.ranges:  # sources disagree on the date: the event says so, with each date
+            description += "\n\n" + say(lang, "calendar_range", values=format_range(
+                advice.ranges[item.rule.deadline], "date", lang))
+        event.add("description", description)
         event.add("transp", "TRANSPARENT")  # a reminder, not time taken
         cal.add_component(event)
     return cal.to_ical()

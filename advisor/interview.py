@@ -37,14 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .derive import derive
+from .derive import derive, rule_params
 from .explain import Advice, format_value
 from .load import bundled_rules, parse
 from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value, tests_in
 from .pipeline import advise_document, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
-from .validate import FACTS_FILE, MAX_INT, PACK_FILE, PLACEHOLDER
+from .validate import FACTS_FILE, MAX_INT, PACK_FILE, shown
 from .write import write_new
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
@@ -101,7 +101,7 @@ def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -
             continue
         names = state.open_facts(rule.when)
         shown = {name for text in (rule.message, rule.because) for lang in LANGS
-                 for name in PLACEHOLDER.findall(text.get(lang)) if name in pack.facts}
+                 for name in shown(text.get(lang)) if name in pack.facts}
         for name in sorted(shown):
             names |= state.open_inputs(name)
         for name in names:
@@ -114,13 +114,14 @@ class _Partial:
 
     def __init__(self, pack: Pack, given: dict[str, Value | None], as_of: dt.date):
         self.pack, self.given, self.as_of = pack, given, as_of
-        self.params = {name: p.value for name, p in pack.parameters.items()}
         self.known: dict[str, Value] = {}  # the answers; "don't know" is the default, as in a scenario
         for name, value in given.items():
             value = pack.facts[name].default if value is None else value
             if value is not None:
                 self.known[name] = value
-        self.derived = derive(pack, self.known, as_of, self.params)
+        # Each rule is evaluated with the parameter values at the side it takes (side:), as the engine does.
+        self.derived_at: dict[tuple, dict[str, Value]] = {}
+        self.params, self.derived = self._at({name: p.value for name, p in pack.parameters.items()})
         self.chained = {rule.id for rule in pack.rules
                         if rule.sets and any(pack.facts[name].set_by_rules for name in (test.fact for test in tests_in(rule.when)))}
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
@@ -147,10 +148,21 @@ class _Partial:
                 return value
         return ABSENT if all(fired is False for fired, _ in outcomes) else UNDECIDED
 
+    def _at(self, params: dict[str, Value]) -> tuple[dict[str, Value], dict[str, Value]]:
+        key = tuple(params.items())
+        if key not in self.derived_at:
+            self.derived_at[key] = derive(self.pack, self.known, self.as_of, params)
+        return params, self.derived_at[key]
+
     def fires(self, rule: Rule) -> bool | None:
         if (rule.valid_from and self.as_of < rule.valid_from) or (rule.valid_until and self.as_of > rule.valid_until):
             return False
-        return self.holds(rule.when)
+        outer = self.params, self.derived
+        self.params, self.derived = self._at(rule_params(self.pack, rule, {}))
+        try:
+            return self.holds(rule.when)
+        finally:
+            self.params, self.derived = outer
 
     def holds(self, condition: Condition) -> bool | None:
         if isinstance(condition, Group):

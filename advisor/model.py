@@ -57,15 +57,38 @@ class Fact:
         return self.derive is None and not self.set_by_rules
 
 
+SIDES = ("lowest", "highest")  # which of a parameter's several values a rule takes (Rule.sides)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One sourced value of a parameter whose sources disagree (parameters.yaml `values:`)."""
+
+    value: Value
+    label: Text  # what the value is and who says it: "7 days, as most guides say"
+    sources: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
     type: str
-    value: Value
+    value: Value  # the only value; for a range, its lowest (variants[0].value)
     description: Text
     sources: tuple[str, ...]
     disputed: Text | None = None  # why sources disagree: shown beside any advice that depends on it
     note: Text | None = None  # anything else the user should know about the value, shown the same way
+    variants: tuple[Variant, ...] = ()  # several sourced values, lowest first; () for a parameter with one value
+
+    @property
+    def ranged(self) -> bool:
+        return bool(self.variants)
+
+    def at(self, side: str) -> Value:
+        """The value a rule taking `side` (lowest | highest) uses."""
+        if not self.variants:
+            return self.value
+        return self.variants[0 if side == "lowest" else -1].value
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,17 @@ class Test:
                 "gt": value > operand, "gte": value >= operand}[self.op]
 
 
+def disputed_inputs(name: str, facts: dict[str, "Fact"], parameters: dict[str, Parameter]) -> frozenset[str]:
+    """The parameters with several values that a fact or parameter's value depends on, through derived facts:
+    auto_termination_on (request_sent_on + auto_termination_days) -> {auto_termination_days}."""
+    if name in parameters:
+        return frozenset([name]) if parameters[name].ranged else frozenset()
+    fact = facts.get(name)
+    if fact is None or fact.derive is None:
+        return frozenset()
+    return frozenset().union(*(disputed_inputs(arg, facts, parameters) for arg in fact.derive.args))
+
+
 @dataclass(frozen=True)
 class Group:
     kind: str  # all | any | not
@@ -132,6 +166,8 @@ class Rule:
     valid_from: dt.date | None = None  # the rule applies only while as_of is within these dates
     valid_until: dt.date | None = None
     deadline: str | None = None  # a date fact: the day this advice is about (advise --calendar)
+    # For each parameter with several values that the rule depends on, the side it takes: (name, lowest | highest)
+    sides: tuple[tuple[str, str], ...] = ()
 
     @property
     def rank(self) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
-from .derive import derive
+from .derive import derive, views
 from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, read_file
@@ -32,28 +32,32 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
     """`today` is the date when the scenario gives no as_of; `as_of` replaces the scenario's own."""
     pack, compiled = pack_for(doc, rules)
     scenario = validate_scenario(doc, pack, today or dt.date.today(), as_of)
-    params = {name: p.value for name, p in pack.parameters.items()} | dict(scenario.params)
+    pinned = dict(scenario.params)
     if scenario.params:
         compiled = compiled_for(pack, scenario.params)
-    facts = derive(pack, scenario.facts, scenario.as_of, params)
-    fired, facts = chain(pack, compiled, facts, scenario.as_of)
-    return explain(pack, scenario, facts, fired, params)
+    fired, added = chain(pack, compiled, scenario.facts, scenario.as_of)
+    return explain(pack, scenario, views(pack, scenario.facts, scenario.as_of, pinned, added), fired)
 
 
-def chain(pack: Pack, compiled: Compiled, facts: dict[str, Value], as_of: dt.date) -> tuple[list[Rule], dict]:
-    """Forward chaining: assert the facts; the rules that fired add the facts they set (`sets:`) and mark the
-    rules they suppress; assert again until nothing changes. What fired in the last round is the advice.
+def chain(pack: Pack, compiled: Compiled, given: dict[str, Value], as_of: dt.date) -> tuple[list[Rule], dict]:
+    """Forward chaining: derive the facts from `given` (once per valuation of the compiled rules) and assert them;
+    the rules that fired add the facts they set (`sets:`) and mark the rules they suppress; assert again until
+    nothing changes. Returns what fired in the last round (the advice) and the facts rules set.
 
     Facts only accumulate and a set fact never changes its value (that is an error), so this ends within
     one round per settable fact and suppressed rule.
     """
+    derived = [derive(pack, given, as_of, params) for params in compiled.valuations]
     added: dict[str, tuple[Value, Rule]] = {}
     suppressed: set[str] = set()
     by_id = {rule.id: rule for rule in pack.rules}
     while True:
-        current = facts | {name: value for name, (value, _) in added.items()}
-        encoded = encode_facts(current, as_of, [by_id[r] for r in sorted(suppressed)])
-        fired = [compiled.rules[name] for name in engine.run(compiled, encoded)]
+        facts = {name: value for name, (value, _) in added.items()}
+        marks = [by_id[r] for r in sorted(suppressed)]
+        fired = [compiled.rules[name]
+                 for valuation, base in enumerate(derived)
+                 for name in engine.run([s for s in compiled.shards if s.valuation == valuation],
+                                        encode_facts(base | facts, as_of, marks))]
         before = (len(added), len(suppressed))
         for rule in fired:
             for name, value in rule.sets:
@@ -62,7 +66,7 @@ def chain(pack: Pack, compiled: Compiled, facts: dict[str, Value], as_of: dt.dat
                 added.setdefault(name, (value, rule))
             suppressed.update(rule.suppresses)
         if (len(added), len(suppressed)) == before:
-            return fired, current
+            return fired, facts
 
 
 def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> InputError:

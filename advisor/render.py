@@ -10,13 +10,13 @@ import json
 import re
 from pathlib import Path
 
-from .explain import Advice, format_value
+from .explain import Advice, format_range, format_value
 from .model import Draft
 from .model import ABSENT
 from .why import Line, NearMiss, Step, Trace, Why
 from .messages import say
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: parameters with several values, ranges of facts, the side a rule takes
 FORMATS = ("text", "json", "markdown")
 
 
@@ -82,6 +82,27 @@ def trace_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
         lines.append(say(lang, "explain_parameters", text=", ".join(
             f"{name} = {_value(value, name, advice, lang)}" for name, value in trace.parameters)))
     lines += [say(lang, "explain_set_by", fact=fact, rule=rule) for fact, rule in trace.set_by]
+    return lines + side_lines(trace, advice, lang)
+
+
+def side_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
+    """For a rule that depends on a disputed parameter: every value with its source label, the one the rule
+    takes, and every value of the facts it used that depend on it."""
+    lines = []
+    params = advice.view(trace.rule).params
+    for name, side in trace.rule.sides:
+        value = _value(params[name], name, advice, lang)
+        if name in dict(advice.scenario.params):
+            lines.append(say(lang, "explain_side_pinned", param=name, value=value))
+            continue
+        variants = advice.pack.parameters[name].variants
+        values = format_range(tuple((v.value, v.label) for v in variants), advice.pack.parameters[name].type, lang)
+        lines.append(say(lang, "explain_side", param=name, values=values, side=say(lang, f"side_{side}"), value=value))
+    used = dict.fromkeys([line.test.fact for line in trace.lines if line.test] + [step.fact for step in trace.steps]
+                         + ([trace.rule.deadline] if trace.rule.deadline else []))
+    lines += [say(lang, "explain_range", fact=name,
+                  values=format_range(advice.ranges[name], advice.pack.facts[name].type, lang))
+              for name in used if name in advice.ranges]
     return lines
 
 
@@ -159,12 +180,12 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
         "recommendations": [
             {"rank": rank, "action": item.rule.action, "title": item.title.get(lang), "rule": item.rule.id,
              "priority": item.rule.priority, "message": item.message.get(lang), "because": item.because.get(lang),
-             "notes": [note.get(lang) for note in item.notes],
+             "notes": [note.get(lang) for note in item.notes], "side": dict(item.rule.sides),
              "source": [{"id": s.id, "title": s.title.get(lang), "url": s.url} for s in item.sources]}
             for rank, item in enumerate(advice.recommendations, 1)],
-        "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)}
+        "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)} | _range(advice, name, lang)
                   for name, value in advice.facts.items()},
-        "parameters": {name: _plain(value) for name, value in advice.params.items()},
+        "parameters": {name: _parameter(advice, name, lang) for name in advice.params},
     }
     if drafts:
         for item, recommendation in zip(document["recommendations"], advice.recommendations):
@@ -192,6 +213,21 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
         document["unknown"] = [{"fact": u.fact, "could_lead_to": [{"rule": r.id, "action": r.action} for r in u.unlocks]}
                                for u in reasons.unknown]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _range(advice: Advice, name: str, lang: str) -> dict:
+    """A fact that depends on a disputed value: every value, lowest first, with the label it comes from."""
+    if name not in advice.ranges:
+        return {}
+    return {"range": [{"value": _plain(value), "label": label.get(lang)} for value, label in advice.ranges[name]]}
+
+
+def _parameter(advice: Advice, name: str, lang: str):
+    """A parameter's value, or, when sources disagree and the scenario does not pin it, every sourced value."""
+    parameter = advice.pack.parameters[name]
+    if not parameter.ranged or name in dict(advice.scenario.params):
+        return _plain(advice.params[name])
+    return [{"value": _plain(v.value), "label": v.label.get(lang), "source": list(v.sources)} for v in parameter.variants]
 
 
 def _origin(advice: Advice, name: str) -> str:

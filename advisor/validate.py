@@ -21,7 +21,7 @@ from .load import KEY, Document, read_file
 from .messages import Message, msg
 from .model import (LANGS, Condition, Derivation, EventType, Expectation, Fact, Group, Pack, Parameter, Rule, Scenario,
                     Source, Test, Text, Value, Where)
-from .model import Draft
+from .model import SIDES, Draft, Variant, disputed_inputs, tests_in
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # YAML folds a line break into a space, which Japanese does not put between words.
@@ -136,7 +136,7 @@ def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Param
             actions: dict[str, Text], rule_ids) -> dict[str, Draft]:
     """drafts.yaml: for an action, or for one rule (which then wins over its action's draft), the words to
     send, with the same placeholders as rule messages."""
-    names = {*facts, *parameters, "as_of"}
+    names = placeholder_names(facts, parameters)
     result: dict[str, Draft] = {}
     for action, entry in check.doc.data["drafts"].items():
         where = ("drafts", action)
@@ -209,14 +209,32 @@ def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parame
     for name, entry in check.doc.data["parameters"].items():
         where = ("parameters", name)
         before = check.state()
-        value = entry["value"]
-        if _type_of(value) == "int" and abs(value) > MAX_INT:
-            check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *where, "value")
+        if ("value" in entry) == ("values" in entry):
+            check.error("R108", msg("v_value_or_values"), *where, *(("values",) if "values" in entry else ()))
+            check.broken.add(name)
+            continue
         cited = _cited(check, where + ("source",), entry["source"], sources)
+        variants = []
+        for index, item in enumerate(entry.get("values", [])):
+            at = where + ("values", index)
+            variants.append(Variant(item["value"], check.text(item["label"]), _cited(check, at + ("source",), item["source"],
+                                                                                     sources)))
+        values = [v.value for v in variants] or [entry["value"]]
+        for index, value in enumerate(values):
+            at = where + (("values", index, "value") if variants else ("value",))
+            if _type_of(value) == "int" and abs(value) > MAX_INT:
+                check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *at)
+            elif variants and _type_of(value) not in ("int", "date"):
+                check.error("R106", msg("v_values_ordered", value=show(value)), *at)
+            elif _type_of(value) != _type_of(values[0]):
+                check.error("R106", msg("v_values_same_type", value=show(value), first=show(values[0])), *at)
+            elif value in values[:index]:
+                check.error("R106", msg("v_values_twice", value=show_plain(value)), *at)
         disputed, note = (check.text(entry[k]) if k in entry else None for k in ("disputed", "note"))
         if check.state() == before:
-            result[name] = Parameter(name, _type_of(value), value, check.text(entry["description"]), cited, disputed,
-                                     note)
+            variants.sort(key=lambda v: v.value)
+            result[name] = Parameter(name, _type_of(values[0]), variants[0].value if variants else values[0],
+                                     check.text(entry["description"]), cited, disputed, note, tuple(variants))
         else:
             check.broken.add(name)
     return result
@@ -305,8 +323,7 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
         check.unknown("R103", action, msg("v_rule_unknown_action", name=show(action), hint=did_you_mean(action, actions)),
                       *where, "action")
     when = _condition(check, where + ("when",), entry["when"], facts, parameters)
-    names = {*facts, *parameters, "as_of"}
-    texts = _texts(check, where, entry, ("message", "because"), names)
+    texts = _texts(check, where, entry, ("message", "because"), placeholder_names(facts, parameters))
     cited = _cited(check, where + ("source",), entry["source"], sources)
     sets = []
     for name, value in entry.get("sets", {}).items():
@@ -323,11 +340,49 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
     if valid_from and valid_until and valid_from > valid_until:
         check.error("R108", msg("v_valid_range", end=valid_until, start=valid_from), *where, "valid_until")
     deadline = _deadline(check, where, entry.get("deadline"), facts)
+    sides = _sides(check, where, entry.get("side", {}), when, deadline, facts, parameters)
     if check.state() != before or when is None:
         return None
     line, column = check.doc.mark(*where)
     return Rule(entry["id"], action, entry["priority"], when, texts["message"], texts["because"], cited,
-                Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until, deadline)
+                Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until, deadline, sides)
+
+
+def _sides(check: _Checker, where: tuple, sides: dict, when: Condition | None, deadline: str | None,
+           facts: dict[str, Fact], parameters: dict[str, Parameter]) -> tuple[tuple[str, str], ...]:
+    """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
+    which value the rule takes; it is required for those and only for those."""
+    for name in sides:
+        if name not in parameters:
+            check.unknown("R104", name, msg("v_unknown_parameter", name=show(name), hint=did_you_mean(name, parameters)),
+                          *where, "side", name, KEY)
+        elif not parameters[name].ranged:
+            check.error("R110", msg("v_side_one_value", name=name), *where, "side", name, KEY)
+    used = [name for test in (tests_in(when) if when else []) for name in (test.fact, test.param) if name]
+    missing: dict[str, str] = {}
+    for name in used + ([deadline] if deadline in facts else []):
+        for param in sorted(disputed_inputs(name, facts, parameters)):
+            if param not in sides:
+                missing.setdefault(param, name)
+    for param, name in missing.items():
+        message = msg("v_side_missing", param=param) if name == param else msg("v_side_missing_through", name=name,
+                                                                                   param=param)
+        check.error("R110", message, *where, "when" if name in used else "deadline")
+    return tuple(sorted((name, side) for name, side in sides.items() if name in parameters and side in SIDES))
+
+
+def shown(text: str) -> list[str]:
+    """The facts and parameters a text shows: {auto_termination_on.lowest} shows auto_termination_on."""
+    return [name.partition(".")[0] for name in PLACEHOLDER.findall(text)]
+
+
+def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> set[str]:
+    """What a text may show: facts, parameters and as_of; for a value with several (it depends on a parameter
+    with several values), also one of them: {auto_termination_on.lowest}, {auto_termination_on.highest}."""
+    names = {*facts, *parameters, "as_of"}
+    names |= {f"{name}.{side}" for name in [*facts, *parameters] if disputed_inputs(name, facts, parameters)
+              for side in SIDES}
+    return names
 
 
 def _texts(check: _Checker, where: tuple, entry: dict, keys: tuple[str, ...], names: set[str]) -> dict[str, Text]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from . import pipeline
-from .derive import derive
 from .diagnostics import InputError
 from .explain import Advice
 from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value, tests_in
@@ -75,7 +74,7 @@ def why(advice: Advice) -> Why:
     advised = {r.rule.action for r in advice.recommendations}
     given = dict(scenario.facts)
     compiled = pipeline.compiled_for(pack, scenario.params)
-    options = _options(pack, advice.params, scenario.as_of, given)
+    options = _options(pack, [view.params for view in advice.views], scenario.as_of, given)
 
     def fires(changes: tuple) -> set[str]:
         facts = dict(given)
@@ -86,9 +85,8 @@ def why(advice: Advice) -> Why:
                 facts[fact] = value
         if not _consistent(pack, facts, scenario.as_of):
             return set()
-        derived = derive(pack, facts, scenario.as_of, advice.params)
         try:
-            return {rule.id for rule in pipeline.chain(pack, compiled, derived, scenario.as_of)[0]}
+            return {rule.id for rule in pipeline.chain(pack, compiled, facts, scenario.as_of)[0]}
         except InputError:  # two rules set one fact differently in this variant: no advice to compare
             return set()
 
@@ -124,6 +122,8 @@ def why(advice: Advice) -> Why:
 
 def _trace(rule: Rule, advice: Advice) -> Trace:
     pack = advice.pack
+    view = advice.view(rule)  # the values at the side the rule takes
+    facts, values = view.facts, view.params
     lines: list[Line] = []
 
     def walk(condition: Condition, depth: int) -> bool:
@@ -135,8 +135,8 @@ def _trace(rule: Rule, advice: Advice) -> Trace:
                 else not results[0]
             lines[at] = Line(depth, condition.kind, held)
             return held
-        value = advice.facts.get(condition.fact, ABSENT)
-        held = condition.holds(value, advice.params)
+        value = facts.get(condition.fact, ABSENT)
+        held = condition.holds(value, values)
         lines.append(Line(depth, "test", held, condition, value))
         return held
 
@@ -148,30 +148,32 @@ def _trace(rule: Rule, advice: Advice) -> Trace:
     while pending:  # the derived facts used, and those they were computed from
         name = pending.pop(0)
         fact = pack.facts.get(name)
-        if name in seen or fact is None or fact.derive is None or name not in advice.facts:
+        if name in seen or fact is None or fact.derive is None or name not in facts:
             continue
         seen.add(name)
-        args = tuple((arg, advice.params.get(arg, advice.facts.get(arg, advice.scenario.as_of if arg == "as_of" else None)))
+        args = tuple((arg, values.get(arg, facts.get(arg, advice.scenario.as_of if arg == "as_of" else None)))
                      for arg in fact.derive.args)
-        steps.append(Step(name, fact.derive.op, args, advice.facts[name]))
+        steps.append(Step(name, fact.derive.op, args, facts[name]))
         pending += list(fact.derive.args)
     params = [line.test.param for line in lines if line.test and line.test.param]
     params += [arg for step in steps for arg, _ in step.args if arg in pack.parameters]
     fired = {r.rule.id for r in advice.recommendations}
-    set_by = tuple((name, r.id) for name in dict.fromkeys(used) if name in advice.facts and pack.facts[name].set_by_rules
+    set_by = tuple((name, r.id) for name in dict.fromkeys(used) if name in facts and pack.facts[name].set_by_rules
                    for r in pack.rules if r.id in fired and any(fact == name for fact, _ in r.sets))
-    return Trace(rule, tuple(lines), tuple(reversed(steps)), tuple((p, advice.params[p]) for p in dict.fromkeys(params)),
+    return Trace(rule, tuple(lines), tuple(reversed(steps)), tuple((p, values[p]) for p in dict.fromkeys(params)),
                  set_by)
 
 
-def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[str, Value]) -> dict[str, list]:
-    """For each fact a user can give, the values other than its current one that the pack's tests tell apart."""
+def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, given: dict[str, Value]) -> dict[str, list]:
+    """For each fact a user can give, the values other than its current one that the pack's tests tell apart,
+    under every value of the parameters (`valuations`: one per view)."""
     constants: dict[str, set] = {name: set() for name in pack.facts}
     for rule in pack.rules:
         for test in tests_in(rule.when):
             if test.op != "present":
-                operand = params[test.param] if test.param else test.value
-                constants[test.fact].update(operand if isinstance(operand, tuple) else [operand])
+                for params in valuations:
+                    operand = params[test.param] if test.param else test.value
+                    constants[test.fact].update(operand if isinstance(operand, tuple) else [operand])
     for fact in reversed(pack.facts.values()):  # carry a derived fact's constants back to what it comes from
         if not fact.derive:
             continue
@@ -179,9 +181,11 @@ def _options(pack: Pack, params: dict[str, Value], as_of: dt.date, given: dict[s
         if op in ("days_since", "days_until"):
             sign = -1 if op == "days_since" else 1
             constants[args[0]].update(_shift(as_of, sign * c) for c in wanted if isinstance(c, int))
-        elif op == "add_days" and args[1] in params:
-            constants[args[0]].update(_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date))
+        elif op == "add_days" and args[1] in valuations[0]:
+            constants[args[0]].update(_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date)
+                                      for params in valuations)
         elif op == "difference":  # fact = a - b: a = c + b, b = a - c, with the other's current value
+            params = valuations[0]
             a, b = (given.get(args[0], params.get(args[0])), given.get(args[1], params.get(args[1])))
             constants[args[0]].update(c + b for c in wanted if b is not None)
             constants[args[1]].update(a - c for c in wanted if a is not None)
