@@ -12,8 +12,8 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 
-from .explain import format_value
-from .model import Condition, Group, Pack, Rule
+from .explain import format_range, format_value
+from .model import Condition, Group, Pack, Parameter, Rule
 from .messages import Message, msg, say
 
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -41,6 +41,13 @@ def advice_order(pack: Pack) -> list[Rule]:
 
 # --------------------------------------------------------------------------------------------- tables
 
+def parameter_value(parameter: Parameter, lang: str) -> str:
+    """Its value, or every sourced value when sources disagree: "7 or 14"."""
+    if parameter.ranged:
+        return format_range(tuple((v.value, None) for v in parameter.variants), parameter.type, lang)
+    return format_value(parameter.value, parameter.type, lang)
+
+
 def rules_table(pack: Pack, lang: str) -> str:
     """The pack's rules, facts and parameters as three aligned plain-text tables."""
     rules = [[rule.id, rule.action, str(rule.priority), SEPARATOR.join(rule.sources)] for rule in advice_order(pack)]
@@ -48,7 +55,7 @@ def rules_table(pack: Pack, lang: str) -> str:
               "" if fact.default is None else format_value(fact.default, fact.type, lang),
               _origin(pack, fact.name, lang)]
              for fact in pack.facts.values()]
-    parameters = [[p.name, format_value(p.value, p.type, lang), say(lang, "disputed_marker") if p.disputed else ""]
+    parameters = [[p.name, parameter_value(p, lang), say(lang, "disputed_marker") if p.disputed or p.ranged else ""]
                   for p in pack.parameters.values()]
     columns = {
         "rules": ["column_id", "column_action", "column_priority", "column_sources"],
@@ -133,7 +140,7 @@ def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
         """A fact, a parameter, or as_of (the scenario's date, which a derivation may name)."""
         if name in pack.parameters:
             parameter = pack.parameters[name]
-            return node("parameter", name, f"{name} = {format_value(parameter.value, parameter.type, lang)}")
+            return node("parameter", name, f"{name} = {parameter_value(parameter, lang)}")
         return node("fact", name, name)
 
     for name in [*pack.facts, *pack.parameters]:
