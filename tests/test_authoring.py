@@ -148,10 +148,10 @@ def test_check_points_at_an_unused_action_until_a_rule_uses_it(pack):
 
 
 @pytest.mark.parametrize("file, old, new, line, message", [
-    ("rules.yaml", "    priority: 5\n", "    priority: [5\n", None, "invalid YAML"),
-    ("rules.yaml", "      client_threatening: true\n", "      client_threatning: true\n", None,
-     'unknown fact "client_threatning" (did you mean "client_threatening"?)'),
-    ("rules.yaml", "      payment_refused: true\n", "      payment_refused: {over: true}\n", None,
+    ("rules.yaml", "    priority: 13\n", "    priority: [13\n", None, "invalid YAML"),
+    ("rules.yaml", "      violation_job: true\n", "      violaton_job: true\n", None,
+     'unknown fact "violaton_job" (did you mean "violation_job"?)'),
+    ("rules.yaml", "      damages_demanded: true\n", "      damages_demanded: {over: true}\n", None,
      'unknown key "over"'),
     ("parameters.yaml", "    value: 14\n", "    value: two weeks\n", None,
      "a parameter value must be a whole number, a date or true/false"),

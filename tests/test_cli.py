@@ -38,8 +38,8 @@ def test_advice_is_numbered_in_priority_order_with_dates_amounts_and_sources():
     code, out, err = advise("--lang", "en", str(EXAMPLE))
     assert (code, err) == (0, "")
     titles = [line for line in out.splitlines() if line[:1].isdigit()]
-    assert titles == ["1. Explain your reasons politely and send the request again",
-                      "2. Negotiate pay for the work already delivered",
+    assert titles == ["1. Negotiate pay for the work already delivered",  # money first: before the request
+                      "2. Explain your reasons politely and send the request again",
                       "3. Talk it out with the client",
                       "4. Know what can happen to your rating"]
     assert "Propose ¥25,000 for the 5 of 10 deliverables" in out
@@ -47,10 +47,10 @@ def test_advice_is_numbered_in_priority_order_with_dates_amounts_and_sources():
 
 
 @pytest.mark.parametrize("env, first_title", [
-    ({"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "1. 理由を丁寧に説明してリクエストを再送する"),
-    ({"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "1. Explain your reasons politely and send the request again"),
-    ({"LANG": "en_US.UTF-8", "LC_ALL": "ja_JP.UTF-8", "LC_MESSAGES": ""}, "1. 理由を丁寧に説明してリクエストを再送する"),
-    ({"LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}, "1. Explain your reasons politely and send the request again"),
+    ({"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "1. 納品済みの分の報酬を交渉する"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "1. Negotiate pay for the work already delivered"),
+    ({"LANG": "en_US.UTF-8", "LC_ALL": "ja_JP.UTF-8", "LC_MESSAGES": ""}, "1. 納品済みの分の報酬を交渉する"),
+    ({"LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}, "1. Negotiate pay for the work already delivered"),
 ])
 def test_language_follows_the_locale(env, first_title):
     code, out, _ = advise(str(EXAMPLE), env=env)

@@ -22,7 +22,9 @@ GOLDEN = Path(__file__).parent / "golden"
 SEED = "scenarios/crowdworks/seed-rejected-half-delivered.yaml"  # rejected; 5 of 10 delivered for 50,000 yen
 PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
 WRITING = ["send_termination_request", "resubmit_with_reasons", "ask_client_not_to_rate", "negotiate_partial_pay",
-           "escalate_to_support", "request_contact_prompt", "send_end_request", "request_acceptance"]
+           "escalate_to_support", "request_contact_prompt", "send_end_request", "request_acceptance",
+           "answer_client_request", "wait_for_auto_termination", "hold_your_price", "report_violation_job",
+           "request_revision_points", "decline_extra_work", "consult_freelance_hotline"]
 
 
 def advise(*args: str) -> str:
@@ -34,9 +36,19 @@ def advise(*args: str) -> str:
 def test_every_action_that_means_writing_to_someone_has_a_draft():
     rule_ids = {rule.id for rule in PACK.rules}
     assert sorted(name for name in PACK.drafts if name not in rule_ids) == sorted(WRITING)
-    # the rules that propose pay without counted deliverables have words of their own
-    assert sorted(name for name in PACK.drafts if name in rule_ids) == [
-        "negotiate-partial-pay-without-amount", "negotiate-progress-pay"]
+    # rules whose state needs words of their own: pay without counted deliverables or after changed terms,
+    # threats or harassment, a damages demand, before escrow, acceptance by state, the client's request by
+    # state, the reason for leaving, and the contact prompt with a date
+    assert sorted(name for name in PACK.drafts if name in rule_ids) == sorted([
+        "negotiate-partial-pay-without-amount", "negotiate-progress-pay", "negotiate-partial-pay-after-changed-terms",
+        "report-threats", "report-harassment", "hold-price-against-damages",
+        "do-not-start-before-escrow", "stop-work-before-escrow", "report-work-before-escrow",
+        "ask-for-acceptance-overdue", "ask-for-acceptance-after-refusal", "ask-for-acceptance-instead-of-own-request",
+        "answer-client-request-with-work-delivered", "reject-client-request-all-delivered",
+        "decline-added-conditions", "decline-extra-work-all-delivered",
+        "word-a-private-reason", "word-a-reason-about-the-client", "word-a-reason-about-the-job",
+        "request-contact-prompt-since-last-message", "request-contact-prompt-after-delivery",
+        "contact-prompt-review-passed-after-delivery"])
 
 
 def test_drafts_follow_their_recommendations_with_values_filled_and_marks_kept(monkeypatch):
@@ -93,11 +105,14 @@ def test_output_with_drafts_matches_golden(lang, fmt, monkeypatch):
     assert out == golden.read_text(encoding="utf-8")
 
 
-def test_markdown_escapes_pack_text_and_fences_drafts(monkeypatch):
+def test_markdown_escapes_pack_text_and_fences_drafts(monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
     text = advise("--lang", "en", "--format", "markdown", "scenarios/crowdworks/cw7-partial-pay-without-fee.yaml")
     assert text.startswith("# ") and "\n## 1. " in text and "```" not in text  # drafts only with --drafts
-    assert "units\\_total" in text  # a fact name in a message is not read as emphasis
+    scenario = tmp_path / "s.yaml"  # the pack's messages name no facts, so a title shows the escaping
+    scenario.write_text("title: units_total *and* fee\nas_of: 2026-11-25\n", encoding="utf-8")
+    assert advise("--lang", "en", "--format", "markdown", str(scenario)).startswith(
+        "# units\\_total \\*and\\* fee\n")  # not read as emphasis
     explained = advise("--lang", "en", "--format", "markdown", "--explain", "--drafts", SEED)
     assert "```text\nRule: crowdworks/rules.yaml:" in explained and "```text\nSubject: " in explained
 
