@@ -48,12 +48,43 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_changing_the_period_from_14_to_7_days_changes_the_advice(pack):
-    assert titles(pack)[0] == "1. Wait for the automatic termination"
-    edit(pack / "parameters.yaml", "    value: 14\n", "    value: 7\n")
+EIGHT_DAYS = """\
+title: Request sent 8 days ago, no answer
+as_of: 2026-11-25
+facts:
+  work_started: true
+  request_sent_on: 2026-11-17
+"""
+
+
+def first_item(pack: Path) -> str:
+    """The first recommendation as printed: its title and the lines under it."""
+    code, out, err = advise("--lang", "en", "--rules", str(pack), str(pack.parent / "situation.yaml"))
+    assert (code, err) == (0, "")
+    return out[out.index("\n1. ") + 1:].split("\n\n")[0]
+
+
+def test_each_value_of_the_disputed_period_can_be_tried_for_one_scenario(pack):
+    """Step 1: the advice gives both dates of the disputed period; params: pins 7 days, then 14, for the
+    scenario only, and each reading gives its own advice."""
+    situation = pack.parent / "situation.yaml"
+    situation.write_text(EIGHT_DAYS, encoding="utf-8")
+    item = first_item(pack)
+    assert item.startswith("1. Wait for the automatic termination\n")
+    assert "2026-11-24" in item and "2026-12-01" in item and "\n   Note: " in item
+    edit(situation, "as_of: 2026-11-25\n", "as_of: 2026-11-25\nparams:\n  auto_termination_days: 7\n")
     advice = " ".join(titles(pack))
     assert "The contract has ended automatically" in advice
     assert "Wait for the automatic termination" not in advice
+    item = first_item(pack)
+    assert "2026-11-24" in item and "2026-12-01" not in item and "\n   Note: " in item
+    edit(situation, "  auto_termination_days: 7\n", "  auto_termination_days: 14\n")
+    assert titles(pack)[0] == "1. Wait for the automatic termination"
+    assert "The contract has ended automatically" not in " ".join(titles(pack))
+    item = first_item(pack)
+    assert "2026-12-01" in item and "2026-11-24" not in item
+    shipped = ROOT / "rules" / "crowdworks"
+    assert all((pack / f.name).read_bytes() == f.read_bytes() for f in shipped.iterdir())  # the pack is untouched
 
 
 def test_a_scenario_can_override_the_period_without_editing_the_pack(pack):
@@ -153,7 +184,7 @@ def test_check_points_at_an_unused_action_until_a_rule_uses_it(pack):
      'unknown fact "violaton_job" (did you mean "violation_job"?)'),
     ("rules.yaml", "      damages_demanded: true\n", "      damages_demanded: {over: true}\n", None,
      'unknown key "over"'),
-    ("parameters.yaml", "    value: 14\n", "    value: two weeks\n", None,
+    ("parameters.yaml", "      - value: 14\n", "      - value: two weeks\n", None,
      "a parameter value must be a whole number, a date or true/false"),
 ])
 def test_a_broken_rule_file_is_reported_at_its_own_line(pack, file, old, new, line, message):
