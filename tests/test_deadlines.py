@@ -186,8 +186,8 @@ def test_without_deadlines_the_calendar_has_no_events_and_stderr_says_so(tmp_pat
 def test_a_deadline_that_is_not_a_date_fact_is_refused_at_its_line(tmp_path, value, code, message):
     pack = tmp_path / "crowdworks"
     shutil.copytree(ROOT / "rules" / "crowdworks", pack)
-    rules = pack / "rules.yaml"
-    text = rules.read_text(encoding="utf-8").replace("deadline: auto_termination_on", f"deadline: {value}")
+    rules = pack / "requests.yaml"  # the request rules, whose deadlines are auto_termination_on
+    text = rules.read_text(encoding="utf-8").replace("deadline: auto_termination_on", f"deadline: {value}", 1)
     rules.write_text(text, encoding="utf-8")
     line = text.splitlines().index(f"    deadline: {value}") + 1
     result = CliRunner().invoke(main, ["check", str(pack)])

@@ -57,6 +57,9 @@ def test_check_handles_a_date_at_the_end_of_the_calendar(tmp_path):
     pack = make_pack(tmp_path, [rule("r", "{n: {param: limit}}"), rule("late", "{day: {lt: 9999-12-31}}", action="b")])
     (pack / "facts.yaml").write_text((pack / "facts.yaml").read_text(encoding="utf-8")
                                      + "  day: {type: date, description: {ja: 日, en: Day}}\n", encoding="utf-8")
+    # a draft shows the facts no rule reads, so that the lints have nothing to report (L206)
+    (pack / "drafts.yaml").write_text('drafts:\n  a:\n    body: {ja: "{flag} {color}", en: "{flag} {color}"}\n',
+                                      encoding="utf-8")
     assert run("check", str(pack)) == (0, "", "")
 
 

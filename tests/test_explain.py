@@ -22,7 +22,7 @@ def test_each_condition_is_shown_with_the_value_and_whether_it_held(tmp_path):
     code, out, err = explain(tmp_path, "as_of: 2026-11-25\nfacts: {work_started: true, request_sent_on: 2026-11-11}\n")
     assert (code, err) == (0, "")
     block = out[out.index("1. The contract has ended automatically"):out.index("\n2. ")]
-    assert "   Rule: crowdworks/rules.yaml:" in block and "(contract-ended-automatically)" in block
+    assert "   Rule: crowdworks/requests.yaml:" in block and "(contract-ended-automatically)" in block
     assert "     ✓ all of:\n" in block
     assert "       ✓ contract_type = fixed (it is fixed)\n" in block
     assert "       ✓ request_sent_on has a value (it is 2026-11-11)\n" in block
@@ -67,7 +67,7 @@ def test_json_carries_the_same_explanation(tmp_path):
                            "--format", "json")
     data = json.loads(out)
     first = data["recommendations"][0]["explanation"]
-    assert code == 0 and first["defined_at"].startswith("crowdworks/rules.yaml:")
+    assert code == 0 and first["defined_at"].startswith("crowdworks/requests.yaml:")
     assert {"depth": 1, "kind": "test", "held": True, "fact": "days_since_request", "value": 14,
             "test": "days_since_request ≥ 14 [parameter auto_termination_days] (it is 14)"} in first["conditions"]
     assert first["computed"] == [{"fact": "days_since_request", "value": 14,

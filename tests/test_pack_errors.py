@@ -260,7 +260,7 @@ CASES = [
          id="rule-id-not-lower-case"),
     case("rules.yaml", "    priority: 60\n", "    priority: 60\n    note: hi\n", "^note: hi",
          'unknown key "note"; allowed: id, action, priority, when, message, because, source, suppresses, sets, '
-         'valid_from, valid_until, deadline', id="unknown-rule-key"),
+         'valid_from, valid_until, deadline, side', id="unknown-rule-key"),
     case("rules.yaml", "    priority: 60\n", "    priority: 0\n", "priority: ^0", PRIORITY + "0", id="priority-0"),
     case("rules.yaml", "    priority: 60\n", "    priority: 1001\n", "priority: ^1001", PRIORITY + "1001",
          id="priority-1001"),
