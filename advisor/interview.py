@@ -100,9 +100,9 @@ def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -
         if state.fires(rule) is False:
             continue
         names = state.open_facts(rule.when)
-        shown = {name for text in (rule.message, rule.because) for lang in LANGS
-                 for name in shown(text.get(lang)) if name in pack.facts}
-        for name in sorted(shown):
+        in_texts = {name for text in (rule.message, rule.because) for lang in LANGS
+                    for name in shown(text.get(lang)) if name in pack.facts}
+        for name in sorted(in_texts):
             names |= state.open_inputs(name)
         for name in names:
             found.setdefault(name, []).append(rule)

@@ -73,9 +73,10 @@ def draft_lines(draft: Draft, lang: str) -> list[str]:
 def trace_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
     """Why one recommendation was given: its rule, each test with the fact's value, computations, parameters."""
     lines = [say(lang, "explain_rule", where=_where(trace.rule), rule=trace.rule.id), say(lang, "explain_conditions")]
+    params = advice.view(trace.rule).params
     for line in trace.lines:
         mark = "✓" if line.held else "✗"
-        text = say(lang, f"explain_{line.kind}") if line.test is None else test_text(line, advice, lang)
+        text = say(lang, f"explain_{line.kind}") if line.test is None else test_text(line, advice, lang, params)
         lines.append("  " * (line.depth + 1) + f"{mark} {text}")
     lines += [say(lang, "explain_computed", text=step_text(step, advice, lang)) for step in trace.steps]
     if trace.parameters:
@@ -106,13 +107,14 @@ def side_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
     return lines
 
 
-def test_text(line: Line, advice: Advice, lang: str) -> str:
+def test_text(line: Line, advice: Advice, lang: str, params: dict) -> str:
+    """One test with the fact's value; `params`: the parameter values of the rule's side."""
     test = line.test
     current = say(lang, "explain_absent") if line.value is ABSENT else _value(line.value, test.fact, advice, lang)
     if test.op == "present":
         text = say(lang, "explain_is_given" if test.value else "explain_not_given", fact=test.fact)
         return text if line.value is ABSENT else text + say(lang, "explain_current", value=current)
-    operand = advice.params[test.param] if test.param else test.value
+    operand = params[test.param] if test.param else test.value
     if test.op in ("in", "not_in"):
         values = ", ".join(_value(v, test.fact, advice, lang) for v in operand)
         text = say(lang, "explain_one_of" if test.op == "in" else "explain_none_of", fact=test.fact, values=values)
@@ -197,7 +199,7 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
             item["explanation"] = {
                 "defined_at": _where(trace.rule),
                 "conditions": [{"depth": line.depth, "kind": line.kind, "held": line.held}
-                               | ({"fact": line.test.fact, "test": test_text(line, advice, lang),
+                               | ({"fact": line.test.fact, "test": test_text(line, advice, lang, advice.view(trace.rule).params),
                                    "value": _plain(line.value)} if line.test else {})
                                for line in trace.lines],
                 "computed": [{"fact": step.fact, "value": _plain(step.value), "how": step_text(step, advice, lang)}

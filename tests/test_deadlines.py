@@ -18,7 +18,7 @@ from advisor.pipeline import advise_file
 ROOT = Path(__file__).parent.parent
 SCENARIOS = ROOT / "scenarios" / "crowdworks"
 HOLIDAY_WEEKEND = SCENARIOS / "contact-prompt-before-holiday-weekend.yaml"  # asked Fri 2026-11-20, as_of 11-21
-NEW_YEAR = SCENARIOS / "contact-prompt-over-new-year.yaml"  # asked Wed 2026-12-30, request sent 2026-12-22
+NEW_YEAR = SCENARIOS / "contact-prompt-over-new-year.yaml"  # asked Wed 2026-12-30, request sent 2026-12-25
 HOURLY_PENDING = SCENARIOS / "hourly-end-request-pending.yaml"  # hourly, request sent 2026-11-18, as_of 11-25
 D = dt.date
 
@@ -77,7 +77,8 @@ def test_over_new_year_both_waits_have_a_date_and_days_left():
     advice = advise_file(NEW_YEAR)
     assert advice.facts["contact_prompt_review_by"] == D(2027, 1, 4)
     messages = {r.rule.action: r.message.en for r in advice.recommendations}
-    assert "on 2027-01-05 (days left: 6)" in messages["wait_for_auto_termination"]
+    assert ("on 2027-01-01 (7 days, as most guides say) or 2027-01-08 (14 days, as the seed article says). Until "
+            "2027-01-01 (2 days left)") in messages["wait_for_auto_termination"]
     assert "by 2027-01-04 (days left: 5;" in messages["wait_for_contact_prompt_review"]
 
 
@@ -124,12 +125,18 @@ def test_the_calendar_has_one_all_day_event_per_deadline(tmp_path, lang, titles)
     assert titles[0] in out  # the advice is printed as usual
     found = events(target)
     assert [str(e["SUMMARY"]) for e in found] == titles
-    assert [e.decoded("DTSTART") for e in found] == [D(2027, 1, 5), D(2027, 1, 4)]
-    assert [e.decoded("DTEND") for e in found] == [D(2027, 1, 6), D(2027, 1, 5)]
+    assert [e.decoded("DTSTART") for e in found] == [D(2027, 1, 1), D(2027, 1, 4)]  # the earliest end
+    assert [e.decoded("DTEND") for e in found] == [D(2027, 1, 2), D(2027, 1, 5)]
     assert all(e.decoded("DTSTAMP") == dt.datetime(2026, 12, 30, tzinfo=dt.timezone.utc) for e in found)
     advice = advise_file(NEW_YEAR)
     messages = {r.title.get(lang): r.message.get(lang) for r in advice.recommendations}
-    assert [str(e["DESCRIPTION"]) for e in found] == [messages[t] for t in titles]
+    descriptions = [e.decoded("DESCRIPTION") for e in found]
+    assert [d.split("\n\n")[0] for d in descriptions] == [messages[t] for t in titles]
+    assert descriptions[0].split("\n\n")[1] == {  # a date the sources disagree on: every date, with its source
+        "en": "The date depends on a period the sources disagree on: 2027-01-01 (7 days, as most guides say) or "
+              "2027-01-08 (14 days, as the seed article says).",
+        "ja": "この日付は、情報源によって異なる期間から計算しています: 2027年1月1日（7日の場合。多くの解説記事）または"
+              "2027年1月8日（14日の場合。元記事）。"}[lang]
     assert len({str(e["UID"]) for e in found}) == 2
 
 
@@ -199,7 +206,7 @@ def test_the_bundled_rules_declare_their_deadlines():
     advice = advise_file(NEW_YEAR)
     declared = {r.rule.id: r.rule.deadline for r in advice.recommendations if r.rule.deadline}
     assert declared == {"wait-for-auto-termination": "auto_termination_on",
-                        "wait-for-contact-prompt-review": "contact_prompt_review_by"}
+                        "wait-for-contact-prompt-review-request-pending": "contact_prompt_review_by"}
     advice = advise_file(HOURLY_PENDING)
     assert {r.rule.id: r.rule.deadline for r in advice.recommendations if r.rule.deadline} == {
         "wait-for-end-request-answer": "end_request_follow_up_on"}

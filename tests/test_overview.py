@@ -89,8 +89,8 @@ def test_facts_say_where_their_values_come_from():
     facts = {line.split("|")[1].strip(): line for line in tables(text)[1][2:]}
     assert "computed: days_since(request_sent_on)" in facts["days_since_request"]
     assert "add_days(request_sent_on, auto_termination_days)" in facts["auto_termination_on"]
-    assert ("set by rules: contract-ended-by-agreement, hourly-contract-ended-by-agreement, "
-            "contract-ended-automatically") in facts["contract_ended"]
+    assert ("set by rules: contract-ended-by-agreement, client-request-agreed, hourly-contract-ended-by-agreement, "
+            "contract-ended-automatically, client-request-ended-automatically") in facts["contract_ended"]
     assert "fixed, hourly" in facts["contract_type"] and "the scenario" in facts["contract_type"]
 
 
@@ -152,7 +152,7 @@ def test_mermaid_shows_not_sets_suppresses_and_derivations():
     assert (rule_node("contract-ended-by-agreement"), "-->", "sets: yes", fact("contract_ended")) in edges
     assert (rule_node("no-rating-after-ignored-request"), "--x", "suppresses", rule_node("low-rating-possible")) in edges
     assert (fact("request_sent_on"), "-->", "days_since", fact("days_since_request")) in edges
-    parameter = node_id(nodes, "auto_termination_days = 14", "parameter")
+    parameter = node_id(nodes, "auto_termination_days = 7 or 14", "parameter")
     assert (parameter, "-->", "add_days", fact("auto_termination_on")) in edges
     assert (parameter, "-->", "", rule_node("wait-for-auto-termination")) in edges
 

@@ -25,27 +25,32 @@ def scenario(facts: str, as_of: str = "2026-11-25"):
     return validate_scenario(doc, PACK, dt.date(2000, 1, 1))
 
 
-def derived(facts: str, as_of: str = "2026-11-25") -> dict:
+def derived(facts: str, as_of: str = "2026-11-25", side: str = "lowest") -> dict:
+    """Derived facts with every parameter at `side` (auto_termination_days: 7 lowest, 14 highest)."""
     s = scenario(facts, as_of)
-    params = {name: p.value for name, p in PACK.parameters.items()}
+    params = {name: p.at(side) for name, p in PACK.parameters.items()}
     return {k: v for k, v in derive(PACK, s.facts, s.as_of, params).items() if PACK.facts[k].derive}
 
 
-@pytest.mark.parametrize("sent, since, until, on", [
-    ("2026-11-25", 0, 14, dt.date(2026, 12, 9)),
-    ("2026-11-12", 13, 1, dt.date(2026, 11, 26)),
-    ("2026-11-11", 14, 0, dt.date(2026, 11, 25)),
-    ("2026-10-01", 55, -41, dt.date(2026, 10, 15)),
+@pytest.mark.parametrize("sent, side, since, until, on", [
+    ("2026-11-25", "highest", 0, 14, dt.date(2026, 12, 9)),
+    ("2026-11-25", "lowest", 0, 7, dt.date(2026, 12, 2)),
+    ("2026-11-12", "highest", 13, 1, dt.date(2026, 11, 26)),
+    ("2026-11-12", "lowest", 13, -6, dt.date(2026, 11, 19)),
+    ("2026-11-11", "highest", 14, 0, dt.date(2026, 11, 25)),
+    ("2026-11-18", "lowest", 7, 0, dt.date(2026, 11, 25)),
+    ("2026-10-01", "highest", 55, -41, dt.date(2026, 10, 15)),
 ])
-def test_request_dates(sent, since, until, on):
-    facts = derived(f"{{request_sent_on: {sent}}}")
+def test_request_dates(sent, side, since, until, on):
+    facts = derived(f"{{request_sent_on: {sent}}}", side=side)
     assert (facts["days_since_request"], facts["days_until_auto_termination"], facts["auto_termination_on"]) == \
         (since, until, on)
 
 
 def test_dates_across_a_leap_day_and_year_end():
     assert derived("{request_sent_on: 2028-02-20}", "2028-03-01")["days_since_request"] == 10
-    assert derived("{request_sent_on: 2026-12-25}", "2027-01-02")["auto_termination_on"] == dt.date(2027, 1, 8)
+    assert derived("{request_sent_on: 2026-12-25}", "2027-01-02", "highest")["auto_termination_on"] == dt.date(2027, 1, 8)
+    assert derived("{request_sent_on: 2026-12-25}", "2027-01-02")["auto_termination_on"] == dt.date(2027, 1, 1)
 
 
 @pytest.mark.parametrize("fee, delivered, total, pay", [
@@ -61,8 +66,10 @@ def test_derived_facts_are_absent_when_an_input_is_absent():
 
 
 def test_parameters_come_from_the_pack():
-    assert PACK.parameters["auto_termination_days"].value == 14
-    assert PACK.parameters["auto_termination_days"].disputed is not None
+    period = PACK.parameters["auto_termination_days"]
+    assert [(v.value, v.sources[:1]) for v in period.variants] == [(7, ("blog-web-box",)), (14, ("seed",))]
+    assert (period.value, period.at("lowest"), period.at("highest")) == (7, 7, 14)
+    assert period.disputed is not None
 
 
 def test_not_is_pushed_down_to_the_tests():
@@ -142,4 +149,5 @@ def test_folded_japanese_lines_join_without_a_space():
 def test_a_test_on_a_parameter_keeps_its_name():
     rule = next(r for r in PACK.rules if r.id == "contract-ended-automatically")
     assert isinstance(rule.when, model.Group)
-    assert model.Test("days_since_request", "gte", 14, "auto_termination_days") in rule.when.items
+    assert model.Test("days_since_request", "gte", 7, "auto_termination_days") in rule.when.items  # the lowest
+    assert rule.sides == (("auto_termination_days", "highest"),)  # compiled with 14 (test_ranges.py)

@@ -53,7 +53,7 @@ def test_a_new_request_after_a_rejection_waits_for_an_answer_again(tmp_path):
   - {date: 2026-11-20, event: termination_requested}
 """)
     assert got["client_response"] == ("none", "events") and got["rejections"] == (1, "events")
-    assert got["days_until_auto_termination"] == (9, "derived")
+    assert got["days_until_auto_termination"] == (2, "derived")  # to the earliest end: 2026-11-20 + 7 days
 
 
 def test_events_and_flat_facts_mix_when_they_agree(tmp_path):
@@ -79,8 +79,10 @@ events:
      "3:31: client_rejected needs an earlier termination_requested event"),
     ("events:\n  - {date: 2026-11-12, event: termination_request}\n",
      '3:31: unknown event "termination_request" (did you mean "termination_requested"?); events: contract_started, '
-     "work_started, units_delivered, termination_requested, client_accepted, client_rejected, client_threatened, "
-     "client_message, contact_prompt_requested, payment_refused, extra_work_demanded"),
+     "work_started, units_delivered, termination_requested, client_requested_termination, worker_accepted_request, "
+     "worker_rejected_request, client_accepted, client_rejected, client_threatened, client_message, "
+     "contact_prompt_requested, payment_refused, extra_work_demanded, escrow_funded, delivery_rejected, "
+     "client_harassed, damages_demanded, terms_changed_by_client"),
     ("events:\n  - {date: 2026-11-12, event: units_delivered}\n", "3:5: units_delivered needs count:"),
     ("events:\n  - {date: 2026-11-12, event: client_message, count: 2}\n", "3:5: client_message takes no count:"),
     ("events:\n  - {on: 2026-11-12, event: client_message}\n", '3:5: missing key "date" in an event\n'),
