@@ -80,7 +80,7 @@ def test_json_carries_schema_version_recommendations_and_facts():
     data = json.loads(out)
     assert (code, err, data["schema_version"]) == (0, "", 2)
     assert [r["action"] for r in data["recommendations"]] == [
-        "resubmit_with_reasons", "negotiate_partial_pay", "negotiate_with_client", "expect_low_rating"]
+        "negotiate_partial_pay", "resubmit_with_reasons", "negotiate_with_client", "expect_low_rating"]
     assert set(data["recommendations"][0]) >= {"action", "rule", "priority", "message", "because", "source"}
     assert data["facts"]["pro_rata_pay"] == {"value": 25000, "origin": "derived"}
     assert data["facts"]["client_response"] == {"value": "rejected", "origin": "given"}

@@ -26,14 +26,15 @@ ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"
 PACK = pack_named("crowdworks")
 AS_OF = dt.date(2026, 11, 25)
-# The facts a scenario can give that some CrowdWorks rule depends on, in declaration order; the others
-# (rejections, contract_started_on, client_last_message_on) come mostly from timelines and no rule tests
-# them, so the interview never asks for them. contact_prompt_requested_on, declared after them, is tested by
-# request-contact-prompt and wait-for-contact-prompt-review, so it is asked last, after the fee.
-# progress_percent matters only when the number delivered is not known (negotiate-progress-pay), which is
-# not the case in the answers below that use INPUTS.
-# last_delivered_on matters only when everything is delivered (the acceptance date).
-UNUSED = ("rejections", "contract_started_on", "client_last_message_on", "progress_percent", "last_delivered_on")
+# The facts a scenario can give, in declaration order, less those that the answers below that use INPUTS (a
+# fixed-price contract, work started, no request, nothing else known, 5 of 10 delivered for 50,000 yen) cannot
+# reach: worker_response matters only when the client sent the request; last_delivered_on only when everything
+# is delivered (the acceptance date); progress_percent only when the number delivered is not known
+# (negotiate-progress-pay); rejections only once a request was sent; contract_started_on only for the freelance
+# hotline (unpaid work, damages, threats, harassment); client_last_message_on only when the client does not
+# answer. contact_prompt_requested_on, declared last, is asked last.
+UNUSED = ("worker_response", "last_delivered_on", "progress_percent", "rejections", "contract_started_on",
+          "client_last_message_on")
 INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user and name not in UNUSED]
 NO_FEE = [name for name in INPUTS if name != "fee"]  # no amount can be computed, so the fee is not asked
 
@@ -61,8 +62,11 @@ def advice_part(out: str) -> str:
 
 # ---------------------------------------------------------------------------------------- what is asked
 
+FIRST = ["1", "1"] + [""] * 14  # fixed, work started, then "don't know" up to the number of deliverables
+
+
 def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_question():
-    code, out, err = ask(input=lines("1", "1", "", "", "", "", "", "", "10", "5", "50000"))
+    code, out, err = ask(input=lines(*FIRST, "10", "5", "50000"))
     assert (code, err) == (0, "")
     assert asked(out) == INPUTS
     questions = re.findall(r"^Q\d+\. .*$", out, re.MULTILINE)
@@ -71,16 +75,28 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
         "Q2. Have you already started working on the deliverables?",
         "Q3. On what date did you send the early-termination request (for an hourly contract, the contract-end "
         "request)? If you have not sent it, or do not know, just press Enter.",
-        "Q4. How did the client answer your request to end the contract? (none = no answer yet, accepted = agreed, "
+        "Q4. Who sent the request? (worker = you sent it, client = the client sent it to you)",
+        "Q5. How did the client answer your request to end the contract? (none = no answer yet, accepted = agreed, "
         "rejected = refused)",
-        "Q5. Has the client stopped answering your messages, or stopped logging in?",
-        'Q6. Is the client making threats (for example, "finish it or I will sue")?',
-        "Q7. Does the client keep asking for work beyond what the contract covers?",
-        "Q8. Is the client refusing to pay for work you have already delivered?",
-        "Q9. How many deliverables does the contract have in total (articles, images ...)?",
-        "Q10. How many deliverables have you already handed in?",
-        "Q11. What is the contract amount, in yen?",
-        "Q12. When did you ask support to prompt the client? (Enter if you have not)",
+        "Q6. Has the client funded the escrow (仮払い)? (If the contract page says 仮払い待ち, it has not.)",
+        "Q7. Has the client refused to accept what you delivered, or sent it back?",
+        "Q8. Is the client insulting you, using slurs or harassing you?",
+        "Q9. Is the client demanding damages or compensation from you?",
+        "Q10. Does the job ask for contact off the platform (LINE, e-mail ...), work before escrow, or lead to paid "
+        "schools or similar prohibited things?",
+        "Q11. Did the client add conditions after the contract was made (all or nothing, a new deadline ...)?",
+        "Q12. Which is closest to why you want to leave? (health, personal = family or other personal reasons, "
+        "client_conduct = the client's behaviour, job_not_as_described = the job is not what was described, other)",
+        "Q13. Has the client stopped answering your messages, or stopped logging in?",
+        'Q14. Is the client making threats (for example, "finish it or I will sue")?',
+        "Q15. Does the client keep asking for work beyond what the contract covers?",
+        "Q16. Is the client refusing to pay for work you have already delivered?",
+        "Q17. How many deliverables does the contract have in total (articles, images ...)?",
+        "Q18. How many deliverables have you already handed in?",
+        "Q19. What is the contract amount, in yen?",
+        "Q20. If the contract is paid in milestones, how much is the pay for the milestones already accepted, in yen? "
+        "(Enter if none)",
+        "Q21. When did you ask support to prompt the client? (Enter if you have not)",
     ]
     assert out.startswith("Answer a few questions about your contract.")
     assert "\nRules: CrowdWorks (crowdworks)\n" in out  # one pack: shown, not asked
@@ -88,7 +104,7 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
 
 
 def test_choices_and_hints_are_shown_under_each_question():
-    _, out, _ = ask(input=lines("1", "1", "", "", "", "", "", "", "10", "5"))
+    _, out, _ = ask(input=lines(*FIRST, "10", "5"))
     assert "Q1. What kind of contract is it? (fixed = a fixed price, hourly = paid by the hour)\n" \
            "  1) fixed\n  2) hourly\n  (Enter if you don't know: taken as fixed)\n> 1\n" in out
     assert "  1) yes\n  2) no\n  (Enter if you don't know: taken as no)\n" in out
@@ -99,31 +115,37 @@ def test_choices_and_hints_are_shown_under_each_question():
 
 
 # Each case: the answers, in order, to the questions that are asked, and those questions. Found by reasoning
-# over rules/crowdworks/rules.yaml, e.g. once the client has accepted, the contract has ended, so whether the
-# client answers messages and everything about partial pay can no longer change the advice.
+# over the rules in rules/crowdworks/, e.g. once the client has accepted, the contract has ended, so whether the
+# client answers messages, the escrow and everything about partial pay can no longer change the advice; what
+# can still change it after the end is abuse (reports, the price, the freelance hotline) and unpaid work.
+ASKED_AFTER_THE_END = ["contract_type", "work_started", "request_sent_on", "request_sent_by", "client_response",
+                       "client_harassing", "damages_demanded", "violation_job", "client_threatening", "payment_refused"]
+LIFE = ["escrow_funded", "delivery_rejected", "client_harassing", "damages_demanded", "violation_job",
+        "terms_changed_by_client", "leave_reason", "client_unresponsive", "client_threatening", "extra_work_demanded",
+        "payment_refused"]
+BEFORE_UNITS = ["contract_type", "work_started", "request_sent_on", "request_sent_by", "client_response", *LIFE]
+NOS = ["", "2", "2", "2", "2", "2", "", "2", "2", "2", "2"]  # LIFE answered: escrow and reason unknown, the rest no
 SKIPPING = {
-    "hourly contract accepted: nothing about silence or deliverables": (
-        ["2", "1", "", "accepted", "2", "2", "2"],
-        ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
-         "extra_work_demanded", "payment_refused"]),
+    "hourly contract accepted: nothing about silence, escrow or deliverables": (
+        ["2", "1", "", "", "accepted", "2", "2", "2", "2", "2"],
+        ASKED_AFTER_THE_END),
     "fixed contract accepted: only how many were delivered (unpaid work), not the total or the fee": (
-        ["1", "1", "2026-11-01", "accepted", "2", "2", "2", "3"],
-        ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
-         "extra_work_demanded", "payment_refused", "units_delivered"]),
+        ["1", "1", "2026-11-01", "", "accepted", "2", "2", "2", "2", "2", "3"],
+        ASKED_AFTER_THE_END + ["units_delivered", "milestones_accepted_pay", "rejections"]),
     "ignored for 24 days, so ended automatically: no silence question, no fee": (
-        ["1", "1", "2026-11-01", "none", "2", "2", "2", "4"],
-        ["contract_type", "work_started", "request_sent_on", "client_response", "client_threatening",
-         "extra_work_demanded", "payment_refused", "units_delivered"]),
+        ["1", "1", "2026-11-01", "", "none", "2", "2", "2", "2", "2", "4"],
+        ASKED_AFTER_THE_END + ["units_delivered", "milestones_accepted_pay", "rejections"]),
     "nothing delivered: no fee": (
-        ["1", "2", "", "", "2", "2", "2", "2", "10", "0"],
-        NO_FEE),
+        ["1", "2", "", "", "", *NOS, "10", "0"],
+        BEFORE_UNITS + ["units_total", "units_delivered", "milestones_accepted_pay", "progress_percent",
+                        "contact_prompt_requested_on"]),
     "everything delivered: no fee, but when the last delivery was (for the acceptance date)": (
-        ["1", "1", "", "", "2", "2", "2", "2", "10", "10"],
-        NO_FEE[:NO_FEE.index("units_delivered") + 1] + ["last_delivered_on"]
-        + NO_FEE[NO_FEE.index("units_delivered") + 1:]),
+        ["1", "1", "", "", "", *NOS, "10", "10"],
+        BEFORE_UNITS + ["units_total", "units_delivered", "last_delivered_on", "milestones_accepted_pay",
+                        "contact_prompt_requested_on"]),
     "total unknown: no amount can be computed, so no fee": (
-        ["1", "1", "", "", "2", "2", "2", "2", "", "3"],
-        NO_FEE),
+        ["1", "1", "", "", "", *NOS, "", "3"],
+        BEFORE_UNITS + ["units_total", "units_delivered", "milestones_accepted_pay", "contact_prompt_requested_on"]),
 }
 
 
@@ -149,14 +171,23 @@ def outcome(answers: dict) -> list[tuple[str, str]]:
     return [(item.rule.id, item.message.en + item.because.en) for item in advice.recommendations]
 
 
+YES_NO = [True, False, None]
 CANDIDATES = {
-    "contract_type": ["fixed", "hourly", None], "work_started": [True, False, None],
-    "request_sent_on": [AS_OF - dt.timedelta(days=d) for d in (0, 13, 14, 30)] + [None],
-    "client_response": ["none", "accepted", "rejected", None], "client_unresponsive": [True, False, None],
-    "client_threatening": [True, False, None], "extra_work_demanded": [True, False, None],
-    "payment_refused": [True, False, None], "units_total": [1, 4, 10, None], "units_delivered": [0, 1, 4, None],
-    "fee": [1, 40000, None], "progress_percent": [0, 40, 100, None],
+    "contract_type": ["fixed", "hourly", None], "work_started": YES_NO,
+    # 6 and 7 days: either side of the shorter automatic-termination period; 13 and 14: of the longer one
+    "request_sent_on": [AS_OF - dt.timedelta(days=d) for d in (0, 6, 7, 13, 14, 30)] + [None],
+    "request_sent_by": ["worker", "client", None],
+    "client_response": ["none", "accepted", "rejected", None], "worker_response": ["none", "accepted", "rejected", None],
+    "escrow_funded": YES_NO, "delivery_rejected": YES_NO, "client_harassing": YES_NO, "damages_demanded": YES_NO,
+    "violation_job": YES_NO, "terms_changed_by_client": YES_NO,
+    "leave_reason": ["health", "client_conduct", "job_not_as_described", None],
+    "client_unresponsive": YES_NO, "client_threatening": YES_NO, "extra_work_demanded": YES_NO,
+    "payment_refused": YES_NO, "units_total": [1, 4, 10, None], "units_delivered": [0, 1, 4, None],
     "last_delivered_on": [AS_OF - dt.timedelta(days=d) for d in (0, 7, 8)] + [None],
+    "fee": [1, 40000, None], "milestones_accepted_pay": [0, 10000, None], "progress_percent": [0, 40, 100, None],
+    "rejections": [0, 1, 2, None],
+    "contract_started_on": [AS_OF - dt.timedelta(days=d) for d in (29, 30)] + [None],  # the one-month threshold
+    "client_last_message_on": [AS_OF - dt.timedelta(days=3), None],
     # asked a day before as_of: support's review is still due; 10 days before: it was due before as_of
     "contact_prompt_requested_on": [AS_OF - dt.timedelta(days=d) for d in (0, 1, 10)] + [None],
 }
@@ -164,14 +195,15 @@ CANDIDATES = {
 
 def test_no_question_left_out_could_have_changed_the_advice():
     """Soundness, by brute force: for many situations, any value of any question not asked gives the same advice."""
+    assert sorted(CANDIDATES) == sorted(name for name, fact in PACK.facts.items() if fact.given_by_user)
     chooser = random.Random(20261125)
-    for _ in range(150):
+    for _ in range(80):
         truth = {name: chooser.choice(values) for name, values in CANDIDATES.items()}
         if None not in (truth["units_total"], truth["units_delivered"]) and truth["units_delivered"] > truth["units_total"]:
             truth["units_delivered"] = truth["units_total"]
         answers = complete(PACK, truth, AS_OF)
         expected = outcome(answers)
-        for name in set(INPUTS) - set(answers):
+        for name in set(CANDIDATES) - set(answers):
             for value in CANDIDATES[name]:
                 changed = answers | {name: value}
                 if None not in (changed.get("units_total"), changed.get("units_delivered")) \
@@ -183,57 +215,71 @@ def test_no_question_left_out_could_have_changed_the_advice():
 # ---------------------------------------------------------------------------------------------- why
 
 def test_why_shows_the_advice_the_question_decides_then_asks_it_again():
-    code, out, _ = ask(input=lines("1", "1", "", "", "2", "why", "2", "why", "2", "2"))
+    code, out, _ = ask(input=lines("1", "1", "", "", "", *NOS[:8], "why", "2", "why", "2", "2"))
     assert code == 0
-    assert "> why\nYour answer can change this advice:\n  - Report the threats to CrowdWorks support\n> 2\n\nQ7." in out
-    assert "> why\nYour answer can change this advice:\n  - Talk it out with the client\n> 2\n\nQ8." in out
-    assert asked(out)[5:7] == ["client_threatening", "extra_work_demanded"]
+    assert ("> why\nYour answer can change this advice:\n  - Report it to CrowdWorks support\n"
+            "  - Don't pay or cut your price under pressure\n"
+            "  - Consult the Freelance Trouble 110 hotline (free lawyers)\n> 2\n\nQ15.") in out
+    assert "> why\nYour answer can change this advice:\n  - Decline work and conditions the contract does not include\n" \
+           "> 2\n\nQ16." in out
+    assert asked(out)[13:15] == ["client_threatening", "extra_work_demanded"]
 
 
 def test_why_on_the_first_question_lists_every_action_it_can_change_in_order_of_the_advice():
     _, out, _ = ask(input=lines("why", "1"))
     listed = out.split("> why\n")[1].split("> 1\n")[0].splitlines()
     assert listed[0] == "Your answer can change this advice:"
-    assert listed[1:4] == ["  - The contract has ended by agreement", "  - The contract has ended automatically",
-                           "  - Ask for acceptance instead of ending early"]
-    assert "  - Report the threats to CrowdWorks support" not in listed  # threats do not depend on the contract type
+    assert listed[1:4] == ["  - Don't pay or cut your price under pressure",  # hourly: paid by the hour
+                           "  - Don't work or deliver before the escrow is funded",  # escrow: fixed price only
+                           "  - The contract has ended by agreement"]
+    assert "  - Report it to CrowdWorks support" not in listed  # reports do not depend on the contract type
 
 
 # ------------------------------------------------------------------------------------------ don't know
 
 def test_dont_know_is_written_as_an_unknown_fact_and_facts_never_asked_are_left_out(tmp_path):
     target = tmp_path / "answers.yaml"
-    code, out, err = ask("-o", str(target), input=lines("2", "?", "", "わからない", "unknown", "ＵＮＫＮＯＷＮ", "2", "1"))
+    code, out, err = ask("-o", str(target), input=lines("2", "?", "", "わからない", "unknown", "ＵＮＫＮＯＷＮ",
+                                                        "2", "2", "2", "", "2", "2", "2", "1"))
     assert (code, err) == (0, "")
     assert target.read_text(encoding="utf-8") == (
         "# Written by advise ask. Run advise on this file to see the advice again, or edit it to try other answers.\n"
         "platform: crowdworks\n"
         "as_of: 2026-11-25\n"
         "facts:\n"
-        "  contract_type: hourly\n"
+        "  contract_type: hourly\n"  # hourly: no escrow, no refused delivery, no deliverables to count
         "  work_started:  # unknown\n"
         "  request_sent_on:  # unknown\n"
+        "  request_sent_by:  # unknown\n"
         "  client_response:  # unknown\n"
-        "  client_unresponsive:  # unknown\n"
-        "  client_threatening:  # unknown\n"
+        "  client_harassing:  # unknown\n"
+        "  damages_demanded: false\n"
+        "  violation_job: false\n"
+        "  terms_changed_by_client: false\n"
+        "  leave_reason:  # unknown\n"
+        "  client_unresponsive: false\n"
+        "  client_threatening: false\n"
         "  extra_work_demanded: false\n"
         "  payment_refused: true\n"
-        "  units_total:  # unknown\n"  # the end of the input: don't know
-        "  units_delivered:  # unknown\n"
-        "  fee:  # unknown\n"  # the number delivered is unknown: a share by progress could still need the fee
+        "  contract_started_on:  # unknown\n"  # the end of the input: don't know (unpaid work: the hotline)
         "  contact_prompt_requested_on:  # unknown\n")
     assert out.endswith(f"\nSaved your answers to {target}; advise {target} gives this advice again.\n")
 
 
+# An hourly contract with nothing else known: no escrow, no refused delivery and nothing counted in
+# deliverables (those are fixed-price matters), and nothing that only an answer given would make relevant.
+HOURLY_UNKNOWN = ["contract_type", "work_started", "request_sent_on", "request_sent_by", "client_response",
+                  "client_harassing", "damages_demanded", "violation_job", "terms_changed_by_client", "leave_reason",
+                  "client_unresponsive", "client_threatening", "extra_work_demanded", "payment_refused",
+                  "contact_prompt_requested_on"]
+
+
 def test_the_end_of_the_input_means_dont_know_for_the_rest():
     code, out, _ = ask(input=lines("2"))
-    # The number delivered is unknown, so a share by progress could still need the fee; with the fee unknown
-    # too, no share can be computed, so the progress itself is not asked.
-    assert code == 0 and asked(out) == INPUTS
+    assert code == 0 and asked(out) == HOURLY_UNKNOWN
     scenario = out.split("then run advise situation.yaml):\n")[1]
     assert "  contract_type: hourly\n  work_started:  # unknown\n" in scenario
-    assert scenario.endswith("  units_delivered:  # unknown\n  fee:  # unknown\n"
-                             "  contact_prompt_requested_on:  # unknown\n")
+    assert scenario.endswith("  payment_refused:  # unknown\n  contact_prompt_requested_on:  # unknown\n")
 
 
 # -------------------------------------------------------------------------------------- invalid answers
@@ -244,8 +290,11 @@ def test_invalid_answers_are_explained_and_asked_again(tmp_path):
         "3", "fixd", "FIXED",                                       # contract_type
         "maybe", "Y",                                               # work_started
         "2026/11/01", "2026-02-30", "2026-12-01", "2026-11-17",    # request_sent_on
+        "",                                                         # request_sent_by
         "0", "none",                                                # client_response
-        "no", "no", "no", "no",
+        "",                                                         # escrow_funded
+        "no", "no", "no", "no", "no",                               # refused delivery ... added terms
+        "no", "no", "no", "no",                                     # (a request is pending: no reason to word)
         "ten", "1.5", "0", "10",                                    # units_total
         "11", "-1", "4",                                            # units_delivered
         "¥40,000"))                                                 # fee
@@ -265,12 +314,18 @@ def test_invalid_answers_are_explained_and_asked_again(tmp_path):
         ("> -1\nPlease type 0 or more.\n", "> 4\n"),
     ]:
         assert problem + again in out
-    assert asked(out) == INPUTS
+    # a request was sent: no reason left to word, but the number of rejections can matter (the hotline)
+    assert asked(out) == [name for name in INPUTS if name != "leave_reason"][:-1] + [
+        "rejections", "contact_prompt_requested_on"]
     facts = target.read_text(encoding="utf-8").split("facts:\n")[1]
     assert facts == ("  contract_type: fixed\n  work_started: true\n  request_sent_on: 2026-11-17\n"
-                     "  client_response: none\n  client_unresponsive: false\n  client_threatening: false\n"
+                     "  request_sent_by:  # unknown\n  client_response: none\n  escrow_funded:  # unknown\n"
+                     "  delivery_rejected: false\n  client_harassing: false\n  damages_demanded: false\n"
+                     "  violation_job: false\n  terms_changed_by_client: false\n"
+                     "  client_unresponsive: false\n  client_threatening: false\n"
                      "  extra_work_demanded: false\n  payment_refused: false\n  units_total: 10\n"
-                     "  units_delivered: 4\n  fee: 40000\n  contact_prompt_requested_on:  # unknown\n")
+                     "  units_delivered: 4\n  fee: 40000\n  milestones_accepted_pay:  # unknown\n"
+                     "  rejections:  # unknown\n  contact_prompt_requested_on:  # unknown\n")
     assert "Propose ¥16,000 for the 4 of 10 deliverables" in out
 
 
@@ -363,13 +418,15 @@ def test_a_missing_folder_is_refused_before_any_question(tmp_path):
 
 def test_the_written_file_gives_the_same_advice(tmp_path):
     target = tmp_path / "answers.yaml"
-    code, out, _ = ask("-o", str(target), input=lines("1", "1", "2026-11-17", "3", "2", "2", "1", "2", "10", "5", "50000"))
+    extra_work = ["", "2", "2", "2", "2", "2", "", "2", "2", "1", "2"]  # LIFE answered; extra work: yes
+    code, out, _ = ask("-o", str(target), input=lines("1", "1", "2026-11-17", "", "3", *extra_work, "10", "5", "50000"))
     assert code == 0
     again = CliRunner().invoke(main, ["--lang", "en", str(target)])
     assert again.exit_code == 0
     assert advice_part(out) == again.stdout
-    assert "1. Talk it out with the client\n" in again.stdout  # extra work demanded
-    assert "2. Explain your reasons politely and send the request again\n" in again.stdout
+    assert "1. Decline work and conditions the contract does not include\n" in again.stdout  # extra work demanded
+    assert "2. Negotiate pay for the work already delivered\n" in again.stdout  # before the request: money first
+    assert "3. Explain your reasons politely and send the request again\n" in again.stdout
 
 
 def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():
@@ -387,11 +444,11 @@ def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():
 # ----------------------------------------------------------------------------------------------- how
 
 def test_how_explains_a_recommendation_by_number_or_action():
-    answers = ["1", "1", "", "3", "2", "2", "2", "2", "10", "5", "50000", ""]
-    code, out, _ = ask(input=lines(*answers, "how 2", "how negotiate_with_client", "how", "what now", "how 9", ""))
+    answers = ["1", "1", "2026-11-17", "", "3", *NOS, "10", "5", "50000", "", "", ""]
+    code, out, _ = ask(input=lines(*answers, "how 1", "how negotiate_with_client", "how", "what now", "how 9", ""))
     assert code == 0
     after = out.split("Type how and a number (how 1) to see why that advice was given; press Enter to finish.\n")[1]
-    assert "> how 2\n2. Negotiate pay for the work already delivered\n   Rule: crowdworks/rules.yaml:" in after
+    assert "> how 1\n1. Negotiate pay for the work already delivered\n   Rule: crowdworks/rules.yaml:" in after
     assert "(negotiate-partial-pay)" in after and "Computed: pro_rata_pay = " in after
     assert "> how negotiate_with_client\n3. Talk it out with the client\n   Rule: crowdworks/rules.yaml:" in after
     assert "(negotiate-after-rejection)" in after
@@ -411,7 +468,11 @@ def edited_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 
 def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_path):
-    pack = edited_pack(tmp_path, "rules.yaml", "    priority: ", "    valid_until: 2020-01-01\n    priority: ")
+    pack = edited_pack(tmp_path, "rules.yaml", "    priority: ", "    priority: ")
+    for name in ("rules.yaml", "requests.yaml"):  # every rule file: no rule of the pack applies in 2026
+        text = re.sub(r"    valid_(from|until): .*\n", "", (pack / name).read_text(encoding="utf-8"))
+        (pack / name).write_text(text.replace("    priority: ", "    valid_until: 2020-01-01\n    priority: "),
+                                 encoding="utf-8")
     code, out, err = ask("--rules", str(pack), input=lines("1", "how 1"))
     assert (code, err) == (0, "")
     assert asked(out) == [] and "Type how" not in out
@@ -423,20 +484,22 @@ def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_pat
 
 def test_japanese_questions_and_answers_in_japanese_words(tmp_path):
     target = tmp_path / "answers.yaml"
-    code, out, err = ask("-o", str(target), input=lines("２", "はい", "", "拒否", "3", "いいえ", "わからない", "いいえ", "いいえ"),
-                         lang="ja")
+    code, out, err = ask("-o", str(target), input=lines("２", "はい", "", "", "拒否", "3", "いいえ", "いいえ", "いいえ", "いいえ",
+                                                        "", "いいえ", "わからない", "いいえ", "いいえ"), lang="ja")
     assert (code, err) == (0, "")
-    assert asked(out, "ja")[:4] == ["contract_type", "work_started", "request_sent_on", "client_response"]
+    assert asked(out, "ja")[:5] == ["contract_type", "work_started", "request_sent_on", "request_sent_by",
+                                    "client_response"]
     assert "Q1. 契約の形式はどちらですか？（fixed = 固定報酬制、hourly = 時間単価制）\n  1) fixed\n  2) hourly\n" \
            "  ［わからなければ Enter（「fixed」として扱います）］\n> ２\n" in out
     assert "  1) はい\n  2) いいえ\n" in out
     assert "> 拒否\n1〜3の番号か、次のいずれかを入力してください: none, accepted, rejected\n> 3\n" in out
-    assert "\n1. 脅しを事務局に報告する（違反報告）\n" not in out
+    assert "\n1. 事務局に違反報告する\n" not in out
     assert "あなたの状況\nクラウドワークス・2026年11月25日時点\n" in out
     assert out.endswith(f"回答を {target} に保存しました。advise {target} で同じ助言をもう一度表示できます。\n")
     written = target.read_text(encoding="utf-8")
     assert written.startswith("# advise ask で作成しました。")
-    assert "  work_started: true\n  request_sent_on:  # 不明\n  client_response: rejected\n" in written
+    assert "  work_started: true\n  request_sent_on:  # 不明\n  request_sent_by:  # 不明\n  client_response: rejected\n" \
+        in written
     assert "  client_threatening:  # 不明\n" in written
 
 
@@ -478,8 +541,10 @@ def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
 # ---------------------------------------------------------------------------------------------- golden
 
 TRANSCRIPTS = {
-    "en": ["1", "why", "yes", "2026-11-31", "2026-11-17", "1", "2", "2", "2", "2", "10", "4", "40,000", "", "how 1", ""],
-    "ja": ["2", "はい", "", "3", "いいえ", "1", "2", "2", "5", "2", "30000", "2026-11-24", "how 3", ""],
+    "en": ["1", "why", "yes", "2026-11-31", "2026-11-17", "1", "1", "1", "2", "2", "2", "2", "2", "2", "2", "2", "2",
+           "10", "4", "40,000", "", "", "", "how 1", ""],
+    "ja": ["2", "はい", "", "", "3", "いいえ", "いいえ", "いいえ", "いいえ", "", "いいえ", "1", "2", "2", "", "",
+           "2026-11-24", "how 3", ""],
 }
 
 
@@ -543,6 +608,6 @@ def test_at_a_terminal_answers_are_typed_at_a_prompt(monkeypatch, last, code):
     assert prompts[:3] == ["> ", "> ", "> "]
     assert "> 2" not in out  # typed answers are not shown again
     if last is EOFError:  # Ctrl-D: "don't know" for the rest
-        assert asked(out) == INPUTS and "  work_started: true\n  request_sent_on:  # unknown\n" in out
+        assert asked(out) == HOURLY_UNKNOWN and "  work_started: true\n  request_sent_on:  # unknown\n" in out
     else:
         assert err == "advise ask: interrupted; nothing was written\n" and "Your situation" not in out
