@@ -98,7 +98,7 @@ def test_an_hourly_request_has_a_follow_up_date_though_the_platform_sets_none(as
     advice = advise_file(HOURLY_PENDING, as_of=D.fromisoformat(as_of))
     first = advice.recommendations[0]
     assert (first.rule.action, text in first.message.en) == (action, True)
-    assert "not a platform rule" in first.notes[0].en and "CrowdWorks の決まりではありません" in first.notes[0].ja
+    assert "not a platform rule" in first.notes[0].en and "クラウドワークスの決まりではありません" in first.notes[0].ja
     other, = {"wait_for_end_request_answer", "request_contact_prompt"} - {action}
     assert other not in advice.actions  # waiting and asking for the prompt never both
 
