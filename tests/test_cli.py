@@ -39,7 +39,7 @@ def test_advice_is_numbered_in_priority_order_with_dates_amounts_and_sources():
     assert (code, err) == (0, "")
     titles = [line for line in out.splitlines() if line[:1].isdigit()]
     assert titles == ["1. Negotiate pay for the work already delivered",  # money first: before the request
-                      "2. Explain your reasons politely and send the request again",
+                      "2. Only if no pay can be agreed, send the request again with your reasons",
                       "3. Talk it out with the client",
                       "4. Know what can happen to your rating"]
     assert "Propose ¥25,000 for the 5 of 10 deliverables" in out
@@ -80,7 +80,7 @@ def test_json_carries_schema_version_recommendations_and_facts():
     data = json.loads(out)
     assert (code, err, data["schema_version"]) == (0, "", 2)
     assert [r["action"] for r in data["recommendations"]] == [
-        "negotiate_partial_pay", "resubmit_with_reasons", "negotiate_with_client", "expect_low_rating"]
+        "negotiate_partial_pay", "resubmit_without_pay", "negotiate_with_client", "expect_low_rating"]
     assert set(data["recommendations"][0]) >= {"action", "rule", "priority", "message", "because", "source"}
     assert data["facts"]["pro_rata_pay"] == {"value": 25000, "origin": "derived"}
     assert data["facts"]["client_response"] == {"value": "rejected", "origin": "given"}

@@ -24,7 +24,8 @@ PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
 WRITING = ["send_termination_request", "resubmit_with_reasons", "ask_client_not_to_rate", "negotiate_partial_pay",
            "escalate_to_support", "request_contact_prompt", "send_end_request", "request_acceptance",
            "answer_client_request", "wait_for_auto_termination", "hold_your_price", "report_violation_job",
-           "request_revision_points", "decline_extra_work", "consult_freelance_hotline"]
+           "request_revision_points", "decline_extra_work", "consult_freelance_hotline",
+           "send_termination_request_without_pay", "resubmit_without_pay", "ask_client_to_reject_own_request"]
 
 
 def advise(*args: str) -> str:

@@ -229,9 +229,10 @@ def test_why_on_the_first_question_lists_every_action_it_can_change_in_order_of_
     _, out, _ = ask(input=lines("why", "1"))
     listed = out.split("> why\n")[1].split("> 1\n")[0].splitlines()
     assert listed[0] == "Your answer can change this advice:"
-    assert listed[1:4] == ["  - Don't pay or cut your price under pressure",  # hourly: paid by the hour
-                           "  - Don't work or deliver before the escrow is funded",  # escrow: fixed price only
-                           "  - The contract has ended by agreement"]
+    assert listed[1:4] == ["  - The contract has ended by agreement",  # ended: said first, whatever the type
+                           "  - The contract has ended automatically",  # hourly contracts never end by themselves
+                           "  - Ask the client to reject your pending request, or the delivered work goes unpaid"]
+    assert "  - Don't work or deliver before the escrow is funded" in listed  # escrow: fixed price only
     assert "  - Report it to CrowdWorks support" not in listed  # reports do not depend on the contract type
 
 
@@ -426,7 +427,7 @@ def test_the_written_file_gives_the_same_advice(tmp_path):
     assert advice_part(out) == again.stdout
     assert "1. Decline work and conditions the contract does not include\n" in again.stdout  # extra work demanded
     assert "2. Negotiate pay for the work already delivered\n" in again.stdout  # before the request: money first
-    assert "3. Explain your reasons politely and send the request again\n" in again.stdout
+    assert "3. Only if no pay can be agreed, send the request again with your reasons\n" in again.stdout
 
 
 def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():

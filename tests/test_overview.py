@@ -79,7 +79,7 @@ def test_rules_are_listed_in_advice_order_not_file_order():
     ids = first_column(tables(rules_table(PACK, "en"))[0])
     # ask-for-acceptance (priority 15) is written after the priority-20 and -30 rules in rules.yaml
     assert ids.index("ask-for-acceptance") < ids.index("send-termination-request")
-    assert ids[0] == "report-threats"
+    assert ids[0] == "contract-ended-by-agreement"  # priority 3, first of its priority in the pack
     priorities = [int(line.split("|")[3]) for line in tables(rules_table(PACK, "en"))[0][2:]]
     assert priorities == sorted(priorities)
 

@@ -56,7 +56,7 @@ def test_your_own_request_has_ended_only_after_the_latest_date(tmp_path, as_of, 
 def test_before_the_earliest_end_both_dates_are_shown_with_their_sources(tmp_path):
     code, out, _ = advise(tmp_path, own_request("2026-11-10", "2026-11-16"), "--lang", "en")
     assert ("If the client still does not answer, the contract ends automatically on 2026-11-17 (7 days, as most "
-            "guides say) or 2026-11-24 (14 days, as the seed article says). Until 2026-11-17 (1 days left) it is "
+            "guides say) or 2026-11-24 (14 days, as the seed article says). Until 2026-11-17 (days left: 1) it is "
             "certainly still in progress") in out
     code, out, _ = advise(tmp_path, own_request("2026-11-10", "2026-11-16"), "--lang", "ja")
     assert ("契約は2026年11月17日（7日の場合。多くの解説記事）または2026年11月24日（14日の場合。元記事）に自動で終了します。"
@@ -87,7 +87,7 @@ def test_a_request_the_client_sent_must_be_answered_by_the_earliest_date(tmp_pat
 
 def test_the_answer_deadline_is_the_earliest_date_and_the_text_names_both(tmp_path):
     code, out, _ = advise(tmp_path, client_request("2026-11-10", "2026-11-12"), "--lang", "en")
-    assert "Before 2026-11-17 (5 days left), choose 同意 (agree) or 拒否 (reject)" in out
+    assert "Before 2026-11-17 (days left: 5), choose 同意 (agree) or 拒否 (reject)" in out
     assert ("The end falls on 2026-11-17 (7 days, as most guides say) or 2026-11-24 (14 days, as the seed article "
             "says).") in out
 
@@ -135,7 +135,7 @@ def test_a_scenario_can_pin_one_value(tmp_path):
     assert document["parameters"]["auto_termination_days"] == 14
     assert "range" not in document["facts"]["auto_termination_on"]
     assert "The end falls on 2026-11-24." in document["recommendations"][0]["because"]
-    assert "Before 2026-11-24 (12 days left)" in document["recommendations"][0]["message"]
+    assert "Before 2026-11-24 (days left: 12)" in document["recommendations"][0]["message"]
 
 
 # ------------------------------------------------------------------------- the language, on a small pack
