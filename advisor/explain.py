@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .derive import View, rule_params
 from .messages import say
-from .model import LANGS, SIDES, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value, disputed_inputs
+from .model import LANGS, SIDES, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value
 from .validate import PLACEHOLDER, shown
 
 # A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
@@ -57,12 +57,11 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
     values: dict[str, Value] = dict(first.params)
     values.update(first.facts)
     values["as_of"] = scenario.as_of
-    for name in [*pack.facts, *pack.parameters]:  # {name.lowest} and {name.highest}
-        if disputed_inputs(name, pack.facts, pack.parameters):
-            for side, view in zip(SIDES, (first, last)):
-                value = view.params.get(name, view.facts.get(name))
-                if value is not None:
-                    values[f"{name}.{side}"] = value
+    for name in pack.disputed:  # {name.lowest} and {name.highest}
+        for side, view in zip(SIDES, (first, last)):
+            value = view.params.get(name, view.facts.get(name))
+            if value is not None:
+                values[f"{name}.{side}"] = value
     types = {name: f.type for name, f in pack.facts.items()}
     types.update({name: p.type for name, p in pack.parameters.items()}, as_of="date")
     ranges = value_ranges(pack, views)
@@ -84,8 +83,8 @@ def value_ranges(pack: Pack, views: tuple[View, ...]) -> dict[str, Range]:
     """The facts and parameters whose value depends on which value of a disputed parameter is right."""
     picked = {name for name, _ in views[0].picks}
     found: dict[str, Range] = {}
-    for name in [*pack.facts, *pack.parameters]:
-        depends = disputed_inputs(name, pack.facts, pack.parameters) & picked
+    for name, disputed in pack.disputed.items():
+        depends = disputed & picked
         if not depends:
             continue
         entries: dict[tuple, tuple[Value, Text | None]] = {}

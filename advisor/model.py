@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Union
 
 LANGS = ("ja", "en")
@@ -211,6 +212,13 @@ class Pack:
     declared_at: dict[tuple[str, str], Where] = field(default_factory=dict)
     events: dict[str, EventType] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)  # action -> words to send (drafts.yaml)
+
+    @cached_property
+    def disputed(self) -> dict[str, frozenset[str]]:
+        """The facts and parameters whose value depends on parameters with several values, with those parameters
+        (computed once per pack: explaining each scenario asks it for every name)."""
+        found = {name: disputed_inputs(name, self.facts, self.parameters) for name in [*self.facts, *self.parameters]}
+        return {name: params for name, params in found.items() if params}
 
 
 @dataclass(frozen=True)
