@@ -9,6 +9,7 @@ apart, and the rules that fire then are compared with those that fired.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -167,7 +168,8 @@ def _trace(rule: Rule, advice: Advice) -> Trace:
 def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, given: dict[str, Value]) -> dict[str, list]:
     """For each fact a user can give, the values other than its current one that the pack's tests tell apart,
     under every value of the parameters (`valuations`: one per view)."""
-    constants: dict[str, set] = {name: set() for name in pack.facts}
+    # keyed by fact; a derivation's argument may also be as_of or a parameter, whose constants are not used
+    constants: dict[str, set] = defaultdict(set)
     for rule in pack.rules:
         for test in tests_in(rule.when):
             if test.op != "present":

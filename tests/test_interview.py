@@ -73,9 +73,10 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
     assert questions == [
         "Q1. What kind of contract is it? (fixed = a fixed price, hourly = paid by the hour)",
         "Q2. Have you already started working on the deliverables?",
-        "Q3. On what date did you send the early-termination request (for an hourly contract, the contract-end "
-        "request)? If you have not sent it, or do not know, just press Enter.",
-        "Q4. Who sent the request? (worker = you sent it, client = the client sent it to you)",
+        "Q3. On what date was the early-termination request (for an hourly contract, the contract-end request) "
+        "sent, whether you sent it or the client sent it to you? If neither of you has sent one, or you do not "
+        "know, just press Enter.",
+        "Q4. Who sent that request? (worker = you sent it, client = the client sent it to you)",
         "Q5. How did the client answer your request to end the contract? (none = no answer yet, accepted = agreed, "
         "rejected = refused)",
         "Q6. Has the client funded the escrow (仮払い)? (If the contract page says 仮払い待ち, it has not.)",

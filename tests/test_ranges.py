@@ -234,3 +234,23 @@ def test_lowest_and_highest_placeholders_exist_only_for_values_that_depend_on_a_
     folder = ranged_pack(tmp_path / "p", [text])
     code, out = check(folder)
     assert code == 1 and "R107 message.ja: unknown placeholder {n.lowest}" in out and "{m.lowest}" not in out
+
+
+def test_explain_handles_a_derived_date_from_a_disputed_date_parameter(tmp_path):
+    """A derived fact may start from as_of or from a parameter (here a disputed date): near misses only search
+    the facts a scenario gives, and --explain shows both dates."""
+    folder = ranged_pack(tmp_path / "p", [with_side(rule("r", "{left: {gte: 0}}"), "{cutoff: lowest}")],
+                         "parameters:\n  zero: {value: 0, description: {ja: 零, en: Zero}, source: s}\n"
+                         "  cutoff:\n    values:\n"
+                         "      - {value: 2026-11-18, label: {ja: 早い説, en: early}, source: s}\n"
+                         "      - {value: 2026-11-30, label: {ja: 遅い説, en: late}, source: s}\n"
+                         "    description: {ja: 締切, en: Cutoff}\n    source: s\n")
+    facts = folder / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("  m: {type: int, derive: {difference: [n, limit]},",
+                     "  cutoff_on: {type: date, derive: {add_days: [cutoff, zero]}, description: {ja: 締切日, en: Cutoff}}\n"
+                     "  left: {type: int, derive: {days_until: cutoff_on}, description: {ja: 残り, en: Left}}\n"
+                     "  m: {type: int, derive: {difference: [n, zero]},"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--rules", str(folder), "--lang", "en", "--explain", "--as-of", "2026-11-16",
+                                       "-"], input="platform: testpack\nfacts: {n: 1}\n")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "Depends on the disputed value: left is 2 (early) or 14 (late)" in result.stdout
