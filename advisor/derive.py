@@ -51,6 +51,8 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
     # whole days from as_of to the date; negative once it has passed
     "days_until": (("date", "date"), "int", lambda until, as_of: (until - as_of).days),
     "add_days": (("date", "int"), "date", lambda day, days: day + dt.timedelta(days=days)),
+    # the last day before a date: the last day to act when something happens on that date
+    "day_before": (("date",), "date", lambda day: day - dt.timedelta(days=1)),
     # the Nth business day after the date, skipping weekends and HOLIDAY_CALENDAR's public holidays
     "add_business_days": (("date", "int"), "date", add_business_days),
     "difference": (("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend),

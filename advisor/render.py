@@ -134,7 +134,7 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
     elif step.op == "days_until":
         args = [*args, format_value(advice.scenario.as_of, "date", lang)]
     formula = {"pro_rata": "{0} × {1} ÷ {2}", "percent_of": "{0} × {1} ÷ 100",
-               "add_days": "{0} + {1}"}.get(step.op, "{0} − {1}").format(*args)
+               "add_days": "{0} + {1}", "day_before": "{0} − 1"}.get(step.op, "{0} − {1}").format(*args)
     if step.op == "add_business_days":
         formula = say(lang, "explain_business_days", date=args[0], days=args[1])
     text = f"{step.fact} = {formula} = {_value(step.value, step.fact, advice, lang)}"

@@ -92,15 +92,18 @@ def test_the_answer_deadline_is_the_earliest_date_and_the_text_names_both(tmp_pa
             "says).") in out
 
 
-def test_the_calendar_event_is_on_the_earliest_date(tmp_path):
+def test_the_calendar_event_is_on_the_last_day_before_the_earliest_end(tmp_path):
     calendar = tmp_path / "deadlines.ics"
     code, out, err = advise(tmp_path, client_request("2026-11-10", "2026-11-12"), "--lang", "en",
                             "--calendar", str(calendar))
     assert (code, err) == (0, "")
     events = [e for e in Calendar.from_ical(calendar.read_bytes()).walk("VEVENT")]
     assert [(str(e["summary"]), e.decoded("dtstart")) for e in events] == [
-        ("Answer the client's request to end the contract", D(2026, 11, 17))]
-    assert "2026-11-24 (14 days, as the seed article says)" in events[0].decoded("description")
+        ("Answer the client's request to end the contract", D(2026, 11, 16))]
+    description = events[0].decoded("description")
+    assert "Before 2026-11-17 (days left: 5)" in description
+    assert ("The date depends on a period the sources disagree on: 2026-11-16 (7 days, as most guides say) or "
+            "2026-11-23 (14 days, as the seed article says).") in description
 
 
 def test_explain_shows_every_value_and_the_side_the_rule_takes(tmp_path):
@@ -108,8 +111,8 @@ def test_explain_shows_every_value_and_the_side_the_rule_takes(tmp_path):
     block = out[:out.index("\n2. ")]
     assert ("Disputed: auto_termination_days is 7 (7 days, as most guides say) or 14 (14 days, as the seed article "
             "says); this rule takes the lowest, 7") in block
-    assert ("Depends on the disputed value: auto_termination_on is 2026-11-17 (7 days, as most guides say) or "
-            "2026-11-24 (14 days, as the seed article says)") in block
+    assert ("Depends on the disputed value: last_day_before_auto_termination is 2026-11-16 (7 days, as most guides "
+            "say) or 2026-11-23 (14 days, as the seed article says)") in block
     assert "days_since_request < 7 [parameter auto_termination_days] (it is 2)" in block
 
 
