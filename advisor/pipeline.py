@@ -59,7 +59,7 @@ def chain(pack: Pack, compiled: Compiled, given: dict[str, Value], as_of: dt.dat
                  for name in engine.run([s for s in compiled.shards if s.valuation == valuation],
                                         encode_facts(base | facts, as_of, marks))]
         before = (len(added), len(suppressed))
-        for rule in fired:
+        for rule in sorted(fired, key=lambda r: r.order):  # pack order, whatever valuation fired it
             for name, value in rule.sets:
                 if name in added and added[name][0] != value:
                     raise _conflict(name, added[name], (value, rule))

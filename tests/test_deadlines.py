@@ -77,7 +77,7 @@ def test_over_new_year_both_waits_have_a_date_and_days_left():
     advice = advise_file(NEW_YEAR)
     assert advice.facts["contact_prompt_review_by"] == D(2027, 1, 4)
     messages = {r.rule.action: r.message.en for r in advice.recommendations}
-    assert ("on 2027-01-01 (7 days, as most guides say) or 2027-01-08 (14 days, as the seed article says). Until "
+    assert ("on 2027-01-01 (7 days, as most guides say) or 2027-01-08 (14 days, as the seed article says). Before "
             "2027-01-01 (days left: 2)") in messages["wait_for_auto_termination"]
     assert "by 2027-01-04 (days left: 5;" in messages["wait_for_contact_prompt_review"]
 

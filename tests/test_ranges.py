@@ -56,7 +56,7 @@ def test_your_own_request_has_ended_only_after_the_latest_date(tmp_path, as_of, 
 def test_before_the_earliest_end_both_dates_are_shown_with_their_sources(tmp_path):
     code, out, _ = advise(tmp_path, own_request("2026-11-10", "2026-11-16"), "--lang", "en")
     assert ("If the client still does not answer, the contract ends automatically on 2026-11-17 (7 days, as most "
-            "guides say) or 2026-11-24 (14 days, as the seed article says). Until 2026-11-17 (days left: 1) it is "
+            "guides say) or 2026-11-24 (14 days, as the seed article says). Before 2026-11-17 (days left: 1) it is "
             "certainly still in progress") in out
     code, out, _ = advise(tmp_path, own_request("2026-11-10", "2026-11-16"), "--lang", "ja")
     assert ("契約は2026年11月17日（7日の場合。多くの解説記事）または2026年11月24日（14日の場合。元記事）に自動で終了します。"
