@@ -352,19 +352,22 @@ def _sides(check: _Checker, where: tuple, sides: dict, when: Condition | None, d
            facts: dict[str, Fact], parameters: dict[str, Parameter]) -> tuple[tuple[str, str], ...]:
     """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
     which value the rule takes; it is required for those and only for those."""
+    used = [name for test in (tests_in(when) if when else []) for name in (test.fact, test.param) if name]
+    depends: dict[str, str] = {}  # parameter with several values -> the first name the rule depends on it through
+    for name in used + ([deadline] if deadline in facts else []):
+        for param in sorted(disputed_inputs(name, facts, parameters)):
+            depends.setdefault(param, name)
     for name in sides:
         if name not in parameters:
             check.unknown("R104", name, msg("v_unknown_parameter", name=show(name), hint=did_you_mean(name, parameters)),
                           *where, "side", name, KEY)
         elif not parameters[name].ranged:
             check.error("R110", msg("v_side_one_value", name=name), *where, "side", name, KEY)
-    used = [name for test in (tests_in(when) if when else []) for name in (test.fact, test.param) if name]
-    missing: dict[str, str] = {}
-    for name in used + ([deadline] if deadline in facts else []):
-        for param in sorted(disputed_inputs(name, facts, parameters)):
-            if param not in sides:
-                missing.setdefault(param, name)
-    for param, name in missing.items():
+        elif when is not None and name not in depends:  # a side that changes nothing would mislead the reader
+            check.error("R110", msg("v_side_unused", name=name), *where, "side", name, KEY)
+    for param, name in depends.items():
+        if param in sides:
+            continue
         message = msg("v_side_missing", param=param) if name == param else msg("v_side_missing_through", name=name,
                                                                                    param=param)
         check.error("R110", message, *where, "when" if name in used else "deadline")
