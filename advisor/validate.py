@@ -395,9 +395,10 @@ def _texts(check: _Checker, where: tuple, entry: dict, keys: tuple[str, ...], na
         for lang in LANGS:
             for placeholder in PLACEHOLDER.findall(text.get(lang)):
                 if placeholder not in names:
-                    check.unknown("R107", placeholder, msg("v_unknown_placeholder", field=key, language=lang,
-                                                           name=placeholder, hint=did_you_mean(placeholder, names)),
-                                  *where, key, lang)
+                    # {x.lowest} of a broken x is not reported again: x's own mistake was
+                    check.unknown("R107", placeholder.partition(".")[0],
+                                  msg("v_unknown_placeholder", field=key, language=lang, name=placeholder,
+                                      hint=did_you_mean(placeholder, names)), *where, key, lang)
     return texts
 
 

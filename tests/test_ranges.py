@@ -257,3 +257,11 @@ def test_explain_handles_a_derived_date_from_a_disputed_date_parameter(tmp_path)
                                        "-"], input="platform: testpack\nfacts: {n: 1}\n")
     assert (result.exit_code, result.stderr) == (0, "")
     assert "Depends on the disputed value: left is 2 (early) or 14 (late)" in result.stdout
+
+
+def test_a_broken_range_is_reported_once_not_again_at_each_placeholder_of_it(tmp_path):
+    text = rule("r", "{flag: true}").replace("message: {ja: r, en: r}",
+                                             "message: {ja: '{m.lowest}', en: '{limit.highest}'}")
+    parameters = RANGED.replace("{value: 14,", "{value: 7,")
+    folder = ranged_pack(tmp_path / "p", [text], parameters)
+    assert check(folder) == (1, "parameters.yaml:5:17: [error] R106 values: 7 is listed twice\n")
