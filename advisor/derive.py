@@ -108,16 +108,15 @@ def rule_params(pack: Pack, rule: Rule, pinned: dict[str, Value]) -> dict[str, V
     return {name: p.at(sides.get(name, "lowest")) for name, p in pack.parameters.items()} | pinned
 
 
-def views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value],
-          added: dict[str, Value]) -> tuple[View, ...]:
-    """One view per combination of the values of the parameters with several values that the scenario does not
-    pin, lowest first: the first view takes every lowest value, the last every highest. Without such
-    parameters, one view. `added`: the facts rules set, the same in every view."""
+def views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value]) -> tuple[View, ...]:
+    """The scenario's facts, derived once per combination of the values of the parameters with several values
+    that the scenario does not pin, lowest first: the first view takes every lowest value, the last every
+    highest. Without such parameters, one view."""
     base = {name: p.value for name, p in pack.parameters.items()} | pinned
     ranged = [p for p in pack.parameters.values() if p.ranged and p.name not in pinned]
     result = []
     for combination in product(*(p.variants for p in ranged)):
         params = base | {p.name: variant.value for p, variant in zip(ranged, combination)}
         picks = tuple((p.name, variant) for p, variant in zip(ranged, combination))
-        result.append(View(params, picks, derive(pack, facts, as_of, params) | added))
+        result.append(View(params, picks, derive(pack, facts, as_of, params)))
     return tuple(result)

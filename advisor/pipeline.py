@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
-from .derive import derive, views
+from .derive import View, views
 from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, read_file
@@ -35,19 +36,22 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
     pinned = dict(scenario.params)
     if scenario.params:
         compiled = compiled_for(pack, scenario.params)
-    fired, added = chain(pack, compiled, scenario.facts, scenario.as_of)
-    return explain(pack, scenario, views(pack, scenario.facts, scenario.as_of, pinned, added), fired)
+    derived = views(pack, scenario.facts, scenario.as_of, pinned)
+    fired, added = chain(pack, compiled, derived, scenario.as_of)
+    # the facts rules set are the same in every view
+    return explain(pack, scenario, tuple(replace(view, facts=view.facts | added) for view in derived), fired)
 
 
-def chain(pack: Pack, compiled: Compiled, given: dict[str, Value], as_of: dt.date) -> tuple[list[Rule], dict]:
-    """Forward chaining: derive the facts from `given` (once per valuation of the compiled rules) and assert them;
-    the rules that fired add the facts they set (`sets:`) and mark the rules they suppress; assert again until
-    nothing changes. Returns what fired in the last round (the advice) and the facts rules set.
+def chain(pack: Pack, compiled: Compiled, derived: tuple[View, ...], as_of: dt.date) -> tuple[list[Rule], dict]:
+    """Forward chaining: assert the facts of the view matching each valuation of the compiled rules (`derived`,
+    from derive.views with the same pinned parameters); the rules that fired add the facts they set (`sets:`)
+    and mark the rules they suppress; assert again until nothing changes. Returns what fired in the last round
+    (the advice) and the facts rules set.
 
     Facts only accumulate and a set fact never changes its value (that is an error), so this ends within
     one round per settable fact and suppressed rule.
     """
-    derived = [derive(pack, given, as_of, params) for params in compiled.valuations]
+    bases = [next(view.facts for view in derived if view.params == params) for params in compiled.valuations]
     added: dict[str, tuple[Value, Rule]] = {}
     suppressed: set[str] = set()
     by_id = {rule.id: rule for rule in pack.rules}
@@ -55,7 +59,7 @@ def chain(pack: Pack, compiled: Compiled, given: dict[str, Value], as_of: dt.dat
         facts = {name: value for name, (value, _) in added.items()}
         marks = [by_id[r] for r in sorted(suppressed)]
         fired = [compiled.rules[name]
-                 for valuation, base in enumerate(derived)
+                 for valuation, base in enumerate(bases)
                  for name in engine.run([s for s in compiled.shards if s.valuation == valuation],
                                         encode_facts(base | facts, as_of, marks))]
         before = (len(added), len(suppressed))

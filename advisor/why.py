@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from . import pipeline
+from .derive import views
 from .diagnostics import InputError
 from .explain import Advice
 from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value, tests_in
@@ -87,7 +88,8 @@ def why(advice: Advice) -> Why:
         if not _consistent(pack, facts, scenario.as_of):
             return set()
         try:
-            return {rule.id for rule in pipeline.chain(pack, compiled, facts, scenario.as_of)[0]}
+            derived = views(pack, facts, scenario.as_of, dict(scenario.params))
+            return {rule.id for rule in pipeline.chain(pack, compiled, derived, scenario.as_of)[0]}
         except InputError:  # two rules set one fact differently in this variant: no advice to compare
             return set()
 
