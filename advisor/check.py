@@ -23,7 +23,8 @@ from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
 from .model import ABSENT, LANGS, Condition, Pack, Test, Where, tests_in
-from .validate import PACK_FILE, PLACEHOLDER, load_pack, shown
+from .conditions import PLACEHOLDER, shown
+from .validate import PACK_FILE, load_pack
 
 LEVELS = ("warning", "error")
 

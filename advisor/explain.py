@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .derive import View, rule_params
 from .messages import say
 from .model import LANGS, SIDES, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value
-from .validate import PLACEHOLDER, shown
+from .conditions import PLACEHOLDER, shown
 
 # A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
 # parameter itself, whose values speak for themselves), lowest first.

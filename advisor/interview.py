@@ -44,7 +44,8 @@ from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value, tes
 from .pipeline import advise_document, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
-from .validate import FACTS_FILE, MAX_INT, PACK_FILE, shown
+from .conditions import shown
+from .validate import FACTS_FILE, MAX_INT, PACK_FILE
 from .write import write_new
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case

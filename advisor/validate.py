@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import derive, schema
+from .conditions import PLACEHOLDER
 from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
 from .messages import Message, msg
@@ -23,7 +24,6 @@ from .model import (LANGS, Condition, Derivation, EventType, Expectation, Fact, 
                     Source, Test, Text, Value, Where)
 from .model import SIDES, Draft, Variant, disputed_inputs, tests_in
 
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
 MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
@@ -372,11 +372,6 @@ def _sides(check: _Checker, where: tuple, sides: dict, when: Condition | None, d
                                                                                    param=param)
         check.error("R110", message, *where, "when" if name in used else "deadline")
     return tuple(sorted((name, side) for name, side in sides.items() if name in parameters and side in SIDES))
-
-
-def shown(text: str) -> list[str]:
-    """The facts and parameters a text shows: {auto_termination_on.lowest} shows auto_termination_on."""
-    return [name.partition(".")[0] for name in PLACEHOLDER.findall(text)]
 
 
 def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> set[str]:
