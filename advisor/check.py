@@ -4,26 +4,23 @@ The closed registry below lists them all. Codes S… (structure) and R… (refer
 while the pack is read (schema.py, validate.py, compile.py) and are errors: the pack cannot run. Codes L…
 are lints run on a pack that can run: warnings about rules that cannot matter.
 
-The lints reason about conditions exactly, without running the engine: a conjunction of tests on
-independent facts is satisfiable when, for each fact, one value passes all its tests, and for tests that
-compare with constants it is enough to try each constant c, c - 1 and c + 1, a value beyond them all,
-and "absent" (for a fact without a default). Derived facts are treated as independent of their inputs,
-and a test on a parameter as able to go either way (a scenario may change the value): both can only hide
-a finding, never invent one.
+The lints reason about conditions exactly, without running the engine (advisor/conditions.py): a
+conjunction of tests on independent facts is satisfiable when, for each fact, one value passes all its
+tests, and it is enough to try the values `conditions.candidates` gives. Derived facts are treated as
+independent of their inputs, and a test on a parameter as able to go either way (a scenario may change
+the value): both can only hide a finding, never invent one.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from itertools import product
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
-from .model import ABSENT, LANGS, Condition, Pack, Test, Where, tests_in
-from .conditions import PLACEHOLDER, shown
+from .model import LANGS, Pack, Where
+from .conditions import candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
 from .validate import PACK_FILE, load_pack
 
 LEVELS = ("warning", "error")
@@ -68,8 +65,8 @@ def level(finding: Diagnostic) -> str:
 def _never_fires(pack: Pack) -> Iterable[Diagnostic]:
     values = _candidates(pack)
     for rule in pack.rules:
-        terms = _dnf(rule.when, False)
-        if terms is not None and not any(_satisfiable(term, values) for term in terms):
+        terms = dnf(rule.when)
+        if terms is not None and not any(satisfiable(term, values) for term in terms):
             yield _at(rule.where, msg("c_never_fires", rule=rule.id), "L201")
 
 
@@ -77,14 +74,14 @@ def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
     values = _candidates(pack)
     for rule in pack.rules:
         suppressors = [s for s in pack.rules if rule.id in s.suppresses and not (s.valid_from or s.valid_until)]
-        terms = _dnf(rule.when, False)
+        terms = dnf(rule.when)
         if not suppressors or terms is None:
             continue
-        live = [term for term in terms if _satisfiable(term, values)]
+        live = [term for term in terms if satisfiable(term, values)]
         covering = []
         for suppressor in suppressors:
-            negated = _dnf(suppressor.when, True)
-            if negated is not None and all(not _satisfiable(t + n, values) for t in live for n in negated):
+            negated = dnf(suppressor.when, negate=True)
+            if negated is not None and all(not satisfiable(t + n, values) for t in live for n in negated):
                 covering.append(suppressor.id)
         if live and covering:
             yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering[0]), "L202")
@@ -100,8 +97,8 @@ def _unused_actions(pack: Pack) -> Iterable[Diagnostic]:
 def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
     used = {arg for fact in pack.facts.values() if fact.derive for arg in fact.derive.args}
     for rule in pack.rules:
-        used.update(_params(rule.when))
-        used.update(name for text in (rule.message, rule.because) for lang in LANGS for name in shown(text.get(lang)))
+        used.update(params_read(rule.when))
+        used.update(shown([rule.message, rule.because]))
     for name in pack.parameters:
         if name not in used:
             yield _at(pack.declared_at[("parameter", name)],
@@ -115,9 +112,9 @@ def _placeholders_differ(pack: Pack) -> Iterable[Diagnostic]:
     texts += [(pack.declared_at[("draft", name)], field, text) for name, draft in pack.drafts.items()
               for field, text in (("subject", draft.subject), ("body", draft.body)) if text]
     for where, field, text in texts:
-        shown = {lang: set(PLACEHOLDER.findall(text.get(lang))) for lang in LANGS}
+        found = {lang: set(placeholders(text.get(lang))) for lang in LANGS}
         for lang, other in zip(LANGS, reversed(LANGS)):
-            only = sorted(shown[lang] - shown[other])
+            only = sorted(found[lang] - found[other])
             if only:
                 yield _at(where, msg("c_placeholders_differ", field=field, lang=lang, other=other,
                                      names=", ".join(f"{{{name}}}" for name in only)), "L205")
@@ -126,15 +123,11 @@ def _placeholders_differ(pack: Pack) -> Iterable[Diagnostic]:
 def _unused_facts(pack: Pack) -> Iterable[Diagnostic]:
     """A fact a scenario gives, or a derived one, that nothing reads. Events setting it and other facts'
     at_most: do not read it; facts set by rules are left to the rules that set them."""
-    read = {test.fact for rule in pack.rules for test in tests_in(rule.when)}
+    read = {name for rule in pack.rules for name in facts_read(rule.when)}
     read.update(rule.deadline for rule in pack.rules if rule.deadline)
-    texts = [text for rule in pack.rules for text in (rule.message, rule.because)]
-    texts += [text for draft in pack.drafts.values() for text in (draft.subject, draft.body) if text]
-    read.update(name for text in texts for lang in LANGS for name in shown(text.get(lang)))
-    # A derived fact that is read reads its arguments: they are declared above it, so one pass upwards.
-    for fact in reversed(pack.facts.values()):
-        if fact.name in read and fact.derive:
-            read.update(fact.derive.args)
+    read |= shown([text for rule in pack.rules for text in (rule.message, rule.because)])
+    read |= shown([text for draft in pack.drafts.values() for text in (draft.subject, draft.body)])
+    read = depends_on(pack, read)  # a derived fact that is read reads its arguments
     for name, fact in pack.facts.items():
         if name not in read and not fact.set_by_rules:
             yield _at(pack.declared_at[("fact", name)], msg("c_unused_fact", fact=name), "L206")
@@ -168,69 +161,11 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
 )}
 
 
-# ----------------------------------------------------------------------------- condition reasoning
-
-Literal = tuple[Test, bool]  # a test, and whether it is negated
-MAX_TERMS = 4096  # beyond this a condition is not analysed (and nothing is reported about it)
-
-
-def _dnf(condition: Condition, negate: bool) -> list[list[Literal]] | None:
-    """The condition (or its negation) as a disjunction of conjunctions of literals; None if too large."""
-    if isinstance(condition, Test):
-        return [[(condition, negate)]]
-    if condition.kind == "not":
-        return _dnf(condition.items[0], not negate)
-    parts = [_dnf(item, negate) for item in condition.items]
-    if any(part is None for part in parts):
-        return None
-    if (condition.kind == "any") != negate:  # a disjunction
-        terms = [term for part in parts for term in part]
-    else:
-        terms = [[literal for term in combination for literal in term] for combination in product(*parts)]
-    return terms if len(terms) <= MAX_TERMS else None
-
-
-def _satisfiable(term: list[Literal], values: dict[str, list]) -> bool:
-    by_fact: dict[str, list[Literal]] = {}
-    for test, negated in term:
-        if not test.param:  # a scenario may give a parameter any value: such a test can go either way
-            by_fact.setdefault(test.fact, []).append((test, negated))
-    return all(any(all(test.holds(value) != negated for test, negated in literals) for value in values[fact])
-               for fact, literals in by_fact.items())
-
+# ------------------------------------------------------------------------------------------- helpers
 
 def _candidates(pack: Pack) -> dict[str, list]:
-    """For each fact, values that between them fall in every region the pack's tests can tell apart."""
-    constants: dict[str, set] = {name: set() for name in pack.facts}
-    for rule in pack.rules:
-        for test in tests_in(rule.when):
-            if test.op != "present":
-                constants[test.fact].update(map(_number, test.value if isinstance(test.value, tuple) else [test.value]))
-    values: dict[str, list] = {}
-    for name, fact in pack.facts.items():
-        if fact.type == "enum":
-            found = list(fact.values)
-        elif fact.type == "bool":
-            found = [True, False]
-        else:
-            points = constants[name] or {dt.date(2000, 1, 1).toordinal()}
-            found = sorted({c + d for c in points for d in (-1, 0, 1)} | {min(points) - 2, max(points) + 2})
-            if fact.min is not None or fact.max is not None:  # values outside them are refused
-                found = [v for v in found if (fact.min is None or v >= fact.min) and (fact.max is None or v <= fact.max)]
-            if fact.type == "date":  # within the calendar: year 1 to 9999
-                found = [dt.date.fromordinal(day) for day in found if 1 <= day <= dt.date.max.toordinal()]
-        # A fact with a default is never absent: a scenario that leaves it out gets the default.
-        values[name] = found + ([ABSENT] if fact.default is None else [])
-    return values
-
-
-def _params(condition: Condition) -> list[str]:
-    return [test.param for test in tests_in(condition) if test.param]
-
-
-def _number(value):
-    """Dates compare as day numbers, like in the engine."""
-    return value.toordinal() if hasattr(value, "toordinal") else value
+    """Values of each fact that fall in every region the pack's tests tell apart (the module docstring)."""
+    return candidates(pack, constants(pack), beyond=True)
 
 
 def _at(where: Where, message: Message, code: str) -> Diagnostic:

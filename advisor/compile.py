@@ -23,7 +23,8 @@ from typing import Any, Iterable
 from .diagnostics import Diagnostic, InputError
 from .messages import msg
 from .derive import rule_params
-from .model import Condition, Group, Pack, Rule, Test, Value
+from .conditions import Junction, Normal, nnf
+from .model import Condition, Pack, Rule, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
 AS_OF = "a_as_of"  # the date of the advice, for valid_from / valid_until
@@ -68,7 +69,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         if values not in valuations:
             valuations.append(values)
             buckets.append([])
-        tests = [_expression(rule.when, values, negate=False)]
+        tests = [_expression(rule.when, values)]
         # valid_from / valid_until and suppression are part of the pattern, so the engine decides them too.
         if rule.valid_from:
             tests.append({"$gte": {AS_OF: rule.valid_from.toordinal()}})
@@ -131,17 +132,15 @@ def alternatives(expression: dict) -> int:
     return 1
 
 
-def _expression(condition: Condition, params: dict[str, Value], negate: bool) -> dict:
-    """The condition in negation normal form: `not` is pushed down to the tests."""
-    if isinstance(condition, Group):
-        if condition.kind == "not":
-            return _expression(condition.items[0], params, not negate)
-        conjunction = (condition.kind == "all") != negate
-        return _join("$and" if conjunction else "$or", [_expression(i, params, negate) for i in condition.items])
-    return _test(condition, params, negate)
+def _expression(condition: Condition, params: dict[str, Value]) -> dict:
+    """The condition as an engine pattern, from its negation normal form (`not` pushed down to the tests)."""
+    return _pattern(nnf(condition), params)
 
 
-def _test(test: Test, params: dict[str, Value], negate: bool) -> dict:
+def _pattern(node: Normal, params: dict[str, Value]) -> dict:
+    if isinstance(node, Junction):
+        return _join("$and" if node.kind == "all" else "$or", [_pattern(item, params) for item in node.items])
+    test, negate = node.test, node.negated
     prop = _property(test.fact)
     value = params[test.param] if test.param else test.value
     if test.op == "present":

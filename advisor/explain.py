@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from .derive import View, rule_params
 from .messages import say
-from .model import LANGS, SIDES, Condition, Draft, Group, Pack, Rule, Scenario, Source, Text, Value
-from .conditions import PLACEHOLDER, shown
+from .model import LANGS, SIDES, Draft, Pack, Rule, Scenario, Source, Text, Value
+from .conditions import PLACEHOLDER, depends_on, literals, shown
 
 # A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
 # parameter itself, whose values speak for themselves), lowest first.
@@ -153,25 +153,7 @@ def format_value(value: Value, kind: str, lang: str) -> str:
 def _parameters_used(rule: Rule, pack: Pack) -> list[str]:
     """Parameters whose value shaped this advice, in the pack's order: those a text shows and those the
     condition compares where it must hold (not under a `not`), directly or through a derived fact."""
-    named = set(_names_tested(rule.when, negated=False))
-    for text in (rule.message, rule.because):
-        for lang in LANGS:
-            named.update(shown(text.get(lang)))
-    pending = list(named)
-    while pending:  # a derived fact depends on the parameters its inputs depend on
-        fact = pack.facts.get(pending.pop())
-        if fact and fact.derive:
-            new = set(fact.derive.args) - named
-            named |= new
-            pending.extend(new)
+    named = {name for literal in literals(rule.when) if not literal.negated
+             for name in (literal.test.fact, literal.test.param) if name}
+    named = depends_on(pack, named | shown([rule.message, rule.because]))
     return [name for name in pack.parameters if name in named]
-
-
-def _names_tested(condition: Condition, negated: bool) -> list[str]:
-    """The facts and parameters of the tests that must hold for the condition to hold."""
-    if isinstance(condition, Group):
-        inner = not negated if condition.kind == "not" else negated
-        return [name for item in condition.items for name in _names_tested(item, inner)]
-    if negated:
-        return []
-    return [condition.fact] + ([condition.param] if condition.param else [])

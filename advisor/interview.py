@@ -4,11 +4,10 @@ The questions are the facts a scenario can give (`given_by_user`), in the order 
 each worded by its `question:` (or, without one, its description). A question is asked only when its answer
 can still change the advice, given the answers so far:
 
-- every rule's condition is evaluated in three-valued (Kleene) logic: true, false, or undecided. A test on
-  a fact already answered uses Test.holds, as the engine does; a fact answered "don't know" takes its
-  default, like a scenario that leaves it out, or is absent when it has none. A test on a fact not asked
-  yet is undecided. `all` is false when one item is false, true when all are true; `any` the other way
-  round; `not` swaps true and false; anything else is undecided;
+- every rule's condition is evaluated in three-valued (Kleene) logic by conditions.evaluate: true, false,
+  or undecided. A test on a fact already answered is decided as the engine decides it; a fact answered
+  "don't know" takes its default, like a scenario that leaves it out, or is absent when it has none. A
+  test on a fact not asked yet is undecided;
 - a derived fact is absent when one of its inputs is absent, undecided while one is not asked yet, and
   otherwise computed by derive.derive; a fact set by rules is set when a rule setting it is true, absent
   when every such rule is false, undecided otherwise (and always undecided when the rule setting it tests
@@ -40,11 +39,11 @@ from typing import Callable, Iterable, Iterator
 from .derive import derive, rule_params
 from .explain import Advice, format_value
 from .load import bundled_rules, parse
-from .model import ABSENT, LANGS, Condition, Fact, Group, Pack, Rule, Value, tests_in
+from .conditions import UNDECIDED, evaluate, facts_read, setters, shown
+from .model import ABSENT, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
-from .conditions import shown
 from .validate import FACTS_FILE, MAX_INT, PACK_FILE
 from .write import write_new
 
@@ -83,16 +82,6 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
 
 # ------------------------------------------------------------------------------------------ relevance
 
-class _Undecided:
-    """The value of a fact that an answer still to come can change."""
-
-    def __repr__(self) -> str:
-        return "UNDECIDED"
-
-
-UNDECIDED = _Undecided()
-
-
 def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -> dict[str, list[Rule]]:
     """Each question not asked yet whose answer can still change the advice -> the rules it can change, by rank."""
     state = _Partial(pack, given, as_of)
@@ -101,9 +90,7 @@ def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -
         if state.fires(rule) is False:
             continue
         names = state.open_facts(rule.when)
-        in_texts = {name for text in (rule.message, rule.because) for lang in LANGS
-                    for name in shown(text.get(lang)) if name in pack.facts}
-        for name in sorted(in_texts):
+        for name in sorted(shown([rule.message, rule.because]) & pack.facts.keys()):
             names |= state.open_inputs(name)
         for name in names:
             found.setdefault(name, []).append(rule)
@@ -124,10 +111,10 @@ class _Partial:
         self.derived_at: dict[tuple, dict[str, Value]] = {}
         self.params, self.derived = self._at({name: p.value for name, p in pack.parameters.items()})
         self.chained = {rule.id for rule in pack.rules
-                        if rule.sets and any(pack.facts[name].set_by_rules for name in (test.fact for test in tests_in(rule.when)))}
+                        if rule.sets and any(pack.facts[name].set_by_rules for name in facts_read(rule.when))}
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
 
-    def value(self, name: str) -> Value | None | _Undecided:
+    def value(self, name: str) -> Value | None | object:
         fact = self.pack.facts[name]
         if fact.given_by_user:
             return self.known.get(name, ABSENT) if name in self.given else UNDECIDED
@@ -141,7 +128,7 @@ class _Partial:
         self.visiting.add(name)
         try:
             outcomes = [(None if rule.id in self.chained else self.fires(rule), value)
-                        for rule in self._setters(name) for fact_name, value in rule.sets if fact_name == name]
+                        for rule in setters(self.pack, name) for fact_name, value in rule.sets if fact_name == name]
         finally:
             self.visiting.discard(name)
         for fired, value in outcomes:
@@ -166,16 +153,7 @@ class _Partial:
             self.params, self.derived = outer
 
     def holds(self, condition: Condition) -> bool | None:
-        if isinstance(condition, Group):
-            results = [self.holds(item) for item in condition.items]
-            if condition.kind == "not":
-                return None if results[0] is None else not results[0]
-            deciding = condition.kind == "any"  # one true item decides `any`, one false item decides `all`
-            if deciding in results:
-                return deciding
-            return None if None in results else not deciding
-        value = self.value(condition.fact)
-        return None if value is UNDECIDED else condition.holds(value, self.params)
+        return evaluate(condition, self.value, self.params)
 
     def open_facts(self, condition: Condition) -> set[str]:
         """The questions not asked yet that the undecided parts of the condition wait for."""
@@ -196,15 +174,10 @@ class _Partial:
             return set().union(*(self.open_inputs(arg) for arg in fact.derive.args if arg in self.pack.facts))
         self.visiting.add(name)
         try:
-            return set().union(*(self.open_facts(rule.when) for rule in self._setters(name)
+            return set().union(*(self.open_facts(rule.when) for rule in setters(self.pack, name)
                                  if self.fires(rule) is not False))
         finally:
             self.visiting.discard(name)
-
-    def _setters(self, name: str) -> list[Rule]:
-        return [rule for rule in self.pack.rules if any(fact_name == name for fact_name, _ in rule.sets)]
-
-
 
 
 # ------------------------------------------------------------------------------------------ questions

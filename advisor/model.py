@@ -104,24 +104,12 @@ ABSENT = None  # the value of a fact nobody gave: tests on it are false, except 
 
 @dataclass(frozen=True)
 class Test:
-    """One comparison of a fact. A test on an absent fact is false, except `present: false`."""
+    """One comparison of a fact; what it means is conditions.compare."""
 
     fact: str
     op: str  # eq ne lt lte gt gte in not_in present
     value: Value | tuple[Value, ...] | bool
     param: str | None  # the parameter the value came from, if any
-
-    def holds(self, value: Value | None, params: dict[str, Value] | None = None) -> bool:
-        """The engine's semantics in Python (compile.py builds the same), for explaining and linting."""
-        if self.op == "present":
-            return (value is not ABSENT) == self.value
-        if value is ABSENT:
-            return False
-        operand = params[self.param] if self.param and params else self.value
-        if self.op in ("in", "not_in"):
-            return (value in operand) == (self.op == "in")
-        return {"eq": value == operand, "ne": value != operand, "lt": value < operand, "lte": value <= operand,
-                "gt": value > operand, "gte": value >= operand}[self.op]
 
 
 def disputed_inputs(name: str, facts: dict[str, "Fact"], parameters: dict[str, Parameter]) -> frozenset[str]:

@@ -12,8 +12,9 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 
+from .conditions import literals, setters
 from .explain import format_range, format_value
-from .model import Condition, Group, Pack, Parameter, Rule
+from .model import Pack, Parameter, Rule
 from .messages import Message, msg, say
 
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -76,8 +77,7 @@ def _origin(pack: Pack, name: str, lang: str) -> str:
         formula = f"{fact.derive.op}({SEPARATOR.join(fact.derive.args)})"
         return say(lang, "origin_derived", formula=formula)
     if fact.set_by_rules:
-        setters = [rule.id for rule in pack.rules if any(set_name == name for set_name, _ in rule.sets)]
-        return say(lang, "origin_set_by", rules=SEPARATOR.join(setters))
+        return say(lang, "origin_set_by", rules=SEPARATOR.join(rule.id for rule in setters(pack, name)))
     return say(lang, "origin_given")
 
 
@@ -157,11 +157,11 @@ def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
                 edge(value_node(arg), ids.get("fact", fact.name), "derive", fact.derive.op)
     for rule in rules:
         rule_id = ids.get("rule", rule.id)
-        for fact, param, negated in _tested(rule.when, negated=False):
-            kind, label = ("not", say(lang, "graph_not")) if negated else ("test", "")
-            edge(ids.get("fact", fact), rule_id, kind, label)
-            if param is not None:
-                edge(ids.get("parameter", param), rule_id, kind, label)
+        for literal in literals(rule.when):
+            kind, label = ("not", say(lang, "graph_not")) if literal.negated else ("test", "")
+            edge(ids.get("fact", literal.test.fact), rule_id, kind, label)
+            if literal.test.param is not None:
+                edge(ids.get("parameter", literal.test.param), rule_id, kind, label)
         edge(rule_id, ids.get("action", rule.action), "action")
         for name, value in rule.sets:
             edge(rule_id, ids.get("fact", name), "sets",
@@ -169,14 +169,6 @@ def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
         for other in rule.suppresses:
             edge(rule_id, ids.get("rule", other), "suppresses", say(lang, "graph_suppresses"))
     return list(nodes.values()), list(edges)
-
-
-def _tested(condition: Condition, negated: bool) -> list[tuple[str, str | None, bool]]:
-    """(fact, parameter or None, whether the test sits under an odd number of `not`s) for each test, in order."""
-    if isinstance(condition, Group):
-        inner = not negated if condition.kind == "not" else negated
-        return [found for item in condition.items for found in _tested(item, inner)]
-    return [(condition.fact, condition.param, negated)]
 
 
 class _Ids:

@@ -13,7 +13,8 @@ from pathlib import Path
 from .explain import Advice, format_range, format_value
 from .model import Draft
 from .model import ABSENT
-from .why import Line, NearMiss, Step, Trace, Why
+from .conditions import Line
+from .why import NearMiss, Step, Trace, Why
 from .messages import say
 
 SCHEMA_VERSION = 2  # 2: parameters with several values, ranges of facts, the side a rule takes

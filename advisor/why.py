@@ -17,18 +17,8 @@ from . import pipeline
 from .derive import views
 from .diagnostics import InputError
 from .explain import Advice
-from .model import ABSENT, Condition, Group, Pack, Rule, Test, Value, tests_in
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a rule's condition: a group (all, any, not) or a test, with whether it held."""
-
-    depth: int
-    kind: str  # all | any | not | test
-    held: bool
-    test: Test | None = None
-    value: Value | None = None  # the fact's value; ABSENT when nobody gave it
+from .conditions import Line, candidates, constants, depends_on, evaluate, facts_read, setters
+from .model import ABSENT, Pack, Rule, Value
 
 
 @dataclass(frozen=True)
@@ -102,7 +92,7 @@ def why(advice: Advice) -> Why:
     for rule in pack.rules:
         if rule.id in fired or rule.id in missed or rule.action in advised:
             continue
-        relevant = _inputs(rule.when, pack)
+        relevant = _inputs(rule, pack)
         pairs = [a + b for a, b in combinations([c for c in singles if c[0][0] in relevant], 2) if a[0][0] != b[0][0]]
         for changes in pairs:
             if rule.id in fires(changes):
@@ -128,22 +118,7 @@ def _trace(rule: Rule, advice: Advice) -> Trace:
     view = advice.view(rule)  # the values at the side the rule takes
     facts, values = view.facts, view.params
     lines: list[Line] = []
-
-    def walk(condition: Condition, depth: int) -> bool:
-        if isinstance(condition, Group):
-            at = len(lines)
-            lines.append(Line(depth, condition.kind, False))
-            results = [walk(item, depth + 1) for item in condition.items]
-            held = all(results) if condition.kind == "all" else any(results) if condition.kind == "any" \
-                else not results[0]
-            lines[at] = Line(depth, condition.kind, held)
-            return held
-        value = facts.get(condition.fact, ABSENT)
-        held = condition.holds(value, values)
-        lines.append(Line(depth, "test", held, condition, value))
-        return held
-
-    walk(rule.when, 0)
+    evaluate(rule.when, lambda name: facts.get(name, ABSENT), values, lines)
     used = [line.test.fact for line in lines if line.test]
     steps: list[Step] = []
     pending = list(dict.fromkeys(used))
@@ -162,55 +137,36 @@ def _trace(rule: Rule, advice: Advice) -> Trace:
     params += [arg for step in steps for arg, _ in step.args if arg in pack.parameters]
     fired = {r.rule.id for r in advice.recommendations}
     set_by = tuple((name, r.id) for name in dict.fromkeys(used) if name in facts and pack.facts[name].set_by_rules
-                   for r in pack.rules if r.id in fired and any(fact == name for fact, _ in r.sets))
+                   for r in setters(pack, name) if r.id in fired)
     return Trace(rule, tuple(lines), tuple(reversed(steps)), tuple((p, values[p]) for p in dict.fromkeys(params)),
                  set_by)
 
 
 def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, given: dict[str, Value]) -> dict[str, list]:
     """For each fact a user can give, the values other than its current one that the pack's tests tell apart,
-    under every value of the parameters (`valuations`: one per view)."""
-    # keyed by fact; a derivation's argument may also be as_of or a parameter, whose constants are not used
-    constants: dict[str, set] = defaultdict(set)
-    for rule in pack.rules:
-        for test in tests_in(rule.when):
-            if test.op != "present":
-                for params in valuations:
-                    operand = params[test.param] if test.param else test.value
-                    constants[test.fact].update(operand if isinstance(operand, tuple) else [operand])
+    under every value of the parameters (`valuations`: one per view), the smallest change first."""
+    tested = defaultdict(set, constants(pack, valuations))
     for fact in reversed(pack.facts.values()):  # carry a derived fact's constants back to what it comes from
         if not fact.derive:
             continue
-        op, args, wanted = fact.derive.op, fact.derive.args, constants[fact.name]
+        op, args, wanted = fact.derive.op, fact.derive.args, tested[fact.name]
         if op in ("days_since", "days_until"):
             sign = -1 if op == "days_since" else 1
-            constants[args[0]].update(_shift(as_of, sign * c) for c in wanted if isinstance(c, int))
+            tested[args[0]].update(_shift(as_of, sign * c) for c in wanted if isinstance(c, int))
         elif op == "add_days" and args[1] in valuations[0]:
-            constants[args[0]].update(_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date)
-                                      for params in valuations)
+            tested[args[0]].update(_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date)
+                                   for params in valuations)
         elif op == "difference":  # fact = a - b: a = c + b, b = a - c, with the other's current value
             params = valuations[0]
             a, b = (given.get(args[0], params.get(args[0])), given.get(args[1], params.get(args[1])))
-            constants[args[0]].update(c + b for c in wanted if b is not None)
-            constants[args[1]].update(a - c for c in wanted if a is not None)
-    for values in constants.values():
-        values.discard(None)  # a date out of range
+            tested[args[0]].update(c + b for c in wanted if b is not None)
+            tested[args[1]].update(a - c for c in wanted if a is not None)
+    found = candidates(pack, tested, names=[name for name, fact in pack.facts.items() if fact.given_by_user])
     options: dict[str, list] = {}
-    for name, fact in pack.facts.items():
-        if not fact.given_by_user:
-            continue
-        if fact.type == "enum":
-            values = list(fact.values)
-        elif fact.type == "bool":
-            values = [True, False]
-        elif fact.type == "date":
-            values = sorted({_shift(c, d) for c in constants[name] for d in (-1, 0, 1)} - {None})
-            values = [v for v in values if not (fact.at_most == "as_of" and v > as_of)]
-        else:
-            values = sorted({c + d for c in constants[name] for d in (-1, 0, 1)})
-            values = [v for v in values if (fact.min is None or v >= fact.min) and (fact.max is None or v <= fact.max)]
-        if fact.default is None:
-            values.append(ABSENT)
+    for name, values in found.items():
+        fact = pack.facts[name]
+        if fact.at_most == "as_of":
+            values = [v for v in values if v is ABSENT or v <= as_of]
         current = given.get(name)
         if fact.type in ("int", "money", "date") and current is not None:  # the smallest change first
             values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
@@ -235,16 +191,6 @@ def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
     return True
 
 
-def _inputs(condition: Condition, pack: Pack) -> set[str]:
-    """The facts a user gives that a condition depends on, through derived facts and facts rules set."""
-    names = {test.fact for test in tests_in(condition)}
-    pending = list(names)
-    while pending:
-        fact = pack.facts[pending.pop()]
-        more = set(fact.derive.args) if fact.derive else set()
-        if fact.set_by_rules:
-            more |= {f for r in pack.rules if any(n == fact.name for n, _ in r.sets) for f in _inputs(r.when, pack)}
-        more = {m for m in more if m in pack.facts} - names
-        names |= more
-        pending += more
-    return names
+def _inputs(rule: Rule, pack: Pack) -> set[str]:
+    """The facts a rule's condition depends on, through derived facts and facts rules set."""
+    return {name for name in depends_on(pack, facts_read(rule.when), through_setters=True) if name in pack.facts}

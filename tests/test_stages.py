@@ -77,7 +77,7 @@ def test_not_is_pushed_down_to_the_tests():
     ended = model.Group("all", (model.Test("contract_type", "eq", "fixed", None),
                                 model.Test("client_response", "eq", "none", None),
                                 model.Test("days_since_request", "gte", 14, "auto_termination_days")))
-    expression = _expression(model.Group("not", (ended,)), {"auto_termination_days": 7}, negate=False)
+    expression = _expression(model.Group("not", (ended,)), {"auto_termination_days": 7})
     # not(all(fixed, none, days >= limit)) -> any(absent or not fixed, absent or not none, absent or days < limit);
     # the parameter's value comes from what the scenario gives (7 here), not the pack's 14.
     assert expression == {"$or": [

@@ -1,0 +1,302 @@
+"""What a rule condition means: the one place that knows it.
+
+A condition is a tree of groups (all, any, not) over tests of one fact each (model.Test, model.Group).
+Every stage that reasons about conditions without running the engine asks this module:
+
+- evaluation as durable_rules decides it (`compare` for one test, `evaluate` for a condition), two-valued
+  for a scenario and three-valued (Kleene) for the interview, where a fact not asked yet is UNDECIDED;
+- negation: `nnf` pushes every `not` down to the tests (compile.py builds the engine's patterns from it),
+  `literals` lists the tests with whether they sit under a `not`, and `dnf` expands a condition or its
+  negation into alternatives, with their number computed before anything is expanded;
+- `candidates`: for each fact, values that between them fall in every region the pack's tests can tell
+  apart (the lints and the near misses of --explain try them);
+- what a condition reads: `facts_read`, `params_read`, `setters` (the rules that set a fact), `depends_on`
+  (through derived facts and, when asked, through the rules that set a fact);
+- the {placeholders} of a text (`PLACEHOLDER`, `placeholders`, `shown`).
+
+tests/test_conditions.py checks on random conditions and facts that `evaluate` agrees with the engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from math import prod
+from typing import Callable, Iterable, Iterator, Mapping, Union
+
+from .model import ABSENT, LANGS, Condition, Pack, Rule, Test, Text, Value
+
+# ------------------------------------------------------------------------------------------ evaluation
+
+
+class _Undecided:
+    """The value of a fact that an answer still to come can change (advise ask)."""
+
+    def __repr__(self) -> str:
+        return "UNDECIDED"
+
+
+UNDECIDED = _Undecided()
+Lookup = Callable[[str], Union[Value, None, _Undecided]]  # a fact's value: ABSENT (None) or UNDECIDED allowed
+
+
+def compare(test: Test, value: Value | None, params: Mapping[str, Value] | None = None) -> bool:
+    """Whether one test holds for its fact's value (ABSENT: nobody gave it), as the engine decides it.
+
+    A test on an absent fact is false, except `present: false`. A test naming a parameter compares with
+    `params[test.param]` when `params` are given (a scenario may change a parameter), else with its value."""
+    if test.op == "present":
+        return (value is not ABSENT) == test.value
+    if value is ABSENT:
+        return False
+    operand = params[test.param] if test.param and params else test.value
+    if test.op in ("in", "not_in"):
+        return (value in operand) == (test.op == "in")  # type: ignore[operator]
+    return {"eq": value == operand, "ne": value != operand, "lt": value < operand, "lte": value <= operand,  # type: ignore[operator]
+            "gt": value > operand, "gte": value >= operand}[test.op]  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a condition as evaluated: a group (all, any, not) or a test, with whether it held."""
+
+    depth: int
+    kind: str  # all | any | not | test
+    held: bool | None  # None: undecided
+    test: Test | None = None
+    value: Value | None = None  # the fact's value; ABSENT when nobody gave it
+
+
+def evaluate(condition: Condition, value: Lookup, params: Mapping[str, Value] | None = None,
+             lines: list[Line] | None = None, depth: int = 0) -> bool | None:
+    """Whether the condition holds: True, False, or None while a fact it needs is UNDECIDED (Kleene logic:
+    one false item decides `all`, one true item decides `any`, `not` swaps true and false).
+
+    `value(name)` gives a fact's value; `lines`, when given, receives every group and test in order, with
+    its result (explain's trace of a rule). Every item is evaluated, as the trace shows them all."""
+    if isinstance(condition, Test):
+        found = value(condition.fact)
+        held = None if found is UNDECIDED else compare(condition, found, params)  # type: ignore[arg-type]
+        if lines is not None:
+            lines.append(Line(depth, "test", held, condition, None if found is UNDECIDED else found))  # type: ignore[arg-type]
+        return held
+    at = len(lines) if lines is not None else 0
+    if lines is not None:
+        lines.append(Line(depth, condition.kind, None))
+    results = [evaluate(item, value, params, lines, depth + 1) for item in condition.items]
+    if condition.kind == "not":
+        held = None if results[0] is None else not results[0]
+    else:
+        deciding = condition.kind == "any"  # one true item decides `any`, one false item decides `all`
+        held = deciding if deciding in results else None if None in results else not deciding
+    if lines is not None:
+        lines[at] = Line(depth, condition.kind, held)
+    return held
+
+
+def holds(condition: Condition, facts: Mapping[str, Value], params: Mapping[str, Value] | None = None) -> bool:
+    """Whether the condition holds for these facts (a fact left out is absent), as the engine decides it."""
+    return bool(evaluate(condition, lambda name: facts.get(name, ABSENT), params))
+
+
+# -------------------------------------------------------------------------------------------- negation
+
+@dataclass(frozen=True)
+class Literal:
+    """A test, or its negation. A negated test holds when the fact is absent (the test itself is false then)."""
+
+    test: Test
+    negated: bool
+
+    def holds(self, value: Value | None, params: Mapping[str, Value] | None = None) -> bool:
+        return compare(self.test, value, params) != self.negated
+
+
+@dataclass(frozen=True)
+class Junction:
+    """`all` or `any` of items in negation normal form: no `not` left above a test."""
+
+    kind: str  # all | any
+    items: tuple[Normal, ...]
+
+
+Normal = Union[Literal, Junction]
+
+
+def nnf(condition: Condition, negate: bool = False) -> Normal:
+    """The condition (or, with `negate`, its negation) in negation normal form: De Morgan down to the tests."""
+    if isinstance(condition, Test):
+        return Literal(condition, negate)
+    if condition.kind == "not":
+        return nnf(condition.items[0], not negate)
+    conjunction = (condition.kind == "all") != negate
+    return Junction("all" if conjunction else "any", tuple(nnf(item, negate) for item in condition.items))
+
+
+def literals(condition: Condition) -> Iterator[Literal]:
+    """Every test of the condition in order, with whether it sits under an odd number of `not`s."""
+    stack = [nnf(condition)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Literal):
+            yield node
+        else:
+            stack.extend(reversed(node.items))
+
+
+Term = list[Literal]  # a conjunction
+MAX_TERMS = 4096  # beyond this a condition is not expanded (the lints then say nothing about it)
+
+
+def dnf(condition: Condition, negate: bool = False) -> list[Term] | None:
+    """The condition (or its negation) as alternatives, each a conjunction of literals; None when there would
+    be more than MAX_TERMS of them (counted first: nothing is expanded then)."""
+    normal = nnf(condition, negate)
+    if _count(normal) > MAX_TERMS:
+        return None
+    return _expand(normal)
+
+
+def _count(node: Normal) -> int:
+    if isinstance(node, Literal):
+        return 1
+    counts = [_count(item) for item in node.items]
+    return sum(counts) if node.kind == "any" else prod(counts)
+
+
+def _expand(node: Normal) -> list[Term]:
+    if isinstance(node, Literal):
+        return [[node]]
+    parts = [_expand(item) for item in node.items]
+    if node.kind == "any":
+        return [term for part in parts for term in part]
+    terms: list[Term] = [[]]
+    for part in parts:
+        terms = [term + more for term in terms for more in part]
+    return terms
+
+
+def satisfiable(term: Term, candidates: Mapping[str, list]) -> bool:
+    """Whether some value of each fact (among its `candidates`) passes all the term's literals on it, the facts
+    taken as independent. A literal comparing with a parameter is left out: a scenario may give the parameter
+    any value, so it can go either way."""
+    by_fact: dict[str, list[Literal]] = {}
+    for literal in term:
+        if not literal.test.param:
+            by_fact.setdefault(literal.test.fact, []).append(literal)
+    return all(any(all(literal.holds(value) for literal in found) for value in candidates[fact])
+               for fact, found in by_fact.items())
+
+
+# ------------------------------------------------------------------------------------------ candidates
+
+def constants(pack: Pack, valuations: Iterable[Mapping[str, Value]] = ()) -> dict[str, set]:
+    """For each fact, the values its tests compare it with (tests on presence have none). A test naming a
+    parameter compares with its value in each of `valuations`, or with the pack's value without any."""
+    found: dict[str, set] = {name: set() for name in pack.facts}
+    valuations = list(valuations)
+    for rule in pack.rules:
+        for literal in literals(rule.when):
+            test = literal.test
+            if test.op == "present":
+                continue
+            operands = [params[test.param] for params in valuations] if test.param and valuations else [test.value]
+            for operand in operands:
+                found[test.fact].update(operand if isinstance(operand, tuple) else [operand])
+    return found
+
+
+def candidates(pack: Pack, tested: Mapping[str, set], beyond: bool = False,
+               names: Iterable[str] | None = None) -> dict[str, list]:
+    """For each fact (of `names`, default all), values that between them fall in every region its tested
+    constants tell apart: each enum value, true and false, and for a number or date each constant c and
+    c - 1 and c + 1, within the fact's min and max; then absent, for a fact without a default (a scenario
+    that leaves out a fact with a default gets the default).
+
+    With `beyond` (the lints: they must see every region), also a value two beyond the smallest and largest
+    constant, and a value for a fact that is never compared with anything (it may still be tested present)."""
+    result: dict[str, list] = {}
+    for name in pack.facts if names is None else names:
+        fact = pack.facts[name]
+        if fact.type == "enum":
+            values: list = list(fact.values)
+        elif fact.type == "bool":
+            values = [True, False]
+        else:
+            values = _around(fact.type, tested.get(name, set()), beyond, fact.min, fact.max)
+        result[name] = values + ([ABSENT] if fact.default is None else [])
+    return result
+
+
+_DAY_ONE = dt.date(2000, 1, 1)  # the value tried for a date or number never compared with anything
+
+
+def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | None) -> list:
+    """c - 1, c, c + 1 for each constant c (ints, or dates as day numbers), in order, within low..high."""
+    numbers = {_number(point) for point in points if point is not None}
+    if beyond and not numbers:
+        numbers = {_DAY_ONE.toordinal()}
+    found = {c + d for c in numbers for d in (-1, 0, 1)}
+    if beyond and numbers:
+        found |= {min(numbers) - 2, max(numbers) + 2}
+    values = sorted(v for v in found if (low is None or v >= low) and (high is None or v <= high))
+    if kind == "date":  # within the calendar: year 1 to 9999
+        return [dt.date.fromordinal(day) for day in values if 1 <= day <= dt.date.max.toordinal()]
+    return values
+
+
+def _number(value: Value) -> int:
+    """Dates compare as day numbers, like in the engine."""
+    return value.toordinal() if isinstance(value, dt.date) else int(value)
+
+
+# ----------------------------------------------------------------------------------- what is read
+
+def facts_read(condition: Condition) -> list[str]:
+    """The facts the condition's tests read, in order, each once."""
+    return list(dict.fromkeys(literal.test.fact for literal in literals(condition)))
+
+
+def params_read(condition: Condition) -> list[str]:
+    """The parameters the condition's tests compare with, in order, each once."""
+    return list(dict.fromkeys(literal.test.param for literal in literals(condition) if literal.test.param))
+
+
+def setters(pack: Pack, fact: str) -> list[Rule]:
+    """The rules that set `fact` when they fire (`sets:`), in pack order."""
+    return [rule for rule in pack.rules if any(name == fact for name, _ in rule.sets)]
+
+
+def depends_on(pack: Pack, names: Iterable[str], through_setters: bool = False) -> set[str]:
+    """`names` and every fact, parameter or as_of they are computed from (derived facts' arguments, at any
+    depth); with `through_setters`, also what the conditions of the rules setting a fact read."""
+    found = set(names)
+    pending = list(found)
+    while pending:
+        fact = pack.facts.get(pending.pop())
+        if fact is None:
+            continue
+        more = set(fact.derive.args) if fact.derive else set()
+        if through_setters and fact.set_by_rules:
+            more.update(name for rule in setters(pack, fact.name) for name in facts_read(rule.when))
+        more -= found
+        found |= more
+        pending.extend(more)
+    return found
+
+
+# ---------------------------------------------------------------------------------------- placeholders
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")  # {name}, {name.lowest}: filled by explain.fill, never evaluated
+
+
+def placeholders(text: str) -> list[str]:
+    """The {placeholders} of a text as written: "{auto_termination_on.lowest}" -> auto_termination_on.lowest."""
+    return PLACEHOLDER.findall(text)
+
+
+def shown(texts: Iterable[Text | None]) -> set[str]:
+    """The facts and parameters the texts show in any language: {auto_termination_on.lowest} shows
+    auto_termination_on."""
+    return {name.partition(".")[0] for text in texts if text for lang in LANGS
+            for name in placeholders(text.get(lang))}
