@@ -6,7 +6,6 @@ Golden outputs are regenerated like tests/test_golden.py's:
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ from click.testing import CliRunner
 from advisor.cli import main
 from advisor.explain import UNKNOWN
 from advisor.pipeline import bundled_rules, read_pack
+from goldens import assert_golden
 from packs import make_pack
 
 ROOT = Path(__file__).parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 SEED = "scenarios/crowdworks/seed-rejected-half-delivered.yaml"  # rejected; 5 of 10 delivered for 50,000 yen
 PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
 WRITING = ["send_termination_request", "resubmit_with_reasons", "ask_client_not_to_rate", "negotiate_partial_pay",
@@ -100,10 +99,7 @@ GOLDEN_CASES = [(lang, fmt) for fmt in ("text", "markdown") for lang in ("ja", "
 def test_output_with_drafts_matches_golden(lang, fmt, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = advise("--lang", lang, "--format", fmt, "--drafts", SEED)
-    golden = GOLDEN / f"seed-rejected-half-delivered.drafts.{lang}.{'md' if fmt == 'markdown' else 'txt'}"
-    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
-        golden.write_text(out, encoding="utf-8")
-    assert out == golden.read_text(encoding="utf-8")
+    assert_golden(f"seed-rejected-half-delivered.drafts.{lang}.{'md' if fmt == 'markdown' else 'txt'}", out)
 
 
 def test_markdown_escapes_pack_text_and_fences_drafts(monkeypatch, tmp_path):

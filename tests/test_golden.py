@@ -1,20 +1,19 @@
 """Exact output for a few scenarios, in both languages and both formats.
 
-After a deliberate change to the output or the pack, regenerate and review the diff:
+After a deliberate change to the output or the pack, regenerate and review the diff (tests/goldens.py):
     ADVISE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
+from goldens import assert_golden
 
 ROOT = Path(__file__).parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 SCENARIOS = [
     "seed-rejected-half-delivered",  # partial pay with an amount, rejection
     "wait-13-days-after-request",  # a date, days left, and the disputed 14-day note
@@ -31,10 +30,7 @@ def test_output_matches_golden(name, lang, fmt, monkeypatch):
     scenario = f"scenarios/crowdworks/{name}.yaml"
     result = CliRunner().invoke(main, ["--lang", lang, "--format", fmt, scenario])
     assert (result.exit_code, result.stderr) == (0, "")
-    golden = GOLDEN / f"{name}.{lang}.{'json' if fmt == 'json' else 'txt'}"
-    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(f"{name}.{lang}.{'json' if fmt == 'json' else 'txt'}", result.stdout)
 
 
 EXPLAINED = [("auto-ended-14-days-after-request", lang, fmt) for lang in ("ja", "en") for fmt in ("text", "json")]
@@ -45,7 +41,4 @@ def test_explained_output_matches_golden(name, lang, fmt, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, ["--explain", "--lang", lang, "--format", fmt, f"scenarios/crowdworks/{name}.yaml"])
     assert (result.exit_code, result.stderr) == (0, "")
-    golden = GOLDEN / f"{name}.explain.{lang}.{'json' if fmt == 'json' else 'txt'}"
-    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(f"{name}.explain.{lang}.{'json' if fmt == 'json' else 'txt'}", result.stdout)

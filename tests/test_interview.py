@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import random
 import re
 import shutil
@@ -21,9 +20,9 @@ from advisor.cli import main
 from advisor.interview import interview, open_questions, scenario_text
 from advisor.load import parse
 from advisor.pipeline import advise_document, pack_named
+from goldens import assert_golden
 
 ROOT = Path(__file__).parent.parent
-GOLDEN = Path(__file__).parent / "golden"
 PACK = pack_named("crowdworks")
 AS_OF = dt.date(2026, 11, 25)
 # The facts a scenario can give, in declaration order, less those that the answers below that use INPUTS (a
@@ -556,10 +555,7 @@ def test_transcript_matches_golden(lang, tmp_path, monkeypatch):
     code, out, err = ask("-o", "situation.yaml", input=lines(*TRANSCRIPTS[lang]), lang=lang)
     assert (code, err) == (0, "")
     transcript = out + "\n--- situation.yaml\n" + (tmp_path / "situation.yaml").read_text(encoding="utf-8")
-    golden = GOLDEN / f"ask-{lang}.txt"
-    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
-        golden.write_text(transcript, encoding="utf-8")
-    assert transcript == golden.read_text(encoding="utf-8")
+    assert_golden(f"ask-{lang}.txt", transcript)
 
 
 def test_the_scripted_example_in_the_scenario_docs_is_what_advise_ask_prints(tmp_path, monkeypatch):

@@ -5,11 +5,9 @@ After a deliberate change to the tables, the graph or the pack, regenerate the g
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +15,9 @@ from advisor import overview
 from advisor.overview import GraphvizMissing, display_width, graph, render_svg, rules_table
 from advisor.pipeline import bundled_rules, read_pack
 from advisor.validate import load_pack
+from goldens import assert_golden
 from packs import make_pack, rule
 
-GOLDEN = Path(__file__).parent / "golden"
 PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
 
 MERMAID_NODE = re.compile(r'    (\w+)(?:\(\["|\{\{"|\["|>")(.*)(?:"\]\)|"\}\}|"\])$')
@@ -262,7 +260,4 @@ GOLDEN_CASES = [
 
 @pytest.mark.parametrize("name, output", GOLDEN_CASES, ids=[name for name, _ in GOLDEN_CASES])
 def test_output_matches_golden(name, output):
-    golden = GOLDEN / name
-    if os.environ.get("ADVISE_UPDATE_GOLDEN"):
-        golden.write_text(output(), encoding="utf-8")
-    assert output() == golden.read_text(encoding="utf-8")
+    assert_golden(name, output())
