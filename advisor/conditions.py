@@ -37,7 +37,8 @@ class _Undecided:
 
 
 UNDECIDED = _Undecided()
-Lookup = Callable[[str], Union[Value, None, _Undecided]]  # a fact's value: ABSENT (None) or UNDECIDED allowed
+Found = Union[Value, None, _Undecided]  # a fact's value, ABSENT (None), or UNDECIDED
+Lookup = Callable[[str], Found]
 
 
 def compare(test: Test, value: Value | None, params: Mapping[str, Value] | None = None) -> bool:
@@ -50,10 +51,12 @@ def compare(test: Test, value: Value | None, params: Mapping[str, Value] | None 
     if value is ABSENT:
         return False
     operand = params[test.param] if test.param and params else test.value
-    if test.op in ("in", "not_in"):
-        return (value in operand) == (test.op == "in")  # type: ignore[operator]
-    return {"eq": value == operand, "ne": value != operand, "lt": value < operand, "lte": value <= operand,  # type: ignore[operator]
-            "gt": value > operand, "gte": value >= operand}[test.op]  # type: ignore[operator]
+    if isinstance(operand, tuple):  # in, not_in
+        return (value in operand) == (test.op == "in")
+    if test.op in ("eq", "ne"):
+        return (value == operand) == (test.op == "eq")
+    ours, theirs = _number(value), _number(operand)  # lt lte gt gte: numbers and dates only (validated)
+    return {"lt": ours < theirs, "lte": ours <= theirs, "gt": ours > theirs, "gte": ours >= theirs}[test.op]
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,10 @@ def evaluate(condition: Condition, value: Lookup, params: Mapping[str, Value] | 
     its result (explain's trace of a rule). Every item is evaluated, as the trace shows them all."""
     if isinstance(condition, Test):
         found = value(condition.fact)
-        held = None if found is UNDECIDED else compare(condition, found, params)  # type: ignore[arg-type]
+        known = None if isinstance(found, _Undecided) else found
+        held = None if isinstance(found, _Undecided) else compare(condition, known, params)
         if lines is not None:
-            lines.append(Line(depth, "test", held, condition, None if found is UNDECIDED else found))  # type: ignore[arg-type]
+            lines.append(Line(depth, "test", held, condition, known))
         return held
     at = len(lines) if lines is not None else 0
     if lines is not None:
@@ -245,9 +249,13 @@ def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | N
     return values
 
 
-def _number(value: Value) -> int:
-    """Dates compare as day numbers, like in the engine."""
-    return value.toordinal() if isinstance(value, dt.date) else int(value)
+def _number(value: object) -> int:
+    """Dates compare as day numbers, like in the engine; a number is itself."""
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    if isinstance(value, int):
+        return value
+    raise TypeError(f"{value!r} is neither a number nor a date")
 
 
 # ----------------------------------------------------------------------------------- what is read

@@ -39,12 +39,11 @@ from typing import Callable, Iterable, Iterator
 from .derive import derive, rule_params
 from .explain import Advice, format_value
 from .load import bundled_rules, parse
-from .conditions import UNDECIDED, evaluate, facts_read, setters, shown
-from .model import ABSENT, Condition, Fact, Group, Pack, Rule, Value
+from .conditions import UNDECIDED, Found, evaluate, facts_read, setters, shown
+from .model import ABSENT, FACTS_FILE, MAX_INT, PACK_FILE, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
-from .validate import FACTS_FILE, MAX_INT, PACK_FILE
 from .write import write_new
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
@@ -114,7 +113,7 @@ class _Partial:
                         if rule.sets and any(pack.facts[name].set_by_rules for name in facts_read(rule.when))}
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
 
-    def value(self, name: str) -> Value | None | object:
+    def value(self, name: str) -> Found:
         fact = self.pack.facts[name]
         if fact.given_by_user:
             return self.known.get(name, ABSENT) if name in self.given else UNDECIDED
