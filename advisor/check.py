@@ -19,9 +19,9 @@ from typing import Callable, Iterable
 from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
-from .model import LANGS, Pack, Where
+from .model import LANGS, PACK_FILE, Pack, Where
 from .conditions import candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
-from .validate import PACK_FILE, load_pack
+from .validate import load_pack
 
 LEVELS = ("warning", "error")
 

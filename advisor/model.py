@@ -227,3 +227,11 @@ class Scenario:
     expect: Expectation | None
     params: tuple[tuple[str, Value], ...] = ()  # parameters the scenario overrides, in the pack's order
     from_events: frozenset[str] = frozenset()  # the facts its timeline (events:) set
+
+
+# Shared constants: every stage may import these without depending on the stage that checks them.
+MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
+ORDERED_TYPES = ("int", "money", "date")  # the fact types that lt, lte, gt, gte and at_most compare
+PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE = "pack.yaml", "parameters.yaml", "facts.yaml", "events.yaml"
+DRAFTS_FILE = "drafts.yaml"  # words to send for actions (optional)
+PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE, DRAFTS_FILE)  # a pack's files that hold no rules

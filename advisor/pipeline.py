@@ -18,8 +18,9 @@ from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, read_file
 from .messages import Message, msg
-from .model import Pack, Rule, Value
-from .validate import FACTS_FILE, PACK_FILE, is_pack_file, load_pack, scenario_platform, validate_scenario
+from .model import FACTS_FILE, PACK_FILE, Pack, Rule, Value
+from .validate import is_pack_file, load_pack
+from .validate_scenario import scenario_platform, validate_scenario
 
 
 def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.date | None = None,

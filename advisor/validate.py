@@ -1,4 +1,5 @@
-"""Stage 2, validate: loaded YAML -> the immutable model, or every mistake at its own line.
+"""Stage 2, validate a rule pack: its loaded YAML files -> the immutable model (model.Pack), or every mistake
+at its own line. Scenarios are validated against a pack in validate_scenario.py, with the checks on values here.
 
 Structure (keys, kinds of values, patterns) is checked first against the JSON Schemas in rules/schemas/
 (see schema.py); this module then checks what a schema cannot: names that refer to each other, values
@@ -20,25 +21,19 @@ from .conditions import PLACEHOLDER
 from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
 from .messages import Message, msg
-from .model import (LANGS, Condition, Derivation, EventType, Expectation, Fact, Group, Pack, Parameter, Rule, Scenario,
-                    Source, Test, Text, Value, Where)
-from .model import SIDES, Draft, Variant, disputed_inputs, tests_in
+from .model import (DRAFTS_FILE, EVENTS_FILE, FACTS_FILE, LANGS, MAX_INT, ORDERED_TYPES, PACK_FILE, PACK_FILES,
+                    PARAMETERS_FILE, SIDES, Condition, Derivation, Draft, EventType, Fact, Group, Pack, Parameter, Rule,
+                    Source, Test, Text, Variant, Where, disputed_inputs, tests_in)
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
-MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
-ORDERED_TYPES = ("int", "money", "date")
-PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE = "pack.yaml", "parameters.yaml", "facts.yaml", "events.yaml"
-DRAFTS_FILE = "drafts.yaml"  # words to send for actions (optional)
-PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE, DRAFTS_FILE)
-
 
 def is_pack_file(name: str) -> bool:
     """A YAML file of a pack: *.yaml (and misnamed *.yml, *.YAML, reported), not editors' hidden files."""
     return not name.startswith(".") and name.lower().endswith((".yaml", ".yml"))
 
 
-class _Checker:
+class Checker:
     """Collects diagnostics for one document."""
 
     def __init__(self, doc: Document, found: list[Diagnostic], broken: set[str]):
@@ -93,19 +88,19 @@ def load_pack(directory: Path | str) -> Pack:
         raise InputError(found)
 
     broken: set[str] = set()
-    head = _Checker(pack_doc, found, broken)
+    head = Checker(pack_doc, found, broken)
     sources = {key: Source(key, head.text(entry["title"]), entry.get("url"))
                for key, entry in pack_doc.data["sources"].items()}
     actions = {key: head.text(title) for key, title in pack_doc.data["actions"].items()}
-    parameters = _parameters(_Checker(parameters_doc, found, broken), sources) if parameters_doc else {}
-    facts = _facts(_Checker(facts_doc, found, broken), parameters)
-    events = _events(_Checker(events_doc, found, broken), facts) if events_doc else {}
+    parameters = _parameters(Checker(parameters_doc, found, broken), sources) if parameters_doc else {}
+    facts = _facts(Checker(facts_doc, found, broken), parameters)
+    events = _events(Checker(events_doc, found, broken), facts) if events_doc else {}
 
     rules: list[Rule] = []
-    spans: list[tuple[_Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
+    spans: list[tuple[Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
     seen: dict[str, Where] = {}
     for doc in rule_docs:
-        check = _Checker(doc, found, broken)
+        check = Checker(doc, found, broken)
         for index, entry in enumerate(doc.data["rules"]):
             rule = _rule(check, index, entry, facts, parameters, actions, sources, len(rules))
             if rule is None:
@@ -119,7 +114,7 @@ def load_pack(directory: Path | str) -> Pack:
             rules.append(rule)
             spans.append((check, index, entry.get("suppresses", [])))
     rules = [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)]
-    drafts = _drafts(_Checker(drafts_doc, found, broken), facts, parameters, actions, seen) if drafts_doc else {}
+    drafts = _drafts(Checker(drafts_doc, found, broken), facts, parameters, actions, seen) if drafts_doc else {}
     if not rules and not found:
         found.append(Diagnostic(str(folder), 1, 1, msg("v_no_rules"), "R108"))
     if found:
@@ -132,7 +127,7 @@ def load_pack(directory: Path | str) -> Pack:
                 sources, tuple(rules), declared_at, events, drafts=drafts)
 
 
-def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Parameter],
+def _drafts(check: Checker, facts: dict[str, Fact], parameters: dict[str, Parameter],
             actions: dict[str, Text], rule_ids) -> dict[str, Draft]:
     """drafts.yaml: for an action, or for one rule (which then wins over its action's draft), the words to
     send, with the same placeholders as rule messages."""
@@ -150,7 +145,7 @@ def _drafts(check: _Checker, facts: dict[str, Fact], parameters: dict[str, Param
     return result
 
 
-def _events(check: _Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
+def _events(check: Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
     declared = check.doc.data["events"]
     result: dict[str, EventType] = {}
     for name, entry in declared.items():
@@ -172,7 +167,7 @@ def _events(check: _Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
             wanted = {"date": ("date",), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}.get(how)
             if wanted and fact.type not in wanted:
                 check.error("R106", msg("v_event_sets_type", name=fact_name, type=fact.type, value=show(value),
-                                        types=_either(wanted)), *at)
+                                        types=either(wanted)), *at)
             elif how in ("count", "add_count") and not entry.get("count"):
                 check.error("R108", msg("v_event_sets_count", name=fact_name), *at)
             elif how == "value" and (problem := value_problem(fact, value)):
@@ -204,7 +199,7 @@ def _event_effect(value: Any) -> tuple[str, Any]:
     return "invalid", None
 
 
-def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parameter]:
+def _parameters(check: Checker, sources: dict[str, Source]) -> dict[str, Parameter]:
     result: dict[str, Parameter] = {}
     for name, entry in check.doc.data["parameters"].items():
         where = ("parameters", name)
@@ -222,25 +217,25 @@ def _parameters(check: _Checker, sources: dict[str, Source]) -> dict[str, Parame
         values = [v.value for v in variants] or [entry["value"]]
         for index, value in enumerate(values):
             at = where + (("values", index, "value") if variants else ("value",))
-            if _type_of(value) == "int" and abs(value) > MAX_INT:
+            if type_of(value) == "int" and abs(value) > MAX_INT:
                 check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *at)
-            elif variants and _type_of(value) not in ("int", "date"):
+            elif variants and type_of(value) not in ("int", "date"):
                 check.error("R106", msg("v_values_ordered", value=show(value)), *at)
-            elif _type_of(value) != _type_of(values[0]):
+            elif type_of(value) != type_of(values[0]):
                 check.error("R106", msg("v_values_same_type", value=show(value), first=show(values[0])), *at)
             elif value in values[:index]:
                 check.error("R106", msg("v_values_twice", value=show_plain(value)), *at)
         disputed, note = (check.text(entry[k]) if k in entry else None for k in ("disputed", "note"))
         if check.state() == before:
             variants.sort(key=lambda v: v.value)
-            result[name] = Parameter(name, _type_of(values[0]), variants[0].value if variants else values[0],
+            result[name] = Parameter(name, type_of(values[0]), variants[0].value if variants else values[0],
                                      check.text(entry["description"]), cited, disputed, note, tuple(variants))
         else:
             check.broken.add(name)
     return result
 
 
-def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]:
+def _facts(check: Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]:
     result: dict[str, Fact] = {}
     for name, entry in check.doc.data["facts"].items():
         where = ("facts", name)
@@ -282,7 +277,7 @@ def _facts(check: _Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]
     return result
 
 
-def _derivation(check: _Checker, where: tuple, entry: dict, kind: str, earlier: dict[str, Fact],
+def _derivation(check: Checker, where: tuple, entry: dict, kind: str, earlier: dict[str, Fact],
                 parameters: dict[str, Parameter]) -> Derivation | None:
     (op, args), = entry["derive"].items()
     where = where + ("derive", op)
@@ -314,7 +309,7 @@ def _derivation(check: _Checker, where: tuple, entry: dict, kind: str, earlier: 
     return Derivation(op, args)
 
 
-def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], parameters: dict[str, Parameter],
+def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], parameters: dict[str, Parameter],
           actions: dict[str, Text], sources: dict[str, Source], order: int) -> Rule | None:
     where = ("rules", index)
     before = check.state()
@@ -348,7 +343,7 @@ def _rule(check: _Checker, index: int, entry: dict, facts: dict[str, Fact], para
                 Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until, deadline, sides)
 
 
-def _sides(check: _Checker, where: tuple, sides: dict, when: Condition | None, deadline: str | None,
+def _sides(check: Checker, where: tuple, sides: dict, when: Condition | None, deadline: str | None,
            facts: dict[str, Fact], parameters: dict[str, Parameter]) -> tuple[tuple[str, str], ...]:
     """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
     which value the rule takes; it is required for those and only for those."""
@@ -383,7 +378,7 @@ def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) 
     return names
 
 
-def _texts(check: _Checker, where: tuple, entry: dict, keys: tuple[str, ...], names: set[str]) -> dict[str, Text]:
+def _texts(check: Checker, where: tuple, entry: dict, keys: tuple[str, ...], names: set[str]) -> dict[str, Text]:
     """The texts at `keys` of `entry` (those present), each placeholder checked against `names`."""
     texts = {key: check.text(entry[key]) for key in keys if key in entry}
     for key, text in texts.items():
@@ -397,7 +392,7 @@ def _texts(check: _Checker, where: tuple, entry: dict, keys: tuple[str, ...], na
     return texts
 
 
-def _deadline(check: _Checker, where: tuple, name: Any, facts: dict[str, Fact]) -> str | None:
+def _deadline(check: Checker, where: tuple, name: Any, facts: dict[str, Fact]) -> str | None:
     """`deadline:` names a date fact, the day the advice is about (advise --calendar)."""
     if name is None:
         return None
@@ -410,7 +405,7 @@ def _deadline(check: _Checker, where: tuple, name: Any, facts: dict[str, Fact]) 
     return name
 
 
-def _resolve_suppressions(rule: Rule, check: _Checker, index: int, names: list, rules: list[Rule],
+def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, rules: list[Rule],
                           actions: dict[str, Text]) -> Rule:
     """`suppresses:` names rule ids or action ids; the model keeps the rule ids."""
     by_id = {r.id: r for r in rules}
@@ -431,7 +426,7 @@ def _resolve_suppressions(rule: Rule, check: _Checker, index: int, names: list, 
     return Rule(**{**rule.__dict__, "suppresses": tuple(targets)})
 
 
-def _cited(check: _Checker, where: tuple, raw: Any, sources: dict[str, Source]) -> tuple[str, ...]:
+def _cited(check: Checker, where: tuple, raw: Any, sources: dict[str, Source]) -> tuple[str, ...]:
     ids = raw if isinstance(raw, list) else [raw]
     for index, source in enumerate(ids):
         if source not in sources:
@@ -440,7 +435,7 @@ def _cited(check: _Checker, where: tuple, raw: Any, sources: dict[str, Source]) 
     return tuple(ids)
 
 
-def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact],
+def _condition(check: Checker, where: tuple, node: dict, facts: dict[str, Fact],
                parameters: dict[str, Parameter]) -> Condition | None:
     (key, value), = node.items()
     if key in ("all", "any"):
@@ -486,151 +481,11 @@ def _condition(check: _Checker, where: tuple, node: dict, facts: dict[str, Fact]
     return Test(key, op, operand, param)
 
 
-# ------------------------------------------------------------------------------------------ scenarios
-
-def scenario_platform(doc: Document) -> str:
-    """The platform a scenario names (default crowdworks), once the file is known to be a mapping."""
-    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("platform", ""), str):
-        raise InputError([doc.error(message, *where) for where, message in schema.problems(doc, "scenario")
-                          if where[:1] in ((), ("platform",))])
-    return doc.data.get("platform", "crowdworks")
-
-
-def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
-    """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
-    structural = schema.problems(doc, "scenario")
-    found: list[Diagnostic] = [doc.error(message, *where) for where, message in structural]
-    check = _Checker(doc, found, set())
-    # Keys whose structure is wrong were reported above; the others are checked on, so that every
-    # mistake in the file is reported at once.
-    broken = {where[0] for where, _ in structural}
-    top = {key: value for key, value in doc.data.items() if key not in broken}
-    title = top.get("title")
-    if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
-        check.error("", msg("v_title_control"), "title")  # e.g. terminal escapes
-    as_of = as_of or top.get("as_of", today)
-    inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
-    given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
-    facts: dict[str, Value] = {}
-    for name, value in given.items():
-        fact = pack.facts.get(name)
-        if fact is None:
-            check.error("", msg("v_scenario_unknown_fact", name=show(name), hint=did_you_mean(name, inputs),
-                                names=", ".join(inputs)), "facts", name, KEY)
-        elif not fact.given_by_user:
-            check.error("", msg("v_scenario_fact_derived", name=name, args=", ".join(fact.derive.args)) if fact.derive
-                        else msg("v_scenario_fact_set_by_rules", name=name), "facts", name, KEY)
-        elif value is None:
-            continue  # `fact:` with nothing after it means "not known", like leaving it out
-        elif problem := value_problem(fact, value):
-            check.error("", msg("v_fact_problem", name=name, problem=problem), "facts", name)
-        else:
-            facts[name] = value
-    from_events = _timeline(check, top.get("events") or [], pack, as_of, "as_of" not in broken, facts, given)
-    for fact in pack.facts.values():
-        if fact.name not in facts and fact.default is not None and fact.given_by_user:
-            facts[fact.name] = fact.default
-    for name in [n for n in facts if n in given or n in from_events]:
-        limit_name = pack.facts[name].at_most
-        if name not in given and limit_name == "as_of":
-            continue  # each event's date is checked against as_of at the event
-        limit = (None if "as_of" in broken else as_of) if limit_name == "as_of" else facts.get(limit_name)
-        if limit is not None and facts[name] > limit:
-            where = ("facts", name) if name in given else ("events", from_events[name])
-            check.error("", msg("v_after_limit" if pack.facts[name].type == "date" else "v_more_than_limit", name=name,
-                                value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
-    params = []
-    for name, value in (top.get("params") or {}).items():
-        parameter = pack.parameters.get(name)
-        if parameter is None:
-            check.error("", msg("v_scenario_unknown_parameter", name=show(name), hint=did_you_mean(name, pack.parameters),
-                                names=", ".join(pack.parameters)), "params", name, KEY)
-        elif _type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
-            check.error("", msg("v_param_value", name=name, example=show_plain(parameter.value), value=show(value)),
-                        "params", name)
-        else:
-            params.append((name, value))
-    expect = _expectation(check, top["expect"], pack) if "expect" in top else None
-    if found:
-        raise InputError(found)
-    stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
-    params.sort(key=lambda item: list(pack.parameters).index(item[0]))
-    return Scenario(doc.path, title, pack.id, as_of, facts, stated, expect, tuple(params), frozenset(from_events))
-
-
-def _timeline(check: _Checker, events: list, pack: Pack, as_of: dt.date, as_of_known: bool,
-              facts: dict[str, Value], given: dict) -> dict[str, int]:
-    """Apply the scenario's events, oldest first, to `facts`; the facts they set, each with the index of the
-    last event that set it. A fact also written under facts: must agree with the events."""
-    timeline: dict[str, Value] = {}
-    set_by: dict[str, int] = {}
-    seen: set[str] = set()
-    previous: dt.date | None = None
-    for index, item in enumerate(events):
-        where = ("events", index)
-        kind = pack.events.get(item["event"])
-        if kind is None:
-            check.error("", msg("v_unknown_event" if pack.events else "v_unknown_event_none", name=show(item["event"]),
-                                hint=did_you_mean(item["event"], pack.events), names=", ".join(pack.events)),
-                        *where, "event")
-            continue
-        day = item["date"]
-        if previous and day < previous:
-            check.error("", msg("v_events_order", day=day, previous=previous), *where, "date")
-        elif as_of_known and day > as_of:
-            check.error("", msg("v_event_future", event=kind.name, day=day, as_of=as_of), *where, "date")
-        if kind.after and not seen & set(kind.after):
-            check.error("", msg("v_event_needs_earlier", event=kind.name, events=_either(kind.after)), *where, "event")
-        if kind.count != ("count" in item):
-            check.error("", msg("v_event_needs_count" if kind.count else "v_event_takes_no_count", event=kind.name), *where)
-            continue
-        previous = max(previous or day, day)
-        seen.add(kind.name)
-        for name, how, operand in kind.sets:
-            if how == "value":
-                value = operand
-            elif how == "date":
-                value = day
-            elif how == "count":
-                value = item["count"]
-            else:  # add, add_count
-                value = timeline.get(name, 0) + (operand if how == "add" else item["count"])
-            timeline[name] = value
-            set_by[name] = index
-    for name, value in timeline.items():
-        if problem := value_problem(pack.facts[name], value):  # e.g. a count beyond any real number
-            check.error("", msg("v_fact_problem", name=name, problem=problem), "events", set_by[name])
-        elif name in facts and facts[name] != value:
-            line = check.doc.mark("events", set_by[name])[0]
-            check.error("", msg("v_contradicts_events", name=name, value=show_plain(facts[name]),
-                                event_value=show_plain(value), line=line), "facts", name)
-        elif name not in given or given[name] is None:
-            facts[name] = value
-    return set_by
-
-
-def _expectation(check: _Checker, entry: dict, pack: Pack) -> Expectation:
-    lists: dict[str, tuple[str, ...]] = {}
-    for key in ("actions", "not_actions", "order"):
-        raw = entry.get(key, [])
-        for index, action in enumerate(raw):
-            if action not in pack.actions:
-                check.error("", msg("v_unknown_action", name=show(action), hint=did_you_mean(action, pack.actions)),
-                            "expect", key, index)
-            elif key == "order" and action in raw[:index]:
-                check.error("", msg("v_order_twice", name=show(action)), "expect", key, index)
-        lists[key] = tuple(raw)
-    both = (set(lists["actions"]) | set(lists["order"])) & set(lists["not_actions"])
-    if both:
-        check.error("", msg("v_expected_both", names=", ".join(sorted(both))), "expect")
-    return Expectation(lists["actions"], lists["not_actions"], lists["order"])
-
-
-# ------------------------------------------------------------------------------------------- helpers
+# ---------------------------------------------------- values (also checked in scenarios: validate_scenario.py)
 
 def value_problem(fact: Fact, value: Any) -> Message | None:
     """Why `value` cannot be a value of `fact`, or None."""
-    kind = _type_of(value)
+    kind = type_of(value)
     if fact.type == "enum":
         if value in fact.values:
             return None
@@ -662,13 +517,13 @@ def _quoted_hint(value: Any, wanted: str) -> Message | str:
     return ""
 
 
-def _either(names: Any) -> Message | str:
+def either(names: Any) -> Message | str:
     """Alternatives as "a or b or c", joined by the catalogs' word for "or"."""
     first, *rest = names
-    return msg("v_or", first=first, rest=_either(rest)) if rest else first
+    return msg("v_or", first=first, rest=either(rest)) if rest else first
 
 
-def _type_of(value: Any) -> str:
+def type_of(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):

@@ -15,7 +15,7 @@ from advisor import model
 from advisor.pipeline import bundled_rules, read_pack
 from advisor.messages import catalog
 from advisor.conditions import PLACEHOLDER
-from advisor.validate import validate_scenario
+from advisor.validate_scenario import validate_scenario
 
 ROOT = Path(__file__).parent.parent
 PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
