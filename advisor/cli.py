@@ -4,17 +4,20 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
 from . import __version__
-from .diagnostics import InputError
+from .diagnostics import InputError, report
 from .engine import EngineError
 from .expect import unmet
-from .pipeline import advise_file, pack_named
 from .messages import say
+from .pipeline import advise_file, pack_named
 from .render import FORMATS, render
 from .why import why
+from .write import NotWritten, check_writable, write_file
 
 # check, overview and run_tests are imported by the commands that use them, which keeps the start-up of
 # `advise SCENARIO` light.
@@ -23,6 +26,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # unmet expect:, failing scenarios, or findings at --fail-level
 EXIT_INPUT_ERROR = 2  # also click's code for usage errors
 EXIT_INTERNAL_ERROR = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C in advise ask, as shells report SIGINT
 
 EXAMPLE = """\b
 Examples:
@@ -82,6 +86,43 @@ class _AdviseGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+class Failure(click.ClickException):
+    """How a command ends early, click's way (as its ClickException): `message`, already in the user's language,
+    goes to stderr as it is (nothing when it is empty), and advise exits with `exit_code`."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INPUT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a class default, and reads the instance's
+
+    def show(self, file=None) -> None:
+        if self.message:
+            click.echo(self.message, file=file, err=file is None)
+
+
+@contextmanager
+def _reported(lang: str) -> Iterator[None]:
+    """A user's mistake (InputError) as its diagnostics, exit 2; an engine failure as an internal error, exit 3."""
+    try:
+        yield
+    except InputError as error:
+        raise Failure(report(error.diagnostics, lang)) from None
+    except EngineError as error:
+        raise Failure(say(lang, "internal_error", detail=error), EXIT_INTERNAL_ERROR) from None
+
+
+# What a command says when the file it was asked to write is not written: (it exists, the system refused).
+_CALENDAR_NOT_WRITTEN = ("calendar_exists", "calendar_cannot_write")
+_ASK_NOT_WRITTEN = ("ask_exists", "ask_cannot_write")
+
+
+def _not_written(error: NotWritten, lang: str, keys: tuple[str, str]) -> Failure:
+    """A file left unwritten (write.py), in the words of the command that was asked to write it; exit 2."""
+    exists, cannot_write = keys
+    if error.reason is None:
+        return Failure(say(lang, exists, path=error.path))
+    return Failure(say(lang, cannot_write, path=error.path, reason=error.reason))
+
+
 @click.group(name="advise", cls=_AdviseGroup, epilog=EXAMPLE, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="advise", message="%(prog)s %(version)s")
 def main() -> None:
@@ -93,11 +134,16 @@ def main() -> None:
     """
 
 
+def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """--lang as given, else the locale's (default_lang): every command gets ja or en."""
+    return value or default_lang()
+
+
 _RULES_OPTION = click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
                              help="A rule pack folder, or a folder of packs, instead of the bundled ones.")
 _PLATFORM_OPTION = click.option("--platform", default=None,
                                 help="The pack to show [default: the one pack given with --rules, else crowdworks].")
-_LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None,
+_LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None, callback=_resolve_lang,
                             help="Language [default: ja for a Japanese locale, else en].")
 
 
@@ -119,55 +165,41 @@ _LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=N
               help="Also write the advice's deadlines to FILE.ics, one all-day event each (refused if it exists, "
                    "unless --force).")
 @click.option("--force", is_flag=True, help="With --calendar: replace FILE.ics if it exists.")
-def run(scenario: str, fmt: str, lang: str | None, rules: str | None, as_of, explain: bool,
+def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: bool,
         calendar_file: str | None, force: bool, drafts: bool = False) -> None:
     """Print advice for the situation in SCENARIO."""
-    lang = lang or default_lang()
-    if calendar_file and (calendar_file == "-" or scenario != "-" and os.path.exists(scenario)
-                          and os.path.realpath(calendar_file) == os.path.realpath(scenario)):
-        raise click.BadParameter(say(lang, "calendar_not_here"), param_hint="--calendar")
-    if calendar_file and os.path.lexists(calendar_file) and not force:
-        click.echo(say(lang, "calendar_exists", path=calendar_file), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
-    try:
+    if calendar_file:
+        _check_calendar(calendar_file, scenario, force, lang)
+    with _reported(lang):
         advice = advise_file(scenario, rules, as_of=as_of.date() if as_of else None)
         reasons = why(advice) if explain else None
-    except InputError as error:
-        _fail(error, lang)
-    except EngineError as error:
-        _internal(error, lang)
     if calendar_file:
         _write_calendar(calendar_file, advice, lang, force)
     click.echo(render(advice, fmt, lang, reasons, drafts=drafts), nl=False)
     problems = unmet(advice, lang)
     if problems:
-        click.echo("\n".join(f"{advice.scenario.path}: {p}" for p in problems), err=True)
-        sys.exit(EXIT_FAILED)
+        raise Failure("\n".join(f"{advice.scenario.path}: {p}" for p in problems), EXIT_FAILED)
 
 
-def _fail(error: InputError, lang: str) -> None:
-    click.echo("\n".join(d.text(lang) for d in error.diagnostics), err=True)
-    sys.exit(EXIT_INPUT_ERROR)
-
-
-def _internal(error: EngineError, lang: str) -> None:
-    click.echo(say(lang, "internal_error", detail=error), err=True)
-    sys.exit(EXIT_INTERNAL_ERROR)
+def _check_calendar(path: str, scenario: str, force: bool, lang: str) -> None:
+    """advise SCENARIO --calendar, before any work: never to standard output or over the scenario, and not over
+    another file unless --force."""
+    if path == "-" or scenario != "-" and os.path.exists(scenario) and os.path.realpath(path) == os.path.realpath(scenario):
+        raise click.BadParameter(say(lang, "calendar_not_here"), param_hint="--calendar")
+    try:
+        check_writable(path, force)
+    except NotWritten as error:
+        raise _not_written(error, lang, _CALENDAR_NOT_WRITTEN) from None
 
 
 def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
     """advise SCENARIO --calendar: written before the advice is printed, so a refusal prints nothing else."""
     from .ics import calendar, deadlines
-    from .write import write_new
 
     try:
-        write_new(path, calendar(advice, lang), replace=force)
-    except FileExistsError:  # created since the check at the start
-        click.echo(say(lang, "calendar_exists", path=path), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
-    except OSError as error:
-        click.echo(say(lang, "calendar_cannot_write", path=path, reason=error.strerror or str(error)), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
+        write_file(path, calendar(advice, lang), replace=force)
+    except NotWritten as error:  # created since the check at the start, or the system refused
+        raise _not_written(error, lang, _CALENDAR_NOT_WRITTEN) from None
     if not deadlines(advice):
         click.echo(say(lang, "calendar_empty", path=path), err=True)
 
@@ -178,7 +210,7 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
 @click.option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
               help="Exit 1 when a finding is at this level or above.")
 @_LANG_OPTION
-def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str | None) -> None:
+def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
     """Validate and lint a rule pack (or a folder of packs; default: the bundled ones).
 
     Each finding: path:line:col: [error|warning] CODE message. Exit 0 clean, 1 findings at or above
@@ -187,11 +219,8 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str | None) -> 
     from .check import CHECKS, LEVELS, check_packs, level
     from .load import bundled_rules
 
-    lang = lang or default_lang()
-    try:
+    with _reported(lang):
         findings = check_packs(pack_dir or bundled_rules())
-    except InputError as error:
-        _fail(error, lang)
     if fmt == "json":
         click.echo(json.dumps([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
                                 "name": CHECKS[f.code].name, "message": f.says(lang)} for f in findings],
@@ -201,7 +230,8 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str | None) -> 
             click.echo(say(lang, "check_finding", where=f"{f.path}:{f.line}:{f.column}",
                            level=say(lang, f"level_{level(f)}"), code=f.code, message=f.says(lang)))
     threshold = LEVELS.index(fail_level)
-    sys.exit(EXIT_FAILED if any(LEVELS.index(level(f)) >= threshold for f in findings) else EXIT_OK)
+    if any(LEVELS.index(level(f)) >= threshold for f in findings):
+        raise Failure("", EXIT_FAILED)
 
 
 @main.command(name="test")
@@ -209,7 +239,7 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str | None) -> 
 @_RULES_OPTION
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @_LANG_OPTION
-def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str | None) -> None:
+def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str) -> None:
     """Run the expectations (expect:) of scenario files or folders (default: scenarios/).
 
     One line per scenario, PASS or FAIL, then the rules no scenario's advice came from, then
@@ -217,7 +247,6 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
     """
     from .expect import run_tests
 
-    lang = lang or default_lang()
     if not paths:
         if not os.path.isdir("scenarios"):
             raise click.UsageError(say(lang, "test_no_scenarios"))
@@ -246,24 +275,21 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str 
                 click.echo(f"  {rule.where.path}:{rule.where.line}:{rule.where.column}  {rule.id}")
         click.echo(say(lang, "test_summary", passed=len(run.results) - run.failed, failed=run.failed))
     if run.errors:
-        click.echo("\n".join(d.text(lang) for d in run.errors), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
-    sys.exit(EXIT_FAILED if run.failed else EXIT_OK)
+        raise Failure(report(run.errors, lang))
+    if run.failed:
+        raise Failure("", EXIT_FAILED)
 
 
 @main.command(name="rules")
 @_RULES_OPTION
 @_PLATFORM_OPTION
 @_LANG_OPTION
-def rules_command(rules: str | None, platform: str, lang: str | None) -> None:
+def rules_command(rules: str | None, platform: str, lang: str) -> None:
     """Print the pack's rules, facts and parameters as tables."""
     from .overview import rules_table
 
-    lang = lang or default_lang()
-    try:
+    with _reported(lang):
         pack = pack_named(platform, rules)
-    except InputError as error:
-        _fail(error, lang)
     click.echo(rules_table(pack, lang), nl=False)
 
 
@@ -273,15 +299,12 @@ def rules_command(rules: str | None, platform: str, lang: str | None) -> None:
 @_LANG_OPTION
 @click.option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
               help="mermaid (renders in Markdown), dot (Graphviz), or svg (drawn by Graphviz, if installed).")
-def graph_command(rules: str | None, platform: str, lang: str | None, fmt: str) -> None:
+def graph_command(rules: str | None, platform: str, lang: str, fmt: str) -> None:
     """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
     from .overview import GraphvizError, graph, render_svg
 
-    lang = lang or default_lang()
-    try:
+    with _reported(lang):
         pack = pack_named(platform, rules)
-    except InputError as error:
-        _fail(error, lang)
     source = graph(pack, "dot" if fmt == "svg" else fmt, lang)
     if fmt != "svg":
         click.echo(source, nl=False)
@@ -289,12 +312,8 @@ def graph_command(rules: str | None, platform: str, lang: str | None, fmt: str) 
     try:
         svg = render_svg(source)
     except GraphvizError as error:
-        click.echo(say(lang, "graphviz_failed", detail=error.message), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
+        raise Failure(say(lang, "graphviz_failed", detail=error.message)) from None
     sys.stdout.buffer.write(svg)
-
-
-EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 @main.command(name="ask")
@@ -305,7 +324,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 @_LANG_OPTION
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
               help="The date to give the advice for, YYYY-MM-DD [default: today].")
-def ask_command(output: str | None, force: bool, rules: str | None, lang: str | None, as_of) -> None:
+def ask_command(output: str | None, force: bool, rules: str | None, lang: str, as_of) -> None:
     """Answer questions instead of writing a scenario, and get the advice.
 
     Only questions whose answer can still change the advice are asked. Enter means "don't know"; why
@@ -315,33 +334,19 @@ def ask_command(output: str | None, force: bool, rules: str | None, lang: str | 
     input means "don't know" for the rest. Ctrl-C stops without writing anything (exit 130).
     """
     import datetime as dt
-    import errno
 
-    from .interview import interview
+    from . import interview  # as a module: tests replace interview.interview
 
-    lang = lang or default_lang()
-    if output and os.path.lexists(output) and not force:
-        click.echo(say(lang, "ask_exists", path=output), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
-    folder = os.path.dirname(os.path.abspath(output)) if output else ""
-    if output and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
-        reason = os.strerror(errno.EACCES if os.path.isdir(folder) else errno.ENOENT)
-        click.echo(say(lang, "ask_cannot_write", path=output, reason=reason), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
+    if output:
+        try:
+            check_writable(output, force, folder=True)
+        except NotWritten as error:
+            raise _not_written(error, lang, _ASK_NOT_WRITTEN) from None
     answers = _typed_answers() if sys.stdin.isatty() else _piped_answers()
-    try:
-        result = interview(rules, lang, answers, click.echo, as_of.date() if as_of else dt.date.today())
+    with _reported(lang), _interruptible(lang):
+        result = interview.interview(rules, lang, answers, click.echo, as_of.date() if as_of else dt.date.today())
         if output:
             _save(output, result.scenario, force, lang)
-    except KeyboardInterrupt:
-        if sys.stdin.isatty():
-            click.echo("")  # end the line of the prompt
-        click.echo(say(lang, "ask_interrupted"), err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except InputError as error:
-        _fail(error, lang)
-    except EngineError as error:
-        _internal(error, lang)
     click.echo("")
     if output:
         click.echo(say(lang, "ask_saved", path=output))
@@ -350,19 +355,25 @@ def ask_command(output: str | None, force: bool, rules: str | None, lang: str | 
         click.echo(result.scenario, nl=False)
 
 
-def _save(output: str, text: str, force: bool, lang: str) -> None:
-    from .interview import write_scenario
-
+@contextmanager
+def _interruptible(lang: str) -> Iterator[None]:
+    """Ctrl-C while asking or writing: nothing written, exit 130."""
     try:
-        write_scenario(output, text, replace=force)
-    except FileExistsError:  # created while the questions were answered
-        click.echo(say(lang, "ask_exists", path=output), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
-    except OSError as error:
-        click.echo(say(lang, "ask_scenario"))
-        click.echo(text, nl=False)  # the answers are not lost: they can still be copied from here
-        click.echo(say(lang, "ask_cannot_write", path=output, reason=error.strerror or str(error)), err=True)
-        sys.exit(EXIT_INPUT_ERROR)
+        yield
+    except KeyboardInterrupt:
+        if sys.stdin.isatty():
+            click.echo("")  # end the line of the prompt
+        raise Failure(say(lang, "ask_interrupted"), EXIT_INTERRUPTED) from None
+
+
+def _save(output: str, text: str, force: bool, lang: str) -> None:
+    try:
+        write_file(output, text, replace=force)
+    except NotWritten as error:  # created while the questions were answered, or the system refused
+        if error.reason is not None:  # the answers are not lost: they can still be copied from here
+            click.echo(say(lang, "ask_scenario"))
+            click.echo(text, nl=False)
+        raise _not_written(error, lang, _ASK_NOT_WRITTEN) from None
 
 
 def _typed_answers():

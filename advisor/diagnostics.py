@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .messages import Message, msg
 
@@ -33,6 +33,11 @@ class InputError(Exception):
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(set(diagnostics))
         super().__init__("\n".join(map(str, self.diagnostics)))
+
+
+def report(diagnostics: Iterable[Diagnostic], lang: str = "en") -> str:
+    """Diagnostics one to a line, `path:line:col: message` in `lang`, as advise prints them on stderr."""
+    return "\n".join(d.text(lang) for d in diagnostics)
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:

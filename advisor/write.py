@@ -1,13 +1,46 @@
 """Writing a file the user named: whole or not at all, and never over an existing file unless asked.
 
-Shared by `advise ask -o` (a scenario) and `advise SCENARIO --calendar` (an iCalendar file). Reading has its
-own module (load.py); this is the only place advise writes a user's file.
+Shared by `advise ask -o` (a scenario) and `advise SCENARIO --calendar` (an iCalendar file): both check first
+with `check_writable`, before any work, then write with `write_file`; either raises NotWritten, which the
+command line reports and maps to exit code 2. Reading has its own module (load.py); this is the only place
+advise writes a user's file.
 """
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+
+class NotWritten(Exception):
+    """A file the user named was not written: `reason` is None when it exists (and replacing it was not asked),
+    else the operating system's reason, in its own words."""
+
+    def __init__(self, path: str | Path, reason: str | None = None):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason or 'exists'}")
+
+
+def check_writable(path: str | Path, replace: bool = False, folder: bool = False) -> None:
+    """What `write_file` would refuse, found before any work: `path` exists and `replace` is not asked; with
+    `folder`, also a folder that does not exist or cannot be written to. Raises NotWritten."""
+    if os.path.lexists(path) and not replace:
+        raise NotWritten(path)
+    where = os.path.dirname(os.path.abspath(path))
+    if folder and not (os.path.isdir(where) and os.access(where, os.W_OK)):
+        raise NotWritten(path, os.strerror(errno.EACCES if os.path.isdir(where) else errno.ENOENT))
+
+
+def write_file(path: str | Path, data: str | bytes, replace: bool = False) -> None:
+    """`write_new`, with its failures as NotWritten: the file exists by then (even when created meanwhile), or
+    the system refused."""
+    try:
+        write_new(path, data, replace)
+    except FileExistsError:
+        raise NotWritten(path) from None
+    except OSError as error:
+        raise NotWritten(path, error.strerror or str(error)) from None
 
 
 def write_new(path: str | Path, data: str | bytes, replace: bool = False) -> None:
