@@ -22,6 +22,7 @@ from .messages import Message, msg
 from .model import LANGS, PACK_FILE, Pack, Where
 from .conditions import candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
 from .validate import load_pack
+from .pipeline import pack_folders
 
 LEVELS = ("warning", "error")
 
@@ -36,10 +37,10 @@ class Check:
 
 
 def check_packs(target: str | Path) -> list[Diagnostic]:
-    """Findings for one pack folder, or for every pack in a folder of packs. Raises InputError when a file
-    cannot be read at all (not UTF-8, not YAML): that is not a finding but a broken input."""
+    """Findings for one pack folder, or for every pack in a folder of packs (pipeline.pack_folders). Raises
+    InputError when a file cannot be read at all (not UTF-8, not YAML): that is not a finding but a broken input."""
     folder = Path(target)
-    folders = [folder] if (folder / PACK_FILE).is_file() else sorted(p.parent for p in folder.glob(f"*/{PACK_FILE}"))
+    folders = pack_folders(folder)
     if not folders:
         raise InputError([Diagnostic(str(folder), 1, 1, msg("c_no_pack_here", file=PACK_FILE))])
     return sorted(finding for pack in folders for finding in _check_pack(pack))

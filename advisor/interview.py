@@ -40,8 +40,8 @@ from .derive import derive, rule_params
 from .explain import Advice, format_value
 from .load import bundled_rules, parse
 from .conditions import UNDECIDED, Found, evaluate, facts_read, setters, shown
-from .model import ABSENT, FACTS_FILE, MAX_INT, PACK_FILE, Condition, Fact, Group, Pack, Rule, Value
-from .pipeline import advise_document, pack_named, read_pack
+from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
+from .pipeline import advise_document, pack_folders, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
 from .write import write_new
@@ -211,9 +211,10 @@ def _ask_platform(choices: list[str], lang: str, lines: Iterator[str], show: Cal
 def platforms(rules: str | Path | None) -> list[str]:
     """The platforms `rules` (one pack, or a folder of packs; default: the bundled ones) has packs for."""
     root = Path(rules) if rules is not None else bundled_rules()
-    if (root / PACK_FILE).is_file() or (root / FACTS_FILE).is_file():
+    folders = pack_folders(root)  # one pack: its id; a folder of packs: their folders' names, as scenarios say
+    if folders == [root]:
         return [read_pack(str(root))[0].id]
-    return sorted(path.parent.name for path in root.glob(f"*/{PACK_FILE}"))
+    return [folder.name for folder in folders]
 
 
 def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[str, Value | None],

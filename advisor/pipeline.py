@@ -93,7 +93,7 @@ def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
 def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
     """The pack for a platform, when no scenario names it (`advise rules`, `advise graph`); without a platform,
     the one pack `rules` names, or crowdworks."""
-    if platform is None and rules is not None and (Path(rules) / PACK_FILE).is_file():
+    if platform is None and rules is not None and pack_folders(rules) == [Path(rules)]:
         return read_pack(str(rules), _signature(str(rules)))[0]
     found = _find(platform or "crowdworks", rules)
     if isinstance(found, Message):
@@ -114,19 +114,33 @@ def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Me
 
 @lru_cache(maxsize=None)
 def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
-    """(the folder of the platform's pack, None), or ("", why there is none).
+    """(the folder of the platform's pack, None), or ("", why there is none): `root` itself when it is one
+    pack, else the pack in it whose folder is named by the platform (pack_folders)."""
+    folders = pack_folders(root)
+    if folders == [Path(root)]:
+        return root, None  # as given, so that messages name the folder as the user wrote it
+    named = {folder.name: folder for folder in folders}
+    if platform in named:
+        return str(named[platform]), None
+    return "", msg("c_unknown_platform", platform=platform, hint=did_you_mean(platform, named),
+                   packs=", ".join(named) or msg("c_no_packs"))
 
-    `root` is one pack (it has pack.yaml, or at least facts.yaml) or a folder of packs named by platform;
-    a folder that turns out not to be a pack is reported by load_pack, at the folder.
+
+def pack_folders(target: str | Path | None = None) -> list[Path]:
+    """The rule pack folders in `target` (default: the bundled packs); every command finds packs this way.
+
+    A folder with pack.yaml is one pack, and so is a folder with facts.yaml but no pack.yaml (a pack whose
+    pack.yaml is missing: load_pack then says so, at the folder). Any other folder is a folder of packs: its
+    immediate subfolders that are packs, sorted by name. [] when there is none.
     """
-    folder = Path(root)
-    if (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file():
-        return root, None
-    if (folder / platform / PACK_FILE).is_file() or (folder / platform / FACTS_FILE).is_file():
-        return str(folder / platform), None
-    available = sorted(p.parent.name for p in folder.glob(f"*/{PACK_FILE}"))
-    return "", msg("c_unknown_platform", platform=platform, hint=did_you_mean(platform, available),
-                   packs=", ".join(available) or msg("c_no_packs"))
+    root = Path(target if target is not None else bundled_rules())
+    if _is_pack(root):
+        return [root]
+    return sorted(folder for folder in root.glob("*") if _is_pack(folder))
+
+
+def _is_pack(folder: Path) -> bool:
+    return (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file()
 
 
 @lru_cache(maxsize=None)
