@@ -5,7 +5,26 @@ writes its own rules.yaml; its drafts.yaml shows every fact, so that only the ca
 have a fact that nothing reads) and lists exactly the findings `advise check` prints, with the pack
 folder's path (and the "/" after it) left out. A file holds at least one failing case, whose findings
 include the file's code, and one passing case (`findings: []`); the first failing case and the first
-passing case differ only in the mistake, and are the pass/fail example of docs/checks.md.
+passing case differ only in the mistake, and are the pass/fail example of docs/checks.md (checked below).
+
+In a case's file, a rule written as its id line followed by a line `...` stands for that rule of the base,
+in full, so that a case writes only what differs:
+
+      rules.yaml: |
+        rules:
+          - id: r
+            ...
+          - id: q
+            action: b
+            priority: 20
+            when: {color: purple}
+            message: {ja: q, en: q}
+            because: {ja: なぜ, en: why}
+            source: s
+
+The base is RULES below, the two rules of docs/checks.md's example pack, unless the data file has rules of
+its own under `base_rules:`. Findings count lines in the files as written to the pack (here rules.yaml:12 is
+the `when:` of q), with every reference expanded.
 """
 from __future__ import annotations
 
@@ -23,19 +42,29 @@ from packs import make_pack
 
 DATA = Path(__file__).parent / "data" / "check"
 FILES = sorted(DATA.glob("*.yaml"))
+CHECKS_DOC = (Path(__file__).parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
 FINDING = re.compile(r"(?P<path>[^:]+):(?P<line>\d+):(?P<column>\d+): \[(?P<level>error|warning)\] "
                      r"(?P<code>[SRL]\d{3}) (?P<message>.+)")
 NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
-
-def _load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-DATA_FILES = {path.stem: _load(path) for path in FILES}
-CASES = [pytest.param(case, id=f"{data['code']}-{case['name']}")
-         for data in DATA_FILES.values() for case in data["cases"]]
-
+# The rules.yaml of the example pack (docs/checks.md "About the examples").
+RULES = """\
+rules:
+  - id: r
+    action: a
+    priority: 10
+    when: {n: {lt: {param: limit}}}
+    message: {ja: r, en: r}
+    because: {ja: なぜ, en: why}
+    source: s
+  - id: q
+    action: b
+    priority: 20
+    when: {flag: true}
+    message: {ja: q, en: q}
+    because: {ja: なぜ, en: why}
+    source: s
+"""
 
 # The draft of action a shows every fact of the test pack (docs/checks.md "About the examples").
 DRAFTS = """\
@@ -43,6 +72,29 @@ drafts:
   a:
     body: {ja: "{n} {flag} {color}", en: "{n} {flag} {color}"}
 """
+
+RULE_START = re.compile(r"^  - id: (\S+)\n", re.M)
+REFERENCE = re.compile(r"^  - id: (\S+)\n    \.\.\.\n", re.M)
+
+
+def rules_by_id(text: str) -> dict[str, str]:
+    """The rules of a rules.yaml text, each with all its lines, by id."""
+    starts = list(RULE_START.finditer(text)) + [None]
+    return {start[1]: text[start.start():end.start() if end else len(text)] for start, end in zip(starts, starts[1:])}
+
+
+def _load(path: Path) -> dict:
+    """A data file, with the references to base rules in its cases' files expanded."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    base = rules_by_id(data.get("base_rules", RULES))
+    for case in data["cases"]:
+        case["files"] = {name: REFERENCE.sub(lambda rule: base[rule[1]], text) for name, text in case["files"].items()}
+    return data
+
+
+DATA_FILES = {path.stem: _load(path) for path in FILES}
+CASES = [pytest.param(case, id=f"{data['code']}-{case['name']}")
+         for data in DATA_FILES.values() for case in data["cases"]]
 
 
 def build(folder: Path, files: dict[str, str]) -> Path:
@@ -71,6 +123,7 @@ def test_case(tmp_path, case):
 def test_every_check_has_a_data_file_and_every_data_file_a_check():
     assert sorted(DATA_FILES) == sorted(CHECKS)
     assert all(data["code"] == stem for stem, data in DATA_FILES.items())
+    assert all(set(data) <= {"code", "base_rules", "cases"} for data in DATA_FILES.values())
 
 
 @pytest.mark.parametrize("stem", sorted(DATA_FILES))
@@ -87,6 +140,67 @@ def test_each_file_has_failing_and_passing_cases(stem):
         codes = [FINDING.fullmatch(finding).group("code") for finding in case["findings"]]
         assert stem in codes, f"{case['name']}: its findings include {stem}"
     assert set(failing[0]["files"]) == set(passing[0]["files"]), "the pass/fail example writes the same files"
+
+
+def test_lines_are_left_out_only_as_whole_base_rules():
+    for data in DATA_FILES.values():
+        for case in data["cases"]:
+            for name, text in case["files"].items():
+                assert "..." not in text.split("\n"), f"{data['code']}-{case['name']}: {name} still has a ... line"
+
+
+def _code_blocks(text: str, language: str = "") -> list[str]:
+    """The fenced blocks of Markdown text that are marked with `language` (or not marked, for "")."""
+    return [body for marked, body in re.findall(r"(?ms)^```(\w*)\n(.*?)^```$", text) if marked == language]
+
+
+def _doc_section(code: str) -> str:
+    return re.search(rf"(?ms)^### {code} .*?(?=^##)", CHECKS_DOC + "\n##")[0]
+
+
+def _lines_of(case: dict) -> set[str]:
+    return {line.strip() for text in case["files"].values() for line in text.splitlines()}
+
+
+def _shown(block: str, case: dict) -> list[str]:
+    """The lines of a docs example that are not in the case's files (`...` stands for lines left out)."""
+    lines = _lines_of(case)
+    missing = []
+    for line in filter(None, (line.strip() for line in block.splitlines())):
+        pattern = ".*".join(re.escape(part) for part in line.split("..."))
+        if line != "..." and not any(re.fullmatch(pattern, candidate) for candidate in lines):
+            missing.append(line)
+    return missing
+
+
+def test_the_docs_show_the_example_pack():
+    about = CHECKS_DOC.split("**About the examples.**")[1].split("\n## ")[0]
+    assert _code_blocks(about, "yaml") == [RULES, DRAFTS]
+
+
+@pytest.mark.parametrize("stem", sorted(DATA_FILES))
+def test_the_docs_example_is_the_first_failing_and_the_first_passing_case(stem):
+    """docs/checks.md, under "### CODE": the first findings shown are those of the first failing case; the YAML
+    after "Reported" is in that case's files, and the YAML right after "Not reported" in the first passing
+    case's; every finding it shows is a finding of a case."""
+    section = _doc_section(stem)
+    cases = DATA_FILES[stem]["cases"]
+    failing = next(case for case in cases if case["findings"])
+    passing = next(case for case in cases if not case["findings"])
+    shown = [block.replace("/tmp/my-rules/", "").splitlines() for block in _code_blocks(section)
+             if re.search(rf"\[(error|warning)\] {stem} ", block)]
+    assert shown[0] == failing["findings"]
+    reported, _, not_reported = section.partition("\nNot reported")
+    for block in _code_blocks(reported.split("\nReported", 1)[1], "yaml"):
+        assert _shown(block, failing) == [], failing["name"]
+    example = re.match(r"[^\n]*(?:\n[^\n]+)*\n\n```yaml\n(.*?)```", not_reported, re.S)
+    if example:
+        assert _shown(example[1], passing) == [], passing["name"]
+    findings = {finding for case in cases for finding in case["findings"]}
+    for block in _code_blocks(section):
+        for line in block.replace("/tmp/my-rules/", "").splitlines():
+            if FINDING.fullmatch(line):
+                assert line in findings, line
 
 
 @pytest.mark.parametrize("stem", sorted(DATA_FILES))
