@@ -1,7 +1,6 @@
 """The command line: parse options, call the pipeline, print, map outcomes to exit codes. No advice logic here."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from .engine import EngineError
 from .expect import unmet
 from .messages import say
 from .pipeline import advise_file, pack_named
-from .render import FORMATS, render
+from .render import FORMATS, render, render_findings, render_test_run
 from .why import why
 from .write import NotWritten, check_writable, write_file
 
@@ -216,21 +215,13 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
     Each finding: path:line:col: [error|warning] CODE message. Exit 0 clean, 1 findings at or above
     --fail-level, 2 a file cannot be read.
     """
-    from .check import CHECKS, LEVELS, check_packs, level
+    from .check import LEVELS, check_packs, level
     from .load import bundled_rules
 
     with _reported(lang):
         findings = check_packs(pack_dir or bundled_rules())
-    if fmt == "json":
-        click.echo(json.dumps([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
-                                "name": CHECKS[f.code].name, "message": f.says(lang)} for f in findings],
-                              ensure_ascii=False, indent=2))
-    else:
-        for f in findings:
-            click.echo(say(lang, "check_finding", where=f"{f.path}:{f.line}:{f.column}",
-                           level=say(lang, f"level_{level(f)}"), code=f.code, message=f.says(lang)))
-    threshold = LEVELS.index(fail_level)
-    if any(LEVELS.index(level(f)) >= threshold for f in findings):
+    click.echo(render_findings(findings, fmt, lang), nl=False)
+    if any(LEVELS.index(level(f)) >= LEVELS.index(fail_level) for f in findings):
         raise Failure("", EXIT_FAILED)
 
 
@@ -252,28 +243,7 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str)
             raise click.UsageError(say(lang, "test_no_scenarios"))
         paths = ("scenarios",)
     run = run_tests(list(paths), rules, lang)
-    if fmt == "json":
-        click.echo(json.dumps({
-            "schema_version": 1,
-            "results": [{"path": r.path, "title": r.title, "passed": r.passed, "problems": list(r.problems),
-                         "actions": list(r.actions)} for r in run.results],
-            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": d.says(lang)}
-                       for d in run.errors],
-            "uncovered": [{"rule": rule.id, "path": rule.where.path, "line": rule.where.line,
-                           "column": rule.where.column} for rule in run.uncovered],
-            "passed": len(run.results) - run.failed, "failed": run.failed,
-        }, ensure_ascii=False, indent=2))
-    else:
-        for result in run.results:
-            click.echo(say(lang, "test_pass" if result.passed else "test_fail", path=result.path,
-                           title=result.title or "").rstrip())
-            for problem in result.problems:
-                click.echo(f"     {problem}")
-        if run.uncovered:
-            click.echo(say(lang, "uncovered"))
-            for rule in run.uncovered:
-                click.echo(f"  {rule.where.path}:{rule.where.line}:{rule.where.column}  {rule.id}")
-        click.echo(say(lang, "test_summary", passed=len(run.results) - run.failed, failed=run.failed))
+    click.echo(render_test_run(run, fmt, lang), nl=False)
     if run.errors:
         raise Failure(report(run.errors, lang))
     if run.failed:

@@ -1,4 +1,5 @@
-"""Stage 7, render: advice -> the text a person reads, JSON for programs (docs/json.md), or Markdown for notes.
+"""Stage 7, render: advice -> the text a person reads, JSON for programs (docs/json.md), or Markdown for notes;
+also the reports of `advise check` (findings) and `advise test` (scenario results), as text or JSON.
 
 Every sentence comes from the pack (in the chosen language) or from the catalogs in locale/, so the
 output is in one language only. Output is built whole before anything is printed.
@@ -9,15 +10,20 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .explain import Advice, format_range, format_value
-from .model import Draft
-from .model import ABSENT
 from .conditions import Line
-from .why import NearMiss, Step, Trace, Why
+from .diagnostics import Diagnostic
+from .explain import Advice, format_range, format_value
 from .messages import say
+from .model import ABSENT, Draft
+from .why import NearMiss, Step, Trace, Why
+
+if TYPE_CHECKING:
+    from .expect import ScenarioRun
 
 SCHEMA_VERSION = 2  # 2: parameters with several values, ranges of facts, the side a rule takes
+TEST_SCHEMA_VERSION = 1  # advise test --format json
 FORMATS = ("text", "json", "markdown")
 
 
@@ -294,3 +300,46 @@ def _fenced(lines: list[str]) -> str:
     longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
     fence = "`" * max(3, longest + 1)
     return "\n".join([fence + "text", *lines, fence])
+
+
+# ------------------------------------------------------------------------------ advise check, advise test
+
+def render_findings(findings: list[Diagnostic], fmt: str, lang: str) -> str:
+    """`advise check`: one line per finding, `path:line:col: [level] CODE message`, or them all as JSON."""
+    from .check import CHECKS, level  # here: the advice itself does not need the checks
+
+    if fmt == "json":
+        return _json([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
+                       "name": CHECKS[f.code].name, "message": f.says(lang)} for f in findings])
+    return "".join(say(lang, "check_finding", where=f"{f.path}:{f.line}:{f.column}", level=say(lang, f"level_{level(f)}"),
+                       code=f.code, message=f.says(lang)) + "\n" for f in findings)
+
+
+def render_test_run(run: ScenarioRun, fmt: str, lang: str) -> str:
+    """`advise test`: PASS or FAIL per scenario with its unmet expectations, the rules no scenario's advice came
+    from, then the counts; or all that as JSON, with the scenarios that could not be read."""
+    passed = len(run.results) - run.failed
+    if fmt == "json":
+        return _json({
+            "schema_version": TEST_SCHEMA_VERSION,
+            "results": [{"path": r.path, "title": r.title, "passed": r.passed, "problems": list(r.problems),
+                         "actions": list(r.actions)} for r in run.results],
+            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": d.says(lang)} for d in run.errors],
+            "uncovered": [{"rule": rule.id, "path": rule.where.path, "line": rule.where.line,
+                           "column": rule.where.column} for rule in run.uncovered],
+            "passed": passed, "failed": run.failed,
+        })
+    lines = []
+    for result in run.results:
+        lines.append(say(lang, "test_pass" if result.passed else "test_fail", path=result.path,
+                         title=result.title or "").rstrip())
+        lines += [f"     {problem}" for problem in result.problems]
+    if run.uncovered:
+        lines.append(say(lang, "uncovered"))
+        lines += [f"  {rule.where.path}:{rule.where.line}:{rule.where.column}  {rule.id}" for rule in run.uncovered]
+    lines.append(say(lang, "test_summary", passed=passed, failed=run.failed))
+    return "\n".join(lines) + "\n"
+
+
+def _json(document) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
