@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
@@ -87,54 +87,69 @@ def read_file(path: Path | str) -> Document:
 
 
 def parse(raw: bytes, path: str) -> Document:
-    def fail(message: Message, line: int = 1, column: int = 1) -> InputError:
-        return InputError([Diagnostic(path, line, column, message)])
-
+    """The plain data of one YAML file's bytes, shown as `path`; every mistake is an InputError at its line."""
     if len(raw) > MAX_BYTES:
-        raise fail(msg("y_too_large", size=MAX_BYTES // 1024))
+        raise _fail(path, msg("y_too_large", size=MAX_BYTES // 1024))
+    node = _compose(_decode(raw, path), path)
+    if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
+        raise _fail(path, msg("y_empty"))
+    builder = _Builder(path)
+    data = builder.build(node, ())
+    return Document(path, data, builder.marks)
+
+
+def _fail(path: str, message: Message, line: int = 1, column: int = 1) -> InputError:
+    return InputError([Diagnostic(path, line, column, message)])
+
+
+def _decode(raw: bytes, path: str) -> str:
+    """Strict UTF-8 text without its byte order mark; a wrong byte is reported where it stands."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw.count(b"\n", 0, error.start) + 1
         column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
-        raise fail(msg("y_not_utf8", byte=f"{raw[error.start]:02x}"), line, column) from None
-    text = text.removeprefix("\ufeff")
+        raise _fail(path, msg("y_not_utf8", byte=f"{raw[error.start]:02x}"), line, column) from None
+    return text.removeprefix("\ufeff")
+
+
+def _compose(text: str, path: str) -> Node | None:
+    """PyYAML's node graph of the text (None for an empty file); a syntax error is reported at its line."""
     try:
         try:
-            node = yaml.compose(text, Loader=_FAST_LOADER)
+            return yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
             # Parse again with the pure-Python parser, so that error messages read the same on every machine.
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.reader.ReaderError as error:
         line, column = _position(text, error.position)
-        raise fail(msg("y_invalid", problem=msg("y_control_character", code=f"{error.character:02x}")),
-                   line, column) from None
+        raise _fail(path, msg("y_invalid", problem=msg("y_control_character", code=f"{error.character:02x}")),
+                    line, column) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        # PyYAML's own description of the problem stays in its words (English); the frame around it is ours.
-        said = error.problem or error.context
-        problem: Message | str = said or msg("y_unknown_problem")
-        context = error.context or ""
-        if said and "another document" in said:
-            problem = msg("y_second_document")
-        elif error.context_mark and context.endswith(("flow sequence", "flow mapping", "quoted scalar")):
-            # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
-            mark = error.context_mark
-            opened = context.replace("while parsing ", "").replace("while scanning ", "")
-            problem = msg("y_not_closed", opened=msg(_OPENED[opened]) if opened in _OPENED else opened, problem=problem)
-        if mark is None:
-            raise fail(msg("y_invalid", problem=problem)) from None
-        raise fail(msg("y_invalid", problem=problem), mark.line + 1, mark.column + 1) from None
+        raise _syntax_error(error, path) from None
     except yaml.YAMLError as error:
-        raise fail(msg("y_invalid", problem=str(error))) from None
+        raise _fail(path, msg("y_invalid", problem=str(error))) from None
     except RecursionError:
-        raise fail(msg("y_invalid", problem=msg("y_too_deep"))) from None
-    if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
-        raise fail(msg("y_empty"))
-    builder = _Builder(path)
-    data = builder.build(node, ())
-    return Document(path, data, builder.marks)
+        raise _fail(path, msg("y_invalid", problem=msg("y_too_deep"))) from None
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, path: str) -> InputError:
+    """PyYAML's own description of the problem stays in its words (English); the frame around it is ours."""
+    mark = error.problem_mark or error.context_mark
+    said = error.problem or error.context
+    problem: Message | str = said or msg("y_unknown_problem")
+    context = error.context or ""
+    if said and "another document" in said:
+        problem = msg("y_second_document")
+    elif error.context_mark and context.endswith(("flow sequence", "flow mapping", "quoted scalar")):
+        # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
+        mark = error.context_mark
+        opened = context.replace("while parsing ", "").replace("while scanning ", "")
+        problem = msg("y_not_closed", opened=msg(_OPENED[opened]) if opened in _OPENED else opened, problem=problem)
+    if mark is None:
+        return _fail(path, msg("y_invalid", problem=problem))
+    return _fail(path, msg("y_invalid", problem=problem), mark.line + 1, mark.column + 1)
 
 
 class _Builder:

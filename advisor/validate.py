@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from .model import (DRAFTS_FILE, EVENTS_FILE, FACTS_FILE, LANGS, MAX_INT, ORDERE
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
+
 
 def is_pack_file(name: str) -> bool:
     """A YAML file of a pack: *.yaml (and misnamed *.yml, *.YAML, reported), not editors' hidden files."""
@@ -63,43 +65,83 @@ class Checker:
 
 # ---------------------------------------------------------------------------------------------- packs
 
+@dataclass(frozen=True)
+class _Files:
+    """The documents of one pack folder, read but not checked yet."""
+
+    folder: Path
+    pack: Document
+    facts: Document
+    parameters: Document | None
+    events: Document | None
+    drafts: Document | None
+    rules: tuple[Document, ...]  # every other *.yaml, in name order
+    misnamed: tuple[Path, ...]  # *.yml, *.YAML: reported, not read
+
+
 def load_pack(directory: Path | str) -> Pack:
     """Read and validate one rule pack folder: pack.yaml, facts.yaml, the optional parameters.yaml, events.yaml and
     drafts.yaml, and every other *.yaml (rules)."""
-    folder = Path(directory)
-    if not (folder / PACK_FILE).is_file():
-        raise InputError([Diagnostic(str(folder), 1, 1, msg("v_not_a_pack", file=PACK_FILE))])
-    pack_doc = read_file(folder / PACK_FILE)
-    parameters_doc = read_file(folder / PARAMETERS_FILE) if (folder / PARAMETERS_FILE).is_file() else None
-    facts_doc = read_file(folder / FACTS_FILE)
-    events_doc = read_file(folder / EVENTS_FILE) if (folder / EVENTS_FILE).is_file() else None
-    drafts_doc = read_file(folder / DRAFTS_FILE) if (folder / DRAFTS_FILE).is_file() else None
-    files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
-    rule_docs = [read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES]
-    found = [Diagnostic(str(p), 1, 1, msg("v_rule_file_suffix", name=p.stem), "R108")
-             for p in files if p.suffix != ".yaml"]
-    found += schema.check(pack_doc, "pack") + schema.check(facts_doc, "facts")
-    found += schema.check(parameters_doc, "parameters") if parameters_doc else []
-    found += schema.check(events_doc, "events") if events_doc else []
-    found += schema.check(drafts_doc, "drafts") if drafts_doc else []
-    for doc in rule_docs:
-        found += schema.check(doc, "rules")
+    files = _read(Path(directory))
+    found = _structure(files)
     if found:
         raise InputError(found)
 
     broken: set[str] = set()
-    head = Checker(pack_doc, found, broken)
+    head = Checker(files.pack, found, broken)
     sources = {key: Source(key, head.text(entry["title"]), entry.get("url"))
-               for key, entry in pack_doc.data["sources"].items()}
-    actions = {key: head.text(title) for key, title in pack_doc.data["actions"].items()}
-    parameters = _parameters(Checker(parameters_doc, found, broken), sources) if parameters_doc else {}
-    facts = _facts(Checker(facts_doc, found, broken), parameters)
-    events = _events(Checker(events_doc, found, broken), facts) if events_doc else {}
+               for key, entry in files.pack.data["sources"].items()}
+    actions = {key: head.text(title) for key, title in files.pack.data["actions"].items()}
+    parameters = _parameters(Checker(files.parameters, found, broken), sources) if files.parameters else {}
+    facts = _facts(Checker(files.facts, found, broken), parameters)
+    events = _events(Checker(files.events, found, broken), facts) if files.events else {}
+    rules, seen = _rules(files.rules, found, broken, facts, parameters, actions, sources)
+    drafts = _drafts(Checker(files.drafts, found, broken), facts, parameters, actions, seen) if files.drafts else {}
+    if not rules and not found:
+        found.append(Diagnostic(str(files.folder), 1, 1, msg("v_no_rules"), "R108"))
+    if found:
+        raise InputError(found)
+    return Pack(files.pack.data["id"], head.text(files.pack.data["name"]), str(files.folder), facts, parameters,
+                actions, sources, tuple(rules), _declared_at(files), events, drafts=drafts)
 
+
+def _read(folder: Path) -> _Files:
+    """Load every YAML file of a pack folder, the pack's own files first."""
+    if not (folder / PACK_FILE).is_file():
+        raise InputError([Diagnostic(str(folder), 1, 1, msg("v_not_a_pack", file=PACK_FILE))])
+
+    def optional(name: str) -> Document | None:
+        return read_file(folder / name) if (folder / name).is_file() else None
+
+    pack_doc = read_file(folder / PACK_FILE)
+    parameters_doc = optional(PARAMETERS_FILE)
+    facts_doc = read_file(folder / FACTS_FILE)
+    events_doc, drafts_doc = optional(EVENTS_FILE), optional(DRAFTS_FILE)
+    files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
+    rule_docs = tuple(read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES)
+    return _Files(folder, pack_doc, facts_doc, parameters_doc, events_doc, drafts_doc, rule_docs,
+                  tuple(p for p in files if p.suffix != ".yaml"))
+
+
+def _structure(files: _Files) -> list[Diagnostic]:
+    """Misnamed files, and every file checked against its JSON Schema."""
+    found = [Diagnostic(str(p), 1, 1, msg("v_rule_file_suffix", name=p.stem), "R108") for p in files.misnamed]
+    named = [(files.pack, "pack"), (files.facts, "facts"), (files.parameters, "parameters"), (files.events, "events"),
+             (files.drafts, "drafts")] + [(doc, "rules") for doc in files.rules]
+    for doc, name in named:
+        if doc is not None:
+            found += schema.check(doc, name)
+    return found
+
+
+def _rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str], facts: dict[str, Fact],
+           parameters: dict[str, Parameter], actions: dict[str, Text],
+           sources: dict[str, Source]) -> tuple[list[Rule], dict[str, Where]]:
+    """Every valid rule of the rule files, in order, its suppressions resolved; and where each rule id stands."""
     rules: list[Rule] = []
     spans: list[tuple[Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
     seen: dict[str, Where] = {}
-    for doc in rule_docs:
+    for doc in docs:
         check = Checker(doc, found, broken)
         for index, entry in enumerate(doc.data["rules"]):
             rule = _rule(check, index, entry, facts, parameters, actions, sources, len(rules))
@@ -113,18 +155,15 @@ def load_pack(directory: Path | str) -> Pack:
             seen[rule.id] = rule.where
             rules.append(rule)
             spans.append((check, index, entry.get("suppresses", [])))
-    rules = [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)]
-    drafts = _drafts(Checker(drafts_doc, found, broken), facts, parameters, actions, seen) if drafts_doc else {}
-    if not rules and not found:
-        found.append(Diagnostic(str(folder), 1, 1, msg("v_no_rules"), "R108"))
-    if found:
-        raise InputError(found)
-    declared_at = {(kind, name): Where(doc.path, *doc.mark(section, name, KEY))
-                   for kind, section, doc in (("action", "actions", pack_doc), ("parameter", "parameters", parameters_doc),
-                                              ("fact", "facts", facts_doc), ("draft", "drafts", drafts_doc)) if doc
-                   for name in doc.data[section]}
-    return Pack(pack_doc.data["id"], head.text(pack_doc.data["name"]), str(folder), facts, parameters, actions,
-                sources, tuple(rules), declared_at, events, drafts=drafts)
+    return [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)], seen
+
+
+def _declared_at(files: _Files) -> dict[tuple[str, str], Where]:
+    """Where each action, parameter, fact and draft is declared, for findings about it."""
+    return {(kind, name): Where(doc.path, *doc.mark(section, name, KEY))
+            for kind, section, doc in (("action", "actions", files.pack), ("parameter", "parameters", files.parameters),
+                                       ("fact", "facts", files.facts), ("draft", "drafts", files.drafts)) if doc
+            for name in doc.data[section]}
 
 
 def _drafts(check: Checker, facts: dict[str, Fact], parameters: dict[str, Parameter],
@@ -146,6 +185,7 @@ def _drafts(check: Checker, facts: dict[str, Fact], parameters: dict[str, Parame
 
 
 def _events(check: Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
+    """events.yaml: the kinds of event a scenario's timeline may hold, and the facts each sets."""
     declared = check.doc.data["events"]
     result: dict[str, EventType] = {}
     for name, entry in declared.items():
@@ -155,33 +195,43 @@ def _events(check: Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
             if earlier not in declared:
                 check.error("R108", msg("v_after_unknown", name=show(earlier), hint=did_you_mean(earlier, declared)),
                             *where, "after", position)
-        sets = []
-        for fact_name, value in entry["sets"].items():
-            at = where + ("sets", fact_name)
-            fact = facts.get(fact_name)
-            if fact is None or not fact.given_by_user:
-                check.unknown("R102", fact_name, msg("v_event_sets_unknown", name=show(fact_name), hint=did_you_mean(
-                    fact_name, [f for f in facts if facts[f].given_by_user])), *at, KEY)
-                continue
-            how, operand = _event_effect(value)
-            wanted = {"date": ("date",), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}.get(how)
-            if wanted and fact.type not in wanted:
-                check.error("R106", msg("v_event_sets_type", name=fact_name, type=fact.type, value=show(value),
-                                        types=either(wanted)), *at)
-            elif how in ("count", "add_count") and not entry.get("count"):
-                check.error("R108", msg("v_event_sets_count", name=fact_name), *at)
-            elif how == "value" and (problem := value_problem(fact, value)):
-                check.error("R106", msg("v_sets_problem", name=fact_name, problem=problem), *at)
-            elif how == "add" and (problem := value_problem(fact, operand)):
-                check.error("R106", msg("v_sets_problem", name=fact_name, problem=problem), *at)
-            elif how == "invalid":
-                check.error("R106", msg("v_event_sets_invalid", name=fact_name), *at)
-            else:
-                sets.append((fact_name, how, operand))
+        counted = bool(entry.get("count"))
+        sets = [effect for fact_name, value in entry["sets"].items()
+                if (effect := _event_sets(check, where + ("sets", fact_name), fact_name, value, counted, facts))]
         if check.state() == before:
             result[name] = EventType(name, check.text(entry["description"]), tuple(entry.get("after", ())),
                                      bool(entry.get("count")), tuple(sets))
     return result
+
+
+# The fact types each way of computing a fact from an event gives (a plain value: the fact's own type).
+_EVENT_SETS_TYPES = {"date": ("date",), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}
+
+
+def _event_sets(check: Checker, at: tuple, name: Any, value: Any, counted: bool,
+                facts: dict[str, Fact]) -> tuple[str, str, Any] | None:
+    """One fact an event sets, `name: value`: (fact, how, operand) (see _event_effect), or None if it cannot."""
+    fact = facts.get(name)
+    if fact is None or not fact.given_by_user:
+        check.unknown("R102", name, msg("v_event_sets_unknown", name=show(name), hint=did_you_mean(
+            name, [f for f in facts if facts[f].given_by_user])), *at, KEY)
+        return None
+    how, operand = _event_effect(value)
+    wanted = _EVENT_SETS_TYPES.get(how)
+    if wanted and fact.type not in wanted:
+        check.error("R106", msg("v_event_sets_type", name=name, type=fact.type, value=show(value),
+                                types=either(wanted)), *at)
+    elif how in ("count", "add_count") and not counted:
+        check.error("R108", msg("v_event_sets_count", name=name), *at)
+    elif how == "value" and (problem := value_problem(fact, value)):
+        check.error("R106", msg("v_sets_problem", name=name, problem=problem), *at)
+    elif how == "add" and (problem := value_problem(fact, operand)):
+        check.error("R106", msg("v_sets_problem", name=name, problem=problem), *at)
+    elif how == "invalid":
+        check.error("R106", msg("v_event_sets_invalid", name=name), *at)
+    else:
+        return name, how, operand
+    return None
 
 
 def _event_effect(value: Any) -> tuple[str, Any]:
@@ -200,81 +250,115 @@ def _event_effect(value: Any) -> tuple[str, Any]:
 
 
 def _parameters(check: Checker, sources: dict[str, Source]) -> dict[str, Parameter]:
+    """parameters.yaml: numbers and dates the platform sets, each with one value or several sourced ones."""
     result: dict[str, Parameter] = {}
     for name, entry in check.doc.data["parameters"].items():
-        where = ("parameters", name)
-        before = check.state()
-        if ("value" in entry) == ("values" in entry):
-            check.error("R108", msg("v_value_or_values"), *where, *(("values",) if "values" in entry else ()))
+        parameter = _parameter(check, name, entry, sources)
+        if parameter is None:
             check.broken.add(name)
-            continue
-        cited = _cited(check, where + ("source",), entry["source"], sources)
-        variants = []
-        for index, item in enumerate(entry.get("values", [])):
-            at = where + ("values", index)
-            variants.append(Variant(item["value"], check.text(item["label"]), _cited(check, at + ("source",), item["source"],
-                                                                                     sources)))
-        values = [v.value for v in variants] or [entry["value"]]
-        for index, value in enumerate(values):
-            at = where + (("values", index, "value") if variants else ("value",))
-            if type_of(value) == "int" and abs(value) > MAX_INT:
-                check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *at)
-            elif variants and type_of(value) not in ("int", "date"):
-                check.error("R106", msg("v_values_ordered", value=show(value)), *at)
-            elif type_of(value) != type_of(values[0]):
-                check.error("R106", msg("v_values_same_type", value=show(value), first=show(values[0])), *at)
-            elif value in values[:index]:
-                check.error("R106", msg("v_values_twice", value=show_plain(value)), *at)
-        disputed, note = (check.text(entry[k]) if k in entry else None for k in ("disputed", "note"))
-        if check.state() == before:
-            variants.sort(key=lambda v: v.value)
-            result[name] = Parameter(name, type_of(values[0]), variants[0].value if variants else values[0],
-                                     check.text(entry["description"]), cited, disputed, note, tuple(variants))
         else:
-            check.broken.add(name)
+            result[name] = parameter
     return result
+
+
+def _parameter(check: Checker, name: str, entry: dict, sources: dict[str, Source]) -> Parameter | None:
+    """One parameter, or None if anything about it is wrong."""
+    where = ("parameters", name)
+    before = check.state()
+    if ("value" in entry) == ("values" in entry):
+        check.error("R108", msg("v_value_or_values"), *where, *(("values",) if "values" in entry else ()))
+        return None
+    cited = _cited(check, where + ("source",), entry["source"], sources)
+    variants = [Variant(item["value"], check.text(item["label"]),
+                        _cited(check, where + ("values", index, "source"), item["source"], sources))
+                for index, item in enumerate(entry.get("values", []))]
+    values = [v.value for v in variants] or [entry["value"]]
+    _check_parameter_values(check, where, values, bool(variants))
+    disputed, note = (check.text(entry[k]) if k in entry else None for k in ("disputed", "note"))
+    if check.state() != before:
+        return None
+    variants.sort(key=lambda v: v.value)
+    return Parameter(name, type_of(values[0]), variants[0].value if variants else values[0],
+                     check.text(entry["description"]), cited, disputed, note, tuple(variants))
+
+
+def _check_parameter_values(check: Checker, where: tuple, values: list, ranged: bool) -> None:
+    """A parameter's value fits durable_rules; several values (`ranged`) are distinct and of one ordered type."""
+    for index, value in enumerate(values):
+        at = where + (("values", index, "value") if ranged else ("value",))
+        if type_of(value) == "int" and abs(value) > MAX_INT:
+            check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *at)
+        elif ranged and type_of(value) not in ("int", "date"):
+            check.error("R106", msg("v_values_ordered", value=show(value)), *at)
+        elif type_of(value) != type_of(values[0]):
+            check.error("R106", msg("v_values_same_type", value=show(value), first=show(values[0])), *at)
+        elif value in values[:index]:
+            check.error("R106", msg("v_values_twice", value=show_plain(value)), *at)
 
 
 def _facts(check: Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]:
+    """facts.yaml: what a scenario gives, what is derived from it and what rules set, in declaration order."""
     result: dict[str, Fact] = {}
     for name, entry in check.doc.data["facts"].items():
-        where = ("facts", name)
         before = check.state()
-        kind = entry["type"]
-        if name in parameters:
-            check.error("R108", msg("v_fact_is_parameter", name=name), *where, KEY)
-        values = tuple(entry.get("values", ()))
-        if (kind == "enum") != ("values" in entry):
-            check.error("R106", msg("v_enum_values"), *where, "type")
-        description = check.text(entry["description"])
-        default = entry.get("default")
-        if default is not None and (problem := value_problem(Fact(name, kind, description, values), default)):
-            check.error("R106", msg("v_default_problem", problem=problem), *where, "default")
-        if "max" in entry and (kind not in ("int", "money") or entry["max"] < entry.get("min", entry["max"])):
-            check.error("R106", msg("v_max"), *where, "max")
-        if "min" in entry and kind not in ("int", "money"):
-            check.error("R106", msg("v_min"), *where, "min")
-        at_most = entry.get("at_most")
-        if at_most is not None and not (at_most == "as_of" and kind == "date"):
-            other = result.get(at_most)
-            if at_most in check.broken:
-                check.skipped += 1
-            elif other is None or _comparable(other.type) != _comparable(kind) or kind not in ORDERED_TYPES:
-                check.error("R106", msg("v_at_most", value=show(at_most)), *where, "at_most")
-        derivation = _derivation(check, where, entry, kind, result, parameters) if "derive" in entry else None
-        computed = [key for key in ("derive", "set_by_rules") if entry.get(key)]
-        if len(computed) > 1:
-            check.error("R108", msg("v_derived_and_set"), *where, "set_by_rules")
-        elif computed and (extra := [key for key in ("default", "min", "max", "at_most") if key in entry]):
-            check.error("R108", msg("v_derived_takes_no" if computed[0] == "derive" else "v_set_by_rules_takes_no",
-                                    field=extra[0]), *where, extra[0])
+        fact = _fact(check, name, entry, result, parameters)
         if check.state() == before:
-            result[name] = Fact(name, kind, description, values, default, entry.get("min"), at_most, derivation,
-                                bool(entry.get("set_by_rules")),
-                                check.text(entry["question"]) if "question" in entry else None, entry.get("max"))
+            result[name] = fact
         else:
             check.broken.add(name)
     return result
+
+
+def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], parameters: dict[str, Parameter]) -> Fact:
+    """One fact as declared; what is wrong with it is reported (check.state() changes)."""
+    where = ("facts", name)
+    kind = entry["type"]
+    if name in parameters:
+        check.error("R108", msg("v_fact_is_parameter", name=name), *where, KEY)
+    values = tuple(entry.get("values", ()))
+    description = check.text(entry["description"])
+    _check_fact_values(check, where, Fact(name, kind, description, values), entry)
+    at_most = entry.get("at_most")
+    _check_at_most(check, where, kind, at_most, earlier)
+    derivation = _derivation(check, where, entry, kind, earlier, parameters) if "derive" in entry else None
+    _check_computed(check, where, entry)
+    return Fact(name, kind, description, values, entry.get("default"), entry.get("min"), at_most, derivation,
+                bool(entry.get("set_by_rules")), check.text(entry["question"]) if "question" in entry else None,
+                entry.get("max"))
+
+
+def _check_fact_values(check: Checker, where: tuple, fact: Fact, entry: dict) -> None:
+    """The values a fact may take: an enum's values, its default, min and max."""
+    if (fact.type == "enum") != ("values" in entry):
+        check.error("R106", msg("v_enum_values"), *where, "type")
+    default = entry.get("default")
+    if default is not None and (problem := value_problem(fact, default)):
+        check.error("R106", msg("v_default_problem", problem=problem), *where, "default")
+    if "max" in entry and (fact.type not in ("int", "money") or entry["max"] < entry.get("min", entry["max"])):
+        check.error("R106", msg("v_max"), *where, "max")
+    if "min" in entry and fact.type not in ("int", "money"):
+        check.error("R106", msg("v_min"), *where, "min")
+
+
+def _check_at_most(check: Checker, where: tuple, kind: str, at_most: str | None, earlier: dict[str, Fact]) -> None:
+    """`at_most:` names an earlier fact of a comparable ordered type, or as_of for a date."""
+    if at_most is None or (at_most == "as_of" and kind == "date"):
+        return
+    other = earlier.get(at_most)
+    if at_most in check.broken:
+        check.skipped += 1
+    elif other is None or _comparable(other.type) != _comparable(kind) or kind not in ORDERED_TYPES:
+        check.error("R106", msg("v_at_most", value=show(at_most)), *where, "at_most")
+
+
+def _check_computed(check: Checker, where: tuple, entry: dict) -> None:
+    """A fact is derived or set by rules, not both, and then takes no default, min, max or at_most."""
+    computed = [key for key in ("derive", "set_by_rules") if entry.get(key)]
+    if len(computed) > 1:
+        check.error("R108", msg("v_derived_and_set"), *where, "set_by_rules")
+    elif computed and (extra := [key for key in ("default", "min", "max", "at_most") if key in entry]):
+        check.error("R108", msg("v_derived_takes_no" if computed[0] == "derive" else "v_set_by_rules_takes_no",
+                                field=extra[0]), *where, extra[0])
 
 
 def _derivation(check: Checker, where: tuple, entry: dict, kind: str, earlier: dict[str, Fact],
@@ -348,25 +432,36 @@ def _sides(check: Checker, where: tuple, sides: dict, when: Condition | None, de
     """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
     which value the rule takes; it is required for those and only for those."""
     used = [name for test in (tests_in(when) if when else []) for name in (test.fact, test.param) if name]
-    depends: dict[str, str] = {}  # parameter with several values -> the first name the rule depends on it through
-    for name in used + ([deadline] if deadline in facts else []):
+    depends = _disputed_through(used + ([deadline] if deadline in facts else []), facts, parameters)
+    for name in sides:
+        _check_side(check, where + ("side", name, KEY), name, parameters, None if when is None else depends)
+    for param, name in depends.items():
+        if param not in sides:
+            message = msg("v_side_missing", param=param) if name == param else msg("v_side_missing_through", name=name,
+                                                                                       param=param)
+            check.error("R110", message, *where, "when" if name in used else "deadline")
+    return tuple(sorted((name, side) for name, side in sides.items() if name in parameters and side in SIDES))
+
+
+def _check_side(check: Checker, at: tuple, name: Any, parameters: dict[str, Parameter],
+                depends: dict[str, str] | None) -> None:
+    """A side is taken of a parameter with several values that the rule depends on (`depends`; None: unknown)."""
+    if name not in parameters:
+        check.unknown("R104", name, msg("v_unknown_parameter", name=show(name), hint=did_you_mean(name, parameters)),
+                      *at)
+    elif not parameters[name].ranged:
+        check.error("R110", msg("v_side_one_value", name=name), *at)
+    elif depends is not None and name not in depends:  # a side that changes nothing would mislead the reader
+        check.error("R110", msg("v_side_unused", name=name), *at)
+
+
+def _disputed_through(names: list[str], facts: dict[str, Fact], parameters: dict[str, Parameter]) -> dict[str, str]:
+    """Each parameter with several values that `names` depend on -> the first of `names` that depends on it."""
+    depends: dict[str, str] = {}
+    for name in names:
         for param in sorted(disputed_inputs(name, facts, parameters)):
             depends.setdefault(param, name)
-    for name in sides:
-        if name not in parameters:
-            check.unknown("R104", name, msg("v_unknown_parameter", name=show(name), hint=did_you_mean(name, parameters)),
-                          *where, "side", name, KEY)
-        elif not parameters[name].ranged:
-            check.error("R110", msg("v_side_one_value", name=name), *where, "side", name, KEY)
-        elif when is not None and name not in depends:  # a side that changes nothing would mislead the reader
-            check.error("R110", msg("v_side_unused", name=name), *where, "side", name, KEY)
-    for param, name in depends.items():
-        if param in sides:
-            continue
-        message = msg("v_side_missing", param=param) if name == param else msg("v_side_missing_through", name=name,
-                                                                                   param=param)
-        check.error("R110", message, *where, "when" if name in used else "deadline")
-    return tuple(sorted((name, side) for name, side in sides.items() if name in parameters and side in SIDES))
+    return depends
 
 
 def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> set[str]:
@@ -437,6 +532,7 @@ def _cited(check: Checker, where: tuple, raw: Any, sources: dict[str, Source]) -
 
 def _condition(check: Checker, where: tuple, node: dict, facts: dict[str, Fact],
                parameters: dict[str, Parameter]) -> Condition | None:
+    """`when:`: groups (all, any, not) of tests, each on a declared fact; None if any part is wrong."""
     (key, value), = node.items()
     if key in ("all", "any"):
         items = [_condition(check, where + (key, i), item, facts, parameters) for i, item in enumerate(value)]
@@ -448,24 +544,38 @@ def _condition(check: Checker, where: tuple, node: dict, facts: dict[str, Fact],
         check.unknown("R102", key, msg("v_unknown_fact", name=show(key),
                                        hint=did_you_mean(key, [*facts, "all", "any", "not"])), *where, key, KEY)
         return None
-    fact = facts[key]
-    where = where + (key,)
+    return _test(check, where + (key,), facts[key], value, parameters)
+
+
+def _test(check: Checker, where: tuple, fact: Fact, value: Any, parameters: dict[str, Parameter]) -> Test | None:
+    """One test of a fact: `fact: value` (eq) or `fact: {operator: operand}`."""
     if isinstance(value, dict) and list(value) != ["param"]:
         (op, operand), = value.items()
         at = where + (op,)
     else:
         op, operand, at = "eq", value, where
     if op == "present":
-        return Test(key, op, operand, None)
+        return Test(fact.name, op, operand, None)
     if op in ("in", "not_in"):
-        for index, item in enumerate(operand):
-            if problem := value_problem(fact, item):
-                check.error("R106", msg("v_fact_problem", name=key, problem=problem), *at, index)
-                return None
-        return Test(key, op, tuple(operand), None)
+        return _membership(check, at, fact, op, operand)
     if op not in ("eq", "ne") and fact.type not in ORDERED_TYPES:
-        check.error("R106", msg("v_compare_type", op=op, name=key, type=fact.type), *at)
+        check.error("R106", msg("v_compare_type", op=op, name=fact.name, type=fact.type), *at)
         return None
+    return _comparison(check, at, fact, op, operand, parameters)
+
+
+def _membership(check: Checker, at: tuple, fact: Fact, op: str, operand: list) -> Test | None:
+    """`in:` / `not_in:` a list of values of the fact's type."""
+    for index, item in enumerate(operand):
+        if problem := value_problem(fact, item):
+            check.error("R106", msg("v_fact_problem", name=fact.name, problem=problem), *at, index)
+            return None
+    return Test(fact.name, op, tuple(operand), None)
+
+
+def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
+                parameters: dict[str, Parameter]) -> Test | None:
+    """A comparison with a value of the fact's type, or with a parameter's value (`{param: name}`)."""
     param = None
     if isinstance(operand, dict):
         param = operand["param"]
@@ -475,10 +585,10 @@ def _condition(check: Checker, where: tuple, node: dict, facts: dict[str, Fact],
             return None
         operand = parameters[param].value
     if problem := value_problem(fact, operand):
-        check.error("R106", msg("v_fact_problem_param", name=key, problem=problem, param=param) if param
-                    else msg("v_fact_problem", name=key, problem=problem), *at)
+        check.error("R106", msg("v_fact_problem_param", name=fact.name, problem=problem, param=param) if param
+                    else msg("v_fact_problem", name=fact.name, problem=problem), *at)
         return None
-    return Test(key, op, operand, param)
+    return Test(fact.name, op, operand, param)
 
 
 # ---------------------------------------------------- values (also checked in scenarios: validate_scenario.py)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from . import schema
-from .diagnostics import Diagnostic, InputError, did_you_mean, show
+from .diagnostics import InputError, did_you_mean, show
 from .load import KEY, Document
 from .messages import msg
-from .model import MAX_INT, Expectation, Pack, Scenario, Value
+from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
 from .validate import Checker, either, show_plain, type_of, value_problem
 
 
@@ -28,18 +28,45 @@ def scenario_platform(doc: Document) -> str:
 def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
     """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
     structural = schema.problems(doc, "scenario")
-    found: list[Diagnostic] = [doc.error(message, *where) for where, message in structural]
-    check = Checker(doc, found, set())
+    check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())
     # Keys whose structure is wrong were reported above; the others are checked on, so that every
     # mistake in the file is reported at once.
     broken = {where[0] for where, _ in structural}
     top = {key: value for key, value in doc.data.items() if key not in broken}
-    title = top.get("title")
-    if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
-        check.error("", msg("v_title_control"), "title")  # e.g. terminal escapes
+    _check_title(check, top.get("title"))
     as_of = as_of or top.get("as_of", today)
-    inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
     given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
+    facts, from_events = _facts(check, given, top.get("events") or [], pack, None if "as_of" in broken else as_of)
+    params = _params(check, top.get("params") or {}, pack)
+    expect = _expectation(check, top["expect"], pack) if "expect" in top else None
+    if check.found:
+        raise InputError(check.found)
+    stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
+    return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events))
+
+
+def _check_title(check: Checker, title: str | None) -> None:
+    """A title holds no control characters (e.g. terminal escapes)."""
+    if title is not None and any(ord(c) < 0x20 or ord(c) == 0x7f for c in title):
+        check.error("", msg("v_title_control"), "title")
+
+
+def _facts(check: Checker, given: dict, events: list, pack: Pack,
+           as_of: dt.date | None) -> tuple[dict[str, Value], dict[str, int]]:
+    """The scenario's facts: those written under facts:, those its timeline sets and the pack's defaults, each
+    within its limit (`as_of` None: a broken as_of limits nothing); and the facts the timeline set (_timeline)."""
+    facts = _given_facts(check, given, pack)
+    from_events = _timeline(check, events, pack, as_of, facts, given)
+    for fact in pack.facts.values():
+        if fact.name not in facts and fact.default is not None and fact.given_by_user:
+            facts[fact.name] = fact.default
+    _check_limits(check, pack, facts, given, from_events, as_of)
+    return facts, from_events
+
+
+def _given_facts(check: Checker, given: dict, pack: Pack) -> dict[str, Value]:
+    """The facts written under facts:, each one a user gives, with a value of its type."""
+    inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
     facts: dict[str, Value] = {}
     for name, value in given.items():
         fact = pack.facts.get(name)
@@ -55,21 +82,27 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
             check.error("", msg("v_fact_problem", name=name, problem=problem), "facts", name)
         else:
             facts[name] = value
-    from_events = _timeline(check, top.get("events") or [], pack, as_of, "as_of" not in broken, facts, given)
-    for fact in pack.facts.values():
-        if fact.name not in facts and fact.default is not None and fact.given_by_user:
-            facts[fact.name] = fact.default
+    return facts
+
+
+def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: dict, from_events: dict[str, int],
+                  as_of: dt.date | None) -> None:
+    """A fact the scenario gives (or its timeline sets) is at most its `at_most:` fact, or as_of."""
     for name in [n for n in facts if n in given or n in from_events]:
         limit_name = pack.facts[name].at_most
         if name not in given and limit_name == "as_of":
             continue  # each event's date is checked against as_of at the event
-        limit = (None if "as_of" in broken else as_of) if limit_name == "as_of" else facts.get(limit_name)
+        limit = as_of if limit_name == "as_of" else facts.get(limit_name)
         if limit is not None and facts[name] > limit:
             where = ("facts", name) if name in given else ("events", from_events[name])
             check.error("", msg("v_after_limit" if pack.facts[name].type == "date" else "v_more_than_limit", name=name,
                                 value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
+
+
+def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value], ...]:
+    """The pack parameters the scenario pins under params:, in the pack's order."""
     params = []
-    for name, value in (top.get("params") or {}).items():
+    for name, value in given.items():
         parameter = pack.parameters.get(name)
         if parameter is None:
             check.error("", msg("v_scenario_unknown_parameter", name=show(name), hint=did_you_mean(name, pack.parameters),
@@ -79,52 +112,27 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
                         "params", name)
         else:
             params.append((name, value))
-    expect = _expectation(check, top["expect"], pack) if "expect" in top else None
-    if found:
-        raise InputError(found)
-    stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
     params.sort(key=lambda item: list(pack.parameters).index(item[0]))
-    return Scenario(doc.path, title, pack.id, as_of, facts, stated, expect, tuple(params), frozenset(from_events))
+    return tuple(params)
 
 
-def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date, as_of_known: bool,
-              facts: dict[str, Value], given: dict) -> dict[str, int]:
+def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, facts: dict[str, Value],
+              given: dict) -> dict[str, int]:
     """Apply the scenario's events, oldest first, to `facts`; the facts they set, each with the index of the
-    last event that set it. A fact also written under facts: must agree with the events."""
+    last event that set it. A fact also written under facts: must agree with the events. `as_of` None: no
+    event is checked against it."""
     timeline: dict[str, Value] = {}
     set_by: dict[str, int] = {}
     seen: set[str] = set()
     previous: dt.date | None = None
     for index, item in enumerate(events):
-        where = ("events", index)
-        kind = pack.events.get(item["event"])
+        kind = _event(check, index, item, pack, previous, seen, as_of)
         if kind is None:
-            check.error("", msg("v_unknown_event" if pack.events else "v_unknown_event_none", name=show(item["event"]),
-                                hint=did_you_mean(item["event"], pack.events), names=", ".join(pack.events)),
-                        *where, "event")
             continue
-        day = item["date"]
-        if previous and day < previous:
-            check.error("", msg("v_events_order", day=day, previous=previous), *where, "date")
-        elif as_of_known and day > as_of:
-            check.error("", msg("v_event_future", event=kind.name, day=day, as_of=as_of), *where, "date")
-        if kind.after and not seen & set(kind.after):
-            check.error("", msg("v_event_needs_earlier", event=kind.name, events=either(kind.after)), *where, "event")
-        if kind.count != ("count" in item):
-            check.error("", msg("v_event_needs_count" if kind.count else "v_event_takes_no_count", event=kind.name), *where)
-            continue
-        previous = max(previous or day, day)
+        previous = max(previous or item["date"], item["date"])
         seen.add(kind.name)
         for name, how, operand in kind.sets:
-            if how == "value":
-                value = operand
-            elif how == "date":
-                value = day
-            elif how == "count":
-                value = item["count"]
-            else:  # add, add_count
-                value = timeline.get(name, 0) + (operand if how == "add" else item["count"])
-            timeline[name] = value
+            timeline[name] = _event_value(how, operand, item, timeline.get(name, 0))
             set_by[name] = index
     for name, value in timeline.items():
         if problem := value_problem(pack.facts[name], value):  # e.g. a count beyond any real number
@@ -136,6 +144,40 @@ def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date, as_of_kn
         elif name not in given or given[name] is None:
             facts[name] = value
     return set_by
+
+
+def _event(check: Checker, index: int, item: dict, pack: Pack, previous: dt.date | None, seen: set[str],
+           as_of: dt.date | None) -> EventType | None:
+    """One event of the timeline, checked: its kind if it can be applied, else None."""
+    where = ("events", index)
+    kind = pack.events.get(item["event"])
+    if kind is None:
+        check.error("", msg("v_unknown_event" if pack.events else "v_unknown_event_none", name=show(item["event"]),
+                            hint=did_you_mean(item["event"], pack.events), names=", ".join(pack.events)),
+                    *where, "event")
+        return None
+    day = item["date"]
+    if previous and day < previous:
+        check.error("", msg("v_events_order", day=day, previous=previous), *where, "date")
+    elif as_of is not None and day > as_of:
+        check.error("", msg("v_event_future", event=kind.name, day=day, as_of=as_of), *where, "date")
+    if kind.after and not seen & set(kind.after):
+        check.error("", msg("v_event_needs_earlier", event=kind.name, events=either(kind.after)), *where, "event")
+    if kind.count != ("count" in item):
+        check.error("", msg("v_event_needs_count" if kind.count else "v_event_takes_no_count", event=kind.name), *where)
+        return None
+    return kind
+
+
+def _event_value(how: str, operand: Value | None, item: dict, so_far: Value) -> Value:
+    """The value an event gives a fact (model.EventType.sets); `so_far`: the fact's value from earlier events, or 0."""
+    if how == "value":
+        return operand
+    if how == "date":
+        return item["date"]
+    if how == "count":
+        return item["count"]
+    return so_far + (operand if how == "add" else item["count"])  # add, add_count
 
 
 def _expectation(check: Checker, entry: dict, pack: Pack) -> Expectation:
