@@ -1,7 +1,9 @@
 """Stage 3, derive: facts computed from the scenario before the rules run.
 
 Which facts are derived, and from what, is declared in the pack's facts.yaml (`derive:`); this module
-is the closed list of operations a pack may use. A derived fact is left absent when any of its inputs
+is the closed list of operations a pack may use (OPERATIONS). Each operation is one entry there: the types
+of its arguments and result (checked by validate), how it is computed, how --explain shows it (render), and
+the input values the near misses of --explain try through it (why). A derived fact is left absent when any of its inputs
 is absent, so rules never see a value computed from a guess.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Callable
 
 import jpholiday
 
+from .messages import say
 from .model import Pack, Rule, Value, Variant
 
 # The holiday calendar of add_business_days: Japan, where the platforms of the bundled packs (CrowdWorks)
@@ -44,26 +47,89 @@ def add_business_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
-# name -> (argument types, result type, function). A "date" argument may be as_of, the scenario's today.
-OPERATIONS: dict[str, tuple[tuple[str, ...], str, Callable[..., Value]]] = {
-    # whole days from the date to as_of: request sent 2026-11-11, as_of 2026-11-25 -> 14
-    "days_since": (("date", "date"), "int", lambda since, as_of: (as_of - since).days),
-    # whole days from as_of to the date; negative once it has passed
-    "days_until": (("date", "date"), "int", lambda until, as_of: (until - as_of).days),
-    "add_days": (("date", "int"), "date", lambda day, days: day + dt.timedelta(days=days)),
-    # the last day before a date: the last day to act when something happens on that date
-    "day_before": (("date",), "date", lambda day: day - dt.timedelta(days=1)),
-    # the Nth business day after the date, skipping weekends and HOLIDAY_CALENDAR's public holidays
-    "add_business_days": (("date", "int"), "date", add_business_days),
-    "difference": (("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend),
-    # amount x part / whole in yen, rounded down: a fee is never promised above what was earned
-    "pro_rata": (("money", "int", "int"), "money", lambda amount, part, whole: amount * part // whole),
-    # amount x percent / 100 in yen, rounded down, for work measured as a share rather than in units
-    "percent_of": (("money", "int"), "money", lambda amount, percent: amount * percent // 100),
-}
+# Argument inverses for `why`: the values of a derived fact's arguments that give each value the pack's tests
+# compare the fact with, so a near miss can name the input to change ("request_sent_on = 2026-11-10").
+# (wanted results, the derivation's arguments, as_of, parameter values per view, the scenario's facts)
+Inverse = Callable[[set, tuple[str, ...], dt.date, list[dict[str, Value]], dict[str, Value]], dict[str, set]]
 
-# Operations whose last argument is as_of, filled in by derive() rather than written by the author.
-TAKES_AS_OF = {"days_since", "days_until"}
+
+@dataclass(frozen=True)
+class Operation:
+    """One derive operation (facts.yaml `derive: {NAME: [ARGS]}`): everything a stage needs to know about it.
+
+    The JSON Schema of facts.yaml lists the same names (rules/schemas/facts.schema.json, for editors), and
+    docs/authoring.md and docs/authoring.ja.md describe each one; tests/test_stages.py checks both agree with
+    OPERATIONS."""
+
+    args: tuple[str, ...]  # the types of the arguments an author writes: date, int, money
+    gives: str  # the type of the result
+    compute: Callable[..., Value]  # OverflowError (no such day) or ZeroDivisionError: the fact has no value
+    explained: Callable[[list[str], str], str]  # (arguments as shown, as_of last if takes_as_of; lang) -> formula
+    takes_as_of: bool = False  # as_of is passed after the written arguments
+    rounded_down: bool = False  # --explain says so
+    inverse: Inverse | None = None  # the input values `why` tries; None: it tries none through this operation
+
+
+def _pattern(pattern: str) -> Callable[[list[str], str], str]:
+    """A formula that reads the same in every language: {0}, {1}... the arguments."""
+    return lambda args, lang: pattern.format(*args)
+
+
+def _shift(day: dt.date, days: int) -> dt.date | None:
+    """The day `days` after `day`; None beyond the calendar (year 1 to 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _since_inverse(sign: int) -> Inverse:
+    """days_since / days_until = c: the date is c days before / after as_of."""
+    return lambda wanted, args, as_of, valuations, given: {
+        args[0]: {_shift(as_of, sign * c) for c in wanted if isinstance(c, int)}}
+
+
+def _add_days_inverse(wanted: set, args: tuple[str, ...], as_of: dt.date, valuations: list[dict[str, Value]],
+                      given: dict[str, Value]) -> dict[str, set]:
+    """date + days = c: the date is c - days, for each value of a parameter giving the days."""
+    if args[1] not in valuations[0]:
+        return {}
+    return {args[0]: {_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date) for params in valuations}}
+
+
+def _difference_inverse(wanted: set, args: tuple[str, ...], as_of: dt.date, valuations: list[dict[str, Value]],
+                        given: dict[str, Value]) -> dict[str, set]:
+    """a - b = c: a = c + b and b = a - c, with the other's current value."""
+    params = valuations[0]
+    a, b = (given.get(args[0], params.get(args[0])), given.get(args[1], params.get(args[1])))
+    return {args[0]: {c + b for c in wanted if b is not None}, args[1]: {a - c for c in wanted if a is not None}}
+
+
+# The closed list of derive operations, by the name a pack writes.
+OPERATIONS: dict[str, Operation] = {
+    # whole days from the date to as_of: request sent 2026-11-11, as_of 2026-11-25 -> 14
+    "days_since": Operation(("date",), "int", lambda since, as_of: (as_of - since).days, _pattern("{1} − {0}"),
+                            takes_as_of=True, inverse=_since_inverse(-1)),
+    # whole days from as_of to the date; negative once it has passed
+    "days_until": Operation(("date",), "int", lambda until, as_of: (until - as_of).days, _pattern("{0} − {1}"),
+                            takes_as_of=True, inverse=_since_inverse(1)),
+    "add_days": Operation(("date", "int"), "date", lambda day, days: day + dt.timedelta(days=days),
+                          _pattern("{0} + {1}"), inverse=_add_days_inverse),
+    # the last day before a date: the last day to act when something happens on that date
+    "day_before": Operation(("date",), "date", lambda day: day - dt.timedelta(days=1), _pattern("{0} − 1")),
+    # the Nth business day after the date, skipping weekends and HOLIDAY_CALENDAR's public holidays
+    "add_business_days": Operation(("date", "int"), "date", add_business_days,
+                                   lambda args, lang: say(lang, "explain_business_days", date=args[0], days=args[1])),
+    "difference": Operation(("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend,
+                            _pattern("{0} − {1}"), inverse=_difference_inverse),
+    # amount x part / whole in yen, rounded down: a fee is never promised above what was earned; no value for a
+    # whole of 0
+    "pro_rata": Operation(("money", "int", "int"), "money", lambda amount, part, whole: amount * part // whole,
+                          _pattern("{0} × {1} ÷ {2}"), rounded_down=True),
+    # amount x percent / 100 in yen, rounded down, for work measured as a share rather than in units
+    "percent_of": Operation(("money", "int"), "money", lambda amount, percent: amount * percent // 100,
+                            _pattern("{0} × {1} ÷ 100"), rounded_down=True),
+}
 
 
 def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str, Value]) -> dict[str, Value]:
@@ -75,17 +141,13 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
     for fact in pack.facts.values():
         if fact.derive is None:
             continue
-        args = list(fact.derive.args)
-        if fact.derive.op in TAKES_AS_OF:
-            args.append("as_of")
+        operation = OPERATIONS[fact.derive.op]
+        args = [*fact.derive.args, *(["as_of"] if operation.takes_as_of else [])]
         if any(arg not in known for arg in args):
             continue
-        values = [known[arg] for arg in args]
-        if fact.derive.op == "pro_rata" and values[2] == 0:
-            continue
         try:
-            known[fact.name] = result[fact.name] = OPERATIONS[fact.derive.op][2](*values)
-        except OverflowError:  # a date before year 1 or after 9999: no such day, so no such fact
+            known[fact.name] = result[fact.name] = operation.compute(*(known[arg] for arg in args))
+        except (OverflowError, ZeroDivisionError):  # a date before year 1 or after 9999, a whole of 0: no value
             continue
     return result
 

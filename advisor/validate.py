@@ -365,9 +365,7 @@ def _derivation(check: Checker, where: tuple, entry: dict, kind: str, earlier: d
                 parameters: dict[str, Parameter]) -> Derivation | None:
     (op, args), = entry["derive"].items()
     where = where + ("derive", op)
-    arg_types, result_type, _ = derive.OPERATIONS[op]
-    if op in derive.TAKES_AS_OF:
-        arg_types = arg_types[:-1]
+    arg_types, result_type = derive.OPERATIONS[op].args, derive.OPERATIONS[op].gives
     args = tuple(args) if isinstance(args, list) else (args,)
     if len(args) != len(arg_types):
         check.error("R108", msg("v_derive_arity_many" if len(arg_types) > 1 else "v_derive_arity_one", op=op,

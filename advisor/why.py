@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from . import pipeline
-from .derive import views
+from .derive import OPERATIONS, views
 from .diagnostics import InputError
 from .explain import Advice
 from .conditions import Line, candidates, constants, depends_on, evaluate, facts_read, setters
@@ -147,20 +147,10 @@ def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, giv
     under every value of the parameters (`valuations`: one per view), the smallest change first."""
     tested = defaultdict(set, constants(pack, valuations))
     for fact in reversed(pack.facts.values()):  # carry a derived fact's constants back to what it comes from
-        if not fact.derive:
-            continue
-        op, args, wanted = fact.derive.op, fact.derive.args, tested[fact.name]
-        if op in ("days_since", "days_until"):
-            sign = -1 if op == "days_since" else 1
-            tested[args[0]].update(_shift(as_of, sign * c) for c in wanted if isinstance(c, int))
-        elif op == "add_days" and args[1] in valuations[0]:
-            tested[args[0]].update(_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date)
-                                   for params in valuations)
-        elif op == "difference":  # fact = a - b: a = c + b, b = a - c, with the other's current value
-            params = valuations[0]
-            a, b = (given.get(args[0], params.get(args[0])), given.get(args[1], params.get(args[1])))
-            tested[args[0]].update(c + b for c in wanted if b is not None)
-            tested[args[1]].update(a - c for c in wanted if a is not None)
+        inverse = OPERATIONS[fact.derive.op].inverse if fact.derive else None
+        if fact.derive and inverse:
+            for arg, values in inverse(tested[fact.name], fact.derive.args, as_of, valuations, given).items():
+                tested[arg].update(values)
     found = candidates(pack, tested, names=[name for name, fact in pack.facts.items() if fact.given_by_user])
     options: dict[str, list] = {}
     for name, values in found.items():
@@ -172,13 +162,6 @@ def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, giv
             values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
         options[name] = [v for v in values if v != current]
     return options
-
-
-def _shift(day: dt.date, days: int) -> dt.date | None:
-    try:
-        return day + dt.timedelta(days=days)
-    except OverflowError:
-        return None
 
 
 def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:

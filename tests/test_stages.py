@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from advisor.compile import SHARD_PATHS, _expression, alternatives, compile_pack, encode_facts
-from advisor.derive import derive
+from advisor.derive import OPERATIONS, derive
 from advisor.explain import format_value
 from advisor.load import parse
 from advisor import model
@@ -152,3 +153,15 @@ def test_a_test_on_a_parameter_keeps_its_name():
     assert isinstance(rule.when, model.Group)
     assert model.Test("days_since_request", "gte", 7, "auto_termination_days") in rule.when.items  # the lowest
     assert rule.sides == (("auto_termination_days", "highest"),)  # compiled with 14 (test_ranges.py)
+
+
+def test_every_derive_operation_is_in_the_schema_and_the_docs():
+    """Adding an operation is its entry in derive.OPERATIONS, plus the name in facts.yaml's JSON Schema (which
+    editors read) and a row in both authoring guides: this test says which is missing."""
+    root = Path(__file__).parent.parent
+    schema = json.loads((root / "rules/schemas/facts.schema.json").read_text(encoding="utf-8"))
+    derive_schema = schema["properties"]["facts"]["additionalProperties"]["properties"]["derive"]
+    assert derive_schema["propertyNames"]["enum"] == list(OPERATIONS)
+    for guide in ("docs/authoring.md", "docs/authoring.ja.md"):
+        rows = re.findall(r"^\| `([a-z_]+)` \|", (root / guide).read_text(encoding="utf-8"), re.MULTILINE)
+        assert [name for name in rows if name in OPERATIONS] == list(OPERATIONS), guide
