@@ -58,20 +58,31 @@ def chain(pack: Pack, compiled: Compiled, derived: tuple[View, ...], as_of: dt.d
     by_id = {rule.id: rule for rule in pack.rules}
     while True:
         facts = {name: value for name, (value, _) in added.items()}
-        marks = [by_id[r] for r in sorted(suppressed)]
-        fired = [compiled.rules[name]
-                 for valuation, base in enumerate(bases)
-                 for name in engine.run([s for s in compiled.shards if s.valuation == valuation],
-                                        encode_facts(base | facts, as_of, marks))]
+        fired = _fire(compiled, bases, facts, [by_id[r] for r in sorted(suppressed)], as_of)
         before = (len(added), len(suppressed))
-        for rule in sorted(fired, key=lambda r: r.order):  # pack order, whatever valuation fired it
-            for name, value in rule.sets:
-                if name in added and added[name][0] != value:
-                    raise _conflict(name, added[name], (value, rule))
-                added.setdefault(name, (value, rule))
-            suppressed.update(rule.suppresses)
+        _take(fired, added, suppressed)
         if (len(added), len(suppressed)) == before:
             return fired, facts
+
+
+def _fire(compiled: Compiled, bases: list[dict], facts: dict, marks: list[Rule], as_of: dt.date) -> list[Rule]:
+    """One round: the rules that fire in each valuation, on its view's facts with the facts rules set so far and
+    the marks of the rules suppressed so far."""
+    return [compiled.rules[name]
+            for valuation, base in enumerate(bases)
+            for name in engine.run([s for s in compiled.shards if s.valuation == valuation],
+                                   encode_facts(base | facts, as_of, marks))]
+
+
+def _take(fired: list[Rule], added: dict[str, tuple[Value, Rule]], suppressed: set[str]) -> None:
+    """Add to `added` the facts the fired rules set, with the rule that set each, and to `suppressed` the rules
+    they suppress; a fact set to two different values is an error."""
+    for rule in sorted(fired, key=lambda r: r.order):  # pack order, whatever valuation fired it
+        for name, value in rule.sets:
+            if name in added and added[name][0] != value:
+                raise _conflict(name, added[name], (value, rule))
+            added.setdefault(name, (value, rule))
+        suppressed.update(rule.suppresses)
 
 
 def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> InputError:

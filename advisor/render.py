@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .conditions import Line
+from .derive import OPERATIONS
 from .diagnostics import Diagnostic
-from .explain import Advice, format_range, format_value
+from .explain import Advice, Recommendation, format_range, format_value
 from .messages import say
 from .model import ABSENT, Draft
 from .why import NearMiss, Step, Trace, Why
@@ -46,29 +47,44 @@ def render_text(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
     if not advice.recommendations:
         lines += [say(lang, "no_advice"), ""]
     for rank, item in enumerate(advice.recommendations, 1):
-        lines.append(f"{rank}. {item.title.get(lang)}")
-        lines.append(f"   {item.message.get(lang)}")
-        lines.append("   " + say(lang, "why", text=item.because.get(lang)))
-        lines += ["   " + say(lang, "note", text=note.get(lang)) for note in item.notes]
-        cited = [s.title.get(lang) + (f" <{s.url}>" if s.url else "") for s in item.sources]
-        lines.append("   " + say(lang, "source", text=say(lang, "source_separator").join(cited)))
-        if reasons:
-            lines += ["   " + line for line in trace_lines(reasons.traces[rank - 1], advice, lang)]
-        if drafts and item.draft:
-            lines += ["   " + say(lang, "draft_begin", title=say(lang, "draft_title"))]
-            lines += [f"     {line}" if line else "" for line in draft_lines(item.draft, lang)]
-            lines += ["   " + say(lang, "draft_end")]
+        lines += _item_text(rank, item, advice, lang, reasons, drafts)
         lines.append("")
-    if reasons and reasons.near_misses:
+    if reasons:
+        lines += _reasons_text(reasons, advice, lang)
+    return "\n".join(lines)
+
+
+def _item_text(rank: int, item: Recommendation, advice: Advice, lang: str, reasons: Why | None,
+               drafts: bool) -> list[str]:
+    """One recommendation: its title, message, reason, notes and sources; its explanation and draft if asked."""
+    lines = [f"{rank}. {item.title.get(lang)}",
+             f"   {item.message.get(lang)}",
+             "   " + say(lang, "why", text=item.because.get(lang))]
+    lines += ["   " + say(lang, "note", text=note.get(lang)) for note in item.notes]
+    cited = [s.title.get(lang) + (f" <{s.url}>" if s.url else "") for s in item.sources]
+    lines.append("   " + say(lang, "source", text=say(lang, "source_separator").join(cited)))
+    if reasons:
+        lines += ["   " + line for line in trace_lines(reasons.traces[rank - 1], advice, lang)]
+    if drafts and item.draft:
+        lines += ["   " + say(lang, "draft_begin", title=say(lang, "draft_title"))]
+        lines += [f"     {line}" if line else "" for line in draft_lines(item.draft, lang)]
+        lines += ["   " + say(lang, "draft_end")]
+    return lines
+
+
+def _reasons_text(reasons: Why, advice: Advice, lang: str) -> list[str]:
+    """After the recommendations (--explain): the near misses, then the missing facts that could change the advice."""
+    lines = []
+    if reasons.near_misses:
         lines.append(say(lang, "near_heading"))
         lines += [f"  - {near_text(near, advice, lang)}" for near in reasons.near_misses]
         lines.append("")
-    if reasons and reasons.unknown:
+    if reasons.unknown:
         lines.append(say(lang, "unknown_heading"))
         lines += [f"  - {say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang))}"
                   for u in reasons.unknown]
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def draft_lines(draft: Draft, lang: str) -> list[str]:
@@ -135,17 +151,12 @@ def test_text(line: Line, advice: Advice, lang: str, params: dict) -> str:
 
 def step_text(step: Step, advice: Advice, lang: str) -> str:
     """days_since_request = 2026-11-25 − 2026-11-11 = 14"""
+    operation = OPERATIONS[step.op]
     args = [_value(value, name, advice, lang) for name, value in step.args]
-    if step.op == "days_since":
-        args = [format_value(advice.scenario.as_of, "date", lang), *args]
-    elif step.op == "days_until":
-        args = [*args, format_value(advice.scenario.as_of, "date", lang)]
-    formula = {"pro_rata": "{0} × {1} ÷ {2}", "percent_of": "{0} × {1} ÷ 100",
-               "add_days": "{0} + {1}", "day_before": "{0} − 1"}.get(step.op, "{0} − {1}").format(*args)
-    if step.op == "add_business_days":
-        formula = say(lang, "explain_business_days", date=args[0], days=args[1])
-    text = f"{step.fact} = {formula} = {_value(step.value, step.fact, advice, lang)}"
-    return text + (say(lang, "explain_rounded_down") if step.op in ("pro_rata", "percent_of") else "")
+    if operation.takes_as_of:
+        args.append(format_value(advice.scenario.as_of, "date", lang))
+    text = f"{step.fact} = {operation.explained(args, lang)} = {_value(step.value, step.fact, advice, lang)}"
+    return text + (say(lang, "explain_rounded_down") if operation.rounded_down else "")
 
 
 def near_text(near: NearMiss, advice: Advice, lang: str) -> str:
@@ -181,47 +192,68 @@ _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "
 
 def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
     scenario = advice.scenario
+    recommendations = [_item_json(rank, item, lang) for rank, item in enumerate(advice.recommendations, 1)]
+    if drafts:
+        for entry, item in zip(recommendations, advice.recommendations):
+            entry["draft"] = _draft_json(item.draft, lang)
+    if reasons:
+        for entry, trace in zip(recommendations, reasons.traces):
+            entry["explanation"] = _trace_json(trace, advice, lang)
     document = {
         "schema_version": SCHEMA_VERSION,
         "lang": lang,
         "scenario": {"path": scenario.path, "title": scenario.title, "platform": scenario.platform,
                      "as_of": scenario.as_of.isoformat()},
-        "recommendations": [
-            {"rank": rank, "action": item.rule.action, "title": item.title.get(lang), "rule": item.rule.id,
-             "priority": item.rule.priority, "message": item.message.get(lang), "because": item.because.get(lang),
-             "notes": [note.get(lang) for note in item.notes], "side": dict(item.rule.sides),
-             "source": [{"id": s.id, "title": s.title.get(lang), "url": s.url} for s in item.sources]}
-            for rank, item in enumerate(advice.recommendations, 1)],
+        "recommendations": recommendations,
         "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)} | _range(advice, name, lang)
                   for name, value in advice.facts.items()},
         "parameters": {name: _parameter(advice, name, lang) for name in advice.params},
     }
-    if drafts:
-        for item, recommendation in zip(document["recommendations"], advice.recommendations):
-            draft = recommendation.draft
-            item["draft"] = None if draft is None else {
-                "subject": draft.subject.get(lang) if draft.subject else None, "body": draft.body.get(lang)}
     if reasons:
-        for item, trace in zip(document["recommendations"], reasons.traces):
-            item["explanation"] = {
-                "defined_at": _where(trace.rule),
-                "conditions": [{"depth": line.depth, "kind": line.kind, "held": line.held}
-                               | ({"fact": line.test.fact, "test": test_text(line, advice, lang, advice.view(trace.rule).params),
-                                   "value": _plain(line.value)} if line.test else {})
-                               for line in trace.lines],
-                "computed": [{"fact": step.fact, "value": _plain(step.value), "how": step_text(step, advice, lang)}
-                             for step in trace.steps],
-                "parameters": {name: _plain(value) for name, value in trace.parameters},
-                "set_by": [{"fact": fact, "rule": rule} for fact, rule in trace.set_by],
-            }
-        document["near_misses"] = [
+        document |= _reasons_json(reasons, advice, lang)
+    return _json(document)
+
+
+def _item_json(rank: int, item: Recommendation, lang: str) -> dict:
+    return {"rank": rank, "action": item.rule.action, "title": item.title.get(lang), "rule": item.rule.id,
+            "priority": item.rule.priority, "message": item.message.get(lang), "because": item.because.get(lang),
+            "notes": [note.get(lang) for note in item.notes], "side": dict(item.rule.sides),
+            "source": [{"id": s.id, "title": s.title.get(lang), "url": s.url} for s in item.sources]}
+
+
+def _draft_json(draft: Draft | None, lang: str) -> dict | None:
+    if draft is None:
+        return None
+    return {"subject": draft.subject.get(lang) if draft.subject else None, "body": draft.body.get(lang)}
+
+
+def _trace_json(trace: Trace, advice: Advice, lang: str) -> dict:
+    """Why one recommendation was given (--explain): as trace_lines, as data."""
+    params = advice.view(trace.rule).params
+    return {
+        "defined_at": _where(trace.rule),
+        "conditions": [{"depth": line.depth, "kind": line.kind, "held": line.held}
+                       | ({"fact": line.test.fact, "test": test_text(line, advice, lang, params),
+                           "value": _plain(line.value)} if line.test else {})
+                       for line in trace.lines],
+        "computed": [{"fact": step.fact, "value": _plain(step.value), "how": step_text(step, advice, lang)}
+                     for step in trace.steps],
+        "parameters": {name: _plain(value) for name, value in trace.parameters},
+        "set_by": [{"fact": fact, "rule": rule} for fact, rule in trace.set_by],
+    }
+
+
+def _reasons_json(reasons: Why, advice: Advice, lang: str) -> dict:
+    """The near misses and the missing facts that could change the advice (--explain)."""
+    return {
+        "near_misses": [
             {"rule": near.rule.id, "action": near.rule.action, "text": near_text(near, advice, lang),
              "changes": [{"fact": fact, "value": _plain(value), "current": _plain(current)}
                          for fact, value, current in near.changes]}
-            for near in reasons.near_misses]
-        document["unknown"] = [{"fact": u.fact, "could_lead_to": [{"rule": r.id, "action": r.action} for r in u.unlocks]}
-                               for u in reasons.unknown]
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+            for near in reasons.near_misses],
+        "unknown": [{"fact": u.fact, "could_lead_to": [{"rule": r.id, "action": r.action} for r in u.unlocks]}
+                    for u in reasons.unknown],
+    }
 
 
 def _range(advice: Advice, name: str, lang: str) -> dict:
@@ -264,27 +296,42 @@ def render_markdown(advice: Advice, lang: str, reasons: Why | None = None, draft
     if not advice.recommendations:
         blocks.append(_md(say(lang, "no_advice")))
     for rank, item in enumerate(advice.recommendations, 1):
-        blocks.append(f"## {rank}. {_md(item.title.get(lang))}")
-        blocks.append(_md(item.message.get(lang)))
-        blocks.append(_md(say(lang, "why", text=item.because.get(lang))))
-        blocks += [_md(say(lang, "note", text=note.get(lang))) for note in item.notes]
-        cited = [f"[{_md(s.title.get(lang))}]({s.url.replace('(', '%28').replace(')', '%29')})" if s.url
-                 else _md(s.title.get(lang)) for s in item.sources]
-        blocks.append(_md(say(lang, "source", text="\0")).replace("\0", _md(say(lang, "source_separator")).join(cited)))
-        if reasons:
-            blocks.append(_fenced(trace_lines(reasons.traces[rank - 1], advice, lang)))
-        if drafts and item.draft:
-            blocks.append(f"### {_md(say(lang, 'draft_title'))}")
-            blocks.append(_fenced(draft_lines(item.draft, lang)))
-    if reasons and reasons.near_misses:
+        blocks += _item_markdown(rank, item, advice, lang, reasons, drafts)
+    if reasons:
+        blocks += _reasons_markdown(reasons, advice, lang)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _item_markdown(rank: int, item: Recommendation, advice: Advice, lang: str, reasons: Why | None,
+                   drafts: bool) -> list[str]:
+    """One recommendation as Markdown blocks: as _item_text, with sources as links."""
+    blocks = [f"## {rank}. {_md(item.title.get(lang))}",
+              _md(item.message.get(lang)),
+              _md(say(lang, "why", text=item.because.get(lang)))]
+    blocks += [_md(say(lang, "note", text=note.get(lang))) for note in item.notes]
+    cited = [f"[{_md(s.title.get(lang))}]({s.url.replace('(', '%28').replace(')', '%29')})" if s.url
+             else _md(s.title.get(lang)) for s in item.sources]
+    blocks.append(_md(say(lang, "source", text="\0")).replace("\0", _md(say(lang, "source_separator")).join(cited)))
+    if reasons:
+        blocks.append(_fenced(trace_lines(reasons.traces[rank - 1], advice, lang)))
+    if drafts and item.draft:
+        blocks.append(f"### {_md(say(lang, 'draft_title'))}")
+        blocks.append(_fenced(draft_lines(item.draft, lang)))
+    return blocks
+
+
+def _reasons_markdown(reasons: Why, advice: Advice, lang: str) -> list[str]:
+    """As _reasons_text, each list under a heading of its own."""
+    blocks = []
+    if reasons.near_misses:
         blocks.append(f"## {_md(say(lang, 'near_heading').rstrip(':'))}")
         blocks.append("\n".join(f"- {_md(near_text(near, advice, lang))}" for near in reasons.near_misses))
-    if reasons and reasons.unknown:
+    if reasons.unknown:
         blocks.append(f"## {_md(say(lang, 'unknown_heading').rstrip(':'))}")
         blocks.append("\n".join(
             f"- {_md(say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang)))}"
             for u in reasons.unknown))
-    return "\n\n".join(blocks) + "\n"
+    return blocks
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
