@@ -132,13 +132,6 @@ class Group:
 Condition = Union[Test, Group]
 
 
-def tests_in(condition: Condition) -> list[Test]:
-    """Every test of a condition, in order, whatever groups hold them."""
-    if isinstance(condition, Group):
-        return [test for item in condition.items for test in tests_in(item)]
-    return [condition]
-
-
 @dataclass(frozen=True)
 class Rule:
     id: str

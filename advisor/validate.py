@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from . import derive, schema
-from .conditions import PLACEHOLDER
+from .conditions import literals, placeholders
 from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
 from .messages import Message, msg
 from .model import (DRAFTS_FILE, EVENTS_FILE, FACTS_FILE, LANGS, MAX_INT, ORDERED_TYPES, PACK_FILE, PACK_FILES,
                     PARAMETERS_FILE, SIDES, Condition, Derivation, Draft, EventType, Fact, Group, Pack, Parameter, Rule,
-                    Source, Test, Text, Variant, Where, disputed_inputs, tests_in)
+                    Source, Test, Text, Variant, Where, disputed_inputs)
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
@@ -429,7 +429,8 @@ def _sides(check: Checker, where: tuple, sides: dict, when: Condition | None, de
            facts: dict[str, Fact], parameters: dict[str, Parameter]) -> tuple[tuple[str, str], ...]:
     """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
     which value the rule takes; it is required for those and only for those."""
-    used = [name for test in (tests_in(when) if when else []) for name in (test.fact, test.param) if name]
+    used = [name for literal in (literals(when) if when else []) for name in (literal.test.fact, literal.test.param)
+            if name]
     depends = _disputed_through(used + ([deadline] if deadline in facts else []), facts, parameters)
     for name in sides:
         _check_side(check, where + ("side", name, KEY), name, parameters, None if when is None else depends)
@@ -476,7 +477,7 @@ def _texts(check: Checker, where: tuple, entry: dict, keys: tuple[str, ...], nam
     texts = {key: check.text(entry[key]) for key in keys if key in entry}
     for key, text in texts.items():
         for lang in LANGS:
-            for placeholder in PLACEHOLDER.findall(text.get(lang)):
+            for placeholder in placeholders(text.get(lang)):
                 if placeholder not in names:
                     # {x.lowest} of a broken x is not reported again: x's own mistake was
                     check.unknown("R107", placeholder.partition(".")[0],
