@@ -6,6 +6,14 @@ minProperties, maxProperties, items, minItems, uniqueItems, anyOf, not and local
 would cost more at start-up than all of advise; tests/test_schemas.py checks that the reference
 implementation (jsonschema) agrees with this one on every shipped and broken file. Messages come from
 each schema's `errorMessage` (which editors show too) and are reported at the value's line and column.
+
+Each mistake in a rule pack has a check code (advisor/check.py), written in the schema as `x-code` on the node
+that describes the value (JSON Schema ignores keywords it does not know; editors too):
+
+- a node's code is that of every mistake in its value, and it passes on through `$ref` and `anyOf` to the
+  nodes they lead to, unless they name their own; the values inside (properties, items) start again from S001;
+- a missing required key has the code written on its entry under `properties` (as written: a `$ref` there
+  is not followed, so a missing text is S001 while a text without its `en` is S002); an unknown key is S001.
 """
 from __future__ import annotations
 
@@ -19,6 +27,9 @@ from .diagnostics import Diagnostic, did_you_mean, kind_of, show
 from .load import KEY, Document, bundled_rules
 from .messages import Message, SchemaText, msg
 
+STRUCTURE = "S001"  # the code of a mistake no schema node names another for
+Problem = tuple[tuple, Message, str]  # where (the path of keys and indexes to the value), message, check code
+
 
 @lru_cache(maxsize=None)
 def schema(name: str) -> dict:
@@ -27,107 +38,139 @@ def schema(name: str) -> dict:
 
 
 def check(doc: Document, name: str) -> list[Diagnostic]:
-    """Every structural mistake in `doc` against schema `name` (pack, parameters, facts, rules, scenario)."""
-    return [doc.error(message, *where, code=_code(message)) for where, message in problems(doc, name)]
-
-
-def _code(message: Message) -> str:
-    """The check code of a structural mistake (advisor/check.py), from its English text."""
-    message = str(message)
-    if message.startswith(('missing key "source"', "source is")):
-        return "S003"
-    if "a text (ja and en)" in message or message.startswith(("the ja text", "the en text")):
-        return "S002"
-    return "S001"
+    """Every structural mistake in `doc` against schema `name` (pack, parameters, facts, rules, ...), with its code."""
+    return [doc.error(message, *where, code=code) for where, message, code in _problems(doc, name)]
 
 
 def problems(doc: Document, name: str) -> list[tuple[tuple, Message]]:
     """(where, message) for every structural mistake: `where` is the path of keys and indexes to the value."""
+    return [(where, message) for where, message, _ in _problems(doc, name)]
+
+
+def _problems(doc: Document, name: str) -> list[Problem]:
     root = schema(name)
-    return _errors(doc.data, root, root, ())
+    return _errors(doc.data, root, root, (), STRUCTURE)
 
 
-def _errors(value: Any, node: dict, root: dict, where: tuple) -> list[tuple[tuple, Message]]:
-    if "$ref" in node:
-        target = root
-        for step in node["$ref"].removeprefix("#/").split("/"):
-            target = target[step]
-        found = _errors(value, target, root, where)
-        if found:
-            return found
+def _errors(value: Any, node: dict, root: dict, where: tuple, code: str) -> list[Problem]:
+    """The mistakes in `value` against `node`; `code`: the check code it inherits (see the module's docstring)."""
+    code = node.get("x-code", code)
+    if "$ref" in node and (found := _errors(value, _step(node, root), root, where, code)):
+        return found
     message = SchemaText(node["errorMessage"]) if "errorMessage" in node else None
+    if (refused := _refused(value, node, message)) is not None:
+        return [(where, refused, code)]
+    if "anyOf" in node:
+        branches = [_errors(value, branch, root, where, code) for branch in node["anyOf"]]
+        if all(branches):
+            return _best(value, branches, node, root, where, message, code)
+    if "not" in node and not _errors(value, node["not"], root, where, code):
+        return [(where, _got(message or msg("s_not_allowed"), show(value)), code)]
+    return _content_errors(value, node, root, where, message, code)
+
+
+def _content_errors(value: Any, node: dict, root: dict, where: tuple, message: Message | None,
+                    code: str) -> list[Problem]:
+    """The mistakes in what the value holds: a string's pattern and length, a whole number's range, a list's
+    length and items, a mapping's keys and values."""
+    if isinstance(value, str):
+        said = _text_refused(value, node, message)
+        return [(where, said, code)] if said else []
+    if isinstance(value, int) and not isinstance(value, bool):
+        said = _number_refused(value, node, message)
+        return [(where, said, code)] if said else []
+    if isinstance(value, list):
+        return _list_errors(value, node, root, where, message, code)
+    if isinstance(value, dict):
+        return _object_errors(value, node, root, where, message, code)
+    return []
+
+
+def _refused(value: Any, node: dict, message: Message | None) -> Message | None:
+    """Why the value is not of the node's type, format or enum, or None."""
     kinds = node.get("type")
     if kinds is not None and not any(_is(value, kind, node) for kind in ([kinds] if isinstance(kinds, str) else kinds)):
         if "object" in kinds:
             what = message or (msg("s_must_be_mapping", title=SchemaText(node["title"])) if "title" in node
                                else msg("s_must_be_mapping_here"))
-            return [(where, msg("s_not_mapping", text=what, kind=kind_of(value)))]
-        return [(where, _got(message or msg("s_expected", kinds=_names(kinds)), show(value)))]
+            return msg("s_not_mapping", text=what, kind=kind_of(value))
+        return _got(message or msg("s_expected", kinds=_names(kinds)), show(value))
     if node.get("format") == "date" and not _is(value, "date", node):
-        return [(where, _got(message or msg("s_date"), show(value)))]
+        return _got(message or msg("s_date"), show(value))
     if "enum" in node and not _member(value, node["enum"]):
-        return [(where, msg("s_one_of", values=", ".join(map(str, node["enum"])), got=show(value),
-                            suggestion=did_you_mean(value, map(str, node["enum"]))))]
-    if "anyOf" in node:
-        branches = [_errors(value, branch, root, where) for branch in node["anyOf"]]
-        if all(branches):
-            return _best(value, branches, node, root, where, message)
-    if "not" in node and not _errors(value, node["not"], root, where):
-        return [(where, _got(message or msg("s_not_allowed"), show(value)))]
-    if isinstance(value, str) and not isinstance(value, bool):
-        if "pattern" in node and not re.search(node["pattern"], value):
-            return [(where, _got(message or msg("s_no_match", pattern=node["pattern"]), show(value)))]
-        if len(value) < node.get("minLength", 0):
-            return [(where, message or msg("s_empty"))]
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < node.get("minimum", value) or value > node.get("maximum", value):
-            return [(where, _got(message or msg("s_out_of_range"), value))]
-    if isinstance(value, list):
-        if len(value) < node.get("minItems", 0):
-            return [(where, message or msg("s_empty"))]
-        if node.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
-            return [(where, message or msg("s_distinct"))]
-        found = []
-        for index, item in enumerate(value):
-            if "items" in node:
-                found += _errors(item, node["items"], root, where + (index,))
-        return found
-    if isinstance(value, dict):
-        return _object_errors(value, node, root, where, message)
-    return []
+        return msg("s_one_of", values=", ".join(map(str, node["enum"])), got=show(value),
+                   suggestion=did_you_mean(value, map(str, node["enum"])))
+    return None
 
 
-def _object_errors(value: dict, node: dict, root: dict, where: tuple,
-                   message: Message | None) -> list[tuple[tuple, Message]]:
+def _text_refused(value: str, node: dict, message: Message | None) -> Message | None:
+    """Why a string does not match the node's pattern or is too short, or None."""
+    if "pattern" in node and not re.search(node["pattern"], value):
+        return _got(message or msg("s_no_match", pattern=node["pattern"]), show(value))
+    if len(value) < node.get("minLength", 0):
+        return message or msg("s_empty")
+    return None
+
+
+def _number_refused(value: int, node: dict, message: Message | None) -> Message | None:
+    """Why a whole number is out of the node's range, or None."""
+    if value < node.get("minimum", value) or value > node.get("maximum", value):
+        return _got(message or msg("s_out_of_range"), value)
+    return None
+
+
+def _list_errors(value: list, node: dict, root: dict, where: tuple, message: Message | None,
+                 code: str) -> list[Problem]:
+    """A list too short or with repeated items, else the mistakes in its items."""
+    if len(value) < node.get("minItems", 0):
+        return [(where, message or msg("s_empty"), code)]
+    if node.get("uniqueItems") and len({repr(v) for v in value}) != len(value):
+        return [(where, message or msg("s_distinct"), code)]
+    if "items" not in node:
+        return []
+    return [problem for index, item in enumerate(value)
+            for problem in _errors(item, node["items"], root, where + (index,), STRUCTURE)]
+
+
+def _object_errors(value: dict, node: dict, root: dict, where: tuple, message: Message | None,
+                   code: str) -> list[Problem]:
+    """A mapping with too few or too many keys, else the mistakes in its keys and values, then its missing keys."""
     if not node.get("minProperties", 0) <= len(value) <= node.get("maxProperties", len(value)):
-        return [(where, message or msg("s_key_count"))]
-    found: list[tuple[tuple, Message]] = []
+        return [(where, message or msg("s_key_count"), code)]
+    found = [problem for key, item in value.items() for problem in _entry_errors(key, item, node, root, where)]
     properties = node.get("properties", {})
-    extra = node.get("additionalProperties", True)
-    names = node.get("propertyNames")
-    for key, item in value.items():
-        if names is not None and (problem := _errors(key, names, root, where + (key, KEY))):
-            said = _got(SchemaText(names["errorMessage"]), show(key)) if "errorMessage" in names else problem[0][1]
-            found.append((where + (key, KEY), said))
-        elif key in properties:
-            found += _errors(item, properties[key], root, where + (key,))
-        elif extra is False:
-            allowed = list(properties)
-            shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
-            hint = msg("s_bool_key_hint") if isinstance(key, bool) else ""
-            found.append((where + (key, KEY), msg("s_unknown_key", key=str(shown), hint=hint,
-                                                  suggestion=did_you_mean(shown, allowed), allowed=", ".join(allowed))))
-        elif isinstance(extra, dict):
-            found += _errors(item, extra, root, where + (key,))
     title = node.get("title")
     for key in node.get("required", ()):
         if key not in value:
             found.append((where, msg("s_missing_key_in", key=key, title=SchemaText(title)) if title
-                          else msg("s_missing_key", key=key)))
+                          else msg("s_missing_key", key=key), properties.get(key, {}).get("x-code", STRUCTURE)))
     return found
 
 
-def _best(value: Any, branches: list, node: dict, root: dict, where: tuple, message: Message | None):
+def _entry_errors(key: Any, item: Any, node: dict, root: dict, where: tuple) -> list[Problem]:
+    """The mistakes in one key of a mapping and its value: a key not allowed, or a value that does not fit."""
+    properties = node.get("properties", {})
+    extra = node.get("additionalProperties", True)
+    names = node.get("propertyNames")
+    if names is not None and (problem := _errors(key, names, root, where + (key, KEY), STRUCTURE)):
+        said = _got(SchemaText(names["errorMessage"]), show(key)) if "errorMessage" in names else problem[0][1]
+        return [(where + (key, KEY), said, problem[0][2])]
+    if key in properties:
+        return _errors(item, properties[key], root, where + (key,), STRUCTURE)
+    if extra is False:
+        allowed = list(properties)
+        shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
+        hint = msg("s_bool_key_hint") if isinstance(key, bool) else ""
+        said = msg("s_unknown_key", key=str(shown), hint=hint, suggestion=did_you_mean(shown, allowed),
+                   allowed=", ".join(allowed))
+        return [(where + (key, KEY), said, STRUCTURE)]
+    if isinstance(extra, dict):
+        return _errors(item, extra, root, where + (key,), STRUCTURE)
+    return []
+
+
+def _best(value: Any, branches: list[list[Problem]], node: dict, root: dict, where: tuple, message: Message | None,
+          code: str) -> list[Problem]:
     """When no branch of an anyOf fits: the errors of the one branch meant for this kind of value, if there
     is exactly one, else the anyOf's own message (naming an unknown key, for a mapping)."""
     fitting = [errors for branch, errors in zip(node["anyOf"], branches) if _fits(value, branch, root)]
@@ -142,8 +185,8 @@ def _best(value: Any, branches: list, node: dict, root: dict, where: tuple, mess
         unknown = [key for key in value if key not in known]
         if unknown:
             return [(where + (unknown[0], KEY), msg("s_text_unknown_key", text=text, key=str(unknown[0]),
-                                                    suggestion=did_you_mean(unknown[0], known)))]
-    return [(where, _got(text, show(value)))]
+                                                    suggestion=did_you_mean(unknown[0], known)), code)]
+    return [(where, _got(text, show(value)), code)]
 
 
 def _got(text: Message, got: Message | str | int) -> Message:
@@ -164,12 +207,18 @@ def _fits(value: Any, branch: dict, root: dict) -> bool:
     return any(_is(value, kind, branch) for kind in ([kinds] if isinstance(kinds, str) else kinds))
 
 
+def _step(node: dict, root: dict) -> dict:
+    """The node a `$ref` points to."""
+    target = root
+    for step in node["$ref"].removeprefix("#/").split("/"):
+        target = target[step]
+    return target
+
+
 def _resolve(node: dict, root: dict) -> dict:
+    """The node at the end of a chain of `$ref`s."""
     while "$ref" in node:
-        target = root
-        for step in node["$ref"].removeprefix("#/").split("/"):
-            target = target[step]
-        node = target
+        node = _step(node, root)
     return node
 
 
