@@ -19,8 +19,8 @@ from typing import Callable, Iterable
 from .compile import compile_pack
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
-from .model import LANGS, PACK_FILE, Pack, Where
-from .conditions import candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
+from .model import LANGS, PACK_FILE, Pack, Rule, Where
+from .conditions import Term, candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
 from .validate import load_pack
 from .pipeline import pack_folders
 
@@ -79,13 +79,15 @@ def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
         if not suppressors or terms is None:
             continue
         live = [term for term in terms if satisfiable(term, values)]
-        covering = []
-        for suppressor in suppressors:
-            negated = dnf(suppressor.when, negate=True)
-            if negated is not None and all(not satisfiable(t + n, values) for t in live for n in negated):
-                covering.append(suppressor.id)
+        covering = next((s.id for s in suppressors if _covers(s, live, values)), None)
         if live and covering:
-            yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering[0]), "L202")
+            yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering), "L202")
+
+
+def _covers(suppressor: Rule, live: list[Term], values: dict[str, list]) -> bool:
+    """Whether the suppressor holds whenever one of the `live` alternatives of a rule does."""
+    negated = dnf(suppressor.when, negate=True)
+    return negated is not None and all(not satisfiable(t + n, values) for t in live for n in negated)
 
 
 def _unused_actions(pack: Pack) -> Iterable[Diagnostic]:

@@ -69,15 +69,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         if values not in valuations:
             valuations.append(values)
             buckets.append([])
-        tests = [_expression(rule.when, values)]
-        # valid_from / valid_until and suppression are part of the pattern, so the engine decides them too.
-        if rule.valid_from:
-            tests.append({"$gte": {AS_OF: rule.valid_from.toordinal()}})
-        if rule.valid_until:
-            tests.append({"$lte": {AS_OF: rule.valid_until.toordinal()}})
-        if rule.id in suppressed:
-            tests.append({"$nex": {suppression_marker(rule): 1}})
-        expression = _join("$and", tests)
+        expression = _rule_pattern(rule, values, rule.id in suppressed)
         paths = alternatives(expression)
         if paths > SHARD_PATHS - 1:
             problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
@@ -104,6 +96,19 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
             definition.update(group)
             shards.append(Shard(definition, json.dumps(definition, sort_keys=True), valuation))
     return Compiled(tuple(shards), names, tuple(valuations))
+
+
+def _rule_pattern(rule: Rule, params: dict[str, Value], suppressible: bool) -> dict:
+    """The rule's condition; valid_from / valid_until and suppression are part of the pattern, so the engine
+    decides them too."""
+    tests = [_expression(rule.when, params)]
+    if rule.valid_from:
+        tests.append({"$gte": {AS_OF: rule.valid_from.toordinal()}})
+    if rule.valid_until:
+        tests.append({"$lte": {AS_OF: rule.valid_until.toordinal()}})
+    if suppressible:
+        tests.append({"$nex": {suppression_marker(rule): 1}})
+    return _join("$and", tests)
 
 
 def encode_facts(facts: dict[str, Value], as_of: dt.date, suppressed: Iterable[Rule] = ()) -> dict[str, Any]:

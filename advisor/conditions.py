@@ -238,15 +238,19 @@ _DAY_ONE = dt.date(2000, 1, 1)  # the value tried for a date or number never com
 def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | None) -> list:
     """c - 1, c, c + 1 for each constant c (ints, or dates as day numbers), in order, within low..high."""
     numbers = {_number(point) for point in points if point is not None}
-    if beyond and not numbers:
-        numbers = {_DAY_ONE.toordinal()}
+    if beyond:
+        numbers = numbers or {_DAY_ONE.toordinal()}
     found = {c + d for c in numbers for d in (-1, 0, 1)}
-    if beyond and numbers:
+    if beyond:
         found |= {min(numbers) - 2, max(numbers) + 2}
-    values = sorted(v for v in found if (low is None or v >= low) and (high is None or v <= high))
     if kind == "date":  # within the calendar: year 1 to 9999
-        return [dt.date.fromordinal(day) for day in values if 1 <= day <= dt.date.max.toordinal()]
-    return values
+        low, high = max(low or 1, 1), min(high or dt.date.max.toordinal(), dt.date.max.toordinal())
+        return [dt.date.fromordinal(day) for day in sorted(found) if _within(day, low, high)]
+    return [value for value in sorted(found) if _within(value, low, high)]
+
+
+def _within(value: int, low: int | None, high: int | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
 
 
 def _number(value: object) -> int:

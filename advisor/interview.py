@@ -122,6 +122,10 @@ class _Partial:
             if any(value is ABSENT for value in inputs):
                 return ABSENT
             return UNDECIDED if any(value is UNDECIDED for value in inputs) else self.derived.get(name, ABSENT)
+        return self._set_value(name)
+
+    def _set_value(self, name: str) -> Found:
+        """A fact set by rules: the value of a rule setting it that fires, absent when none can, else undecided."""
         if name in self.visiting:
             return UNDECIDED
         self.visiting.add(name)

@@ -156,19 +156,26 @@ def _graph(pack: Pack, lang: str) -> tuple[list[_Node], list[_Edge]]:
             for arg in fact.derive.args:
                 edge(value_node(arg), ids.get("fact", fact.name), "derive", fact.derive.op)
     for rule in rules:
-        rule_id = ids.get("rule", rule.id)
-        for literal in literals(rule.when):
-            kind, label = ("not", say(lang, "graph_not")) if literal.negated else ("test", "")
-            edge(ids.get("fact", literal.test.fact), rule_id, kind, label)
-            if literal.test.param is not None:
-                edge(ids.get("parameter", literal.test.param), rule_id, kind, label)
-        edge(rule_id, ids.get("action", rule.action), "action")
-        for name, value in rule.sets:
-            edge(rule_id, ids.get("fact", name), "sets",
-                 say(lang, "graph_sets", value=format_value(value, pack.facts[name].type, lang)))
-        for other in rule.suppresses:
-            edge(rule_id, ids.get("rule", other), "suppresses", say(lang, "graph_suppresses"))
+        edges.update(dict.fromkeys(_rule_edges(pack, rule, ids, lang)))
     return list(nodes.values()), list(edges)
+
+
+def _rule_edges(pack: Pack, rule: Rule, ids: _Ids, lang: str) -> list[_Edge]:
+    """What a rule tests (through a `not` or not), the action it recommends, what it sets and suppresses."""
+    rule_id = ids.get("rule", rule.id)
+    edges = []
+    for literal in literals(rule.when):
+        kind, label = ("not", say(lang, "graph_not")) if literal.negated else ("test", "")
+        edges.append(_Edge(ids.get("fact", literal.test.fact), rule_id, kind, label))
+        if literal.test.param is not None:
+            edges.append(_Edge(ids.get("parameter", literal.test.param), rule_id, kind, label))
+    edges.append(_Edge(rule_id, ids.get("action", rule.action), "action"))
+    edges += [_Edge(rule_id, ids.get("fact", name), "sets",
+                    say(lang, "graph_sets", value=format_value(value, pack.facts[name].type, lang)))
+              for name, value in rule.sets]
+    edges += [_Edge(rule_id, ids.get("rule", other), "suppresses", say(lang, "graph_suppresses"))
+              for other in rule.suppresses]
+    return edges
 
 
 class _Ids:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from . import pipeline
-from .derive import OPERATIONS, views
+from .derive import OPERATIONS, View, views
 from .diagnostics import InputError
 from .explain import Advice
 from .conditions import Line, candidates, constants, depends_on, evaluate, facts_read, setters
-from .model import ABSENT, Pack, Rule, Value
+from .model import ABSENT, Fact, Pack, Rule, Value
 
 
 @dataclass(frozen=True)
@@ -60,86 +60,122 @@ class Why:
 
 
 def why(advice: Advice) -> Why:
-    pack, scenario = advice.pack, advice.scenario
+    """The trace of each recommendation, the near misses and the unknown facts that could change the advice."""
     traces = tuple(_trace(r.rule, advice) for r in advice.recommendations)
-    fired = {r.rule.id for r in advice.recommendations}
-    advised = {r.rule.action for r in advice.recommendations}
-    given = dict(scenario.facts)
-    compiled = pipeline.compiled_for(pack, scenario.params)
-    options = _options(pack, [view.params for view in advice.views], scenario.as_of, given)
+    trial = _Trial(advice)
+    options = _options(advice.pack, [view.params for view in advice.views], advice.scenario.as_of, trial.given)
+    singles = [((fact, value),) for fact, values in options.items() for value in values]
+    outcomes = {changes: trial.fires(changes) for changes in singles}
+    return Why(traces, _near_misses(trial, singles, outcomes), _unknown(trial, outcomes))
 
-    def fires(changes: tuple) -> set[str]:
-        facts = dict(given)
+
+class _Trial:
+    """Runs the scenario again with some facts changed: (fact, value or ABSENT) pairs -> the rules that fire."""
+
+    def __init__(self, advice: Advice):
+        self.pack, self.scenario = advice.pack, advice.scenario
+        self.given = dict(self.scenario.facts)
+        self.fired = {r.rule.id for r in advice.recommendations}
+        self.advised = {r.rule.action for r in advice.recommendations}
+        self.compiled = pipeline.compiled_for(self.pack, self.scenario.params)
+
+    def fires(self, changes: tuple) -> set[str]:
+        facts = dict(self.given)
         for fact, value in changes:
             if value is ABSENT:
                 facts.pop(fact, None)
             else:
                 facts[fact] = value
-        if not _consistent(pack, facts, scenario.as_of):
+        if not _consistent(self.pack, facts, self.scenario.as_of):
             return set()
         try:
-            derived = views(pack, facts, scenario.as_of, dict(scenario.params))
-            return {rule.id for rule in pipeline.chain(pack, compiled, derived, scenario.as_of)[0]}
+            derived = views(self.pack, facts, self.scenario.as_of, dict(self.scenario.params))
+            return {rule.id for rule in pipeline.chain(self.pack, self.compiled, derived, self.scenario.as_of)[0]}
         except InputError:  # two rules set one fact differently in this variant: no advice to compare
             return set()
 
-    singles = [((fact, value),) for fact, values in options.items() for value in values]
-    outcomes = {changes: fires(changes) for changes in singles}
+    def new(self, rule: Rule) -> bool:
+        """Whether the rule would add advice: it did not fire, and no rule for its action did."""
+        return rule.id not in self.fired and rule.action not in self.advised
+
+
+def _near_misses(trial: _Trial, singles: list[tuple], outcomes: dict[tuple, set[str]]) -> tuple[NearMiss, ...]:
+    """Advice one change would give, else two changes (among the facts the rule depends on); fewest first."""
     missed: dict[str, tuple] = {}
     for changes, result in outcomes.items():
-        for rule_id in sorted(result - fired):
+        for rule_id in sorted(result - trial.fired):
             missed.setdefault(rule_id, changes)
-    for rule in pack.rules:
-        if rule.id in fired or rule.id in missed or rule.action in advised:
+    for rule in trial.pack.rules:
+        if rule.id in missed or not trial.new(rule):
             continue
-        relevant = _inputs(rule, pack)
-        pairs = [a + b for a, b in combinations([c for c in singles if c[0][0] in relevant], 2) if a[0][0] != b[0][0]]
-        for changes in pairs:
-            if rule.id in fires(changes):
-                missed[rule.id] = changes
-                break
+        found = next((changes for changes in _pairs(rule, trial.pack, singles) if rule.id in trial.fires(changes)), None)
+        if found:
+            missed[rule.id] = found
     # Only advice not already given: another rule for an action that is advised adds nothing to say.
-    near = sorted((NearMiss(rule, tuple((fact, value, given.get(fact)) for fact, value in missed[rule.id]))
-                   for rule in pack.rules if rule.id in missed and rule.action not in advised),
-                  key=lambda miss: (len(miss.changes), miss.rule.rank))
-    unknown = []
-    for fact in pack.facts.values():
-        if fact.name in given or not fact.given_by_user:
+    near = (NearMiss(rule, tuple((fact, value, trial.given.get(fact)) for fact, value in missed[rule.id]))
+            for rule in trial.pack.rules if rule.id in missed and rule.action not in trial.advised)
+    return tuple(sorted(near, key=lambda miss: (len(miss.changes), miss.rule.rank)))
+
+
+def _pairs(rule: Rule, pack: Pack, singles: list[tuple]) -> list[tuple]:
+    """Two changes of two different facts that the rule depends on."""
+    relevant = _inputs(rule, pack)
+    return [a + b for a, b in combinations([c for c in singles if c[0][0] in relevant], 2) if a[0][0] != b[0][0]]
+
+
+def _unknown(trial: _Trial, outcomes: dict[tuple, set[str]]) -> tuple[Unknown, ...]:
+    """The facts nobody gave that some value of would give new advice, with that advice's rules by rank."""
+    found = []
+    ranked = sorted(trial.pack.rules, key=lambda r: r.rank)
+    for fact in trial.pack.facts.values():
+        if fact.name in trial.given or not fact.given_by_user:
             continue
-        unlocked = set().union(*(result for changes, result in outcomes.items() if changes[0][0] == fact.name)) - fired
-        rules = tuple(r for r in sorted(pack.rules, key=lambda r: r.rank) if r.id in unlocked and r.action not in advised)
+        unlocked = set().union(*(result for changes, result in outcomes.items() if changes[0][0] == fact.name))
+        rules = tuple(r for r in ranked if r.id in unlocked and trial.new(r))
         if rules:
-            unknown.append(Unknown(fact.name, rules))
-    return Why(traces, tuple(near), tuple(unknown))
+            found.append(Unknown(fact.name, rules))
+    return tuple(found)
 
 
 def _trace(rule: Rule, advice: Advice) -> Trace:
+    """How the rule's condition evaluated, at the side it takes, with the computations and parameters used."""
     pack = advice.pack
     view = advice.view(rule)  # the values at the side the rule takes
     facts, values = view.facts, view.params
     lines: list[Line] = []
     evaluate(rule.when, lambda name: facts.get(name, ABSENT), values, lines)
-    used = [line.test.fact for line in lines if line.test]
+    used = list(dict.fromkeys(line.test.fact for line in lines if line.test))
+    steps = _steps(pack, used, view, advice.scenario.as_of)
+    params = [line.test.param for line in lines if line.test and line.test.param]
+    params += [arg for step in steps for arg, _ in step.args if arg in pack.parameters]
+    return Trace(rule, tuple(lines), steps, tuple((p, values[p]) for p in dict.fromkeys(params)),
+                 _set_by(advice, [name for name in used if name in facts]))
+
+
+def _set_by(advice: Advice, used: list[str]) -> tuple[tuple[str, str], ...]:
+    """(fact, rule id) for each fact used that a rule which fired set."""
+    fired = {r.rule.id for r in advice.recommendations}
+    return tuple((name, rule.id) for name in used if advice.pack.facts[name].set_by_rules
+                 for rule in setters(advice.pack, name) if rule.id in fired)
+
+
+def _steps(pack: Pack, used: list[str], view: View, as_of: dt.date) -> tuple[Step, ...]:
+    """The derived facts used, and those they were computed from, inputs first."""
+    facts, values = view.facts, view.params
     steps: list[Step] = []
-    pending = list(dict.fromkeys(used))
+    pending = list(used)
     seen: set[str] = set()
-    while pending:  # the derived facts used, and those they were computed from
+    while pending:
         name = pending.pop(0)
         fact = pack.facts.get(name)
         if name in seen or fact is None or fact.derive is None or name not in facts:
             continue
         seen.add(name)
-        args = tuple((arg, values.get(arg, facts.get(arg, advice.scenario.as_of if arg == "as_of" else None)))
+        args = tuple((arg, values.get(arg, facts.get(arg, as_of if arg == "as_of" else None)))
                      for arg in fact.derive.args)
         steps.append(Step(name, fact.derive.op, args, facts[name]))
         pending += list(fact.derive.args)
-    params = [line.test.param for line in lines if line.test and line.test.param]
-    params += [arg for step in steps for arg, _ in step.args if arg in pack.parameters]
-    fired = {r.rule.id for r in advice.recommendations}
-    set_by = tuple((name, r.id) for name in dict.fromkeys(used) if name in facts and pack.facts[name].set_by_rules
-                   for r in setters(pack, name) if r.id in fired)
-    return Trace(rule, tuple(lines), tuple(reversed(steps)), tuple((p, values[p]) for p in dict.fromkeys(params)),
-                 set_by)
+    return tuple(reversed(steps))
 
 
 def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, given: dict[str, Value]) -> dict[str, list]:
@@ -152,16 +188,16 @@ def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, giv
             for arg, values in inverse(tested[fact.name], fact.derive.args, as_of, valuations, given).items():
                 tested[arg].update(values)
     found = candidates(pack, tested, names=[name for name, fact in pack.facts.items() if fact.given_by_user])
-    options: dict[str, list] = {}
-    for name, values in found.items():
-        fact = pack.facts[name]
-        if fact.at_most == "as_of":
-            values = [v for v in values if v is ABSENT or v <= as_of]
-        current = given.get(name)
-        if fact.type in ("int", "money", "date") and current is not None:  # the smallest change first
-            values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
-        options[name] = [v for v in values if v != current]
-    return options
+    return {name: _nearest_first(pack.facts[name], values, given.get(name), as_of) for name, values in found.items()}
+
+
+def _nearest_first(fact: Fact, values: list, current: Value | None, as_of: dt.date) -> list:
+    """The values a scenario could give instead of `current`, the smallest change of a number or date first."""
+    if fact.at_most == "as_of":
+        values = [v for v in values if v is ABSENT or v <= as_of]
+    if fact.type in ("int", "money", "date") and current is not None:
+        values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
+    return [v for v in values if v != current]
 
 
 def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
