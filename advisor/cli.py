@@ -205,7 +205,8 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
 
 @main.command(epilog="Checks and their codes: docs/checks.md")
 @click.argument("pack_dir", required=False, type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for programs and editors (docs/checks.md).")
 @click.option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
               help="Exit 1 when a finding is at this level or above.")
 @_LANG_OPTION
@@ -228,7 +229,8 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
 @main.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @_RULES_OPTION
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="text for people, json for programs.")
 @_LANG_OPTION
 def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str) -> None:
     """Run the expectations (expect:) of scenario files or folders (default: scenarios/).

@@ -44,7 +44,6 @@ from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_folders, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
-from .write import write_new
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
@@ -385,7 +384,3 @@ def _ranks(advice: Advice, name: str) -> list[int]:
         return [int(name)] if 1 <= int(name) <= count else []
     return [rank for rank, item in enumerate(advice.recommendations, 1) if item.rule.action == name]
 
-
-def write_scenario(path: str | Path, text: str, replace: bool = False) -> None:
-    """Write the scenario file whole or not at all, and not over an existing file unless `replace` (write.py)."""
-    write_new(path, text, replace)

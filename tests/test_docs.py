@@ -31,9 +31,6 @@ OPTIONS = [(name, param) for name, command in COMMANDS for param in command.get_
 LONG_OPTIONS = [(name, spelling) for name, option in OPTIONS
                 for spelling in option.opts + option.secondary_opts if spelling.startswith("--")]
 
-# Options still without help text; each is a test that is expected to fail until cli.py gives it one (then
-# strict xfail fails the run: remove it from here).
-HELP_MISSING = {("advise check", "--format"), ("advise test", "--format")}
 
 
 def documented(words: str) -> bool:
@@ -57,10 +54,7 @@ def test_every_command_is_documented(name):
 
 
 @pytest.mark.parametrize("name, option", [
-    pytest.param(name, option, id=f"{name} {option.opts[-1]}",
-                 marks=[pytest.mark.xfail(strict=True, reason="no help text yet")]
-                 if (name, option.opts[-1]) in HELP_MISSING else [])
-    for name, option in OPTIONS])
+    pytest.param(name, option, id=f"{name} {option.opts[-1]}") for name, option in OPTIONS])
 def test_every_option_has_help(name, option):
     assert (option.help or "").strip(), f"{name} {'/'.join(option.opts)} has no help text"
 
