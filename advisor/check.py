@@ -22,7 +22,7 @@ from .messages import Message, msg
 from .model import LANGS, PACK_FILE, Pack, Rule, Where
 from .conditions import Term, candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
 from .validate import load_pack
-from .pipeline import pack_folders
+from .load import pack_folders
 
 LEVELS = ("warning", "error")
 
@@ -37,7 +37,7 @@ class Check:
 
 
 def check_packs(target: str | Path) -> list[Diagnostic]:
-    """Findings for one pack folder, or for every pack in a folder of packs (pipeline.pack_folders). Raises
+    """Findings for one pack folder, or for every pack in a folder of packs (load.pack_folders). Raises
     InputError when a file cannot be read at all (not UTF-8, not YAML): that is not a finding but a broken input."""
     folder = Path(target)
     folders = pack_folders(folder)

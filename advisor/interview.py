@@ -41,7 +41,8 @@ from .explain import Advice, format_value
 from .load import bundled_rules, parse
 from .conditions import UNDECIDED, Found, evaluate, facts_read, setters, shown
 from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
-from .pipeline import advise_document, pack_folders, pack_named, read_pack
+from .load import pack_folders
+from .pipeline import advise_document, pack_named, read_pack
 from .messages import say
 from .render import render_text, trace_lines
 

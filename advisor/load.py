@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, InputError
 from .messages import Message, msg
+from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
 MAX_NODES = 100_000  # values built from one document, aliases counted each time they are used
@@ -50,6 +51,23 @@ def bundled_rules() -> Path:
     here = Path(__file__).resolve().parent
     installed = here / "rules"
     return installed if installed.is_dir() else here.parent / "rules"
+
+
+def pack_folders(target: str | Path | None = None) -> list[Path]:
+    """The rule pack folders in `target` (default: the bundled packs); every command finds packs this way.
+
+    A folder with pack.yaml is one pack, and so is a folder with facts.yaml but no pack.yaml (a pack whose
+    pack.yaml is missing: load_pack then says so, at the folder). Any other folder is a folder of packs: its
+    immediate subfolders that are packs, sorted by name. [] when there is none.
+    """
+    root = Path(target if target is not None else bundled_rules())
+    if _is_pack(root):
+        return [root]
+    return sorted(folder for folder in root.glob("*") if _is_pack(folder))
+
+
+def _is_pack(folder: Path) -> bool:
+    return (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file()
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from .compile import Compiled, compile_pack, encode_facts
 from .derive import View, views
 from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .explain import Advice, explain
-from .load import Document, bundled_rules, read_file
+from .load import Document, bundled_rules, pack_folders, read_file
 from .messages import Message, msg
-from .model import FACTS_FILE, PACK_FILE, Pack, Rule, Value
+from .model import Pack, Rule, Value
 from .validate import is_pack_file, load_pack
 from .validate_scenario import scenario_platform, validate_scenario
 
@@ -135,23 +135,6 @@ def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
         return str(named[platform]), None
     return "", msg("c_unknown_platform", platform=platform, hint=did_you_mean(platform, named),
                    packs=", ".join(named) or msg("c_no_packs"))
-
-
-def pack_folders(target: str | Path | None = None) -> list[Path]:
-    """The rule pack folders in `target` (default: the bundled packs); every command finds packs this way.
-
-    A folder with pack.yaml is one pack, and so is a folder with facts.yaml but no pack.yaml (a pack whose
-    pack.yaml is missing: load_pack then says so, at the folder). Any other folder is a folder of packs: its
-    immediate subfolders that are packs, sorted by name. [] when there is none.
-    """
-    root = Path(target if target is not None else bundled_rules())
-    if _is_pack(root):
-        return [root]
-    return sorted(folder for folder in root.glob("*") if _is_pack(folder))
-
-
-def _is_pack(folder: Path) -> bool:
-    return (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file()
 
 
 @lru_cache(maxsize=None)
