@@ -17,12 +17,23 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .compile import compile_pack
+from .conditions import (
+    Term,
+    candidates,
+    constants,
+    depends_on,
+    dnf,
+    facts_read,
+    params_read,
+    placeholders,
+    satisfiable,
+    shown,
+)
 from .diagnostics import Diagnostic, InputError
+from .load import pack_folders
 from .messages import Message, msg
 from .model import LANGS, PACK_FILE, Pack, Rule, Where
-from .conditions import Term, candidates, constants, depends_on, dnf, facts_read, params_read, placeholders, satisfiable, shown
 from .validate import load_pack
-from .load import pack_folders
 
 LEVELS = ("warning", "error")
 

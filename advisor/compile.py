@@ -20,10 +20,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from .conditions import Junction, Normal, nnf
+from .derive import rule_params
 from .diagnostics import Diagnostic, InputError
 from .messages import msg
-from .derive import rule_params
-from .conditions import Junction, Normal, nnf
 from .model import Condition, Pack, Rule, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-
 from typing import Iterable
 
 from .compile import MARK, SENTINEL, Shard

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, InputError
 from .explain import Advice
+from .messages import say
 from .model import Pack, Rule
 from .pipeline import advise_file
-from .messages import say
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .conditions import PLACEHOLDER, depends_on, literals, shown
 from .derive import View, rule_params
 from .messages import say
 from .model import LANGS, SIDES, Draft, Pack, Rule, Scenario, Source, Text, Value
-from .conditions import PLACEHOLDER, depends_on, literals, shown
 
 # A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
 # parameter itself, whose values speak for themselves), lowest first.

@@ -36,14 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .conditions import UNDECIDED, Found, evaluate, facts_read, setters, shown
 from .derive import derive, rule_params
 from .explain import Advice, format_value
-from .load import bundled_rules, parse
-from .conditions import UNDECIDED, Found, evaluate, facts_read, setters, shown
-from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
-from .load import pack_folders
-from .pipeline import advise_document, pack_named, read_pack
+from .load import bundled_rules, pack_folders, parse
 from .messages import say
+from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
+from .pipeline import advise_document, pack_named, read_pack
 from .render import render_text, trace_lines
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case

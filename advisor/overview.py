@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from .conditions import literals, setters
 from .explain import format_range, format_value
-from .model import Pack, Parameter, Rule
 from .messages import Message, msg, say
+from .model import Pack, Parameter, Rule
 
 GRAPH_FORMATS = ("mermaid", "dot")
 SEPARATOR = ", "  # between ids in one cell or label: ids are not language text

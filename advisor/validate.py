@@ -22,9 +22,33 @@ from .conditions import literals, placeholders
 from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
 from .load import KEY, Document, read_file
 from .messages import Message, msg
-from .model import (DRAFTS_FILE, EVENTS_FILE, FACTS_FILE, LANGS, MAX_INT, ORDERED_TYPES, PACK_FILE, PACK_FILES,
-                    PARAMETERS_FILE, SIDES, Condition, Derivation, Draft, EventType, Fact, Group, Pack, Parameter, Rule,
-                    Source, Test, Text, Variant, Where, disputed_inputs)
+from .model import (
+    DRAFTS_FILE,
+    EVENTS_FILE,
+    FACTS_FILE,
+    LANGS,
+    MAX_INT,
+    ORDERED_TYPES,
+    PACK_FILE,
+    PACK_FILES,
+    PARAMETERS_FILE,
+    SIDES,
+    Condition,
+    Derivation,
+    Draft,
+    EventType,
+    Fact,
+    Group,
+    Pack,
+    Parameter,
+    Rule,
+    Source,
+    Test,
+    Text,
+    Variant,
+    Where,
+    disputed_inputs,
+)
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")

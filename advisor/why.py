@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from . import pipeline
+from .conditions import Line, candidates, constants, depends_on, evaluate, facts_read, setters
 from .derive import OPERATIONS, View, views
 from .diagnostics import InputError
 from .explain import Advice
-from .conditions import Line, candidates, constants, depends_on, evaluate, facts_read, setters
 from .model import ABSENT, Fact, Pack, Rule, Value
 
 

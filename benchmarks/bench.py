@@ -30,13 +30,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from durable import engine as durable
+
 import advisor
 from advisor.compile import MARK, SENTINEL, compile_pack, encode_facts
 from advisor.diagnostics import InputError
 from advisor.load import read_file
 from advisor.pipeline import advise_document, pack_for
 from advisor.validate_scenario import validate_scenario
-from durable import engine as durable
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios" / "crowdworks"

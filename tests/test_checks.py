@@ -35,10 +35,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from packs import make_pack
 
 from advisor.check import CHECKS
 from advisor.cli import main
-from packs import make_pack
 
 DATA = Path(__file__).parent / "data" / "check"
 FILES = sorted(DATA.glob("*.yaml"))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from packs import make_pack, rule
 
 from advisor import __version__
 from advisor.cli import main
 from advisor.expect import check_scenario
-from packs import make_pack, rule
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from goldens import assert_golden
+from packs import make_pack
 
 from advisor.cli import main
 from advisor.explain import UNKNOWN
 from advisor.pipeline import bundled_rules, read_pack
-from goldens import assert_golden
-from packs import make_pack
 
 ROOT = Path(__file__).parent.parent
 SEED = "scenarios/crowdworks/seed-rejected-half-delivered.yaml"  # rejected; 5 of 10 delivered for 50,000 yen

@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from packs import make_pack, rule
 
 from advisor.cli import main
-from packs import make_pack, rule
 
 ROOT = Path(__file__).parent.parent
 

@@ -13,12 +13,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from packs import make_pack, rule
 
 from advisor import engine
 from advisor.compile import compile_pack
 from advisor.load import parse
 from advisor.pipeline import advise_document, read_pack
-from packs import make_pack, rule
 
 AS_OF = dt.date(2026, 11, 25)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from goldens import assert_golden
 
 from advisor.cli import main
-from goldens import assert_golden
 
 ROOT = Path(__file__).parent.parent
 SCENARIOS = [

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from goldens import assert_golden
 
 from advisor.cli import main
 from advisor.interview import interview, open_questions, scenario_text
 from advisor.load import parse
 from advisor.pipeline import advise_document, pack_named
-from goldens import assert_golden
 
 ROOT = Path(__file__).parent.parent
 PACK = pack_named("crowdworks")

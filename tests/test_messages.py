@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from packs import make_pack, rule
 
 from advisor.cli import main
 from advisor.messages import LOCALE, SCHEMA_TEXTS, catalog, fill
-from packs import make_pack, rule
 
 ROOT = Path(__file__).parent.parent
 FIELD = re.compile(r"(?<!\{)\{([a-z_]+)\}")

@@ -10,13 +10,13 @@ import shutil
 import subprocess
 
 import pytest
+from goldens import assert_golden
+from packs import make_pack, rule
 
 from advisor import overview
 from advisor.overview import GraphvizMissing, display_width, graph, render_svg, rules_table
 from advisor.pipeline import bundled_rules, read_pack
 from advisor.validate import load_pack
-from goldens import assert_golden
-from packs import make_pack, rule
 
 PACK = read_pack(str(bundled_rules() / "crowdworks"))[0]
 

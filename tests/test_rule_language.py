@@ -6,12 +6,12 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
+from packs import FACTS, make_pack, rule
 
 from advisor.cli import main
 from advisor.diagnostics import InputError
 from advisor.load import parse
 from advisor.pipeline import advise_document
-from packs import FACTS, make_pack, rule
 
 AS_OF = dt.date(2026, 11, 25)
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from advisor import model
 from advisor.compile import SHARD_PATHS, _expression, alternatives, compile_pack, encode_facts
+from advisor.conditions import PLACEHOLDER
 from advisor.derive import OPERATIONS, derive
 from advisor.explain import format_value
 from advisor.load import parse
-from advisor import model
-from advisor.pipeline import bundled_rules, read_pack
 from advisor.messages import catalog
-from advisor.conditions import PLACEHOLDER
+from advisor.pipeline import bundled_rules, read_pack
 from advisor.validate_scenario import validate_scenario
 
 ROOT = Path(__file__).parent.parent
