@@ -12,6 +12,7 @@ Every stage that reasons about conditions without running the engine asks this m
   apart (the lints and the near misses of --explain try them);
 - what a condition reads: `facts_read`, `params_read`, `setters` (the rules that set a fact), `depends_on`
   (through derived facts and, when asked, through the rules that set a fact);
+- `as_number`: how the engine orders numbers and dates (dates as day numbers);
 - the {placeholders} of a text (`PLACEHOLDER`, `placeholders`, `shown`).
 
 tests/test_conditions.py checks on random conditions and facts that `evaluate` agrees with the engine.
@@ -55,7 +56,7 @@ def compare(test: Test, value: Value | None, params: Mapping[str, Value] | None 
         return (value in operand) == (test.op == "in")
     if test.op in ("eq", "ne"):
         return (value == operand) == (test.op == "eq")
-    ours, theirs = _number(value), _number(operand)  # lt lte gt gte: numbers and dates only (validated)
+    ours, theirs = as_number(value), as_number(operand)  # lt lte gt gte: numbers and dates only (validated)
     return {"lt": ours < theirs, "lte": ours <= theirs, "gt": ours > theirs, "gte": ours >= theirs}[test.op]
 
 
@@ -237,7 +238,7 @@ _DAY_ONE = dt.date(2000, 1, 1)  # the value tried for a date or number never com
 
 def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | None) -> list:
     """c - 1, c, c + 1 for each constant c (ints, or dates as day numbers), in order, within low..high."""
-    numbers = {_number(point) for point in points if point is not None}
+    numbers = {as_number(point) for point in points if point is not None}
     if beyond:
         numbers = numbers or {_DAY_ONE.toordinal()}
     found = {c + d for c in numbers for d in (-1, 0, 1)}
@@ -253,8 +254,9 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def _number(value: object) -> int:
-    """Dates compare as day numbers, like in the engine; a number is itself."""
+def as_number(value: object) -> int:
+    """A value as the engine orders it: a date as its day number, a number as itself (any other value is a
+    TypeError): `compare` (lt, lte, gt, gte), the candidates and the checks of at_most limits order through it."""
     if isinstance(value, dt.date):
         return value.toordinal()
     if isinstance(value, int):

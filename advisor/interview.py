@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .conditions import UNDECIDED, Found, evaluate, facts_read, setters, shown
+from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, setters, shown
 from .derive import derive, rule_params
 from .explain import Advice, format_value
 from .load import bundled_rules, pack_folders, parse
@@ -207,6 +207,7 @@ def _ask_platform(choices: list[str], lang: str, lines: Iterator[str], show: Cal
             return default
         picked, problem = _choice(answer, [(name, name) for name in choices], lang)
         if problem is None:
+            assert isinstance(picked, str)  # one of the platform names offered
             return picked
         show(problem)
 
@@ -277,7 +278,7 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
         parts.append(say(lang, "ask_hint_number"))
         if fact.min is not None:
             parts.append(say(lang, "ask_hint_min", min=format_value(fact.min, fact.type, lang)))
-        highest = min(v for v in (limit, fact.max) if v is not None) if (limit, fact.max) != (None, None) else None
+        highest = min((as_number(v) for v in (limit, fact.max) if v is not None), default=None)
         if highest is not None:
             parts.append(say(lang, "ask_hint_max", limit=format_value(highest, fact.type, lang)))
     if fact.default is not None:
@@ -310,18 +311,18 @@ def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: s
         if not _DATE.fullmatch(answer):
             return None, say(lang, "ask_invalid_date", example=as_of.isoformat())
         try:
-            value = dt.date.fromisoformat(answer)
+            day = dt.date.fromisoformat(answer)
         except ValueError:
             return None, say(lang, "ask_impossible_date", text=answer)
-        if limit is not None and value > limit:
+        if limit is not None and as_number(day) > as_number(limit):  # at_most: as_of or a date fact
             return None, say(lang, "ask_date_too_late", limit=format_value(limit, "date", lang))
-        return value, None
+        return day, None
     text = answer.removeprefix("¥").removesuffix("円").strip() if fact.type == "money" else answer
     if not _NUMBER.fullmatch(text):
         return None, say(lang, "ask_invalid_number")
     value = int(text.replace(",", ""))
     low = fact.min if fact.min is not None else -MAX_INT
-    high = min(limit if limit is not None else MAX_INT, fact.max if fact.max is not None else MAX_INT)
+    high = min(as_number(limit) if limit is not None else MAX_INT, fact.max if fact.max is not None else MAX_INT)
     if value < low:
         return None, say(lang, "ask_number_too_small", min=format_value(low, fact.type, lang))
     if value > high:

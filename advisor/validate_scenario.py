@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import schema
+from .conditions import as_number
 from .diagnostics import InputError, did_you_mean, show
 from .load import KEY, Document
 from .messages import msg
@@ -92,8 +93,10 @@ def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: di
         limit_name = pack.facts[name].at_most
         if name not in given and limit_name == "as_of":
             continue  # each event's date is checked against as_of at the event
+        if limit_name is None:
+            continue
         limit = as_of if limit_name == "as_of" else facts.get(limit_name)
-        if limit is not None and facts[name] > limit:
+        if limit is not None and as_number(facts[name]) > as_number(limit):  # validated: of one ordered type
             where = ("facts", name) if name in given else ("events", from_events[name])
             check.error("", msg("v_after_limit" if pack.facts[name].type == "date" else "v_more_than_limit", name=name,
                                 value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
@@ -172,12 +175,15 @@ def _event(check: Checker, index: int, item: dict, pack: Pack, previous: dt.date
 def _event_value(how: str, operand: Value | None, item: dict, so_far: Value) -> Value:
     """The value an event gives a fact (model.EventType.sets); `so_far`: the fact's value from earlier events, or 0."""
     if how == "value":
+        assert operand is not None  # validate.value_problem refuses a missing value
         return operand
     if how == "date":
         return item["date"]
     if how == "count":
         return item["count"]
-    return so_far + (operand if how == "add" else item["count"])  # add, add_count
+    added = operand if how == "add" else item["count"]  # add, add_count: int and money facts only (validated)
+    assert isinstance(so_far, int) and isinstance(added, int)
+    return so_far + added
 
 
 def _expectation(check: Checker, entry: dict, pack: Pack) -> Expectation:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from . import pipeline
-from .conditions import Line, candidates, constants, depends_on, evaluate, facts_read, setters
+from .conditions import Line, as_number, candidates, constants, depends_on, evaluate, facts_read, setters
 from .derive import OPERATIONS, View, views
 from .diagnostics import InputError
 from .explain import Advice
@@ -161,7 +161,9 @@ def _set_by(advice: Advice, used: list[str]) -> tuple[tuple[str, str], ...]:
 
 def _steps(pack: Pack, used: list[str], view: View, as_of: dt.date) -> tuple[Step, ...]:
     """The derived facts used, and those they were computed from, inputs first."""
-    facts, values = view.facts, view.params
+    facts = view.facts
+    # A derived fact is in `facts` only when all its arguments were known (derive.derive).
+    known: dict[str, Value] = {"as_of": as_of, **facts, **view.params}
     steps: list[Step] = []
     pending = list(used)
     seen: set[str] = set()
@@ -171,8 +173,7 @@ def _steps(pack: Pack, used: list[str], view: View, as_of: dt.date) -> tuple[Ste
         if name in seen or fact is None or fact.derive is None or name not in facts:
             continue
         seen.add(name)
-        args = tuple((arg, values.get(arg, facts.get(arg, as_of if arg == "as_of" else None)))
-                     for arg in fact.derive.args)
+        args = tuple((arg, known[arg]) for arg in fact.derive.args)
         steps.append(Step(name, fact.derive.op, args, facts[name]))
         pending += list(fact.derive.args)
     return tuple(reversed(steps))
@@ -205,7 +206,7 @@ def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
     for name, value in facts.items():
         limit = pack.facts[name].at_most
         bound = as_of if limit == "as_of" else facts.get(limit) if limit else None
-        if bound is not None and value > bound:
+        if bound is not None and as_number(value) > as_number(bound):  # validated: of one ordered type
             return False
     return True
 
