@@ -94,7 +94,8 @@ def _add_days_inverse(wanted: set, args: tuple[str, ...], as_of: dt.date, valuat
     """date + days = c: the date is c - days, for each value of a parameter giving the days."""
     if args[1] not in valuations[0]:
         return {}
-    return {args[0]: {_shift(c, -params[args[1]]) for c in wanted if isinstance(c, dt.date) for params in valuations}}
+    days = [params[args[1]] for params in valuations]
+    return {args[0]: {_shift(c, -d) for c in wanted if isinstance(c, dt.date) for d in days if isinstance(d, int)}}
 
 
 def _difference_inverse(wanted: set, args: tuple[str, ...], as_of: dt.date, valuations: list[dict[str, Value]],
@@ -102,7 +103,8 @@ def _difference_inverse(wanted: set, args: tuple[str, ...], as_of: dt.date, valu
     """a - b = c: a = c + b and b = a - c, with the other's current value."""
     params = valuations[0]
     a, b = (given.get(args[0], params.get(args[0])), given.get(args[1], params.get(args[1])))
-    return {args[0]: {c + b for c in wanted if b is not None}, args[1]: {a - c for c in wanted if a is not None}}
+    return {args[0]: {c + b for c in wanted if isinstance(b, int)},
+            args[1]: {a - c for c in wanted if isinstance(a, int)}}
 
 
 # The closed list of derive operations, by the name a pack writes.

@@ -143,7 +143,7 @@ def format_value(value: Value, kind: str, lang: str) -> str:
         return f"{value.year}年{value.month}月{value.day}日" if lang == "ja" else value.isoformat()
     if kind == "money":
         return f"{value:,}円" if lang == "ja" else f"¥{value:,}"
-    if kind == "bool":
+    if kind == "bool" and isinstance(value, bool):
         return {("ja", True): "はい", ("ja", False): "いいえ", ("en", True): "yes", ("en", False): "no"}[(lang, value)]
     if kind == "int":
         return f"{value:,}"

@@ -222,8 +222,8 @@ def _resolve(node: dict, root: dict) -> dict:
     return node
 
 
-_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None), "integer": int,
-          "number": (int, float)}
+_TYPES: dict[str, type | tuple[type, ...]] = {"object": dict, "array": list, "string": str, "boolean": bool,
+                                             "null": type(None), "integer": int, "number": (int, float)}
 
 
 def _is(value: Any, kind: str, node: dict) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import derive, schema
 from .conditions import literals, placeholders
-from .diagnostics import Diagnostic, InputError, did_you_mean, kind_of, show
+from .diagnostics import Diagnostic, InputError, did_you_mean, show
 from .load import KEY, Document, read_file
 from .messages import Message, msg
 from .model import (
@@ -559,7 +559,8 @@ def _condition(check: Checker, where: tuple, node: dict, facts: dict[str, Fact],
     (key, value), = node.items()
     if key in ("all", "any"):
         items = [_condition(check, where + (key, i), item, facts, parameters) for i, item in enumerate(value)]
-        return Group(key, tuple(items)) if all(items) else None
+        valid = [item for item in items if item is not None]
+        return Group(key, tuple(valid)) if len(valid) == len(items) else None
     if key == "not":
         inner = _condition(check, where + (key,), value, facts, parameters)
         return Group("not", (inner,)) if inner else None
@@ -638,7 +639,7 @@ def value_problem(fact: Fact, value: Any) -> Message | None:
     return None
 
 
-def show_plain(value: Any) -> str:
+def show_plain(value: Any) -> Message | str:
     return str(value) if not isinstance(value, bool) else show(value)
 
 
@@ -657,6 +658,9 @@ def either(names: Any) -> Message | str:
 
 
 def type_of(value: Any) -> str:
+    """The type of a loaded YAML value as facts and parameters name them (bool, int, date, str; datetime for a
+    date with a time); any other value gets its Python type's name (dict, list, NoneType, float), which no fact
+    or parameter type has."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
@@ -667,7 +671,7 @@ def type_of(value: Any) -> str:
         return "date"
     if isinstance(value, str):
         return "str"
-    return kind_of(value)
+    return type(value).__name__
 
 
 def _comparable(kind: str) -> str:
