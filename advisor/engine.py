@@ -29,9 +29,10 @@ class EngineError(RuntimeError):
     """The engine failed on input that validation let through: a bug in advise, not in the user's files."""
 
 
-class _QuietHost(_durable.Host if _durable else object):
-    def _run(self) -> None:
-        """Start no background timers: everything here is synchronous."""
+if _durable is not None:  # else _host() says why there is no engine, before any _QuietHost is made
+    class _QuietHost(_durable.Host):
+        def _run(self) -> None:
+            """Start no background timers: everything here is synchronous."""
 
 
 _LOCK = threading.Lock()  # one evaluation at a time: the recorder below is shared by the bound actions

@@ -133,12 +133,13 @@ def side_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
 def test_text(line: Line, advice: Advice, lang: str, params: dict) -> str:
     """One test with the fact's value; `params`: the parameter values of the rule's side."""
     test = line.test
+    assert test is not None  # called for the lines of tests, never for those of groups
     current = say(lang, "explain_absent") if line.value is ABSENT else _value(line.value, test.fact, advice, lang)
     if test.op == "present":
         text = say(lang, "explain_is_given" if test.value else "explain_not_given", fact=test.fact)
         return text if line.value is ABSENT else text + say(lang, "explain_current", value=current)
     operand = params[test.param] if test.param else test.value
-    if test.op in ("in", "not_in"):
+    if isinstance(operand, tuple):  # in, not_in
         values = ", ".join(_value(v, test.fact, advice, lang) for v in operand)
         text = say(lang, "explain_one_of" if test.op == "in" else "explain_none_of", fact=test.fact, values=values)
     else:
@@ -260,7 +261,9 @@ def _range(advice: Advice, name: str, lang: str) -> dict:
     """A fact that depends on a disputed value: every value, lowest first, with the label it comes from."""
     if name not in advice.ranges:
         return {}
-    return {"range": [{"value": _plain(value), "label": label.get(lang)} for value, label in advice.ranges[name]]}
+    # Every value of a fact's range has a label (explain.value_ranges leaves out only a parameter's).
+    return {"range": [{"value": _plain(value), "label": label.get(lang) if label else None}
+                      for value, label in advice.ranges[name]]}
 
 
 def _parameter(advice: Advice, name: str, lang: str):

@@ -53,7 +53,7 @@ def write_new(path: str | Path, data: str | bytes, replace: bool = False) -> Non
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".advise-", suffix=".tmp")
     try:
         text = isinstance(data, str)
-        with os.fdopen(handle, "w" if text else "wb", **({"encoding": "utf-8"} if text else {})) as file:
+        with os.fdopen(handle, "w" if text else "wb", encoding="utf-8" if text else None) as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
