@@ -29,9 +29,8 @@ from .conditions import (
     satisfiable,
     shown,
 )
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, Message, msg
 from .load import pack_folders
-from .messages import Message, msg
 from .model import LANGS, PACK_FILE, Pack, Rule, Where
 from .validate import load_pack
 

@@ -9,10 +9,11 @@ from contextlib import contextmanager
 import click
 
 from . import __version__
-from .diagnostics import InputError, report
+from .diagnostics import InputError
 from .engine import EngineError
 from .expect import unmet
-from .messages import say
+from .load import bundled_rules
+from .messages import report, say
 from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, render_findings, render_test_run
 from .why import why
@@ -217,7 +218,6 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
     --fail-level, 2 a file cannot be read.
     """
     from .check import LEVELS, check_packs, level
-    from .load import bundled_rules
 
     with _reported(lang):
         findings = check_packs(pack_dir or bundled_rules())

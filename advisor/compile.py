@@ -22,8 +22,7 @@ from typing import Any, Iterable
 
 from .conditions import Junction, Normal, nnf
 from .derive import rule_params
-from .diagnostics import Diagnostic, InputError
-from .messages import msg
+from .diagnostics import Diagnostic, InputError, msg
 from .model import Condition, Pack, Rule, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern

@@ -1,11 +1,33 @@
-"""One located diagnostic type, used by every input error; its message is a catalog Message (messages.py)."""
+"""What advise says, as data: a catalog key with its values (Message), and one located diagnostic type used by
+every input error. Nothing here reads a catalog: messages.py renders these in a language when they are printed,
+so this module sits below the one that reads files (load.py), which reports its own mistakes with them.
+"""
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from .messages import Message, msg
+
+@dataclass(frozen=True)
+class Message:
+    """A catalog key with its values (text, numbers, or other Messages); messages.render shows it in a language."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def __lt__(self, other: Message) -> bool:  # diagnostics at one place are listed in one order in every language
+        return (self.key, repr(self.values)) < (other.key, repr(other.values))
+
+
+@dataclass(frozen=True)
+class SchemaText(Message):
+    """A JSON Schema's English errorMessage or title, as a message (translated in locale/<lang>/schemas.yaml)."""
+
+
+def msg(key: str, /, **values: Any) -> Message:
+    return Message(key, tuple(sorted(values.items())))
 
 
 @dataclass(frozen=True, order=True)
@@ -16,28 +38,14 @@ class Diagnostic:
     message: Message
     code: str = ""  # the check that found it, for rule packs (advisor/check.py); "" for other input
 
-    def says(self, lang: str = "en") -> str:
-        """The message alone, in `lang`."""
-        return self.message.render(lang)
-
-    def text(self, lang: str = "en") -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.says(lang)}"
-
-    def __str__(self) -> str:
-        return self.text("en")
-
 
 class InputError(Exception):
-    """A user's or rule author's mistake: reported as located diagnostics, exit code 2."""
+    """A user's or rule author's mistake: reported as located diagnostics (messages.report), exit code 2."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(set(diagnostics))
-        super().__init__("\n".join(map(str, self.diagnostics)))
-
-
-def report(diagnostics: Iterable[Diagnostic], lang: str = "en") -> str:
-    """Diagnostics one to a line, `path:line:col: message` in `lang`, as advise prints them on stderr."""
-    return "\n".join(d.text(lang) for d in diagnostics)
+        # For a traceback only (an InputError that escaped the command line is a bug): the keys, not the words.
+        super().__init__("\n".join(f"{d.path}:{d.line}:{d.column}: {d.message.key}" for d in self.diagnostics))
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:

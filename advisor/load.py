@@ -19,8 +19,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, InputError
-from .messages import Message, msg
+from .diagnostics import Diagnostic, InputError, Message, msg
 from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake

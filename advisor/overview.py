@@ -13,8 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from .conditions import literals, setters
+from .diagnostics import Message, msg
 from .explain import format_range, format_value
-from .messages import Message, msg, say
+from .messages import rendered, say
 from .model import Pack, Parameter, Rule
 
 GRAPH_FORMATS = ("mermaid", "dot")
@@ -26,7 +27,7 @@ class GraphvizError(Exception):
     """Graphviz could not draw the graph; `message` says why (GraphvizMissing: `dot` is not on PATH)."""
 
     def __init__(self, message: Message):
-        super().__init__(str(message))
+        super().__init__(rendered(message, "en"))
         self.message = message
 
 

@@ -14,10 +14,9 @@ from pathlib import Path
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
 from .derive import View, views
-from .diagnostics import Diagnostic, InputError, did_you_mean, show
+from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
-from .messages import Message, msg
 from .model import Pack, Rule, Value
 from .validate import is_pack_file, load_pack
 from .validate_scenario import scenario_platform, validate_scenario

@@ -16,7 +16,7 @@ from .conditions import Line
 from .derive import OPERATIONS
 from .diagnostics import Diagnostic
 from .explain import Advice, Recommendation, format_range, format_value
-from .messages import say
+from .messages import rendered, say
 from .model import ABSENT, Draft
 from .why import NearMiss, Step, Trace, Why
 
@@ -360,9 +360,9 @@ def render_findings(findings: list[Diagnostic], fmt: str, lang: str) -> str:
 
     if fmt == "json":
         return _json([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
-                       "name": CHECKS[f.code].name, "message": f.says(lang)} for f in findings])
+                       "name": CHECKS[f.code].name, "message": rendered(f.message, lang)} for f in findings])
     return "".join(say(lang, "check_finding", where=f"{f.path}:{f.line}:{f.column}", level=say(lang, f"level_{level(f)}"),
-                       code=f.code, message=f.says(lang)) + "\n" for f in findings)
+                       code=f.code, message=rendered(f.message, lang)) + "\n" for f in findings)
 
 
 def render_test_run(run: ScenarioRun, fmt: str, lang: str) -> str:
@@ -374,7 +374,7 @@ def render_test_run(run: ScenarioRun, fmt: str, lang: str) -> str:
             "schema_version": TEST_SCHEMA_VERSION,
             "results": [{"path": r.path, "title": r.title, "passed": r.passed, "problems": list(r.problems),
                          "actions": list(r.actions)} for r in run.results],
-            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": d.says(lang)} for d in run.errors],
+            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": rendered(d.message, lang)} for d in run.errors],
             "uncovered": [{"rule": rule.id, "path": rule.where.path, "line": rule.where.line,
                            "column": rule.where.column} for rule in run.uncovered],
             "passed": passed, "failed": run.failed,

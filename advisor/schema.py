@@ -23,9 +23,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .diagnostics import Diagnostic, did_you_mean, kind_of, show
+from .diagnostics import Diagnostic, Message, SchemaText, did_you_mean, kind_of, msg, show
 from .load import KEY, Document, bundled_rules
-from .messages import Message, SchemaText, msg
 
 STRUCTURE = "S001"  # the code of a mistake no schema node names another for
 Problem = tuple[tuple, Message, str]  # where (the path of keys and indexes to the value), message, check code

@@ -19,9 +19,8 @@ from typing import Any
 
 from . import derive, schema
 from .conditions import literals, placeholders
-from .diagnostics import Diagnostic, InputError, did_you_mean, show
+from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document, read_file
-from .messages import Message, msg
 from .model import (
     DRAFTS_FILE,
     EVENTS_FILE,

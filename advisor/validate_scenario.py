@@ -11,9 +11,8 @@ import datetime as dt
 
 from . import schema
 from .conditions import as_number
-from .diagnostics import InputError, did_you_mean, show
+from .diagnostics import InputError, did_you_mean, msg, show
 from .load import KEY, Document
-from .messages import msg
 from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
 from .validate import Checker, either, show_plain, type_of, value_problem
 

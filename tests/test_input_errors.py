@@ -23,6 +23,7 @@ from yaml.constructor import SafeConstructor
 from advisor import load
 from advisor.cli import main
 from advisor.diagnostics import InputError
+from advisor.messages import located
 from advisor.validate import load_pack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -406,7 +407,7 @@ def test_alias_bomb_is_refused_with_bounded_memory():
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert [str(d) for d in refusal.value.diagnostics] == [f"bomb.yaml:{BOMB_MESSAGE}"]
+    assert [located(d, "en") for d in refusal.value.diagnostics] == [f"bomb.yaml:{BOMB_MESSAGE}"]
     assert peak < 50 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
 
 

@@ -11,6 +11,7 @@ from packs import FACTS, make_pack, rule
 from advisor.cli import main
 from advisor.diagnostics import InputError
 from advisor.load import parse
+from advisor.messages import located, rendered
 from advisor.pipeline import advise_document
 
 AS_OF = dt.date(2026, 11, 25)
@@ -91,7 +92,7 @@ def test_words_of_the_language_cannot_name_a_fact(tmp_path, name):
                                      encoding="utf-8")
     with pytest.raises(InputError) as error:
         advice(pack, "{}")
-    assert [str(d) for d in error.value.diagnostics] == [
+    assert [located(d, "en") for d in error.value.diagnostics] == [
         f'{pack / "facts.yaml"}:5:3: a fact name must be snake_case and not one of all, any, not, as_of; got "{name}"']
 
 
@@ -100,7 +101,7 @@ def test_a_yml_rule_file_is_not_ignored_silently(tmp_path):
     (pack / "more.yml").write_text("rules: []\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
         advice(pack, "{}")
-    assert [str(d) for d in error.value.diagnostics] == [
+    assert [located(d, "en") for d in error.value.diagnostics] == [
         f"{pack / 'more.yml'}:1:1: rule files end in .yaml; rename it to more.yaml"]
 
 
@@ -169,7 +170,7 @@ def test_two_rules_setting_a_fact_to_different_values_is_an_error_at_the_second(
                                    with_sets(rule("two", "{flag: false}"), "{stage: two}")])
     with pytest.raises(InputError) as error:
         advice(pack, "{n: 1}")
-    assert [str(d) for d in error.value.diagnostics] == [
+    assert [located(d, "en") for d in error.value.diagnostics] == [
         f'{pack / "rules.yaml"}:10:5: rule two sets stage to "two", but rule one ({pack / "rules.yaml"}:2) set it to '
         '"one" for the same scenario']
 
@@ -178,14 +179,14 @@ def test_a_fact_set_by_rules_cannot_be_given_by_a_scenario(tmp_path):
     pack = chained_pack(tmp_path, [rule("r", "{flag: false}")])
     with pytest.raises(InputError) as error:
         advice(pack, "{done: true}")
-    assert [str(d) for d in error.value.diagnostics] == ["scenario.yaml:3:9: done is set by the rules; remove it"]
+    assert [located(d, "en") for d in error.value.diagnostics] == ["scenario.yaml:3:9: done is set by the rules; remove it"]
 
 
 def test_sets_names_only_facts_declared_settable(tmp_path):
     pack = chained_pack(tmp_path, [with_sets(rule("r", "{flag: false}"), "{n: 3}")])
     with pytest.raises(InputError) as error:
         advice(pack, "{}")
-    assert [str(d) for d in error.value.diagnostics] == [
+    assert [located(d, "en") for d in error.value.diagnostics] == [
         f'{pack / "rules.yaml"}:9:12: sets: "n" is not a fact declared with set_by_rules: true']
 
 
@@ -201,7 +202,7 @@ def test_suppressing_an_unknown_name_or_itself_is_an_error(tmp_path):
     pack = make_pack(tmp_path, [with_key(rule("one", "{flag: false}"), "suppresses", "[onee, one]")])
     with pytest.raises(InputError) as error:
         advice(pack, "{}")
-    assert [str(d) for d in error.value.diagnostics] == [
+    assert [located(d, "en") for d in error.value.diagnostics] == [
         f'{pack / "rules.yaml"}:9:18: suppresses: "onee" is neither a rule id nor an action id (did you mean "one"?)',
         f'{pack / "rules.yaml"}:9:24: suppresses: a rule cannot suppress itself (one)']
 
@@ -237,7 +238,7 @@ def test_parameter_overrides_are_checked(tmp_path, params, message):
     doc = parse(f"platform: testpack\nparams: {params}\n".encode(), "scenario.yaml")
     with pytest.raises(InputError) as error:
         advise_document(doc, pack, AS_OF)
-    assert [d.says("en") for d in error.value.diagnostics] == [message]
+    assert [rendered(d.message, "en") for d in error.value.diagnostics] == [message]
 
 
 def test_percent_of_and_max_for_work_measured_as_a_share(tmp_path):
@@ -255,4 +256,4 @@ def test_percent_of_and_max_for_work_measured_as_a_share(tmp_path):
     doc = parse(b"platform: testpack\nas_of: 2026-11-25\nfacts: {fee: 80000, percent: 140}\n", "scenario.yaml")
     with pytest.raises(InputError) as error:
         advise_document(doc, pack)
-    assert [str(d) for d in error.value.diagnostics] == ["scenario.yaml:3:30: percent: must be at most 100; got 140"]
+    assert [located(d, "en") for d in error.value.diagnostics] == ["scenario.yaml:3:30: percent: must be at most 100; got 140"]
