@@ -142,7 +142,7 @@ class Rule:
     because: Text
     sources: tuple[str, ...]
     where: Where
-    order: int  # position in the pack, the tie-breaker after priority
+    order: int  # position in the pack (its index in Pack.rules), the tie-breaker after priority
     suppresses: tuple[str, ...] = ()  # ids of the rules not advised when this one fires
     sets: tuple[tuple[str, Value], ...] = ()  # facts this rule sets when it fires (forward chaining)
     valid_from: dt.date | None = None  # the rule applies only while as_of is within these dates
