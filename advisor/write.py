@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -49,6 +48,8 @@ def write_new(path: str | Path, data: str | bytes, replace: bool = False) -> Non
     Without `replace`, it is hard-linked into place, which fails (FileExistsError) if `path` exists by then,
     even when created meanwhile; the temporary file is removed whatever happens. Text (str) is written as UTF-8, bytes as they are.
     """
+    import tempfile  # here: it imports shutil, bz2 and lzma, 3 ms of every start-up, and only a write needs it
+
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".advise-", suffix=".tmp")
     try:
