@@ -2,7 +2,7 @@
 mistake at its own line. A timeline (events:) is checked and turned into facts here too.
 
 Structure is checked first against rules/schemas/scenario.schema.json (see schema.py); values are checked
-against their facts' declared types with validate.value_problem, as the pack's own values are. A scenario's
+against their facts' declared types with validate_values.value_problem, as the pack's own values are. A scenario's
 mistakes carry no check code: codes name the checks of rule packs (advisor/check.py).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .conditions import as_number
 from .diagnostics import InputError, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
-from .validate import Checker, either, show_plain, type_of, value_problem
+from .validate_values import Checker, either, show_plain, type_of, value_problem
 
 
 def scenario_platform(doc: Document) -> str:

@@ -1,0 +1,257 @@
+"""Stage 2, validate the rules of a rule pack: each rule's condition (`when:`, tests on declared facts and
+parameters), its texts and their placeholders, the sources it cites, the facts it sets, its deadline, the sides
+it takes of parameters with several values, and what it suppresses.
+
+validate.py reads the pack's files and declarations (facts, parameters, events, drafts) and calls `rules` with
+them; drafts' texts and parameters' sources are checked with `texts` and `cited` from here. Values are checked
+against their facts' types with validate_values.py.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .conditions import literals, placeholders
+from .diagnostics import Diagnostic, did_you_mean, msg, show
+from .load import KEY, Document
+from .model import (
+    LANGS,
+    ORDERED_TYPES,
+    SIDES,
+    Condition,
+    Fact,
+    Group,
+    Parameter,
+    Rule,
+    Source,
+    Test,
+    Text,
+    Where,
+    disputed_inputs,
+)
+from .validate_values import Checker, value_problem
+
+
+def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str], facts: dict[str, Fact],
+          parameters: dict[str, Parameter], actions: dict[str, Text],
+          sources: dict[str, Source]) -> tuple[list[Rule], dict[str, Where]]:
+    """Every valid rule of the rule files, in order, its suppressions resolved; and where each rule id stands."""
+    rules: list[Rule] = []
+    spans: list[tuple[Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
+    seen: dict[str, Where] = {}
+    for doc in docs:
+        check = Checker(doc, found, broken)
+        for index, entry in enumerate(doc.data["rules"]):
+            rule = _rule(check, index, entry, facts, parameters, actions, sources, len(rules))
+            if rule is None:
+                continue
+            if rule.id in seen:
+                first = seen[rule.id]
+                check.error("R101", msg("v_duplicate_rule", id=rule.id, path=first.path, line=first.line),
+                            "rules", index, "id")
+                continue
+            seen[rule.id] = rule.where
+            rules.append(rule)
+            spans.append((check, index, entry.get("suppresses", [])))
+    return [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)], seen
+
+
+def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], parameters: dict[str, Parameter],
+          actions: dict[str, Text], sources: dict[str, Source], order: int) -> Rule | None:
+    where = ("rules", index)
+    before = check.state()
+    action = entry["action"]
+    if action not in actions:
+        check.unknown("R103", action, msg("v_rule_unknown_action", name=show(action), hint=did_you_mean(action, actions)),
+                      *where, "action")
+    when = _condition(check, where + ("when",), entry["when"], facts, parameters)
+    wording = texts(check, where, entry, ("message", "because"), placeholder_names(facts, parameters))
+    cites = cited(check, where + ("source",), entry["source"], sources)
+    sets = []
+    for name, value in entry.get("sets", {}).items():
+        fact = facts.get(name)
+        if fact is None or not fact.set_by_rules:
+            settable = [f.name for f in facts.values() if f.set_by_rules]
+            check.unknown("R102", name, msg("v_rule_sets_unknown", name=show(name), hint=did_you_mean(name, settable)),
+                          *where, "sets", name, KEY)
+        elif problem := value_problem(fact, value):
+            check.error("R106", msg("v_sets_problem", name=name, problem=problem), *where, "sets", name)
+        else:
+            sets.append((name, value))
+    valid_from, valid_until = entry.get("valid_from"), entry.get("valid_until")
+    if valid_from and valid_until and valid_from > valid_until:
+        check.error("R108", msg("v_valid_range", end=valid_until, start=valid_from), *where, "valid_until")
+    deadline = _deadline(check, where, entry.get("deadline"), facts)
+    sides = _sides(check, where, entry.get("side", {}), when, deadline, facts, parameters)
+    if check.state() != before or when is None:
+        return None
+    line, column = check.doc.mark(*where)
+    return Rule(entry["id"], action, entry["priority"], when, wording["message"], wording["because"], cites,
+                Where(check.doc.path, line, column), order, (), tuple(sets), valid_from, valid_until, deadline, sides)
+
+
+def _sides(check: Checker, where: tuple, sides: dict, when: Condition | None, deadline: str | None,
+           facts: dict[str, Fact], parameters: dict[str, Parameter]) -> tuple[tuple[str, str], ...]:
+    """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
+    which value the rule takes; it is required for those and only for those."""
+    used = [name for literal in (literals(when) if when else []) for name in (literal.test.fact, literal.test.param)
+            if name]
+    depends = _disputed_through(used + ([deadline] if deadline in facts else []), facts, parameters)
+    for name in sides:
+        _check_side(check, where + ("side", name, KEY), name, parameters, None if when is None else depends)
+    for param, name in depends.items():
+        if param not in sides:
+            message = msg("v_side_missing", param=param) if name == param else msg("v_side_missing_through", name=name,
+                                                                                       param=param)
+            check.error("R110", message, *where, "when" if name in used else "deadline")
+    return tuple(sorted((name, side) for name, side in sides.items() if name in parameters and side in SIDES))
+
+
+def _check_side(check: Checker, at: tuple, name: Any, parameters: dict[str, Parameter],
+                depends: dict[str, str] | None) -> None:
+    """A side is taken of a parameter with several values that the rule depends on (`depends`; None: unknown)."""
+    if name not in parameters:
+        check.unknown("R104", name, msg("v_unknown_parameter", name=show(name), hint=did_you_mean(name, parameters)),
+                      *at)
+    elif not parameters[name].ranged:
+        check.error("R110", msg("v_side_one_value", name=name), *at)
+    elif depends is not None and name not in depends:  # a side that changes nothing would mislead the reader
+        check.error("R110", msg("v_side_unused", name=name), *at)
+
+
+def _disputed_through(names: list[str], facts: dict[str, Fact], parameters: dict[str, Parameter]) -> dict[str, str]:
+    """Each parameter with several values that `names` depend on -> the first of `names` that depends on it."""
+    depends: dict[str, str] = {}
+    for name in names:
+        for param in sorted(disputed_inputs(name, facts, parameters)):
+            depends.setdefault(param, name)
+    return depends
+
+
+def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> set[str]:
+    """What a text may show: facts, parameters and as_of; for a value with several (it depends on a parameter
+    with several values), also one of them: {auto_termination_on.lowest}, {auto_termination_on.highest}."""
+    names = {*facts, *parameters, "as_of"}
+    names |= {f"{name}.{side}" for name in [*facts, *parameters] if disputed_inputs(name, facts, parameters)
+              for side in SIDES}
+    return names
+
+
+def texts(check: Checker, where: tuple, entry: dict, keys: tuple[str, ...], names: set[str]) -> dict[str, Text]:
+    """The texts at `keys` of `entry` (those present), each placeholder checked against `names`."""
+    texts = {key: check.text(entry[key]) for key in keys if key in entry}
+    for key, text in texts.items():
+        for lang in LANGS:
+            for placeholder in placeholders(text.get(lang)):
+                if placeholder not in names:
+                    # {x.lowest} of a broken x is not reported again: x's own mistake was
+                    check.unknown("R107", placeholder.partition(".")[0],
+                                  msg("v_unknown_placeholder", field=key, language=lang, name=placeholder,
+                                      hint=did_you_mean(placeholder, names)), *where, key, lang)
+    return texts
+
+
+def _deadline(check: Checker, where: tuple, name: Any, facts: dict[str, Fact]) -> str | None:
+    """`deadline:` names a date fact, the day the advice is about (advise --calendar)."""
+    if name is None:
+        return None
+    if name not in facts:
+        check.unknown("R102", name, msg("v_deadline_unknown", name=show(name),
+                                        hint=did_you_mean(name, [f for f in facts if facts[f].type == "date"])),
+                      *where, "deadline")
+    elif facts[name].type != "date":
+        check.error("R106", msg("v_deadline_type", name=name, type=facts[name].type), *where, "deadline")
+    return name
+
+
+def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, rules: list[Rule],
+                          actions: dict[str, Text]) -> Rule:
+    """`suppresses:` names rule ids or action ids; the model keeps the rule ids."""
+    by_id = {r.id: r for r in rules}
+    targets: list[str] = []
+    for position, name in enumerate(names):
+        if name in by_id:
+            matched = [name]
+        elif name in actions:
+            matched = [r.id for r in rules if r.action == name]
+        else:
+            check.error("R108", msg("v_suppresses_unknown", name=show(name), hint=did_you_mean(name, [*by_id, *actions])),
+                        "rules", index, "suppresses", position)
+            continue
+        if rule.id in matched:
+            check.error("R108", msg("v_suppresses_itself", name=name), "rules", index, "suppresses", position)
+            continue
+        targets += [m for m in matched if m not in targets]
+    return Rule(**{**rule.__dict__, "suppresses": tuple(targets)})
+
+
+def cited(check: Checker, where: tuple, raw: Any, sources: dict[str, Source]) -> tuple[str, ...]:
+    """The source ids `raw` names (one, or a list), each checked against the pack's sources."""
+    ids = raw if isinstance(raw, list) else [raw]
+    for index, source in enumerate(ids):
+        if source not in sources:
+            check.unknown("R105", source, msg("v_unknown_source", name=show(source), hint=did_you_mean(source, sources)),
+                          *(where + ((index,) if isinstance(raw, list) else ())))
+    return tuple(ids)
+
+
+def _condition(check: Checker, where: tuple, node: dict, facts: dict[str, Fact],
+               parameters: dict[str, Parameter]) -> Condition | None:
+    """`when:`: groups (all, any, not) of tests, each on a declared fact; None if any part is wrong."""
+    (key, value), = node.items()
+    if key in ("all", "any"):
+        items = [_condition(check, where + (key, i), item, facts, parameters) for i, item in enumerate(value)]
+        valid = [item for item in items if item is not None]
+        return Group(key, tuple(valid)) if len(valid) == len(items) else None
+    if key == "not":
+        inner = _condition(check, where + (key,), value, facts, parameters)
+        return Group("not", (inner,)) if inner else None
+    if key not in facts:
+        check.unknown("R102", key, msg("v_unknown_fact", name=show(key),
+                                       hint=did_you_mean(key, [*facts, "all", "any", "not"])), *where, key, KEY)
+        return None
+    return _test(check, where + (key,), facts[key], value, parameters)
+
+
+def _test(check: Checker, where: tuple, fact: Fact, value: Any, parameters: dict[str, Parameter]) -> Test | None:
+    """One test of a fact: `fact: value` (eq) or `fact: {operator: operand}`."""
+    if isinstance(value, dict) and list(value) != ["param"]:
+        (op, operand), = value.items()
+        at = where + (op,)
+    else:
+        op, operand, at = "eq", value, where
+    if op == "present":
+        return Test(fact.name, op, operand, None)
+    if op in ("in", "not_in"):
+        return _membership(check, at, fact, op, operand)
+    if op not in ("eq", "ne") and fact.type not in ORDERED_TYPES:
+        check.error("R106", msg("v_compare_type", op=op, name=fact.name, type=fact.type), *at)
+        return None
+    return _comparison(check, at, fact, op, operand, parameters)
+
+
+def _membership(check: Checker, at: tuple, fact: Fact, op: str, operand: list) -> Test | None:
+    """`in:` / `not_in:` a list of values of the fact's type."""
+    for index, item in enumerate(operand):
+        if problem := value_problem(fact, item):
+            check.error("R106", msg("v_fact_problem", name=fact.name, problem=problem), *at, index)
+            return None
+    return Test(fact.name, op, tuple(operand), None)
+
+
+def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
+                parameters: dict[str, Parameter]) -> Test | None:
+    """A comparison with a value of the fact's type, or with a parameter's value (`{param: name}`)."""
+    param = None
+    if isinstance(operand, dict):
+        param = operand["param"]
+        if param not in parameters:
+            check.unknown("R104", param, msg("v_unknown_parameter", name=show(param), hint=did_you_mean(param, parameters)),
+                          *at)
+            return None
+        operand = parameters[param].value
+    if problem := value_problem(fact, operand):
+        check.error("R106", msg("v_fact_problem_param", name=fact.name, problem=problem, param=param) if param
+                    else msg("v_fact_problem", name=fact.name, problem=problem), *at)
+        return None
+    return Test(fact.name, op, operand, param)
+
