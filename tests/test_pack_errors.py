@@ -281,7 +281,7 @@ CASES = [
          'the arguments of derive are names of facts or parameters: one name, or a list of names; unknown key "probe_day"',
          id="derive-argument-mapping"),
     case("facts.yaml", "derive: {days_since: probe_day}", "derive: {days_since: []}", "days_since: ^[]",
-         "must not be empty", id="derive-no-arguments"),
+         "days_since takes 1 fact or parameter name, of type date", id="derive-no-arguments"),
     case("facts.yaml", "derive: {days_since: probe_day}", "derive: {days_since: probe_dya}", "days_since: ^probe_dya",
          '"probe_dya" is not a fact declared above nor a parameter (did you mean "probe_day"?)',
          id="derive-unknown-argument"),
