@@ -233,14 +233,14 @@ def candidates(pack: Pack, tested: Mapping[str, set], beyond: bool = False,
     return result
 
 
-_DAY_ONE = dt.date(2000, 1, 1)  # the value tried for a date or number never compared with anything
+_DAY_ONE = dt.date(2000, 1, 1)  # the value tried for a date never compared with anything
 
 
 def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | None) -> list:
     """c - 1, c, c + 1 for each constant c (ints, or dates as day numbers), in order, within low..high."""
     numbers = {as_number(point) for point in points if point is not None}
-    if beyond:
-        numbers = numbers or {_DAY_ONE.toordinal()}
+    if beyond and not numbers:  # compared with nothing, maybe tested present: any value it may take
+        numbers = {_inside(kind, low, high)}
     found = {c + d for c in numbers for d in (-1, 0, 1)}
     if beyond:
         found |= {min(numbers) - 2, max(numbers) + 2}
@@ -248,6 +248,14 @@ def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | N
         low, high = max(low or 1, 1), min(high or dt.date.max.toordinal(), dt.date.max.toordinal())
         return [dt.date.fromordinal(day) for day in sorted(found) if _within(day, low, high)]
     return [value for value in sorted(found) if _within(value, low, high)]
+
+
+def _inside(kind: str, low: int | None, high: int | None) -> int:
+    """A value a fact may take: _DAY_ONE for a date, else 0 or the nearest of low..high."""
+    if kind == "date":
+        return _DAY_ONE.toordinal()
+    value = 0 if low is None else max(low, 0)
+    return value if high is None else min(value, high)
 
 
 def _within(value: int, low: int | None, high: int | None) -> bool:

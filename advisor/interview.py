@@ -87,7 +87,7 @@ def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -
     for rule in sorted(pack.rules, key=lambda r: r.rank):
         if state.fires(rule) is False:
             continue
-        names = state.open_facts(rule.when)
+        names = state.open_facts_of(rule)
         for name in sorted(shown([rule.message, rule.because]) & pack.facts.keys()):
             names |= state.open_inputs(name)
         for name in names:
@@ -157,6 +157,15 @@ class _Partial:
     def holds(self, condition: Condition) -> bool | None:
         return evaluate(condition, self.value, self.params)
 
+    def open_facts_of(self, rule: Rule) -> set[str]:
+        """The questions the rule's condition waits for, evaluated at the side the rule takes (side:)."""
+        outer = self.params, self.derived
+        self.params, self.derived = self._at(rule_params(self.pack, rule, {}))
+        try:
+            return self.open_facts(rule.when)
+        finally:
+            self.params, self.derived = outer
+
     def open_facts(self, condition: Condition) -> set[str]:
         """The questions not asked yet that the undecided parts of the condition wait for."""
         if self.holds(condition) is not None:
@@ -176,7 +185,7 @@ class _Partial:
             return set().union(*(self.open_inputs(arg) for arg in fact.derive.args if arg in self.pack.facts))
         self.visiting.add(name)
         try:
-            return set().union(*(self.open_facts(rule.when) for rule in setters(self.pack, name)
+            return set().union(*(self.open_facts_of(rule) for rule in setters(self.pack, name)
                                  if self.fires(rule) is not False))
         finally:
             self.visiting.discard(name)

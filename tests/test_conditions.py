@@ -99,3 +99,11 @@ def test_dnf_counts_alternatives_before_expanding():
     assert len(conditions.dnf(Group("all", pairs[:12]))) == 4096
     negated = conditions.dnf(Group("any", (Check("n", "eq", 1, None), Check("flag", "eq", True, None))), negate=True)
     assert [[(lit.test.fact, lit.negated) for lit in term] for term in negated] == [[("n", True), ("flag", True)]]
+
+
+def test_a_bounded_number_only_tested_present_has_a_value_to_try():
+    """A fact with min/max compared with nothing still gets a value inside its bounds, so L201 does not call a
+    `present: true` rule on it unreachable."""
+    pack = Pack("p", TEXT, "p", {"pct": Fact("pct", "int", TEXT, min=0, max=100)}, {}, {}, {}, ())
+    values = conditions.candidates(pack, {}, beyond=True)["pct"]
+    assert [v for v in values if v is not None] and all(0 <= v <= 100 for v in values if v is not None)
