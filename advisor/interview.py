@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -147,22 +148,24 @@ class _Partial:
     def fires(self, rule: Rule) -> bool | None:
         if (rule.valid_from and self.as_of < rule.valid_from) or (rule.valid_until and self.as_of > rule.valid_until):
             return False
-        outer = self.params, self.derived
-        self.params, self.derived = self._at(rule_params(self.pack, rule, {}))
-        try:
+        with self._side_of(rule):
             return self.holds(rule.when)
-        finally:
-            self.params, self.derived = outer
 
     def holds(self, condition: Condition) -> bool | None:
         return evaluate(condition, self.value, self.params)
 
     def open_facts_of(self, rule: Rule) -> set[str]:
         """The questions the rule's condition waits for, evaluated at the side the rule takes (side:)."""
+        with self._side_of(rule):
+            return self.open_facts(rule.when)
+
+    @contextmanager
+    def _side_of(self, rule: Rule) -> Iterator[None]:
+        """Evaluate with the parameter values at the side the rule takes, as the engine does."""
         outer = self.params, self.derived
         self.params, self.derived = self._at(rule_params(self.pack, rule, {}))
         try:
-            return self.open_facts(rule.when)
+            yield
         finally:
             self.params, self.derived = outer
 
