@@ -1,0 +1,248 @@
+"""What Japanese users and Windows editors type into a scenario: each form is either read as the value it
+certainly means (the advice is the same as for the plain form) or refused at its own line and column, naming
+the character with its code point and what to type instead, in the language asked for."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+
+BASE = """\
+title: t
+as_of: 2026-11-25
+facts:
+  work_started: true
+  request_sent_on: 2026-11-10
+  client_response: rejected
+  units_total: 10
+  units_delivered: 5
+  fee: 50000
+"""
+
+
+def advise(lang: str, content: bytes, tmp_path):
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["--lang", lang, str(path)])
+    return result.exit_code, result.stdout, result.stderr.replace(f"{path}:", "")
+
+
+def edited(old: str, new: str) -> str:
+    assert old in BASE
+    return BASE.replace(old, new)
+
+
+# ------------------------------------------------------------------------------------ accepted as meant
+
+ACCEPTED = [
+    pytest.param(edited("fee: 50000", "fee: ５００００"), id="full-width-digits"),
+    pytest.param(edited("fee: 50000", "fee: 50,000"), id="thousands-comma"),
+    pytest.param(edited("fee: 50000", "fee: ５０，０００"), id="full-width-thousands-comma"),
+    pytest.param(edited("fee: 50000", "fee: ¥50,000"), id="yen-sign"),
+    pytest.param(edited("fee: 50000", "fee: ￥50,000"), id="full-width-yen-sign"),
+    pytest.param(edited("fee: 50000", "fee: \\50000"), id="yen-key-backslash"),
+    pytest.param(edited("fee: 50000", "fee: 50000円"), id="yen-after"),
+    pytest.param(edited("fee: 50000", "fee: 50,000 円"), id="yen-after-a-space"),
+    pytest.param(edited("fee: 50000", "fee: 5万円"), id="man"),
+    pytest.param(edited("fee: 50000", "fee: ５万"), id="full-width-man"),
+    pytest.param(edited("fee: 50000", "fee: 50000　"), id="trailing-ideographic-space"),
+    pytest.param(edited("units_total: 10", "units_total: １０"), id="full-width-count"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/11/10"), id="date-slashes"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: ２０２６／１１／１０"), id="date-full-width"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026年11月10日"), id="date-kanji"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: ２０２６年１１月１０日"),
+                 id="date-kanji-full-width"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026.11.10"), id="date-dots"),
+    pytest.param(edited("work_started: true", "work_started: ｔｒｕｅ"), id="full-width-true"),
+    pytest.param(edited("client_response: rejected", "client_response: ｒｅｊｅｃｔｅｄ"), id="full-width-enum"),
+    pytest.param(BASE.replace("\n", "\r\n"), id="crlf"),
+]
+
+ENCODED = [
+    pytest.param(b"\xef\xbb\xbf" + BASE.encode(), id="utf-8-bom"),
+    pytest.param(BASE.encode("utf-16"), id="utf-16-bom"),
+    pytest.param(b"\xfe\xff" + BASE.encode("utf-16-be"), id="utf-16-be-bom"),
+    pytest.param(b"\xff\xfe" + BASE.encode("utf-16-le"), id="utf-16-le-bom"),
+]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("content", ACCEPTED)
+def test_a_form_whose_meaning_is_certain_gives_the_same_advice(tmp_path, lang, content):
+    expected = advise(lang, BASE.encode(), tmp_path)
+    assert expected[0] == 0 and expected[1]
+    assert advise(lang, content.encode(), tmp_path) == expected
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("content", ENCODED)
+def test_a_byte_order_mark_makes_the_encoding_certain(tmp_path, lang, content):
+    expected = advise(lang, BASE.encode(), tmp_path)
+    assert advise(lang, content, tmp_path) == expected
+
+
+@pytest.mark.parametrize("fee, half", [("5万円", "¥25,000"), ("4万6000円", "¥23,000"), ("1.5万", "¥7,500")])
+def test_the_amount_read_is_the_amount_advised(tmp_path, fee, half):
+    """5万円 is 50,000 yen: half of it is proposed for half the work."""
+    code, out, _ = advise("en", edited("fee: 50000", f"fee: {fee}").encode(), tmp_path)
+    assert code == 0 and f"Propose {half} for the 5 of 10 deliverables" in out
+
+
+# ------------------------------------------------------------------------------------------- refused
+
+REFUSED = [
+    # --- where YAML reads the structure of a line
+    pytest.param(edited("work_started: true", "work_started： true"),
+                 '4:15: "：" (U+FF1A) after "work_started" is a full-width colon: type an ASCII colon and a space, '
+                 '"work_started: "',
+                 "4:15: 「work_started」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください"
+                 "（work_started: ）", id="full-width-colon"),
+    pytest.param(edited("fee: 50000", "fee： 50000"),
+                 '9:6: "：" (U+FF1A) after "fee" is a full-width colon: type an ASCII colon and a space, "fee: "',
+                 "9:6: 「fee」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください（fee: ）",
+                 id="full-width-colon-last-line"),
+    pytest.param("as_of: 2026-11-25\nfacts:\n  fee： 50000\n",
+                 '3:6: "：" (U+FF1A) after "fee" is a full-width colon: type an ASCII colon and a space, "fee: "',
+                 "3:6: 「fee」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください（fee: ）",
+                 id="full-width-colon-only-fact"),
+    pytest.param("as_of: 2026-11-25\nevents: [{date： 2026-11-10, event: termination_requested}]\n",
+                 '2:15: "：" (U+FF1A) after "date" is a full-width colon: type an ASCII colon and a space, "date: "',
+                 "2:15: 「date」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください（date: ）",
+                 id="full-width-colon-in-flow"),
+    pytest.param(edited("fee: 50000", "fee:\u300050000"),
+                 '9:7: a full-width space "　" (U+3000) after "fee:": type an ASCII space after the colon',
+                 "9:7: 「fee:」の後の全角スペース「　」(U+3000)は半角スペースにしてください", id="ideographic-space-after-colon"),
+    pytest.param(edited("  fee: 50000", "\u3000 fee: 50000"),
+                 '9:1: a full-width space "　" (U+3000) in the indentation: indent with ASCII spaces',
+                 "9:1: インデントに全角スペース「　」(U+3000)があります。インデントは半角スペースで入力してください",
+                 id="ideographic-space-indentation"),
+    pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    － negotiate_partial_pay\n",
+                 '4:5: "－" (U+FF0D) does not start a list item: type an ASCII "-" and a space',
+                 "4:5: 「－」(U+FF0D)ではリストの項目になりません。半角の「-」と半角スペースを入力してください",
+                 id="full-width-dash"),
+    pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    ー negotiate_partial_pay\n",
+                 '4:5: "ー" (U+30FC) does not start a list item: type an ASCII "-" and a space',
+                 "4:5: 「ー」(U+30FC)ではリストの項目になりません。半角の「-」と半角スペースを入力してください",
+                 id="long-vowel-mark-dash"),
+    pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    -\u3000negotiate_partial_pay\n",
+                 '4:6: a full-width space "　" (U+3000) after the "-" of a list item: type an ASCII space after the dash',
+                 "4:6: リストの「-」の後の全角スペース「　」(U+3000)は半角スペースにしてください", id="ideographic-space-after-dash"),
+    pytest.param("＃ メモ\nas_of: 2026-11-25\n",
+                 '1:1: "＃" (U+FF03) does not start a comment: type an ASCII "#"',
+                 "1:1: 「＃」(U+FF03)ではコメントになりません。半角の「#」を入力してください", id="full-width-hash"),
+    # --- PyYAML's syntax errors in our words
+    pytest.param("as_of: 2026-11-25\nfacts:\n\tfee: 3\n",
+                 "3:1: invalid YAML: a tab (U+0009) here: YAML indents and separates with spaces only; replace the tab "
+                 "with spaces",
+                 "3:1: YAML として読めません：ここにタブ文字 (U+0009) があります。YAML のインデントと区切りには半角スペースしか使え"
+                 "ません。タブを半角スペースに置き換えてください", id="tab-indentation"),
+    pytest.param('title: "拒否された\nas_of: 2026-11-25\n',
+                 '1:8: invalid YAML: the quote " opened here is not closed: end the text with "',
+                 '1:8: YAML として読めません：ここで開いた引用符 " が閉じていません。文の終わりに " を入力してください',
+                 id="unclosed-quote"),
+    pytest.param("title: 注意: 期限\nas_of: 2026-11-25\n",
+                 '1:10: invalid YAML: ": " here would start a key inside a value: if it is part of a text, put the '
+                 'whole text in quotes ("..."); if it starts a key, put it on a line of its own, indented like the keys '
+                 'beside it',
+                 "1:10: YAML として読めません：ここの「: 」は値の途中でキーを始めてしまいます。文の一部なら文全体を引用符（\"...\"）で"
+                 "囲んでください。キーなら行を分け、並ぶキーと同じ位置までインデントしてください", id="colon-in-a-value"),
+    pytest.param("as_of: 2026-11-25\nexpect:\n  actions: [negotiate_partial_pay\n",
+                 '3:12: invalid YAML: "[" opened here is not closed: end it with "]"',
+                 "3:12: YAML として読めません：ここで開いた「[」が閉じていません。「]」で閉じてください", id="unclosed-bracket"),
+    pytest.param("title: @home\n",
+                 '1:8: invalid YAML: "@" (U+0040) cannot start a value: put the whole value in quotes ("...")',
+                 '1:8: YAML として読めません：「@」(U+0040)は値の先頭に書けません。値全体を引用符（"..."）で囲んでください',
+                 id="reserved-first-character"),
+    pytest.param("facts:\n  fee: 1\n work_started: true\n",
+                 "3:2: invalid YAML: this line is indented differently from the keys above it: the keys of one mapping "
+                 "start in the same column",
+                 "3:2: YAML として読めません：この行のインデントが上のキーとそろっていません。同じマッピングのキーは同じ列から書き始めます",
+                 id="indentation"),
+    # --- values
+    pytest.param(edited("fee: 50000", "fee: 5万3千円"),
+                 '9:8: fee: cannot read "5万3千円" as a whole number: "千" (U+5343) is a numeral in kanji; write it in '
+                 "digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
+                 '9:8: fee: "5万3千円" を整数として読めません。「千」(U+5343)は漢数字です。50000、50,000、¥50,000、50000円、5万円の'
+                 "ように数字で書いてください", id="kanji-numeral"),
+    pytest.param(edited("fee: 50000", "fee: 1,2"),
+                 '9:8: fee: cannot read "1,2" as a whole number: a comma goes only between groups of three digits, as in '
+                 "50,000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
+                 '9:8: fee: "1,2" を整数として読めません。カンマは 50,000 のように 3 桁ごとの区切りにだけ使えます。50000、50,000、'
+                 "¥50,000、50000円、5万円のように数字で書いてください", id="comma-not-grouping"),
+    pytest.param(edited("fee: 50000", "fee: 50、000"),
+                 '9:8: fee: cannot read "50、000" as a whole number: "、" (U+3001) is a Japanese punctuation mark, not a '
+                 "separator of digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
+                 '9:8: fee: "50、000" を整数として読めません。「、」(U+3001)は句読点で、数字の区切りには使えません。50000、50,000、'
+                 "¥50,000、50000円、5万円のように数字で書いてください", id="ideographic-comma"),
+    pytest.param(edited("fee: 50000", "fee: 1.23456万円"),
+                 '9:8: fee: cannot read "1.23456万円" as a whole number: it has a fraction; write it in digits, e.g. '
+                 "50000, 50,000, ¥50,000, 50000円 or 5万円",
+                 '9:8: fee: "1.23456万円" を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように'
+                 "数字で書いてください", id="man-with-a-fraction-of-a-yen"),
+    pytest.param(edited("units_total: 10", "units_total: 10円"),
+                 '7:16: units_total: cannot read "10円" as a whole number: "円" (U+5186) is for an amount of money, and '
+                 "this is a count; write it in digits, e.g. 12, 50000 or 50,000",
+                 '7:16: units_total: "10円" を整数として読めません。「円」(U+5186)は金額に付けるもので、これは個数です。12、50000、'
+                 "50,000 のように数字で書いてください", id="yen-on-a-count"),
+    pytest.param(edited("fee: 50000", "fee: ー5000"),
+                 '9:8: fee: cannot read "ー5000" as a whole number: "ー" (U+30FC) cannot be part of it; write it in '
+                 "digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
+                 '9:8: fee: "ー5000" を整数として読めません。「ー」(U+30FC)はここに書けません。50000、50,000、¥50,000、50000円、'
+                 "5万円のように数字で書いてください", id="long-vowel-mark-as-minus"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/02/30"),
+                 '5:20: request_sent_on: there is no date "2026/02/30": 2026-02 has no day 30 (it has 28 days)',
+                 '5:20: request_sent_on: 日付 "2026/02/30" は存在しません：2026-02 に 30 日はありません（28 日までです）',
+                 id="impossible-date-slashes"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-02-30"),
+                 '5:20: request_sent_on: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)',
+                 '5:20: request_sent_on: 日付 "2026-02-30" は存在しません：2026-02 に 30 日はありません（28 日までです）',
+                 id="impossible-date"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 11/10"),
+                 '5:20: request_sent_on: cannot read "11/10" as a date: it must start with the year in four digits; '
+                 "write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
+                 '5:20: request_sent_on: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
+                 "2026年11月10日のように書いてください", id="date-without-a-year"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/11/10（火）"),
+                 '5:20: request_sent_on: cannot read "2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; '
+                 "write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
+                 '5:20: request_sent_on: "2026/11/10（火）" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、'
+                 "2026/11/10、2026年11月10日のように書いてください", id="date-with-a-weekday"),
+    pytest.param(edited("fee: 50000", 'fee: "50000"'),
+                 '9:8: fee: expected a whole number; got "50000" (written in quotes, so it is text: remove the quotes)',
+                 '9:8: fee: 整数が必要ですが、"50000" が指定されています（引用符で囲まれているのでテキストです。引用符を外してください）',
+                 id="quoted-number"),
+]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("content, en, ja", REFUSED)
+def test_a_slip_is_refused_at_its_own_place_naming_it(tmp_path, lang, content, en, ja):
+    assert advise(lang, content.encode(), tmp_path) == (2, "", (ja if lang == "ja" else en) + "\n")
+
+
+ENCODINGS = [
+    pytest.param("as_of: 2026-11-25\ntitle: クライアント\n".encode("cp932"),
+                 '2:8: the file is not UTF-8: it looks saved as Shift_JIS (CP932), in which this reads "ク"; save the '
+                 "file as UTF-8 (Windows Notepad: File > Save As, Encoding: UTF-8)",
+                 "2:8: ファイルが UTF-8 ではありません。Shift_JIS (CP932) で保存されているようです（ここは「ク」と読めます）。UTF-8 で"
+                 "保存し直してください（Windows のメモ帳では「名前を付けて保存」で文字コードに UTF-8 を選びます）", id="shift-jis"),
+    pytest.param("as_of: 2026-11-25\ntitle: x\n".encode("utf-16-le"),
+                 "1:1: the file looks saved as UTF-16 LE without a byte order mark; save the file as UTF-8",
+                 "1:1: ファイルが BOM なしの UTF-16 LE で保存されているようです。UTF-8 で保存し直してください", id="utf-16-without-bom"),
+    pytest.param(b"\xff\xfe" + "as_of: 2026-11-25\n".encode("utf-16-le") + b"\x00\xdc",
+                 "2:1: not valid UTF-16 (byte 0x00); save the file as UTF-8",
+                 "2:1: UTF-16 として正しくありません（バイト 0x00）。ファイルを UTF-8 で保存し直してください", id="broken-utf-16"),
+]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("content, en, ja", ENCODINGS)
+def test_an_encoding_that_is_not_certain_is_named_with_how_to_save_as_utf8(tmp_path, lang, content, en, ja):
+    assert advise(lang, content, tmp_path) == (2, "", (ja if lang == "ja" else en) + "\n")
+
+
+def test_a_full_width_colon_inside_a_text_value_is_text(tmp_path):
+    """Only a key's colon is read as structure: 注意：期限 in a title is what the user wrote."""
+    code, out, err = advise("en", edited("title: t", "title: 注意：期限").encode(), tmp_path)
+    assert (code, err) == (0, "") and out.startswith("注意：期限\n")
