@@ -8,6 +8,7 @@ counts nodes so that an alias bomb stops after a bounded amount of work and memo
 """
 from __future__ import annotations
 
+import calendar
 import re
 import sys
 from dataclasses import dataclass, field
@@ -39,9 +40,6 @@ KEY = "<key>"  # marks[path + (KEY,)] is where the key of path's last element st
 
 # What PyYAML says is left open ("while parsing a flow sequence"), as a catalog key.
 _OPENED = {"a flow sequence": "y_flow_sequence", "a flow mapping": "y_flow_mapping", "a quoted scalar": "y_quoted_scalar"}
-# Why Python's datetime refuses a date, as a catalog key (any other reason is shown as Python words it).
-_DATE_ERRORS = {"day is out of range for month": "y_day_out_of_range", "month must be in 1..12": "y_month_out_of_range",
-                "year 0 is out of range": "y_year_out_of_range"}
 
 
 @lru_cache(maxsize=None)
@@ -220,10 +218,27 @@ class _Builder:
         try:
             return self.constructor.yaml_constructors[node.tag](self.constructor, node)
         except ValueError as error:
-            reason = str(error)
+            reason = _impossible_date(node.value) if node.tag.endswith("timestamp") else None
             raise self.fail(node, msg("y_impossible_date" if node.tag.endswith("timestamp") else "y_invalid_value",
-                                      value=node.value, reason=msg(_DATE_ERRORS[reason]) if reason in _DATE_ERRORS
-                                      else reason)) from None
+                                      value=node.value, reason=reason or str(error))) from None
+
+
+def _impossible_date(text: str) -> Message | None:
+    """Why the date in a YAML timestamp `text` (YYYY-MM-DD, maybe with a time) does not exist, worked out here
+    rather than read from Python's error text, whose wording changes (CPython 3.14); checked in datetime's order:
+    year, month, day. None when the date exists (then the time part is what Python refused)."""
+    found = SafeConstructor.timestamp_regexp.match(text)
+    if found is None:
+        return None
+    year, month, day = int(found["year"]), int(found["month"]), int(found["day"])
+    if year == 0:
+        return msg("y_year_out_of_range")
+    if not 1 <= month <= 12:
+        return msg("y_month_out_of_range")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return msg("y_day_out_of_range", day=day, month=f"{year:04d}-{month:02d}", days=days)
+    return None
 
 
 def _tag_refused(tag: str) -> Message:

@@ -158,7 +158,7 @@ CASES = [
                   "(YAML reads unquoted yes/no/on/off as true/false: quote the word)"], id="enum-bare-off"),
     # --- dates
     pytest.param(AS_OF + "facts:\n  request_sent_on: 2026-02-30\n",
-                 ['3:20: impossible date "2026-02-30": day is out of range for month'], id="impossible-date"),
+                 ['3:20: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)'], id="impossible-date"),
     pytest.param("as_of: 2026-13-01\n", ['1:8: impossible date "2026-13-01": month must be in 1..12'],
                  id="impossible-as-of"),
     pytest.param("as_of: tomorrow\n", ['1:8: as_of must be a date written YYYY-MM-DD; got "tomorrow"'],

@@ -220,7 +220,7 @@ CASES = [
     case("rules.yaml", "probe_count: {gt: 0}", "probe_count: {gt: 2026-01-01}", "probe_count: {gt: ^2026",
          "probe_count: expected a whole number; got 2026-01-01", id="number-compared-with-date"),
     case("rules.yaml", "probe_day: {present: true}", "probe_day: {gt: 2026-02-30}", "probe_day: {gt: ^2026",
-         'impossible date "2026-02-30": day is out of range for month', id="impossible-date"),
+         'impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)', id="impossible-date"),
     case("rules.yaml", "- probe_state: stormy", "- probe_state: {gt: calm}", "probe_state: {gt: ^calm}",
          "gt compares numbers or dates; probe_state is enum", id="enum-ordered"),
     case("rules.yaml", "- probe_state: stormy", "- probe_state: windy", "probe_state: ^windy",
