@@ -29,7 +29,7 @@ from .conditions import (
     satisfiable,
     shown,
 )
-from .diagnostics import Diagnostic, InputError, Message, msg
+from .diagnostics import Diagnostic, InputError, Message, about_file, msg
 from .load import pack_folders
 from .model import LANGS, PACK_FILE, Pack, Rule, Where
 from .validate import load_pack
@@ -52,7 +52,7 @@ def check_packs(target: str | Path) -> list[Diagnostic]:
     folder = Path(target)
     folders = pack_folders(folder)
     if not folders:
-        raise InputError([Diagnostic(str(folder), 1, 1, msg("c_no_pack_here", file=PACK_FILE))])
+        raise InputError([about_file(folder, msg("c_no_pack_here", file=PACK_FILE))])
     return sorted(finding for pack in folders for finding in _check_pack(pack))
 
 

@@ -1,7 +1,9 @@
 """The command line: parse options, call the pipeline, print, map outcomes to exit codes. No advice logic here."""
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,11 +11,12 @@ from contextlib import contextmanager
 import click
 
 from . import __version__
-from .diagnostics import InputError
-from .engine import EngineError, EngineUnavailable
+from .diagnostics import InputError, about_file, did_you_mean, msg
+from .engine import EngineError
 from .expect import unmet
-from .load import bundled_rules
-from .messages import rendered, report, say
+from .load import bundled_rules, pack_folders
+from .messages import catalog, report, say
+from .model import LANGS, PACK_FILE
 from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, render_findings, render_test_run
 from .why import why
@@ -28,37 +31,15 @@ EXIT_INPUT_ERROR = 2  # also click's code for usage errors
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130  # Ctrl-C in advise ask, as shells report SIGINT
 
-EXAMPLE = """\b
-Examples:
-  advise situation.yaml
-  advise --lang en --format json situation.yaml
-  cat situation.yaml | advise -
-  advise --rules ./my-rules situation.yaml   (an edited copy of a rule pack)
-
-\b
-A scenario file:
-  title: クライアントが途中終了リクエストを拒否した
-  as_of: 2026-11-25
-  facts:
-    work_started: true
-    request_sent_on: 2026-11-10
-    client_response: rejected
-    units_total: 10
-    units_delivered: 5
-    fee: 50000
-
-\b
-Exit codes:
-  0 advice given
-  1 the scenario's expect: was not met (the advice is still printed)
-  2 usage error or invalid input (path:line:col: message on stderr)
-  3 internal error (a bug in advise: please report it)
-"""
 
 
 def default_lang() -> str:
-    """ja for a Japanese locale (ja_JP.UTF-8 ...), en otherwise; LC_ALL wins over LC_MESSAGES over LANG, and
-    without them (as on Windows) the system's locale decides."""
+    """ja for a Japanese locale (ja_JP.UTF-8 ...), en otherwise, in GNU gettext's order: LANGUAGE (a list such as
+    `fr:ja:en`, whose first language advise speaks wins), then LC_ALL, LC_MESSAGES, LANG; without them (as on
+    Windows) the system's locale decides."""
+    for name in os.environ.get("LANGUAGE", "").split(":"):
+        if name[:2] in LANGS:
+            return name[:2]
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable)
         if value:
@@ -76,14 +57,264 @@ def _utf8_output() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
-class _AdviseGroup(click.Group):
-    """`advise FILE` means `advise run FILE`: anything that is not a subcommand or a group option goes to run."""
+# ------------------------------------------------------------------------------ the command line's own words
+#
+# Every help text is a key of the catalogs (locale/<lang>/cli.yaml), read only when help is shown, in the language
+# of the command line: --lang as typed, else the locale's (found before click parses, since --help is acted on
+# before the other options are read). click's own words are translated in the same catalog (see _click_speaks).
+
+_LANG: str | None = None  # the language of the command line being run (main), None between runs
+_COMMAND_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # what a mistyped command looks like: no dot, no slash
+
+
+def _current_lang() -> str:
+    return _LANG or default_lang()
+
+
+def _lang_asked(args: list[str]) -> str:
+    """The language a command line asks for with --lang ja|en (anywhere before `--`), else the locale's."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else \
+            args[index + 1] if arg == "--lang" and index + 1 < len(args) else None
+        if value in LANGS:
+            return value
+    return default_lang()
+
+
+def _text(key: str) -> str:
+    return say(_current_lang(), key)
+
+
+# click words: (key, key of its plural) in the catalogs, whose English texts are click's own, exactly.
+_CLICK_WORDS = ("click_usage", "click_options", "click_commands", "click_error", "click_try_help", "click_aborted",
+                "click_missing_argument", "click_missing_option", "click_no_such_option", "click_takes_no_value",
+                "click_invalid_value_for", "click_invalid_value", "click_default", "click_required")
+_CLICK_PLURALS = (("click_did_you_mean", "click_did_you_mean_many"),
+                  ("click_requires_argument", "click_requires_arguments"),
+                  ("click_extra_argument", "click_extra_arguments"), ("click_not_choice", "click_not_one_of"),
+                  ("click_not_date", "click_not_dates"))
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types")
+
+
+@contextmanager
+def _click_speaks(lang: str) -> Iterator[None]:
+    """click's own words ("Usage:", "No such option", "Missing argument", "Aborted!") in `lang` while a command line
+    runs. click asks gettext for them through the names `_` and `ngettext` of its modules, and gettext can only be
+    set for the whole process from the environment, not per call (pallets/click#2706), so those names are replaced
+    for the run and put back after it. English needs nothing: the English catalog holds click's words as they are."""
+    if lang == "en":
+        yield
+        return
+    english, words = catalog("en"), catalog(lang)
+    single = {english[key]: words[key] for key in _CLICK_WORDS}
+    plural = {english[one]: (words[one], words[many]) for one, many in _CLICK_PLURALS}
+
+    def gettext(text: str) -> str:
+        return single.get(text, text)
+
+    def ngettext(one: str, many: str, count: int) -> str:
+        return plural[one][count != 1] if one in plural else one if count == 1 else many
+
+    modules = [sys.modules[f"click.{name}"] for name in _CLICK_MODULES]
+    saved = [(module, name, vars(module)[name]) for module in modules for name in ("_", "ngettext")
+             if name in vars(module)]
+    for module, name, _ in saved:
+        setattr(module, name, gettext if name == "_" else ngettext)
+    try:
+        yield
+    finally:
+        for module, name, original in saved:
+            setattr(module, name, original)
+
+
+def _wide(text: str) -> bool:
+    return any(ord(char) > 0x2000 for char in text)
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """Lines of at most `width` terminal columns: Japanese breaks between any two characters (not before 、。）」),
+    words of ASCII only at spaces."""
+    from .overview import display_width  # here: only help that holds Japanese needs it
+
+    lines, line = [], ""
+    for token in re.findall(r"[!-~]+|\s+|.", text):
+        if line.strip() and display_width(line + token.rstrip()) > width and token[0] not in "、。）」］],.":
+            carried = line[-1] if line[-1] in "（「［[" else ""  # an opening bracket goes with what it opens
+            lines.append(line[:len(line) - len(carried)].rstrip())
+            line = carried + token.lstrip()
+        else:
+            line += token
+    return [*lines, line.rstrip()]
+
+
+class _Formatter(click.HelpFormatter):
+    """click's help layout, with Japanese text folded by terminal columns (click counts characters and breaks
+    only at spaces, which Japanese does not have)."""
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        if not any(_wide(second) for _, second in rows):
+            return super().write_dl(rows, col_max, col_spacing)
+        first_col = min(max(len(first) for first, _ in rows), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if len(first) > first_col - col_spacing:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            else:
+                self.write(" " * (first_col - len(first)))
+            lines = _fold(second, max(self.width - first_col - self.current_indent, 10))
+            self.write(("\n" + " " * (first_col + self.current_indent)).join(lines) + "\n")
+
+    def write_lines(self, text: str) -> None:
+        """Text from the catalog: consecutive lines that are not indented form one paragraph, folded to the width;
+        indented lines (examples) are kept as they are."""
+        self.write_paragraph()
+        with self.indentation():
+            width = max(self.width - self.current_indent, 20)
+            for paragraph in _paragraphs(text):
+                lines = [paragraph] if paragraph.startswith(" ") or not paragraph else _fold(paragraph, width)
+                for line in lines:
+                    self.write(f"{'':>{self.current_indent}}{line}".rstrip() + "\n")
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines that are not indented joined into one (with a space between English words, none in Japanese)."""
+    result: list[str] = []
+    for line in text.splitlines():
+        if result and line and not line.startswith(" ") and result[-1] and not result[-1].startswith(" "):
+            space = "" if _wide(result[-1][-1]) and _wide(line[0]) else " "
+            result[-1] += space + line
+        else:
+            result.append(line)
+    return result
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Option(click.Option):
+    """An option whose `help` is given as a key of the catalogs and read in the language of the command line."""
+
+    @property
+    def help(self) -> str | None:
+        return _text(self._help_key) if self._help_key else None
+
+    @help.setter
+    def help(self, key: str | None) -> None:
+        self._help_key = key
+
+
+def _option(*decls: str, **attrs):
+    """click.option, for an _Option: `help` is a catalog key."""
+    return click.option(*decls, cls=_Option, **attrs)
+
+
+class _Texts:
+    """A command's help, its line in the list of commands and its examples, from the catalogs by its name
+    (help_<name>, summary_<name>, epilog_<name>); a command without them keeps the docstring it was given."""
+
+    name: str | None
+    context_class: type[click.Context] = _Context
+
+    @property
+    def help(self) -> str | None:
+        if f"help_{self.name}" not in catalog("en"):
+            return self._doc
+        return say(_current_lang(), f"help_{self.name}")
+
+    @help.setter
+    def help(self, text: str | None) -> None:
+        self._doc = text
+
+    @property
+    def short_help(self) -> str | None:
+        return say(_current_lang(), f"summary_{self.name}") if f"summary_{self.name}" in catalog("en") else None
+
+    @short_help.setter
+    def short_help(self, text: str | None) -> None:
+        pass  # from the catalogs
+
+    @property
+    def epilog(self) -> str | None:
+        return say(_current_lang(), f"epilog_{self.name}") if f"epilog_{self.name}" in catalog("en") else None
+
+    @epilog.setter
+    def epilog(self, text: str | None) -> None:
+        pass  # from the catalogs
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _text("option_help")  # click words it once per process, in the first run's language
+        return option
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help and isinstance(formatter, _Formatter):
+            formatter.write_lines(self.help.partition("\f")[0] if self.help else "")
+        else:
+            super().format_help_text(ctx, formatter)  # type: ignore[misc]
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.epilog and isinstance(formatter, _Formatter):
+            formatter.write_lines(self.epilog)
+
+
+def _first_word(args: list[str], valued: set[str]) -> int:
+    """The position of the first argument that is neither an option nor the value of one of `valued`."""
+    position = 0
+    while position < len(args) and args[position].startswith("-") and args[position] != "-":
+        position += 2 if args[position] in valued else 1
+    return position
+
+
+class _AdviseCommand(_Texts, click.Command):
+    """A command of advise, with its texts from the catalogs."""
+
+
+class _AdviseGroup(_Texts, click.Group):
+    """`advise FILE` means `advise run FILE`: anything that is not a subcommand or a group option goes to run;
+    `advise help [COMMAND]` is `advise [COMMAND] --help`; options may come before the command
+    (`advise --lang ja check`); a word that is neither a command nor an existing file (`advise chek`) is refused
+    with the command it is closest to."""
+
+    command_class = _AdviseCommand
+
+    def main(self, args=None, *rest, **extra):
+        global _LANG
+        _LANG = _lang_asked(sys.argv[1:] if args is None else list(args))
+        try:
+            with _click_speaks(_LANG):
+                return super().main(args, *rest, **extra)
+        finally:
+            _LANG = None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _utf8_output()
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = ["run", *args]
+        if args[:1] == ["help"] and not os.path.exists("help"):
+            args = [*args[1:2], "--help"]
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V"):
+            args = self._routed(ctx, args)
         return super().parse_args(ctx, args)
+
+    def _routed(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The arguments of a command line that does not start with a command: `COMMAND OPTIONS...` when the first
+        word that is no option (nor an option's value) is a command, else `run ...`; exit 2 when that word is no
+        file and looks like a mistyped command."""
+        position = _first_word(args, {name for command in self.commands.values() for param in command.get_params(ctx)
+                                      if isinstance(param, click.Option) and not param.is_flag for name in param.opts})
+        if position == len(args) and {"-h", "--help"} & set(args):
+            return ["--help"]  # `advise --lang ja --help`: the list of commands, in the language asked for
+        word = args[position] if position < len(args) else "-"
+        if word in self.commands:
+            return [word, *args[:position], *args[position + 1:]]
+        if word == "-" or os.path.exists(word) or not _COMMAND_WORD.fullmatch(word):
+            return ["run", *args]
+        commands = sorted(self.commands)
+        raise Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
+                          commands=", ".join(commands)))
 
 
 class Failure(click.ClickException):
@@ -106,14 +337,12 @@ def _reported(lang: str) -> Iterator[None]:
         yield
     except InputError as error:
         raise Failure(report(error.diagnostics, lang)) from None
-    except EngineUnavailable as error:  # not a bug: the message says which command repairs the installation
-        raise Failure(rendered(error.message, lang), EXIT_INTERNAL_ERROR) from None
     except EngineError as error:
         raise Failure(say(lang, "internal_error", detail=error), EXIT_INTERNAL_ERROR) from None
 
 
 # What a command says when the file it was asked to write is not written: (it exists, the system refused).
-_CALENDAR_NOT_WRITTEN = ("calendar_exists", "calendar_cannot_write")
+_FILE_NOT_WRITTEN = ("file_exists", "file_cannot_write")
 _ASK_NOT_WRITTEN = ("ask_exists", "ask_cannot_write")
 
 
@@ -125,15 +354,11 @@ def _not_written(error: NotWritten, lang: str, keys: tuple[str, str]) -> Failure
     return Failure(say(lang, cannot_write, path=error.path, reason=error.reason))
 
 
-@click.group(name="advise", cls=_AdviseGroup, epilog=EXAMPLE, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="advise", message="%(prog)s %(version)s")
+@click.group(name="advise", cls=_AdviseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="advise", message="%(prog)s %(version)s",
+                      cls=_Option, help="option_version")
 def main() -> None:
-    """Advice for leaving a crowdsourcing contract midway, from YAML rule packs.
-
-    advise SCENARIO prints ranked recommendations for the situation described in
-    the scenario file (- reads it from standard input). Its options, --format
-    text|json, --lang ja|en and --rules DIR, are listed by advise run --help.
-    """
+    """`advise`: its help is help_advise in locale/<lang>/cli.yaml, like every command's."""
 
 
 def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -141,32 +366,49 @@ def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None)
     return value or default_lang()
 
 
-_RULES_OPTION = click.option("--rules", type=click.Path(exists=True, file_okay=False), default=None,
-                             help="A rule pack folder, or a folder of packs, instead of the bundled ones.")
-_PLATFORM_OPTION = click.option("--platform", default=None,
-                                help="The pack to show [default: the one pack given with --rules, else crowdworks].")
-_LANG_OPTION = click.option("--lang", type=click.Choice(("ja", "en")), default=None, callback=_resolve_lang,
-                            help="Language [default: ja for a Japanese locale, else en].")
+def _packs_here(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> str | None:
+    """A folder that holds a rule pack, or packs in its folders (--rules DIR, advise check DIR), before any work:
+    else `DIR: why` and exit 2."""
+    if value is None:
+        return value
+    if not os.path.exists(value):
+        problem = msg("no_folder")
+    elif not os.path.isdir(value):
+        problem = msg("not_a_folder")
+    elif not pack_folders(value):
+        problem = msg("c_no_pack_here", file=PACK_FILE)
+    else:
+        return value
+    raise Failure(report([about_file(value, problem)], _current_lang()))
 
 
-@main.command(epilog=EXAMPLE)
-@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for programs (see docs/json.md), markdown for notes.")
+def _existing(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Files and folders that exist (advise test PATHS), before any work: else `PATH: why` and exit 2."""
+    missing = [about_file(path, msg("y_cannot_read", reason=os.strerror(errno.ENOENT)))
+               for path in value if not os.path.exists(path)]
+    if missing:
+        raise Failure(report(missing, _current_lang()))
+    return value
+
+
+_RULES_OPTION = _option("--rules", type=click.Path(), default=None, metavar="DIR", callback=_packs_here,
+                        help="option_rules")
+_PLATFORM_OPTION = _option("--platform", default=None, help="option_platform")
+_LANG_OPTION = _option("--lang", type=click.Choice(LANGS), default=None, callback=_resolve_lang, help="option_lang")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(allow_dash=True))  # a folder is refused by load.py, as file
+@_option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="option_run_format")
 @_LANG_OPTION
 @_RULES_OPTION
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
-              help="The date to give the advice for, YYYY-MM-DD, instead of the scenario's as_of (or today).")
-@click.option("--explain", is_flag=True,
-              help="Also say why: each rule's conditions with the facts' values, what was computed, which advice "
-                   "one or two different facts would have given, and which missing facts could change it.")
-@click.option("--drafts", is_flag=True,
-              help="Also print the words to send (a draft message) after each recommendation that has one; "
-                   "〈…〉 or <...> marks what only you know.")
-@click.option("--calendar", "calendar_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.ics",
-              help="Also write the advice's deadlines to FILE.ics, one all-day event each (refused if it exists, "
-                   "unless --force).")
-@click.option("--force", is_flag=True, help="With --calendar: replace FILE.ics if it exists.")
+@_option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+         help="option_run_as_of")
+@_option("--explain", is_flag=True, help="option_run_explain")
+@_option("--drafts", is_flag=True, help="option_run_drafts")
+@_option("--calendar", "calendar_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.ics",
+         help="option_run_calendar")
+@_option("--force", is_flag=True, help="option_run_force")
 def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: bool,
         calendar_file: str | None, force: bool, drafts: bool = False) -> None:
     """Print advice for the situation in SCENARIO."""
@@ -191,7 +433,7 @@ def _check_calendar(path: str, scenario: str, force: bool, lang: str) -> None:
     try:
         check_writable(path, force)
     except NotWritten as error:
-        raise _not_written(error, lang, _CALENDAR_NOT_WRITTEN) from None
+        raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
 
 
 def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
@@ -201,24 +443,20 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
     try:
         write_file(path, calendar(advice, lang), replace=force)
     except NotWritten as error:  # created since the check at the start, or the system refused
-        raise _not_written(error, lang, _CALENDAR_NOT_WRITTEN) from None
+        raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
     if not deadlines(advice):
         click.echo(say(lang, "calendar_empty", path=path), err=True)
 
 
-@main.command(epilog="Checks and their codes: docs/checks.md")
-@click.argument("pack_dir", required=False, type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="text for people, json for programs and editors (docs/checks.md).")
-@click.option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
-              help="Exit 1 when a finding is at this level or above.")
+@main.command()
+@click.argument("pack_dir", required=False, type=click.Path(), callback=_packs_here)
+@_option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+         help="option_check_format")
+@_option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
+         help="option_check_fail_level")
 @_LANG_OPTION
 def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
-    """Validate and lint a rule pack (or a folder of packs; default: the bundled ones).
-
-    Each finding: path:line:col: [error|warning] CODE message. Exit 0 clean, 1 findings at or above
-    --fail-level, 2 a file cannot be read.
-    """
+    """Validate and lint a rule pack (or a folder of packs; default: the bundled ones)."""
     from .check import LEVELS, check_packs, level
 
     with _reported(lang):
@@ -229,25 +467,20 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
 
 
 @main.command(name="test")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(), callback=_existing)
 @_RULES_OPTION
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
-              help="text for people, json for programs.")
+@_option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+         help="option_test_format")
 @_LANG_OPTION
 def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str) -> None:
-    """Run the expectations (expect:) of scenario files or folders (default: scenarios/).
-
-    One line per scenario, PASS or FAIL, then the rules no scenario's advice came from, then
-    "N passed, N failed". Exit 0 all pass, 1 any fail, 2 a scenario cannot be read.
-    """
+    """Run the expectations (expect:) of scenario files or folders (default: scenarios/)."""
     from .expect import run_tests
 
     if not paths:
         if not os.path.isdir("scenarios"):
             raise click.UsageError(say(lang, "test_no_scenarios"))
         paths = ("scenarios",)
-    with _reported(lang):  # a broken durable_rules installation, as everywhere else
-        run = run_tests(list(paths), rules, lang)
+    run = run_tests(list(paths), rules, lang)
     click.echo(render_test_run(run, fmt, lang), nl=False)
     if run.errors:
         raise Failure(report(run.errors, lang))
@@ -272,23 +505,35 @@ def rules_command(rules: str | None, platform: str, lang: str) -> None:
 @_RULES_OPTION
 @_PLATFORM_OPTION
 @_LANG_OPTION
-@click.option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
-              help="mermaid (renders in Markdown), dot (Graphviz), or svg (drawn by Graphviz, if installed).")
-def graph_command(rules: str | None, platform: str, lang: str, fmt: str) -> None:
+@_option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
+         help="option_graph_format")
+@_option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="FILE",
+         help="option_graph_output")
+@_option("--force", is_flag=True, help="option_graph_force")
+def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output: str | None, force: bool) -> None:
     """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
     from .overview import GraphvizError, graph, render_svg
 
+    output = None if output == "-" else output
+    if output:
+        try:
+            check_writable(output, force, folder=True)
+        except NotWritten as error:
+            raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
     with _reported(lang):
         pack = pack_named(platform, rules)
     source = graph(pack, "dot" if fmt == "svg" else fmt, lang)
-    if fmt != "svg":
-        click.echo(source, nl=False)
-        return
     try:
-        svg = render_svg(source)
+        drawn = render_svg(source) if fmt == "svg" else source
     except GraphvizError as error:
         raise Failure(say(lang, "graphviz_failed", detail=error.message)) from None
-    sys.stdout.buffer.write(svg)
+    if not output:
+        click.echo(drawn, nl=False)  # bytes (svg) go to standard output's buffer as they are
+        return
+    try:
+        write_file(output, drawn, replace=force)
+    except NotWritten as error:  # created while the graph was drawn, or the system refused
+        raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
 
 
 @main.command(name="ask")

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 from .conditions import Junction, Normal, nnf
 from .derive import rule_params
-from .diagnostics import Diagnostic, InputError, msg
+from .diagnostics import Diagnostic, InputError, about_file, msg
 from .model import Condition, Pack, Rule, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
@@ -59,7 +59,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
     suppressed = {target for rule in pack.rules for target in rule.suppresses}
     problems = []
     if len(pack.facts) > MAX_FACTS:
-        problems.append(Diagnostic(f"{pack.directory}/facts.yaml", 1, 1,
+        problems.append(about_file(f"{pack.directory}/facts.yaml",
                                    msg("c_too_many_facts", limit=MAX_FACTS, count=len(pack.facts)), "R109"))
     valuations: list[dict[str, Value]] = []
     buckets: list[list[tuple[Rule, dict, int]]] = []  # per valuation: (rule, expression, alternatives)

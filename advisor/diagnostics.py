@@ -30,13 +30,27 @@ def msg(key: str, /, **values: Any) -> Message:
     return Message(key, tuple(sorted(values.items())))
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
+    """A mistake at `path:line:column` (1-based), or about a file or folder as a whole (it cannot be read, is not a
+    rule pack, may not be written) when `line` and `column` are None: printed then as `path: message`."""
+
     path: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
     message: Message
     code: str = ""  # the check that found it, for rule packs (advisor/check.py); "" for other input
+
+    def __lt__(self, other: Diagnostic) -> bool:  # by file, then place (the file as a whole first), then message
+        return self._order() < other._order()
+
+    def _order(self) -> tuple:
+        return self.path, self.line or 0, self.column or 0, self.message, self.code
+
+
+def about_file(path: object, message: Message, code: str = "") -> Diagnostic:
+    """A diagnostic about the file or folder at `path` as a whole, at no line."""
+    return Diagnostic(str(path), None, None, message, code)
 
 
 class InputError(Exception):
@@ -45,7 +59,14 @@ class InputError(Exception):
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(set(diagnostics))
         # For a traceback only (an InputError that escaped the command line is a bug): the keys, not the words.
-        super().__init__("\n".join(f"{d.path}:{d.line}:{d.column}: {d.message.key}" for d in self.diagnostics))
+        super().__init__("\n".join(f"{place(d)}: {d.message.key}" for d in self.diagnostics))
+
+
+def place(diagnostic: Diagnostic) -> str:
+    """`path:line:col`, or `path` for a diagnostic about the file as a whole."""
+    if diagnostic.line is None:
+        return diagnostic.path
+    return f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}"
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:

@@ -20,7 +20,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, InputError, Message, msg
+from .diagnostics import Diagnostic, InputError, Message, about_file, msg
 from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
@@ -97,17 +97,17 @@ def read_file(path: Path | str) -> Document:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise InputError([Diagnostic(shown, 1, 1, msg("y_cannot_read", reason=error.strerror))]) from None
+        raise InputError([about_file(shown, msg("y_cannot_read", reason=error.strerror))]) from None
     return parse(raw, shown)
 
 
 def parse(raw: bytes, path: str) -> Document:
     """The plain data of one YAML file's bytes, shown as `path`; every mistake is an InputError at its line."""
     if len(raw) > MAX_BYTES:
-        raise _fail(path, msg("y_too_large", size=MAX_BYTES // 1024))
+        raise InputError([about_file(path, msg("y_too_large", size=MAX_BYTES // 1024))])
     node = _compose(_decode(raw, path), path)
     if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
-        raise _fail(path, msg("y_empty"))
+        raise InputError([about_file(path, msg("y_empty"))])
     builder = _Builder(path)
     data = builder.build(node, ())
     return Document(path, data, builder.marks)

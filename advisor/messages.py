@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .diagnostics import Diagnostic, Message, SchemaText
+from .diagnostics import Diagnostic, Message, SchemaText, place
 from .load import read_file
 
 LOCALE = Path(__file__).parent / "locale"
@@ -50,8 +50,8 @@ def rendered(message: Message, lang: str) -> str:
 
 
 def located(diagnostic: Diagnostic, lang: str) -> str:
-    """`path:line:col: message` in `lang`."""
-    return f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: {rendered(diagnostic.message, lang)}"
+    """`path:line:col: message` in `lang`; `path: message` for a diagnostic about the file as a whole."""
+    return f"{place(diagnostic)}: {rendered(diagnostic.message, lang)}"
 
 
 def report(diagnostics: Iterable[Diagnostic], lang: str) -> str:

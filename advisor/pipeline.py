@@ -14,7 +14,7 @@ from pathlib import Path
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
 from .derive import View, views
-from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
+from .diagnostics import Diagnostic, InputError, Message, about_file, did_you_mean, msg, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
 from .model import Pack, Rule, Value
@@ -107,7 +107,7 @@ def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
         return read_pack(str(rules), _signature(str(rules)))[0]
     found = _find(platform or "crowdworks", rules)
     if isinstance(found, Message):
-        raise InputError([Diagnostic(str(rules or bundled_rules()), 1, 1, found)])
+        raise InputError([about_file(rules or bundled_rules(), found)])
     return found[0]
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .conditions import Line
 from .derive import OPERATIONS
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, place
 from .explain import Advice, Recommendation, format_range, format_value
 from .messages import rendered, say
 from .model import ABSENT, Draft
@@ -361,7 +361,7 @@ def render_findings(findings: list[Diagnostic], fmt: str, lang: str) -> str:
     if fmt == "json":
         return _json([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
                        "name": CHECKS[f.code].name, "message": rendered(f.message, lang)} for f in findings])
-    return "".join(say(lang, "check_finding", where=f"{f.path}:{f.line}:{f.column}", level=say(lang, f"level_{level(f)}"),
+    return "".join(say(lang, "check_finding", where=place(f), level=say(lang, f"level_{level(f)}"),
                        code=f.code, message=rendered(f.message, lang)) + "\n" for f in findings)
 
 

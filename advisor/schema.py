@@ -41,6 +41,11 @@ def check(doc: Document, name: str) -> list[Diagnostic]:
     return [doc.error(message, *where, code=code) for where, message, code in _problems(doc, name)]
 
 
+def located(doc: Document, name: str) -> list[tuple[tuple, Diagnostic]]:
+    """`check`, each mistake with the path of keys and indexes to its value."""
+    return [(where, doc.error(message, *where, code=code)) for where, message, code in _problems(doc, name)]
+
+
 def problems(doc: Document, name: str) -> list[tuple[tuple, Message]]:
     """(where, message) for every structural mistake: `where` is the path of keys and indexes to the value."""
     return [(where, message) for where, message, _ in _problems(doc, name)]

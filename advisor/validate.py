@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import derive, schema, validate_rules
-from .diagnostics import Diagnostic, InputError, did_you_mean, msg, show
+from .diagnostics import Diagnostic, InputError, about_file, did_you_mean, msg, show
 from .load import KEY, Document, read_file
 from .model import (
     DRAFTS_FILE,
@@ -67,11 +67,11 @@ def load_pack(directory: Path | str) -> Pack:
     """Read and validate one rule pack folder: pack.yaml, facts.yaml, the optional parameters.yaml, events.yaml and
     drafts.yaml, and every other *.yaml (rules)."""
     files = _read(Path(directory))
-    found = _structure(files)
-    if found:
+    broken: set[str] = set()  # names declared in entries that do not fit their schema, or with a mistake
+    found, readable = _structure(files, broken)
+    if readable is None:
         raise InputError(found)
-
-    broken: set[str] = set()
+    files = readable  # what the schemas refused is left out, so that the rest is checked too
     head = Checker(files.pack, found, broken)
     sources = {key: Source(key, head.text(entry["title"]), entry.get("url"))
                for key, entry in files.pack.data["sources"].items()}
@@ -82,7 +82,7 @@ def load_pack(directory: Path | str) -> Pack:
     rules, seen = validate_rules.rules(files.rules, found, broken, facts, parameters, actions, sources)
     drafts = _drafts(Checker(files.drafts, found, broken), facts, parameters, actions, seen) if files.drafts else {}
     if not rules and not found:
-        found.append(Diagnostic(str(files.folder), 1, 1, msg("v_no_rules"), "R108"))
+        found.append(about_file(files.folder, msg("v_no_rules"), "R108"))
     if found:
         raise InputError(found)
     return Pack(files.pack.data["id"], head.text(files.pack.data["name"]), str(files.folder), facts, parameters,
@@ -92,7 +92,7 @@ def load_pack(directory: Path | str) -> Pack:
 def _read(folder: Path) -> _Files:
     """Load every YAML file of a pack folder, the pack's own files first."""
     if not (folder / PACK_FILE).is_file():
-        raise InputError([Diagnostic(str(folder), 1, 1, msg("v_not_a_pack", file=PACK_FILE))])
+        raise InputError([about_file(folder, msg("v_not_a_pack", file=PACK_FILE))])
 
     def optional(name: str) -> Document | None:
         return read_file(folder / name) if (folder / name).is_file() else None
@@ -107,15 +107,67 @@ def _read(folder: Path) -> _Files:
                   tuple(p for p in files if p.suffix != ".yaml"))
 
 
-def _structure(files: _Files) -> list[Diagnostic]:
-    """Misnamed files, and every file checked against its JSON Schema."""
-    found = [Diagnostic(str(p), 1, 1, msg("v_rule_file_suffix", name=p.stem), "R108") for p in files.misnamed]
-    named = [(files.pack, "pack"), (files.facts, "facts"), (files.parameters, "parameters"), (files.events, "events"),
-             (files.drafts, "drafts")] + [(doc, "rules") for doc in files.rules]
-    for doc, name in named:
-        if doc is not None:
-            found += schema.check(doc, name)
-    return found
+# The parts of each file made of entries, by name (or by position, for rules): a mistake inside one entry leaves
+# the others readable.
+_ENTRIES = {"pack": ("sources", "actions"), "facts": ("facts",), "parameters": ("parameters",),
+            "events": ("events",), "drafts": ("drafts",), "rules": ("rules",)}
+
+
+def _structure(files: _Files, broken: set[str]) -> tuple[list[Diagnostic], _Files | None]:
+    """Misnamed files, and every file checked against its JSON Schema; and the files without the entries that do
+    not fit, whose names go to `broken` (what uses them is not reported as unknown), or None when a mistake lies
+    outside every entry (a missing or wrong section): then nothing else can be checked."""
+    found = [about_file(p, msg("v_rule_file_suffix", name=p.stem), "R108") for p in files.misnamed]
+    kept: dict[str, Any] = {}
+    for field, name in (("pack", "pack"), ("facts", "facts"), ("parameters", "parameters"), ("events", "events"),
+                        ("drafts", "drafts"), ("rules", "rules")):
+        docs = getattr(files, field)
+        readable = []
+        for doc in docs if field == "rules" else [docs]:
+            problems = schema.located(doc, name) if doc is not None else []
+            found += [diagnostic for _, diagnostic in problems]
+            readable.append(_without(doc, _ENTRIES[name], [where for where, _ in problems], broken))
+        if any(doc is None and original is not None
+               for doc, original in zip(readable, docs if field == "rules" else [docs])):
+            return found, None
+        kept[field] = tuple(readable) if field == "rules" else readable[0]
+    return found, _Files(files.folder, misnamed=files.misnamed, **kept)
+
+
+def _without(doc: Document | None, sections: tuple[str, ...], wrong: list[tuple], broken: set[str]) -> Document | None:
+    """`doc` without the entries of `sections` that `wrong` (paths to mistakes) point into; None if one points
+    elsewhere. The names of the entries left out go to `broken`."""
+    if doc is None or not wrong:
+        return doc
+    if any(len(where) < 2 or where[0] not in sections for where in wrong):
+        return None
+    data, marks = dict(doc.data), doc.marks
+    for section in sections:
+        bad = {where[1] for where in wrong if where[0] == section}
+        if bad and isinstance(data[section], list):
+            data[section], marks = _without_items(section, data[section], bad, marks, broken)
+        elif bad:
+            broken.update(str(name) for name in bad)
+            data[section] = {name: entry for name, entry in data[section].items() if name not in bad}
+    return Document(doc.path, data, marks)
+
+
+def _without_items(section: str, entries: list, bad: set[int], marks: dict[tuple, tuple[int, int]],
+                   broken: set[str]) -> tuple[list, dict[tuple, tuple[int, int]]]:
+    """A list of entries (rules) without those at the positions `bad`, and the marks of the others numbered again;
+    the ids of the rules left out go to `broken`."""
+    broken.update(entry["id"] for index, entry in enumerate(entries)
+                  if index in bad and isinstance(entry, dict) and isinstance(entry.get("id"), str))
+    number = {old: new for new, old in enumerate(i for i in range(len(entries)) if i not in bad)}
+
+    def renumbered(key: tuple) -> tuple | None:
+        if key[:1] != (section,) or len(key) < 2 or not isinstance(key[1], int):
+            return key
+        return None if key[1] in bad else (section, number[key[1]], *key[2:])
+
+    kept = {renumbered(key): mark for key, mark in marks.items()}
+    kept.pop(None, None)
+    return [entry for index, entry in enumerate(entries) if index not in bad], kept  # type: ignore[return-value]
 
 
 def _declared_at(files: _Files) -> dict[tuple[str, str], Where]:

@@ -43,6 +43,7 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
         for index, entry in enumerate(doc.data["rules"]):
             rule = _rule(check, index, entry, facts, parameters, actions, sources, len(rules))
             if rule is None:
+                broken.add(entry["id"])  # what names it (suppresses:, a draft) is not reported again
                 continue
             if rule.id in seen:
                 first = seen[rule.id]
@@ -174,7 +175,7 @@ def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, r
         elif name in actions:
             matched = [r.id for r in rules if r.action == name]
         else:
-            check.error("R108", msg("v_suppresses_unknown", name=show(name), hint=did_you_mean(name, [*by_id, *actions])),
+            check.unknown("R108", name, msg("v_suppresses_unknown", name=show(name), hint=did_you_mean(name, [*by_id, *actions])),
                         "rules", index, "suppresses", position)
             continue
         if rule.id in matched:

@@ -12,6 +12,7 @@ from packs import make_pack, rule
 from advisor import __version__
 from advisor.cli import main
 from advisor.expect import check_scenario
+from advisor.overview import display_width
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"
@@ -116,7 +117,7 @@ def ordered(tmp_path: Path) -> tuple[Path, dict[str, Path]]:
     ("en", 'expected action "b" to be ranked above "a", but it is ranked below it',
      'expected action "b" was not recommended', "recommended: "),
     ("ja", "アクション「b」は「a」より上位に推奨される想定ですが、下位に推奨されました",
-     "期待したアクション「b」が推奨されませんでした", "推奨: "),
+     "期待したアクション「b」が推奨されませんでした", "推奨："),
 ])
 def test_an_unmet_order_prints_the_advice_and_exits_1(tmp_path, lang, reversed_, missing, recommended):
     pack, paths = ordered(tmp_path)
@@ -144,7 +145,7 @@ def test_advise_test_and_the_scenario_tests_show_an_unmet_order(tmp_path):
     code, out, _ = advise("test", "--lang", "ja", "--rules", str(pack), str(paths["reversed"]))
     assert (code, out.splitlines()) == (1, [f"不合格 {paths['reversed']}",
                                             "     アクション「b」は「a」より上位に推奨される想定ですが、下位に推奨されました",
-                                            "     推奨: a, b",
+                                            "     推奨：a, b",
                                             "合格 0 件、不合格 1 件"])
     # pytest runs scenarios/ through check_scenario: its failure reads the same
     assert check_scenario(paths["reversed"], pack).problems == (
@@ -244,3 +245,143 @@ def test_the_calendar_is_never_written_to_the_scenario_or_to_standard_output(tmp
         code, out, err = advise("--calendar", target, "--force", str(scenario))
         assert (code, out) == (2, "") and "--calendar" in err
     assert scenario.read_text(encoding="utf-8").startswith("as_of:")
+
+
+# ----------------------------------------------------------------------------- command-line conventions
+
+COMMANDS = "ask, check, graph, rules, run, test"
+
+
+@pytest.mark.parametrize("args, lang, expected", [
+    (["chek"], "en", f'advise: no command or file named "chek" (did you mean "check"?); the commands are {COMMANDS} '
+                     "(advise --help)\n"),
+    (["--lang", "ja", "grap"], "ja", f"advise: 「grap」という名前のコマンドもファイルもありません（もしかして「graph」？）。"
+                                     f"コマンドは {COMMANDS} です（advise --help）\n"),
+    (["frobnicate"], "en", f'advise: no command or file named "frobnicate"; the commands are {COMMANDS} '
+                           "(advise --help)\n"),
+])
+def test_a_mistyped_command_is_refused_with_the_closest_one(args, lang, expected):
+    assert advise(*args, env={"LANG": "", "LANGUAGE": "", "LC_ALL": ""}) == (2, "", expected)
+
+
+def test_help_lists_the_commands_and_options_may_come_before_a_command():
+    code, out, err = advise("help", env={"LANGUAGE": "en"})
+    assert (code, err) == (0, "") and out == advise("--help", env={"LANGUAGE": "en"})[1]
+    commands = out.split("Commands:\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split()[0] for line in commands] == ["ask", "check", "graph", "rules", "run", "test"]
+    assert "--format text (default), json or markdown" in out.replace("\n  ", " ")
+    assert advise("help", "check", env={"LANGUAGE": "en"})[1] == advise("check", "--help", env={"LANGUAGE": "en"})[1]
+    code, out, _ = advise("--lang", "en", "check", "--fail-level", "error")
+    assert code == 0  # the bundled packs, `advise check --lang en`
+
+
+def test_bare_advise_prints_the_commands_as_a_usage_error():
+    code, out, err = advise(env={"LANGUAGE": "en"})
+    assert (code, out) == (2, "") and err.startswith("Usage: advise [OPTIONS] COMMAND [ARGS]...\n")
+
+
+def test_short_version_option():
+    assert advise("-V") == (0, f"advise {__version__}\n", "")
+
+
+@pytest.mark.parametrize("command", ["run", "check", "test", "rules", "graph", "ask"])
+@pytest.mark.parametrize("lang, examples", [("en", "Examples:\n"), ("ja", "例:\n")])
+def test_every_command_has_examples_in_both_languages(command, lang, examples):
+    code, out, err = advise(command, "--help", "--lang", lang)
+    assert (code, err) == (0, "") and f"\n  {examples}    advise " in out
+
+
+def test_help_and_click_words_in_japanese():
+    code, out, _ = advise("--lang", "ja", "--help")
+    assert code == 0 and out.startswith("使い方: advise [OPTIONS] COMMAND [ARGS]...\n\n  クラウドソーシングの契約")
+    assert "\nオプション:\n  -V, --version  バージョンを表示して終了します。\n  -h, --help     このヘルプを表示して終了します。\n" in out
+    assert "\nコマンド:\n  ask    シナリオを書く代わりに質問に答えて、助言を受けます\n" in out
+    code, out, _ = advise("check", "--help", env={"LANGUAGE": "ja:en", "LANG": "C"})
+    joined = "".join(line.strip() for line in out.splitlines())  # folded at the terminal's width
+    assert "--fail-level [warning|error]  この水準以上の指摘があれば終了コード 1 で終わります。  [既定: warning]" in joined
+    assert max(display_width(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("args, en, ja", [
+    (["check", "--formt", "x"], "Error: No such option '--formt'. Did you mean '--format'?",
+     "エラー: オプション '--formt' はありません。 '--format' のことですか？"),
+    (["run"], "Error: Missing argument 'SCENARIO'.", "エラー: 引数がありません 'SCENARIO'."),
+    (["graph", "--format", "png"], "Error: Invalid value for '--format': 'png' is not one of 'mermaid', 'dot', 'svg'.",
+     "エラー: '--format' の値が正しくありません: 'png' ではなく 'mermaid', 'dot', 'svg' のどれかを指定してください。"),
+])
+def test_click_errors_in_the_language_asked_for(args, en, ja):
+    for lang, message in (("en", en), ("ja", ja)):
+        code, out, err = advise(*args, "--lang", lang)
+        assert (code, out, err.splitlines()[-1]) == (2, "", message)
+    assert advise(*args, env={"LANGUAGE": "ja", "LANG": ""})[2].splitlines()[-1] == ja
+
+
+@pytest.mark.parametrize("env, lang", [
+    ({"LANGUAGE": "ja", "LC_ALL": "en_US.UTF-8"}, "ja"),
+    ({"LANGUAGE": "fr:ja", "LC_ALL": ""}, "ja"),
+    ({"LANGUAGE": "fr", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "ja_JP.UTF-8"}, "ja"),
+    ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "en_GB.UTF-8", "LANG": "ja_JP.UTF-8"}, "en"),
+])
+def test_language_follows_gnu_order(env, lang):
+    code, out, _ = advise(str(EXAMPLE), env=env)
+    assert code == 0 and out.splitlines()[3].startswith("1. " + ("納品済み" if lang == "ja" else "Negotiate"))
+
+
+def test_graph_is_written_to_a_file_only_when_it_does_not_exist(tmp_path):
+    target = tmp_path / "pack.mmd"
+    assert advise("graph", "-o", str(target), "--lang", "en") == (0, "", "")
+    assert target.read_text(encoding="utf-8") == advise("graph", "--lang", "en")[1]
+    target.write_text("mine", encoding="utf-8")
+    assert advise("graph", "-o", str(target), "--lang", "en") == (
+        2, "", f"{target}: already exists; add --force to replace it\n")
+    assert advise("graph", "-o", str(target), "--lang", "ja")[2] == (
+        f"{target}: すでにあります。置き換えるには --force を付けてください\n")
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert advise("graph", "-o", str(target), "--force", "--format", "dot")[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("digraph")
+    missing = tmp_path / "no" / "pack.mmd"
+    assert advise("graph", "-o", str(missing), "--lang", "en") == (
+        2, "", f"{missing}: cannot write: No such file or directory\n")
+
+
+@pytest.mark.parametrize("lang, no_pack, no_folder, not_folder", [
+    ("en", "no rule pack here: no pack.yaml in this folder or in the folders in it", "no such folder", "not a folder"),
+    ("ja", "ルールパックがありません：このフォルダにもその中のフォルダにも pack.yaml がありません",
+     "そのようなフォルダーはありません", "フォルダーではありません"),
+])
+def test_a_rules_folder_without_a_pack_is_reported_at_the_folder(tmp_path, lang, no_pack, no_folder, not_folder):
+    for args in (["--rules", str(tmp_path), str(EXAMPLE)], ["rules", "--rules", str(tmp_path)], ["check", str(tmp_path)]):
+        assert advise(*args, "--lang", lang) == (2, "", f"{tmp_path}: {no_pack}\n")
+    assert advise("--rules", str(tmp_path / "x"), str(EXAMPLE), "--lang", lang) == (2, "", f"{tmp_path / 'x'}: {no_folder}\n")
+    assert advise("check", str(EXAMPLE), "--lang", lang) == (2, "", f"{EXAMPLE}: {not_folder}\n")
+
+
+def test_a_file_that_cannot_be_read_is_reported_without_a_line(tmp_path):
+    missing = tmp_path / "none.yaml"
+    assert advise(str(missing), "--lang", "en") == (2, "", f"{missing}: cannot read file: No such file or directory\n")
+    assert advise("test", str(missing), "--lang", "en") == (
+        2, "", f"{missing}: cannot read file: No such file or directory\n")
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    assert advise(str(empty), "--lang", "en") == (2, "", f"{empty}: file is empty\n")
+
+
+def test_check_reports_structure_and_reference_mistakes_in_one_run(tmp_path):
+    pack = make_pack(tmp_path / "pack", [rule("r1", "{n: {lt: 5}}"), rule("r2", "{flag: true}", "b")])
+    rules = pack / "rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    text = text.replace("- id: r1\n", "- id: r1\n    priorty: 3\n", 1).replace("{flag: true}", "{flagg: true}")
+    rules.write_text(text, encoding="utf-8")
+    code, out, err = advise("check", "--lang", "en", "--format", "json", str(pack))
+    found = [(f["code"], f["line"]) for f in json.loads(out)]
+    assert (code, err) == (1, "") and [c for c, _ in found] == ["S001", "R102"], found
+    code, out, _ = advise("check", "--lang", "en", str(pack))
+    assert 'unknown key "priorty" (did you mean "priority"?)' in out and 'flagg' in out
+
+
+def test_json_findings_about_a_whole_file_have_no_line(tmp_path):
+    pack = make_pack(tmp_path / "pack", [rule("r1", "{n: {lt: 5}}")])
+    (pack / "extra.yml").write_text("rules: []\n", encoding="utf-8")
+    code, out, _ = advise("check", "--format", "json", "--lang", "en", str(pack))
+    finding = next(f for f in json.loads(out) if f["code"] == "R108")
+    assert (finding["path"], finding["line"], finding["column"]) == (str(pack / "extra.yml"), None, None)

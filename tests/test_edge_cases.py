@@ -40,7 +40,7 @@ def test_a_rule_file_with_an_upper_case_suffix_is_reported_not_ignored(tmp_path)
     shutil.copytree(ROOT / "rules" / "crowdworks", pack)
     (pack / "Extra.YAML").write_text("rules: []\n", encoding="utf-8")
     code, out, _ = run("check", str(pack))
-    assert (code, out) == (1, f"{pack / 'Extra.YAML'}:1:1: [error] R108 rule files end in .yaml; rename it to Extra.yaml\n")
+    assert (code, out) == (1, f"{pack / 'Extra.YAML'}: [error] R108 rule files end in .yaml; rename it to Extra.yaml\n")
 
 
 def test_dates_beyond_the_calendar_leave_the_date_unknown(tmp_path):

@@ -102,7 +102,7 @@ def test_a_yml_rule_file_is_not_ignored_silently(tmp_path):
     with pytest.raises(InputError) as error:
         advice(pack, "{}")
     assert [located(d, "en") for d in error.value.diagnostics] == [
-        f"{pack / 'more.yml'}:1:1: rule files end in .yaml; rename it to more.yaml"]
+        f"{pack / 'more.yml'}: rule files end in .yaml; rename it to more.yaml"]
 
 
 def test_japanese_folded_lines_join_without_a_space_even_before_a_placeholder(tmp_path):
