@@ -538,51 +538,87 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
 
 @main.command(name="ask")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Also write the answers as a scenario file (refused if FILE exists, unless --force).")
+              help="Write the answers as a scenario file to FILE instead of printing them (refused if FILE exists, "
+                   "unless --force).")
 @click.option("--force", is_flag=True, help="With -o: replace FILE if it exists.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              metavar="FILE", help="Answers by fact name, a YAML file written as a scenario's facts: (fact: value); "
+                                   "only what it leaves open is asked, and only at a terminal. - reads it from "
+                                   "standard input, and then nothing is asked.")
 @_RULES_OPTION
 @_LANG_OPTION
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
-              help="The date to give the advice for, YYYY-MM-DD [default: today].")
-def ask_command(output: str | None, force: bool, rules: str | None, lang: str, as_of) -> None:
+              help="The date to give the advice for, YYYY-MM-DD [default: today]; the scenario keeps it as its as_of.")
+@click.option("--keep-date", is_flag=True,
+              help="Write today's date in the scenario (as_of:); without it the scenario is advised for the day "
+                   "it is run.")
+def ask_command(output: str | None, force: bool, answers_file: str | None, rules: str | None, lang: str, as_of,
+                keep_date: bool) -> None:
     """Answer questions instead of writing a scenario, and get the advice.
 
     Only questions whose answer can still change the advice are asked. Enter means "don't know"; why
-    shows what a question decides. After the advice, how N explains recommendation N. The answers are
-    then printed as a scenario file, or written to FILE with -o (advise FILE gives the same advice).
-    Without a terminal, the answers are read from standard input, one line per question; the end of
-    input means "don't know" for the rest. Ctrl-C stops without writing anything (exit 130).
+    shows what a question decides. After the advice, a number (or how N) explains recommendation N.
+    The conversation goes to standard error and the answers, as a scenario file, to standard output
+    (advise ask > situation.yaml), or to FILE with -o; advise FILE gives the same advice.
+    Without a terminal, nothing is asked when --answers is given; otherwise the answers are read from
+    standard input, one line per question: a line that does not fit stops with its line number (exit 2),
+    and the end of input means "don't know" for the rest. Ctrl-C, or Ctrl-D at a terminal, stops without
+    writing anything (exit 130).
     """
     import datetime as dt
 
     from . import interview  # as a module: tests replace interview.interview
+    from .load import read_file
 
     if output:
         try:
             check_writable(output, force, folder=True)
         except NotWritten as error:
             raise _not_written(error, lang, _ASK_NOT_WRITTEN) from None
-    answers = _typed_answers() if sys.stdin.isatty() else _piped_answers()
+    with _reported(lang):
+        preset = read_file(answers_file) if answers_file else None
+    terminal = sys.stdin.isatty() and answers_file != "-"
+    asking = terminal or preset is None  # without a terminal, the answers file says all there is
+    answers = _typed_answers() if terminal else _piped_answers() if asking else iter(())
     with _reported(lang), _interruptible(lang):
-        result = interview.interview(rules, lang, answers, click.echo, as_of.date() if as_of else dt.date.today())
+        result = interview.interview(rules, lang, answers, _conversation, as_of.date() if as_of else dt.date.today(),
+                                     preset=preset, source=None if terminal else "<stdin>", asking=asking,
+                                     pin_date=keep_date or as_of is not None)
         if output:
             _save(output, result.scenario, force, lang)
-    click.echo("")
+    _conversation("")
     if output:
-        click.echo(say(lang, "ask_saved", path=output))
+        _conversation(say(lang, "ask_saved", path=output))
     else:
-        click.echo(say(lang, "ask_scenario"))
-        click.echo(result.scenario, nl=False)
+        _print_scenario(result.scenario, lang)
+
+
+def _conversation(text: str) -> None:
+    """What advise ask says (questions, advice, notes) goes to standard error: standard output holds only the
+    scenario, so that `advise ask > situation.yaml` saves it."""
+    click.echo(text, err=True)
+
+
+def _print_scenario(text: str, lang: str) -> None:
+    """The answers as a scenario file, on standard output, after a note on standard error saying what it is."""
+    _conversation(say(lang, "ask_scenario"))
+    click.echo(text, nl=False)
 
 
 @contextmanager
 def _interruptible(lang: str) -> Iterator[None]:
-    """Ctrl-C while asking or writing: nothing written, exit 130."""
+    """Ctrl-C (or Ctrl-D at a terminal) while asking or writing: nothing written, exit 130. Once the advice was
+    shown, the answers are printed as a scenario file first, so they are not lost."""
+    from .interview import Interrupted
+
     try:
         yield
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         if sys.stdin.isatty():
-            click.echo("")  # end the line of the prompt
+            _conversation("")  # end the line of the prompt
+        if isinstance(stop, Interrupted):
+            _print_scenario(stop.scenario, lang)
+            raise Failure(say(lang, "ask_interrupted_printed"), EXIT_INTERRUPTED) from None
         raise Failure(say(lang, "ask_interrupted"), EXIT_INTERRUPTED) from None
 
 
@@ -591,26 +627,25 @@ def _save(output: str, text: str, force: bool, lang: str) -> None:
         write_file(output, text, replace=force)
     except NotWritten as error:  # created while the questions were answered, or the system refused
         if error.reason is not None:  # the answers are not lost: they can still be copied from here
-            click.echo(say(lang, "ask_scenario"))
-            click.echo(text, nl=False)
+            _print_scenario(text, lang)
         raise _not_written(error, lang, _ASK_NOT_WRITTEN) from None
 
 
-def _typed_answers():
-    """Answers typed at a terminal; Ctrl-D ends them."""
+def _typed_answers() -> Iterator[str]:
+    """Answers typed at a terminal after a prompt on standard error; Ctrl-D stops as Ctrl-C does."""
     while True:
+        click.echo("> ", nl=False, err=True)
         try:
-            yield input("> ")
+            yield input()
         except EOFError:
-            click.echo("")  # end the line of the prompt
-            return
+            raise KeyboardInterrupt from None
 
 
-def _piped_answers():
+def _piped_answers() -> Iterator[str]:
     """Answers read from standard input, one per line, each shown after its prompt as if typed."""
     for number, line in enumerate(sys.stdin):
         line = line.rstrip("\r\n")
         if number == 0:
             line = line.removeprefix("\ufeff")  # a byte-order mark some editors put before the first answer
-        click.echo(f"> {line}" if line else ">")  # no trailing space for an empty answer
+        _conversation(f"> {line}" if line else ">")  # no trailing space for an empty answer
         yield line

@@ -22,13 +22,18 @@ those rules. Answers only ever decide more, so a question skipped once would sta
 logic is sound but not complete: it never skips a question whose answer could change the advice, and may
 ask one that turns out not to matter (say, `any` over every value of a fact).
 
-Answers come from an iterator of lines and everything shown goes through `show`, so the interview runs
-the same at a terminal, from a script and in tests. Nothing typed is evaluated: answers are compared with
-words, numbers and dates only.
+Answers come from a file by fact name (`preset`, validated as a scenario's `facts:`) and from an iterator of
+lines, and everything shown goes through `show`, so the interview runs the same at a terminal, from a script
+and in tests. A line is read for a question only when the answers file leaves it open. An answer that does
+not fit is explained and asked again at a terminal; from a script (`source` names it) it is an InputError at
+its line, because asking again would take the line meant for the next question. The end of the lines means
+"don't know" for the questions left. Nothing typed is evaluated: answers are compared with words, numbers and
+dates only, by one function per kind of answer (`_choice`, `_typed`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import unicodedata
@@ -39,12 +44,15 @@ from typing import Callable, Iterable, Iterator
 
 from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, setters, shown
 from .derive import derive, rule_params
+from .diagnostics import Diagnostic, InputError, Message, msg
+from .diagnostics import show as quoted
 from .explain import Advice, format_value
-from .load import bundled_rules, pack_folders, parse
-from .messages import say
+from .load import Document, bundled_rules, pack_folders, parse
+from .messages import rendered, say
 from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_named, read_pack
 from .render import render_text, trace_lines
+from .validate_scenario import validate_scenario
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
@@ -55,28 +63,98 @@ SCENARIO_PATH = "<advise ask>"  # the name the built scenario goes by in the pip
 @dataclass(frozen=True)
 class Interview:
     pack: Pack
-    answers: dict[str, Value | None]  # the facts asked, in the order asked; None: "don't know"
+    answers: dict[str, Value | None]  # the facts answered, in declaration order; None: "don't know"
     scenario: str  # the scenario file's text; it gives `advice` again
     advice: Advice
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or Ctrl-D at a terminal) after the advice was shown: `scenario` holds the answers, to be printed."""
+
+    def __init__(self, scenario: str):
+        super().__init__()
+        self.scenario = scenario
+
+
 def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show: Callable[[str], None],
-              as_of: dt.date, platform: str | None = None) -> Interview:
-    """Ask, build the scenario, show its advice, then explain recommendations on request (`how N`)."""
-    lines = iter(answers)
-    show(say(lang, "ask_intro"))
-    pack = _choose_pack(rules, platform, lang, lines, show)
-    given: dict[str, Value | None] = {}
-    for fact in pack.facts.values():
-        deciding = open_questions(pack, given, as_of).get(fact.name) if fact.given_by_user else None
-        if deciding:
-            given[fact.name] = _ask(fact, len(given) + 1, deciding, pack, given, as_of, lang, lines, show)
-    text = scenario_text(pack, given, as_of, lang)
+              as_of: dt.date, platform: str | None = None, *, preset: Document | None = None,
+              source: str | None = None, asking: bool = True, pin_date: bool = True) -> Interview:
+    """Ask, build the scenario, show its advice, then explain recommendations on request (`how N`).
+
+    `answers`: lines, one per prompt. `preset`: an answers file (fact: value), validated as a scenario's facts:
+    once the pack is known (InputError at its lines). `source`: None at a terminal (a wrong answer is explained
+    and asked again), else the name of the lines (a wrong answer is an InputError at `source:LINE:1`).
+    `asking` False: nothing is asked and no line read; a question left open is "don't know". `pin_date`: the
+    scenario names `as_of` (else it is given for the day it is run). KeyboardInterrupt from `answers` goes
+    through, as Interrupted once the advice was shown.
+    """
+    lines = _Lines(answers, source, lang, show)
+    pack = _choose_pack(rules, platform, lang, lines if asking else None, show)
+    # The answers file is checked before anything else is shown (unless the platform had to be asked first),
+    # so that a mistake in it is all that is printed.
+    given = preset_answers(preset, pack, as_of) if preset is not None else {}
+    if asking and len(platforms(rules) if platform is None else [platform]) == 1:
+        show(say(lang, "ask_intro"))
+    show(say(lang, "ask_pack", name=pack.name.get(lang), id=pack.id))
+    given = _questions(pack, given, as_of, lines if asking else None)
+    text = scenario_text(pack, given, as_of if pin_date else None, lang)
     advice = advise_document(parse(text.encode("utf-8"), SCENARIO_PATH), rules, as_of)
     show("")
     show(render_text(advice, lang))
-    _explain_on_request(advice, lang, lines, show)
+    if asking:
+        try:
+            _explain_on_request(advice, lang, lines, show)
+        except KeyboardInterrupt:
+            raise Interrupted(text) from None
     return Interview(pack, given, text, advice)
+
+
+def _questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date,
+               lines: _Lines | None) -> dict[str, Value | None]:
+    """`given` with every question that can still change the advice answered, in declaration order: asked in
+    that order when `lines` can answer, else "don't know"."""
+    number = 0
+    for fact in pack.facts.values():
+        deciding = open_questions(pack, given, as_of).get(fact.name) if fact.given_by_user else None
+        if deciding and fact.name not in given:
+            number += 1
+            given[fact.name] = _ask(fact, number, deciding, pack, given, as_of, lines) if lines else None
+    return {name: given[name] for name in pack.facts if name in given}
+
+
+def preset_answers(doc: Document, pack: Pack, as_of: dt.date) -> dict[str, Value | None]:
+    """An answers file (`fact: value`, as under a scenario's facts:) -> the answers, None for "don't know"
+    (`fact:` with nothing after it). Checked as a scenario's facts are, against the pack and `as_of`; every
+    mistake is an InputError at its line in `doc`."""
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.error(msg("ask_answers_not_mapping", value=quoted(doc.data)))])
+    marks = {("facts", *where): mark for where, mark in doc.marks.items()}
+    scenario = validate_scenario(Document(doc.path, {"facts": doc.data}, marks), pack, as_of, as_of)
+    return {name: None if value is None else scenario.facts[name] for name, value in doc.data.items()}
+
+
+class _Lines:
+    """The lines that answer, counted, and what a wrong one does: at a terminal (`source` None) it is explained
+    and asked again; from a script it is an InputError at its line, as the next line answers the next question."""
+
+    def __init__(self, lines: Iterable[str], source: str | None, lang: str, show: Callable[[str], None]):
+        self.lines, self.source, self.lang, self.show = iter(lines), source, lang, show
+        self.number = 0  # of the line read last, from 1
+
+    def read(self) -> str | None:
+        """The next line, or None at the end of the lines."""
+        line = next(self.lines, None)
+        if line is not None:
+            self.number += 1
+        return line
+
+    def refuse(self, answer: str, question: Message, problem: Message) -> None:
+        """The answer on the line read last does not fit: show why, or stop at the line (InputError)."""
+        if self.source is None:
+            self.show(rendered(problem, self.lang))
+            return
+        raise InputError([Diagnostic(self.source, self.number, 1, msg(
+            "ask_line_invalid", answer=quoted(answer), question=question, problem=problem))])
 
 
 # ------------------------------------------------------------------------------------------ relevance
@@ -196,32 +274,34 @@ class _Partial:
 
 # ------------------------------------------------------------------------------------------ questions
 
-def _choose_pack(rules: str | Path | None, platform: str | None, lang: str, lines: Iterator[str],
+def _choose_pack(rules: str | Path | None, platform: str | None, lang: str, lines: _Lines | None,
                  show: Callable[[str], None]) -> Pack:
-    """The pack to use: asked only when there is more than one to choose from."""
+    """The pack to use: asked (after the introduction) only when there is more than one to choose from and
+    `lines` can answer; otherwise the one a scenario without platform: gets."""
     if platform is None:
-        choices = platforms(rules)
-        platform = _ask_platform(choices, lang, lines, show) if len(choices) > 1 else (choices or ["crowdworks"])[0]
-    pack = pack_named(platform, rules)
-    show(say(lang, "ask_pack", name=pack.name.get(lang), id=pack.id))
-    return pack
+        choices = platforms(rules) or ["crowdworks"]
+        default = "crowdworks" if "crowdworks" in choices else choices[0]  # as for a scenario without platform:
+        platform = default
+        if len(choices) > 1 and lines is not None:
+            show(say(lang, "ask_intro"))
+            platform = _ask_platform(choices, default, lang, lines, show)
+    return pack_named(platform, rules)
 
 
-def _ask_platform(choices: list[str], lang: str, lines: Iterator[str], show: Callable[[str], None]) -> str:
-    default = "crowdworks" if "crowdworks" in choices else choices[0]  # as for a scenario without platform:
+def _ask_platform(choices: list[str], default: str, lang: str, lines: _Lines, show: Callable[[str], None]) -> str:
     show(say(lang, "ask_platform"))
     for number, name in enumerate(choices, 1):
         show(say(lang, "ask_choice", number=str(number), label=name))
     show(say(lang, "ask_hint", text=say(lang, "ask_hint_platform", value=default)))
     while True:
-        answer = _normal(next(lines, ""))
+        answer = _normal(lines.read() or "")
         if answer.lower() in UNKNOWN_WORDS:
             return default
         picked, problem = _choice(answer, [(name, name) for name in choices], lang)
         if problem is None:
             assert isinstance(picked, str)  # one of the platform names offered
             return picked
-        show(problem)
+        lines.refuse(answer, msg("ask_line_platform"), problem)
 
 
 def platforms(rules: str | Path | None) -> list[str]:
@@ -234,17 +314,17 @@ def platforms(rules: str | Path | None) -> list[str]:
 
 
 def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[str, Value | None],
-         as_of: dt.date, lang: str, lines: Iterator[str], show: Callable[[str], None]) -> Value | None:
-    """One question, asked until the answer is valid; None for "don't know" (or the end of the answers)."""
+         as_of: dt.date, lines: _Lines) -> Value | None:
+    """One question, asked until the answer fits; None for "don't know" (or the end of the lines)."""
+    lang, show = lines.lang, lines.show
     show("")
     show(say(lang, "ask_question", number=str(number), text=(fact.question or fact.description).get(lang)))
-    choices = _choices(fact, lang)
-    for index, (label, _) in enumerate(choices, 1):
+    for index, (label, _) in enumerate(_choices(fact, lang), 1):
         show(say(lang, "ask_choice", number=str(index), label=label))
     limit = _limit(fact, pack, given, as_of)
     show(_hint(fact, limit, lang))
     while True:
-        line = next(lines, None)
+        line = lines.read()
         answer = _normal(line or "")
         if answer.lower() in WHY_WORDS:
             show(say(lang, "ask_why"))
@@ -253,10 +333,20 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
             continue
         if line is None or answer.lower() in UNKNOWN_WORDS:
             return None
-        value, problem = _choice(answer, choices, lang) if choices else _typed(fact, answer, limit, as_of, lang)
+        value, problem = answer_value(fact, answer, limit, as_of, lang)
         if problem is None:
             return value
-        show(problem)
+        lines.refuse(answer, msg("ask_line_question", number=str(number), name=fact.name), problem)
+
+
+def answer_value(fact: Fact, answer: str, limit: Value | None, as_of: dt.date,
+                 lang: str) -> tuple[Value | None, Message | None]:
+    """What one typed answer (normalised, not empty) says of `fact`: (value, None), or (None, why it does not fit).
+
+    A choice (enum, bool) by its number or its word, with "did you mean" for a near miss; a date or a whole
+    number checked as the scenario will be, against `limit` (the largest value at_most allows, if known)."""
+    choices = _choices(fact, lang)
+    return _choice(answer, choices, lang) if choices else _typed(fact, answer, limit, as_of, lang)
 
 
 def _normal(line: str) -> str:
@@ -300,8 +390,9 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
     return say(lang, "ask_hint", text=say(lang, "ask_hint_separator").join(parts))
 
 
-def _choice(answer: str, choices: list[tuple[str, Value]], lang: str) -> tuple[Value | None, str | None]:
-    """A numbered choice, by its number or its word (yes/no and はい/いいえ for a bool, in either language)."""
+def _choice(answer: str, choices: list[tuple[str, Value]], lang: str) -> tuple[Value | None, Message | None]:
+    """A numbered choice, by its number or its word (yes/no and はい/いいえ for a bool, in either language);
+    a near miss of a word (a typo) is answered with the word it may mean."""
     if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
         return choices[int(answer) - 1][1], None
     words = {label.casefold(): value for label, value in choices}
@@ -309,36 +400,40 @@ def _choice(answer: str, choices: list[tuple[str, Value]], lang: str) -> tuple[V
         words.update({word: True for word in YES_WORDS} | {word: False for word in NO_WORDS})
     if answer.casefold() in words:
         return words[answer.casefold()], None
-    return None, say(lang, "ask_invalid_choice", count=str(len(choices)),
-                     words=", ".join(label for label, _ in choices))
+    problem = msg("ask_invalid_choice", count=str(len(choices)), words=", ".join(label for label, _ in choices))
+    shown_as = {label.casefold(): label for label, _ in choices}
+    close = difflib.get_close_matches(answer.casefold(), sorted(words), n=1, cutoff=0.6)
+    if close:  # the word as offered (a label in its own case), or a yes/no word
+        return None, msg("ask_did_you_mean", name=shown_as.get(close[0], close[0]), problem=problem)
+    return None, problem
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)")  # 50000 or 50,000
 
 
-def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: str) -> tuple[Value | None, str | None]:
+def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: str) -> tuple[Value | None, Message | None]:
     """A date or a whole number, checked as the scenario will be: format, min, at_most."""
     if fact.type == "date":
         if not _DATE.fullmatch(answer):
-            return None, say(lang, "ask_invalid_date", example=as_of.isoformat())
+            return None, msg("ask_invalid_date", example=as_of.isoformat())
         try:
             day = dt.date.fromisoformat(answer)
         except ValueError:
-            return None, say(lang, "ask_impossible_date", text=answer)
+            return None, msg("ask_impossible_date", text=answer)
         if limit is not None and as_number(day) > as_number(limit):  # at_most: as_of or a date fact
-            return None, say(lang, "ask_date_too_late", limit=format_value(limit, "date", lang))
+            return None, msg("ask_date_too_late", limit=format_value(limit, "date", lang))
         return day, None
     text = answer.removeprefix("¥").removesuffix("円").strip() if fact.type == "money" else answer
     if not _NUMBER.fullmatch(text):
-        return None, say(lang, "ask_invalid_number")
+        return None, msg("ask_invalid_number")
     value = int(text.replace(",", ""))
     low = fact.min if fact.min is not None else -MAX_INT
     high = min(as_number(limit) if limit is not None else MAX_INT, fact.max if fact.max is not None else MAX_INT)
     if value < low:
-        return None, say(lang, "ask_number_too_small", min=format_value(low, fact.type, lang))
+        return None, msg("ask_number_too_small", min=format_value(low, fact.type, lang))
     if value > high:
-        return None, say(lang, "ask_number_too_large", limit=format_value(high, fact.type, lang))
+        return None, msg("ask_number_too_large", limit=format_value(high, fact.type, lang))
     return value, None
 
 
@@ -348,10 +443,11 @@ _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _YAML_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}  # YAML 1.1 reads these as bool/null
 
 
-def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date, lang: str) -> str:
-    """The answers as a scenario file: a fact answered "don't know" is written with nothing after it."""
-    lines = [f"# {say(lang, 'ask_file_comment')}", f"platform: {_yaml(pack.id)}", f"as_of: {as_of.isoformat()}",
-             "facts:" if given else "facts: {}"]
+def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date | None, lang: str) -> str:
+    """The answers as a scenario file: a fact answered "don't know" is written with nothing after it. Without
+    `as_of` the file names no date, so its advice is for the day it is run (and its dates stay live)."""
+    lines = [f"# {say(lang, 'ask_file_comment')}", f"platform: {_yaml(pack.id)}",
+             *([f"as_of: {as_of.isoformat()}"] if as_of is not None else []), "facts:" if given else "facts: {}"]
     unknown = say(lang, "ask_unknown_comment")
     lines += [f"  {name}:  # {unknown}" if value is None else f"  {name}: {_yaml(value)}"
               for name, value in given.items()]
@@ -368,21 +464,24 @@ def _yaml(value: Value) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a double-quoted YAML string
 
 
-def _explain_on_request(advice: Advice, lang: str, lines: Iterator[str], show: Callable[[str], None]) -> None:
-    """`how N` or `how ACTION` shows why a recommendation was given; an empty line or the end of input ends."""
+def _explain_on_request(advice: Advice, lang: str, lines: _Lines, show: Callable[[str], None]) -> None:
+    """`how N`, `N` or `how ACTION` shows why a recommendation was given; an empty line or the end of input ends."""
     if not advice.recommendations:
         return
     from .why import why  # runs the engine again for near misses: only when asked
 
     reasons = None
     show(say(lang, "ask_how_hint"))
-    for line in lines:
+    while (line := lines.read()) is not None:
         words = _normal(line).split()
         if not words:
             return
-        ranks = _ranks(advice, words[1]) if len(words) == 2 and words[0].lower() == "how" else []
+        if len(words) == 2 and words[0].lower() == "how":
+            words = words[1:]
+        ranks = _ranks(advice, words[0]) if len(words) == 1 else []
         if not ranks:
-            show(say(lang, "ask_how_help", count=str(len(advice.recommendations))))
+            lines.refuse(_normal(line), msg("ask_line_how"),
+                         msg("ask_how_help", count=str(len(advice.recommendations))))
             continue
         reasons = reasons or why(advice)
         for rank in ranks:

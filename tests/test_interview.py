@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 import re
+import select
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -39,8 +46,9 @@ NO_FEE = [name for name in INPUTS if name != "fee"]  # no amount can be computed
 
 
 def ask(*args: str, input=None, lang: str = "en"):
+    """advise ask with answers from `input`: (exit code, the conversation on stderr, stdout: only the scenario)."""
     result = CliRunner().invoke(main, ["ask", "--lang", lang, "--as-of", "2026-11-25", *args], input=input)
-    return result.exit_code, result.stdout, result.stderr
+    return result.exit_code, result.stderr, result.stdout
 
 
 def lines(*answers: str) -> str:
@@ -56,7 +64,7 @@ def asked(out: str, lang: str = "en") -> list[str]:
 def advice_part(out: str) -> str:
     """The advice as the interview shows it: from its heading to the line that invites `how`."""
     start = out.index("Your situation\n")
-    return out[start:out.index("Type how and a number", start) - 1]  # less the line break that show adds
+    return out[start:out.index("Type a number (1, or how 1)", start) - 1]  # less the line break that show adds
 
 
 # ---------------------------------------------------------------------------------------- what is asked
@@ -65,8 +73,8 @@ FIRST = ["1", "1"] + [""] * 14  # fixed, work started, then "don't know" up to t
 
 
 def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_question():
-    code, out, err = ask(input=lines(*FIRST, "10", "5", "50000"))
-    assert (code, err) == (0, "")
+    code, out, printed = ask(input=lines(*FIRST, "10", "5", "50000"))
+    assert code == 0 and printed.startswith("# Written by advise ask.")
     assert asked(out) == INPUTS
     questions = re.findall(r"^Q\d+\. .*$", out, re.MULTILINE)
     assert questions == [
@@ -151,8 +159,8 @@ SKIPPING = {
 
 @pytest.mark.parametrize("answers, expected", SKIPPING.values(), ids=SKIPPING.keys())
 def test_questions_that_can_no_longer_change_the_advice_are_not_asked(answers, expected):
-    code, out, err = ask(input=lines(*answers))
-    assert (code, err) == (0, "")
+    code, out, _ = ask(input=lines(*answers))
+    assert code == 0
     assert asked(out) == expected
     assert f"Q{len(expected) + 1}." not in out
 
@@ -240,13 +248,13 @@ def test_why_on_the_first_question_lists_every_action_it_can_change_in_order_of_
 
 def test_dont_know_is_written_as_an_unknown_fact_and_facts_never_asked_are_left_out(tmp_path):
     target = tmp_path / "answers.yaml"
-    code, out, err = ask("-o", str(target), input=lines("2", "?", "", "わからない", "unknown", "ＵＮＫＮＯＷＮ",
-                                                        "2", "2", "2", "", "2", "2", "2", "1"))
-    assert (code, err) == (0, "")
+    code, out, printed = ask("-o", str(target), input=lines("2", "?", "", "わからない", "unknown", "ＵＮＫＮＯＷＮ",
+                                                            "2", "2", "2", "", "2", "2", "2", "1"))
+    assert (code, printed) == (0, "")
     assert target.read_text(encoding="utf-8") == (
         "# Written by advise ask. Run advise on this file to see the advice again, or edit it to try other answers.\n"
         "platform: crowdworks\n"
-        "as_of: 2026-11-25\n"
+        "as_of: 2026-11-25\n"  # given with --as-of: kept
         "facts:\n"
         "  contract_type: hourly\n"  # hourly: no escrow, no refused delivery, no deliverables to count
         "  work_started:  # unknown\n"
@@ -276,18 +284,30 @@ HOURLY_UNKNOWN = ["contract_type", "work_started", "request_sent_on", "request_s
 
 
 def test_the_end_of_the_input_means_dont_know_for_the_rest():
-    code, out, _ = ask(input=lines("2"))
+    code, out, scenario = ask(input=lines("2"))
     assert code == 0 and asked(out) == HOURLY_UNKNOWN
-    scenario = out.split("then run advise situation.yaml):\n")[1]
     assert "  contract_type: hourly\n  work_started:  # unknown\n" in scenario
     assert scenario.endswith("  payment_refused:  # unknown\n  contact_prompt_requested_on:  # unknown\n")
 
 
 # -------------------------------------------------------------------------------------- invalid answers
 
-def test_invalid_answers_are_explained_and_asked_again(tmp_path):
-    target = tmp_path / "answers.yaml"
-    code, out, err = ask("-o", str(target), input=lines(
+def at_a_terminal(*answers: str, lang: str = "en", **options):
+    """The interview as at a terminal, where a wrong answer is explained and asked again: its result, and what
+    it showed with each answer after its prompt."""
+    shown: list[str] = []
+
+    def typed():
+        for answer in answers:
+            shown.append(f"> {answer}" if answer else ">")
+            yield answer
+
+    result = interview(None, lang, typed(), shown.append, AS_OF, **options)
+    return result, "\n".join(shown) + "\n"
+
+
+def test_at_a_terminal_invalid_answers_are_explained_and_asked_again():
+    result, out = at_a_terminal(
         "3", "fixd", "FIXED",                                       # contract_type
         "maybe", "Y",                                               # work_started
         "2026/11/01", "2026-02-30", "2026-12-01", "2026-11-17",    # request_sent_on
@@ -298,11 +318,10 @@ def test_invalid_answers_are_explained_and_asked_again(tmp_path):
         "no", "no", "no", "no",                                     # (a request is pending: no reason to word)
         "ten", "1.5", "0", "10",                                    # units_total
         "11", "-1", "4",                                            # units_delivered
-        "¥40,000"))                                                 # fee
-    assert (code, err) == (0, "")
+        "¥40,000")                                                  # fee
     for problem, again in [
         ("> 3\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n", "> fixd\n"),
-        ("> fixd\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n", "> FIXED\n"),
+        ('> fixd\nDid you mean "fixed"? Please type a number from 1 to 2, or one of: fixed, hourly.\n', "> FIXED\n"),
         ("> maybe\nPlease type a number from 1 to 2, or one of: yes, no.\n", "> Y\n"),
         ("> 2026/11/01\nPlease type the date as YYYY-MM-DD, for example 2026-11-25.\n", "> 2026-02-30\n"),
         ("> 2026-02-30\nThere is no such date: 2026-02-30. Please type it again.\n", "> 2026-12-01\n"),
@@ -318,7 +337,7 @@ def test_invalid_answers_are_explained_and_asked_again(tmp_path):
     # a request was sent: no reason left to word, but the number of rejections can matter (the hotline)
     assert asked(out) == [name for name in INPUTS if name != "leave_reason"][:-1] + [
         "rejections", "contact_prompt_requested_on"]
-    facts = target.read_text(encoding="utf-8").split("facts:\n")[1]
+    facts = result.scenario.split("facts:\n")[1]
     assert facts == ("  contract_type: fixed\n  work_started: true\n  request_sent_on: 2026-11-17\n"
                      "  request_sent_by:  # unknown\n  client_response: none\n  escrow_funded:  # unknown\n"
                      "  delivery_rejected: false\n  client_harassing: false\n  damages_demanded: false\n"
@@ -363,9 +382,9 @@ class _InterruptedInput(io.RawIOBase):
 
 def test_ctrl_c_at_the_command_line_writes_nothing_and_exits_130(tmp_path):
     target = tmp_path / "answers.yaml"
-    code, out, err = ask("-o", str(target), input=io.BufferedReader(_InterruptedInput(lines("1", "1"))))
-    assert code == 130
-    assert err == "advise ask: interrupted; nothing was written\n"
+    code, out, printed = ask("-o", str(target), input=io.BufferedReader(_InterruptedInput(lines("1", "1"))))
+    assert (code, printed) == (130, "")
+    assert out.endswith("\nadvise ask: interrupted; nothing was written\n")
     assert "Q3." in out and "Your situation" not in out
     assert list(tmp_path.iterdir()) == []
 
@@ -375,8 +394,9 @@ def test_ctrl_c_while_writing_leaves_no_file_and_no_temporary_file(tmp_path, mon
         raise KeyboardInterrupt
 
     monkeypatch.setattr("advisor.write.os.link", interrupted)  # write.write_new, shared with --calendar
-    code, _, err = ask("-o", str(tmp_path / "answers.yaml"), input=lines("1"))
-    assert (code, err) == (130, "advise ask: interrupted; nothing was written\n")
+    code, out, printed = ask("-o", str(tmp_path / "answers.yaml"), input=lines("1"))
+    assert (code, printed) == (130, "")
+    assert out.endswith("\nadvise ask: interrupted; nothing was written\n")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -385,12 +405,12 @@ def test_ctrl_c_while_writing_leaves_no_file_and_no_temporary_file(tmp_path, mon
 def test_an_existing_file_is_refused_before_any_question_unless_force(tmp_path):
     target = tmp_path / "answers.yaml"
     target.write_text("keep me\n", encoding="utf-8")
-    code, out, err = ask("-o", str(target), input=lines("1"))
-    assert (code, out) == (2, "")
-    assert err == f"advise ask: {target} already exists; add --force to replace it\n"
+    code, out, printed = ask("-o", str(target), input=lines("1"))
+    assert (code, printed) == (2, "")
+    assert out == f"advise ask: {target} already exists; add --force to replace it\n"
     assert target.read_text(encoding="utf-8") == "keep me\n"
-    code, out, err = ask("-o", str(target), "--force", input=lines("2"))
-    assert (code, err) == (0, "")
+    code, out, printed = ask("-o", str(target), "--force", input=lines("2"))
+    assert (code, printed) == (0, "")
     assert "  contract_type: hourly\n" in target.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
 
@@ -405,16 +425,17 @@ def test_a_file_created_while_the_questions_were_answered_is_not_overwritten(tmp
         return result
 
     monkeypatch.setattr("advisor.interview.interview", meanwhile)
-    code, _, err = ask("-o", str(target), input=lines("1"))
-    assert (code, err) == (2, f"advise ask: {target} already exists; add --force to replace it\n")
+    code, out, printed = ask("-o", str(target), input=lines("1"))
+    assert (code, printed) == (2, "")
+    assert out.endswith(f"\nadvise ask: {target} already exists; add --force to replace it\n")
     assert target.read_text(encoding="utf-8") == "written meanwhile\n"
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
 
 
 def test_a_missing_folder_is_refused_before_any_question(tmp_path):
-    code, out, err = ask("-o", str(tmp_path / "no" / "answers.yaml"), input=lines("1"))
-    assert (code, out) == (2, "")
-    assert err.startswith(f"advise ask: cannot write {tmp_path / 'no' / 'answers.yaml'}: ")
+    code, out, printed = ask("-o", str(tmp_path / "no" / "answers.yaml"), input=lines("1"))
+    assert (code, printed) == (2, "")
+    assert out.startswith(f"advise ask: cannot write {tmp_path / 'no' / 'answers.yaml'}: ")
 
 
 def test_the_written_file_gives_the_same_advice(tmp_path):
@@ -431,11 +452,10 @@ def test_the_written_file_gives_the_same_advice(tmp_path):
 
 
 def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():
-    code, out, _ = ask(input=lines("1", "2", "", "", "1"))
+    code, out, text = ask(input=lines("1", "2", "", "", "1"))
     assert code == 0
     heading = "\nYour answers as a scenario file (save it as situation.yaml, then run advise situation.yaml):\n"
-    assert out.index(heading) > out.index("Your situation")
-    text = out.split(heading)[1]
+    assert out.index(heading) > out.index("Your situation") and out.endswith(heading)  # the file itself: on stdout
     advice = advise_document(parse(text.encode("utf-8"), "printed.yaml"), None, dt.date(2030, 1, 1))
     assert advice.scenario.as_of == AS_OF
     assert [f"{rank}. {item.title.en}" for rank, item in enumerate(advice.recommendations, 1)] == \
@@ -444,18 +464,28 @@ def test_without_o_the_scenario_is_printed_after_the_advice_and_loads_back():
 
 # ----------------------------------------------------------------------------------------------- how
 
-def test_how_explains_a_recommendation_by_number_or_action():
-    answers = ["1", "1", "2026-11-17", "", "3", *NOS, "10", "5", "50000", "", "", ""]
-    code, out, _ = ask(input=lines(*answers, "how 1", "how negotiate_with_client", "how", "what now", "how 9", ""))
+REJECTED_HALF = ["1", "1", "2026-11-17", "", "3", *NOS, "10", "5", "50000", "", "", ""]  # 4 recommendations
+HOW_HINT = "Type a number (1, or how 1) to see why that advice was given; press Enter to finish.\n"
+
+
+def test_how_explains_a_recommendation_by_number_bare_number_or_action():
+    code, out, _ = ask(input=lines(*REJECTED_HALF, "how 1", "2", "how negotiate_with_client", ""))
     assert code == 0
-    after = out.split("Type how and a number (how 1) to see why that advice was given; press Enter to finish.\n")[1]
+    after = out.split(HOW_HINT)[1]
     assert "> how 1\n1. Negotiate pay for the work already delivered\n   Rule: crowdworks/rules.yaml:" in after
     assert "(negotiate-partial-pay)" in after and "Computed: pro_rata_pay = " in after
+    assert "> 2\n2. Only if no pay can be agreed, send the request again with your reasons\n   Rule: " in after
     assert "> how negotiate_with_client\n3. Talk it out with the client\n   Rule: crowdworks/rules.yaml:" in after
     assert "(negotiate-after-rejection)" in after
-    help_line = "Type how and the number (1 to 4) or the action id of a recommendation, e.g. how 1; press Enter to finish."
-    for typed in ("how", "what now", "how 9"):
-        assert f"> {typed}\n{help_line}\n" in after
+
+
+def test_at_a_terminal_a_wrong_how_is_explained_and_asked_again():
+    _, out = at_a_terminal(*REJECTED_HALF, "how", "what now", "how 9", "9", "1", "")
+    help_line = ("Type the number (1 to 4) or the action id of a recommendation, e.g. 1 or how 1; "
+                 "press Enter to finish.")
+    for typed in ("how", "what now", "how 9", "9"):
+        assert f"> {typed}\n{help_line}\n" in out
+    assert "> 1\n1. Negotiate pay for the work already delivered\n" in out
 
 
 def edited_pack(tmp_path: Path, file: str, old: str, new: str) -> Path:
@@ -474,26 +504,25 @@ def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_pat
         text = re.sub(r"    valid_(from|until): .*\n", "", (pack / name).read_text(encoding="utf-8"))
         (pack / name).write_text(text.replace("    priority: ", "    valid_until: 2020-01-01\n    priority: "),
                                  encoding="utf-8")
-    code, out, err = ask("--rules", str(pack), input=lines("1", "how 1"))
-    assert (code, err) == (0, "")
-    assert asked(out) == [] and "Type how" not in out
+    code, out, printed = ask("--rules", str(pack), input=lines("1", "how 1"))
+    assert code == 0
+    assert asked(out) == [] and "Type a number" not in out
     assert "No rule matched this situation." in out
-    assert out.endswith("as_of: 2026-11-25\nfacts: {}\n")
+    assert printed.endswith("as_of: 2026-11-25\nfacts: {}\n")
 
 
 # ------------------------------------------------------------------------------------------- languages
 
 def test_japanese_questions_and_answers_in_japanese_words(tmp_path):
     target = tmp_path / "answers.yaml"
-    code, out, err = ask("-o", str(target), input=lines("２", "はい", "", "", "拒否", "3", "いいえ", "いいえ", "いいえ", "いいえ",
-                                                        "", "いいえ", "わからない", "いいえ", "いいえ"), lang="ja")
-    assert (code, err) == (0, "")
+    code, out, printed = ask("-o", str(target), input=lines("２", "はい", "", "", "3", "いいえ", "いいえ", "いいえ", "いいえ",
+                                                            "", "いいえ", "わからない", "いいえ", "いいえ"), lang="ja")
+    assert (code, printed) == (0, "")
     assert asked(out, "ja")[:5] == ["contract_type", "work_started", "request_sent_on", "request_sent_by",
                                     "client_response"]
     assert "Q1. 契約の形式はどちらですか？（fixed = 固定報酬制、hourly = 時間単価制）\n  1) fixed\n  2) hourly\n" \
            "  ［わからなければ Enter（「fixed」として扱います）］\n> ２\n" in out
     assert "  1) はい\n  2) いいえ\n" in out
-    assert "> 拒否\n1〜3の番号か、次のいずれかを入力してください: none, accepted, rejected\n> 3\n" in out
     assert "\n1. 事務局に違反報告する\n" not in out
     assert "あなたの状況\nクラウドワークス・2026年11月25日時点\n" in out
     assert out.endswith(f"回答を {target} に保存しました。advise {target} で同じ助言をもう一度表示できます。\n")
@@ -514,8 +543,8 @@ def test_a_fact_without_a_question_is_asked_with_its_description(tmp_path):
 def test_enum_words_yaml_would_misread_are_quoted(tmp_path):
     pack = edited_pack(tmp_path, "facts.yaml", "values: [fixed, hourly]", 'values: [fixed, hourly, "no", "on"]')
     target = tmp_path / "answers.yaml"
-    code, out, err = ask("--rules", str(pack), "-o", str(target), input=lines("3"))
-    assert (code, err) == (0, "")
+    code, out, printed = ask("--rules", str(pack), "-o", str(target), input=lines("3"))
+    assert (code, printed) == (0, "")
     assert '  contract_type: "no"\n' in target.read_text(encoding="utf-8")
     again = CliRunner().invoke(main, ["--lang", "en", "--rules", str(pack), str(target)])
     assert again.exit_code == 0 and advice_part(out) == again.stdout
@@ -528,11 +557,16 @@ def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
     pack_file = folder / "other" / "pack.yaml"
     pack_file.write_text(pack_file.read_text(encoding="utf-8").replace("id: crowdworks", "id: other")
                          .replace("  en: CrowdWorks\n", "  en: Other\n"), encoding="utf-8")
-    code, out, err = ask("--rules", str(folder), input=lines("3", "2", "1"))
-    assert (code, err) == (0, "")
-    assert "Which platform is the contract on?\n  1) crowdworks\n  2) other\n  (Enter: crowdworks)\n> 3\n" \
-           "Please type a number from 1 to 2, or one of: crowdworks, other.\n> 2\nRules: Other (other)\n" in out
-    assert "platform: other\n" in out
+    code, out, printed = ask("--rules", str(folder), input=lines("2", "1"))
+    assert code == 0
+    assert out.startswith("Answer a few questions about your contract.")
+    assert "Which platform is the contract on?\n  1) crowdworks\n  2) other\n  (Enter: crowdworks)\n> 2\n" \
+           "Rules: Other (other)\n" in out
+    assert "platform: other\n" in printed
+    code, out, printed = ask("--rules", str(folder), input=lines("3", "2", "1"))
+    assert (code, printed) == (2, "")
+    assert out.endswith("> 3\n<stdin>:1:1: \"3\" does not answer the question of the platform: "
+                        "Please type a number from 1 to 2, or one of: crowdworks, other.\n")
     _, out, _ = ask("--rules", str(folder), input=lines(""))
     assert "Rules: CrowdWorks (crowdworks)\n" in out
     _, out, _ = ask("--rules", str(folder / "other"), input=lines("1"))
@@ -542,18 +576,18 @@ def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
 # ---------------------------------------------------------------------------------------------- golden
 
 TRANSCRIPTS = {
-    "en": ["1", "why", "yes", "2026-11-31", "2026-11-17", "1", "1", "1", "2", "2", "2", "2", "2", "2", "2", "2", "2",
+    "en": ["1", "why", "yes", "2026-11-17", "1", "1", "1", "2", "2", "2", "2", "2", "2", "2", "2", "2",
            "10", "4", "40,000", "", "", "", "how 1", ""],
     "ja": ["2", "はい", "", "", "3", "いいえ", "いいえ", "いいえ", "いいえ", "", "いいえ", "1", "2", "2", "", "",
-           "2026-11-24", "how 3", ""],
+           "2026-11-24", "3", ""],
 }
 
 
 @pytest.mark.parametrize("lang", TRANSCRIPTS)
 def test_transcript_matches_golden(lang, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, err = ask("-o", "situation.yaml", input=lines(*TRANSCRIPTS[lang]), lang=lang)
-    assert (code, err) == (0, "")
+    code, out, printed = ask("-o", "situation.yaml", input=lines(*TRANSCRIPTS[lang]), lang=lang)
+    assert (code, printed) == (0, "")
     transcript = out + "\n--- situation.yaml\n" + (tmp_path / "situation.yaml").read_text(encoding="utf-8")
     assert_golden(f"ask-{lang}.txt", transcript)
 
@@ -581,31 +615,283 @@ def test_a_question_is_a_text_in_both_languages(tmp_path):
     assert result.stdout == f'{pack / "facts.yaml"}:23:7: [error] S002 missing key "ja" in a text (ja and en)\n'
 
 
-@pytest.mark.parametrize("last, code", [(EOFError, 0), (KeyboardInterrupt, 130)])
-def test_at_a_terminal_answers_are_typed_at_a_prompt(monkeypatch, last, code):
-    typed = iter(["2", "1"])
-    prompts = []
+class _Terminal(io.RawIOBase):
+    """Standard input that is a terminal; what is typed comes from input(), replaced by the test."""
 
-    def fake_input(prompt):
-        prompts.append(prompt)
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return True
+
+
+def typing(monkeypatch, *typed: str, last: type[BaseException] = EOFError) -> None:
+    """At the fake terminal, input() returns `typed`, then raises `last` (EOFError: Ctrl-D)."""
+    answers = iter(typed)
+
+    def fake_input(prompt: str = "") -> str:
+        assert prompt == ""  # the prompt goes to stderr, with the rest of the conversation
         try:
-            return next(typed)
+            return next(answers)
         except StopIteration:
             raise last from None
 
-    class Terminal(io.RawIOBase):
-        def readable(self) -> bool:
-            return True
-
-        def isatty(self) -> bool:
-            return True
-
     monkeypatch.setattr("builtins.input", fake_input)
-    status, out, err = ask(input=io.BufferedReader(Terminal()))
-    assert status == code
-    assert prompts[:3] == ["> ", "> ", "> "]
-    assert "> 2" not in out  # typed answers are not shown again
-    if last is EOFError:  # Ctrl-D: "don't know" for the rest
-        assert asked(out) == HOURLY_UNKNOWN and "  work_started: true\n  request_sent_on:  # unknown\n" in out
-    else:
-        assert err == "advise ask: interrupted; nothing was written\n" and "Your situation" not in out
+
+
+@pytest.mark.parametrize("last", [EOFError, KeyboardInterrupt], ids=["Ctrl-D", "Ctrl-C"])
+def test_at_a_terminal_ctrl_d_stops_as_ctrl_c_does(monkeypatch, tmp_path, last):
+    target = tmp_path / "answers.yaml"
+    typing(monkeypatch, "2", "1", last=last)
+    status, out, printed = ask("-o", str(target), input=io.BufferedReader(_Terminal()))
+    assert (status, printed) == (130, "")
+    assert "  (Enter if you don't know: taken as fixed)\n> \nQ2." in out  # the prompt; the terminal echoes the answer
+    assert "> 2" not in out and "Q3." in out and "Your situation" not in out
+    assert out.endswith("> \nadvise ask: interrupted; nothing was written\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("last", [EOFError, KeyboardInterrupt], ids=["Ctrl-D", "Ctrl-C"])
+def test_stopped_after_the_advice_the_answers_are_printed_and_nothing_written(monkeypatch, tmp_path, last):
+    target = tmp_path / "answers.yaml"
+    typing(monkeypatch, *REJECTED_HALF, "1", last=last)
+    status, out, printed = ask("-o", str(target), input=io.BufferedReader(_Terminal()))
+    assert status == 130
+    assert "> 1. Negotiate pay for the work already delivered\n   Rule: " in out  # the explanation asked for
+    assert out.endswith("Your answers as a scenario file (save it as situation.yaml, then run advise situation.yaml):\n"
+                        "advise ask: interrupted; nothing was written (your answers are printed as a scenario file)\n")
+    assert printed.startswith("# Written by advise ask.") and "  units_delivered: 5\n  fee: 50000\n" in printed
+    assert list(tmp_path.iterdir()) == []
+
+
+# -------------------------------------------------------------------------------- answers from a script
+
+def test_a_line_that_does_not_answer_stops_at_its_line_and_writes_nothing(tmp_path):
+    target = tmp_path / "answers.yaml"
+    # Q1 answered, why asked, Q2 skipped, then a date in the wrong form on line 4: never taken for Q4.
+    code, out, printed = ask("-o", str(target), input=lines("1", "why", "", "2026/11/10", "1"))
+    assert (code, printed) == (2, "")
+    assert out.endswith("> 2026/11/10\n<stdin>:4:1: \"2026/11/10\" does not answer Q3 (request_sent_on): "
+                        "Please type the date as YYYY-MM-DD, for example 2026-11-25.\n")
+    assert "Q4." not in out and "Your situation" not in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_line_that_does_not_answer_in_japanese():
+    code, out, printed = ask(input=lines("fixd"), lang="ja")
+    assert (code, printed) == (2, "")
+    assert out.endswith("> fixd\n<stdin>:1:1: \"fixd\" はQ1（contract_type）への回答になっていません：「fixed」のことですか？ "
+                        "1〜2の番号か、次のいずれかを入力してください: fixed, hourly\n")
+
+
+def test_a_near_miss_of_a_choice_is_offered_as_did_you_mean():
+    code, out, _ = ask(input=lines("1", "yse"))
+    assert code == 2
+    assert out.endswith('<stdin>:2:1: "yse" does not answer Q2 (work_started): Did you mean "yes"? '
+                        "Please type a number from 1 to 2, or one of: yes, no.\n")
+    _, shown = at_a_terminal("houry", "2", lang="ja")
+    assert "> houry\n「hourly」のことですか？ 1〜2の番号か、次のいずれかを入力してください: fixed, hourly\n> 2\n" in shown
+    _, shown = at_a_terminal("maybe", "2")
+    assert "> maybe\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n" in shown  # nothing near
+
+
+def test_a_line_that_does_not_answer_after_the_advice_stops_too(tmp_path):
+    target = tmp_path / "answers.yaml"
+    code, out, printed = ask("-o", str(target), input=lines(*REJECTED_HALF, "1", "how 9"))
+    assert (code, printed) == (2, "")
+    line = len(REJECTED_HALF) + 2
+    assert out.endswith(f'> how 9\n<stdin>:{line}:1: "how 9" does not answer the question after the advice (how N): '
+                        "Type the number (1 to 4) or the action id of a recommendation, e.g. 1 or how 1; "
+                        "press Enter to finish.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------------ answers by name
+
+ANSWERS = """\
+contract_type: hourly
+request_sent_on: 2026-11-10
+request_sent_by: worker
+client_response: accepted
+payment_refused: true
+"""  # work_started, asked between contract_type and request_sent_on, is left out
+
+
+def test_answers_by_name_without_a_terminal_ask_nothing_and_leave_the_rest_unknown(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    code, out, printed = ask("--answers", str(answers))
+    assert code == 0
+    assert "Q1." not in out and "Answer a few questions" not in out and "Type a number" not in out
+    assert out.startswith("Rules: CrowdWorks (crowdworks)\n\nYour situation\n")
+    assert printed == (
+        "# Written by advise ask. Run advise on this file to see the advice again, or edit it to try other answers.\n"
+        "platform: crowdworks\n"
+        "as_of: 2026-11-25\n"
+        "facts:\n"
+        "  contract_type: hourly\n"
+        "  work_started:  # unknown\n"  # left out but it can change the advice: written as unknown
+        "  request_sent_on: 2026-11-10\n"
+        "  request_sent_by: worker\n"
+        "  client_response: accepted\n"
+        "  client_harassing:  # unknown\n"
+        "  damages_demanded:  # unknown\n"
+        "  violation_job:  # unknown\n"
+        "  client_threatening:  # unknown\n"
+        "  payment_refused: true\n"
+        "  contract_started_on:  # unknown\n")  # unpaid work: the freelance hotline, whatever the rejections
+
+
+def test_answers_by_name_and_by_line_with_a_skipped_question_give_the_same_scenario(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    _, _, by_name = ask("--answers", str(answers))
+    # by line: Q2 (work_started) skipped with Enter; every later answer still lands on its own question
+    code, out, by_line = ask(input=lines("2", "", "2026-11-10", "1", "accepted", "", "", "", "", "yes", ""))
+    assert code == 0
+    assert asked(out) == ["contract_type", "work_started", "request_sent_on", "request_sent_by", "client_response",
+                          "client_harassing", "damages_demanded", "violation_job", "client_threatening",
+                          "payment_refused", "contract_started_on"]
+    assert by_line == by_name
+
+
+def test_answers_by_name_at_a_terminal_ask_only_what_they_leave_open(monkeypatch, tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    typing(monkeypatch, "1", "2", "2", "2", "2", "2026-10-01", "")
+    code, out, printed = ask("--answers", str(answers), input=io.BufferedReader(_Terminal()))
+    assert code == 0
+    assert asked(out) == ["work_started", "client_harassing", "damages_demanded", "violation_job", "client_threatening",
+                          "contract_started_on"]
+    assert out.startswith("Answer a few questions about your contract.")
+    assert "\nQ1. Have you already started working on the deliverables?\n" in out  # numbered from the first asked
+    assert "  work_started: true\n  request_sent_on: 2026-11-10\n" in printed
+    assert printed.endswith("  payment_refused: true\n  contract_started_on: 2026-10-01\n")
+
+
+def test_answers_from_standard_input_with_answers_dash():
+    code, out, printed = ask("--answers", "-", input=ANSWERS)
+    assert code == 0 and "Q1." not in out
+    assert "  contract_type: hourly\n  work_started:  # unknown\n" in printed
+
+
+def test_a_fact_given_by_name_that_would_not_be_asked_is_kept():
+    code, _, printed = ask("--answers", "-", input=ANSWERS + "worker_response: none\n")
+    assert code == 0 and "  client_response: accepted\n  worker_response: none\n" in printed
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "contract_type: hourly\ncontract_typ: fixed\n",
+     'answers.yaml:2:1: unknown fact "contract_typ" (did you mean "contract_type"?); facts: '),
+    ("en", "contract_type: hourly\nrequest_sent_on: 2026-12-01\n",
+     "answers.yaml:2:18: request_sent_on (2026-12-01) is after as_of (2026-11-25)"),
+    ("en", "units_total: 4\nunits_delivered: 5\n",
+     "answers.yaml:2:18: units_delivered (5) is more than units_total (4)"),
+    ("en", "- contract_type: hourly\n",
+     "answers.yaml:1:1: the answers must be written as under a scenario's facts:, one fact a line (name: value), "
+     "not a list"),
+    ("ja", "contract_type: hourly\ncontract_typ: fixed\n", 'answers.yaml:2:1: 不明なファクト "contract_typ" です'),
+    ("ja", "- contract_type: hourly\n",
+     "answers.yaml:1:1: 回答は、シナリオの facts: の下と同じく、1 行に 1 つずつ「name: value」の形で書いてください（リスト は使えません）"),
+])
+def test_a_mistake_in_the_answers_file_is_reported_at_its_line_and_nothing_else(tmp_path, monkeypatch, lang, text,
+                                                                                   expected):
+    monkeypatch.chdir(tmp_path)
+    Path("answers.yaml").write_text(text, encoding="utf-8")
+    code, out, printed = ask("--answers", "answers.yaml", "-o", "situation.yaml", input=lines("1"), lang=lang)
+    assert (code, printed) == (2, "")
+    assert out.startswith(expected) and out.count("\n") == 1  # the mistake alone: no question, no advice
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
+
+
+def test_a_missing_answers_file_is_reported(tmp_path):
+    code, out, printed = ask("--answers", str(tmp_path / "none.yaml"))
+    assert (code, printed) == (2, "")
+    assert out.startswith(str(tmp_path / "none.yaml")) and out.count("\n") == 1  # the reason alone, on stderr
+
+
+# ------------------------------------------------------------------------------------------------ as_of
+
+def test_the_scenario_names_no_date_unless_asked(tmp_path):
+    today = dt.date.today().isoformat()
+    result = CliRunner().invoke(main, ["ask", "--lang", "en"], input=lines("2"))
+    assert result.exit_code == 0
+    assert "as_of" not in result.stdout and result.stdout.startswith("# Written by advise ask.")
+    assert f"CrowdWorks · as of {today}\n" in result.stderr  # advised for today all the same
+    kept = CliRunner().invoke(main, ["ask", "--lang", "en", "--keep-date"], input=lines("2"))
+    assert kept.exit_code == 0 and f"\nas_of: {today}\nfacts:\n" in kept.stdout
+    chosen = CliRunner().invoke(main, ["ask", "--lang", "en", "--as-of", "2026-11-25"], input=lines("2"))
+    assert "\nas_of: 2026-11-25\nfacts:\n" in chosen.stdout  # a date chosen with --as-of is kept
+
+
+# -------------------------------------------------------------------------------- pipes and a terminal
+
+def advise_ask(*args: str, **options) -> subprocess.Popen:
+    """advise ask in a process of its own, as a shell runs it."""
+    return subprocess.Popen([sys.executable, "-m", "advisor", "ask", "--lang", "en", "--as-of", "2026-11-25", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+
+
+def test_advise_ask_into_a_file_writes_only_the_scenario(tmp_path):
+    with open(tmp_path / "situation.yaml", "wb") as stdout:
+        done = subprocess.run([sys.executable, "-m", "advisor", "ask", "--lang", "en", "--as-of", "2026-11-25"],
+                              input=lines("2", "1").encode(), stdout=stdout, stderr=subprocess.PIPE)
+    assert done.returncode == 0
+    written = (tmp_path / "situation.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# Written by advise ask.") and "  contract_type: hourly\n  work_started: true\n" in written
+    assert "Q1." in done.stderr.decode() and "Your situation" in done.stderr.decode()
+    again = CliRunner().invoke(main, ["--lang", "en", str(tmp_path / "situation.yaml")])
+    assert again.exit_code == 0 and again.stdout in done.stderr.decode()  # the same advice
+
+
+def read_until(stream, marker: bytes, timeout: float = 60) -> bytes:
+    """What `stream` says up to and including `marker` (the process is then waiting at a prompt)."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while marker not in seen:
+        ready, _, _ = select.select([stream], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(stream.fileno(), 65536) if ready else b""
+        assert chunk, seen.decode()
+        seen += chunk
+    return seen
+
+
+@pytest.mark.parametrize("stop", ["Ctrl-D", "SIGINT"])
+def test_at_a_real_terminal_ctrl_d_and_sigint_exit_130_and_write_nothing(tmp_path, stop):
+    controller, terminal = os.openpty()
+    process = advise_ask("-o", str(tmp_path / "situation.yaml"), stdin=terminal)
+    os.close(terminal)
+    try:
+        read_until(process.stderr, b"taken as fixed)\n> ")
+        os.write(controller, b"2\n")
+        read_until(process.stderr, b"taken as no)\n> ")  # Q2: at its prompt
+        if stop == "Ctrl-D":
+            os.write(controller, b"\x04")
+        else:
+            process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(controller)
+    assert (process.returncode, out) == (130, b"")
+    assert err.decode().endswith("advise ask: interrupted; nothing was written\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_at_a_real_terminal_ctrl_d_after_the_advice_prints_the_answers(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    _, _, complete = ask("--answers", str(answers))  # every question that matters, answered or unknown
+    answers.write_text(textwrap.dedent(complete.split("facts:\n")[1]), encoding="utf-8")
+    controller, terminal = os.openpty()
+    process = advise_ask("--answers", str(answers), "-o", str(tmp_path / "situation.yaml"), stdin=terminal)
+    os.close(terminal)
+    try:
+        shown = read_until(process.stderr, b"press Enter to finish.\n> ")
+        os.write(controller, b"\x04")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(controller)
+    assert b"Q1." not in shown  # nothing left to ask
+    assert process.returncode == 130
+    assert out.decode() == complete  # not lost: on standard output
+    assert err.decode().endswith("nothing was written (your answers are printed as a scenario file)\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
