@@ -146,6 +146,17 @@ def _unused_facts(pack: Pack) -> Iterable[Diagnostic]:
             yield _at(pack.declared_at[("fact", name)], msg("c_unused_fact", fact=name), "L206")
 
 
+def _unlabelled(pack: Pack) -> Iterable[Diagnostic]:
+    """An enum fact without labels in a pack that labels its other enum facts: its values are shown as written,
+    untranslated, beside labelled ones (model.Fact.labels). A pack that labels none is left alone: labels are
+    optional, and such a pack shows every value as written."""
+    enums = [fact for fact in pack.facts.values() if fact.type == "enum"]
+    if any(fact.labels for fact in enums):
+        for fact in enums:
+            if not fact.labels:
+                yield _at(pack.declared_at[("fact", fact.name)], msg("c_unlabelled", fact=fact.name), "L207")
+
+
 CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("S001", "structure", "error", "a file does not fit its schema: unknown key, missing key, wrong kind of value"),
     Check("S002", "missing-language", "error", "a text lacks its ja or en version"),
@@ -171,6 +182,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("L205", "placeholders-differ", "warning", "a text shows a {value} in one language but not in the other",
           _placeholders_differ),
     Check("L206", "unused-fact", "warning", "a fact that no rule, text, draft or derived fact reads", _unused_facts),
+    Check("L207", "unlabelled-enum", "warning", "an enum fact without labels in a pack whose other enum facts have them",
+          _unlabelled),
 )}
 
 

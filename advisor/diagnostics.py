@@ -26,6 +26,12 @@ class SchemaText(Message):
     """A JSON Schema's English errorMessage or title, as a message (translated in locale/<lang>/schemas.yaml)."""
 
 
+@dataclass(frozen=True)
+class Labelled(Message):
+    """An enum value with its labels (a model.Text): shown as the label in the language, with the value beside it
+    where they differ (messages.labelled)."""
+
+
 def msg(key: str, /, **values: Any) -> Message:
     return Message(key, tuple(sorted(values.items())))
 

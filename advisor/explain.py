@@ -11,8 +11,8 @@ from functools import lru_cache
 
 from .conditions import PLACEHOLDER, depends_on, literals, shown
 from .derive import View, rule_params
-from .messages import say
-from .model import LANGS, SIDES, Draft, Pack, Rule, Scenario, Source, Text, Value
+from .messages import labelled, say
+from .model import LANGS, SIDES, Draft, Fact, Pack, Rule, Scenario, Source, Text, Value
 
 # A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
 # parameter itself, whose values speak for themselves), lowest first.
@@ -74,8 +74,8 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
         draft = pack.drafts.get(rule.id) or pack.drafts.get(rule.action)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
-            fill(rule.message, values, types, ranges), fill(rule.because, values, types, ranges), notes,
-            tuple(pack.sources[s] for s in rule.sources), _draft(draft, values, types, ranges)))
+            fill(rule.message, values, types, ranges, pack.facts), fill(rule.because, values, types, ranges, pack.facts),
+            notes, tuple(pack.sources[s] for s in rule.sources), _draft(draft, values, types, ranges, pack.facts)))
     shown = {name: first.facts[name] for name in pack.facts if name in first.facts}
     return Advice(scenario, pack, shown, tuple(recommendations), first.params, views, ranges)
 
@@ -103,10 +103,11 @@ def value_ranges(pack: Pack, views: tuple[View, ...]) -> dict[str, Range]:
     return found
 
 
-def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None = None) -> Text:
-    """The text with each {name} replaced by the value in the language; a value sources disagree on shows every
-    value with its label ("2026-11-17 (7 days, as most guides say) or 2026-11-24 (14 days, as the seed says)"),
-    and {name.lowest} / {name.highest} one of them."""
+def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None = None,
+         facts: dict[str, Fact] | None = None) -> Text:
+    """The text with each {name} replaced by the value in the language (an enum value of one of `facts` by its
+    label); a value sources disagree on shows every value with its label ("2026-11-17 (7 days, as most guides
+    say) or 2026-11-24 (14 days, as the seed says)"), and {name.lowest} / {name.highest} one of them."""
     def one(lang: str) -> str:
         def replace(match) -> str:
             name = match.group(1)
@@ -115,6 +116,8 @@ def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: di
                 return format_range(ranges[name], kind, lang)
             if name not in values:
                 return UNKNOWN[lang]
+            if facts and name in facts:
+                return format_fact(facts[name], values[name], lang)
             return format_value(values[name], kind, lang)
         return PLACEHOLDER.sub(replace, text.get(lang))
     return Text(**{lang: one(lang) for lang in LANGS})
@@ -127,12 +130,13 @@ def format_range(entries: Range, kind: str, lang: str) -> str:
     return say(lang, "range_or", first=say(lang, "range_comma").join(items[:-1]), last=items[-1])
 
 
-def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range]) -> Draft | None:
+def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range],
+           facts: dict[str, Fact]) -> Draft | None:
     """A draft with its placeholders filled; 〈…〉 and <...> (what only the user knows) are left as they are."""
     if draft is None:
         return None
-    return Draft(fill(draft.subject, values, types, ranges) if draft.subject else None,
-                 fill(draft.body, values, types, ranges))
+    return Draft(fill(draft.subject, values, types, ranges, facts) if draft.subject else None,
+                 fill(draft.body, values, types, ranges, facts))
 
 
 UNKNOWN = {"ja": "（不明）", "en": "(unknown)"}
@@ -149,6 +153,17 @@ def format_value(value: Value, kind: str, lang: str) -> str:
     if kind == "int":
         return f"{value:,}"
     return str(value)
+
+
+def format_fact(fact: Fact, value: Value, lang: str, beside: bool = False) -> str:
+    """A fact's value as output shows it: format_value, and an enum value by its label (model.Fact.label). With
+    `beside` (explanations, questions: places a reader may write the value back into a scenario), English output
+    also shows the value a scenario is written with, where the label differs: "refused (rejected)". Japanese
+    output shows the label alone, which a scenario accepts as well."""
+    if fact.type != "enum":
+        return format_value(value, fact.type, lang)
+    label = fact.label(value, lang)
+    return labelled(label, str(value), lang) if beside and lang == "en" else label
 
 
 @lru_cache(maxsize=4096)  # once per rule of a pack (hashed by identity): it was 4% of a scenario's time

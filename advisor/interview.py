@@ -46,7 +46,7 @@ from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, sette
 from .derive import derive, rule_params
 from .diagnostics import Diagnostic, InputError, Message, msg
 from .diagnostics import show as quoted
-from .explain import Advice, format_value
+from .explain import Advice, format_fact, format_value
 from .load import Document, bundled_rules, pack_folders, parse
 from .messages import rendered, say
 from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
@@ -346,6 +346,8 @@ def answer_value(fact: Fact, answer: str, limit: Value | None, as_of: dt.date,
     A choice (enum, bool) by its number or its word, with "did you mean" for a near miss; a date or a whole
     number checked as the scenario will be, against `limit` (the largest value at_most allows, if known)."""
     choices = _choices(fact, lang)
+    if fact.type == "enum" and (word := fact.read(answer)) is not None:
+        return word, None  # an enum value, or its label in either language, in any case and width
     return _choice(answer, choices, lang) if choices else _typed(fact, answer, limit, as_of, lang)
 
 
@@ -357,7 +359,7 @@ def _normal(line: str) -> str:
 def _choices(fact: Fact, lang: str) -> list[tuple[str, Value]]:
     if fact.type == "bool":
         return [(format_value(True, "bool", lang), True), (format_value(False, "bool", lang), False)]
-    return [(value, value) for value in fact.values]
+    return [(format_fact(fact, value, lang, beside=True), value) for value in fact.values]
 
 
 def _limit(fact: Fact, pack: Pack, given: dict[str, Value | None], as_of: dt.date) -> Value | None:
@@ -384,7 +386,7 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
         if highest is not None:
             parts.append(say(lang, "ask_hint_max", limit=format_value(highest, fact.type, lang)))
     if fact.default is not None:
-        parts.append(say(lang, "ask_hint_default", value=format_value(fact.default, fact.type, lang)))
+        parts.append(say(lang, "ask_hint_default", value=format_fact(fact, fact.default, lang, beside=True)))
     else:
         parts.append(say(lang, "ask_hint_unknown"))
     return say(lang, "ask_hint", text=say(lang, "ask_hint_separator").join(parts))

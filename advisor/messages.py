@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .diagnostics import Diagnostic, Message, SchemaText, place
+from .diagnostics import Diagnostic, Labelled, Message, SchemaText, place
 from .load import read_file
+from .model import folded
 
 LOCALE = Path(__file__).parent / "locale"
 SCHEMA_TEXTS = "schemas"  # locale/<lang>/schemas.yaml
@@ -46,7 +47,18 @@ def rendered(message: Message, lang: str) -> str:
     """The message in `lang`; a JSON Schema's own English text is translated by locale/<lang>/schemas.yaml."""
     if isinstance(message, SchemaText):
         return message.key if lang == "en" else catalog(lang, SCHEMA_TEXTS)[message.key]
+    if isinstance(message, Labelled):
+        values = dict(message.values)
+        return labelled(values["label"].get(lang), values["value"], lang)
     return say(lang, message.key, **dict(message.values))
+
+
+def labelled(label: str, value: str, lang: str) -> str:
+    """An enum value's label with the value a scenario is written with beside it, unless they are spelled alike:
+    "refused (rejected)", 「拒否（rejected）」, "accepted"."""
+    if folded(label) == folded(value):
+        return label
+    return say(lang, "enum_labelled", label=label, value=value)
 
 
 def located(diagnostic: Diagnostic, lang: str) -> str:

@@ -6,6 +6,7 @@ types is always well formed (known facts, matching types, resolved parameters).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
@@ -52,10 +53,36 @@ class Fact:
     set_by_rules: bool = False  # set by rules' `sets:` while the engine runs; never given by a scenario
     question: Text | None = None  # what `advise ask` asks for it; None: its description is shown
     max: int | None = None
+    labels: tuple[tuple[str, Text], ...] = ()  # enum only: (value, what it reads as in each language), or ()
 
     @property
     def given_by_user(self) -> bool:
         return self.derive is None and not self.set_by_rules
+
+    def label(self, value: Value, lang: str) -> str:
+        """What an enum value reads as in `lang` (its label; the value itself when the fact has none):
+        label("rejected", "ja") -> "拒否"."""
+        return next((text.get(lang) for name, text in self.labels if name == value), str(value))
+
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """Every word a user may type for an enum value, folded (see folded): the values, and their labels in
+        every language -> the value. Validation makes each word name one value."""
+        found = {folded(value): value for value in self.values}
+        for value, text in self.labels:
+            for lang in LANGS:
+                found.setdefault(folded(text.get(lang)), value)
+        return found
+
+    def read(self, word: object) -> str | None:
+        """The enum value a typed word names (a value or a label, in any case and width), or None."""
+        return self.words.get(folded(word)) if isinstance(word, str) else None
+
+
+def folded(word: str) -> str:
+    """A word as typed words are compared: NFKC (full-width letters and digits as plain ones, half-width kana as
+    full-width), case folded, runs of spaces as one, no surrounding space: " ＲＥＪＥＣＴＥＤ " -> "rejected"."""
+    return " ".join(unicodedata.normalize("NFKC", word).casefold().split())
 
 
 SIDES = ("lowest", "highest")  # which of a parameter's several values a rule takes (Rule.sides)

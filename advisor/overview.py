@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from .conditions import literals, setters
 from .diagnostics import Message, msg
 from .explain import format_range, format_value
-from .messages import rendered, say
-from .model import Pack, Parameter, Rule
+from .messages import labelled, rendered, say
+from .model import Fact, Pack, Parameter, Rule, Value
 
 GRAPH_FORMATS = ("mermaid", "dot")
 SEPARATOR = ", "  # between ids in one cell or label: ids are not language text
@@ -53,8 +53,8 @@ def parameter_value(parameter: Parameter, lang: str) -> str:
 def rules_table(pack: Pack, lang: str) -> str:
     """The pack's rules, facts and parameters as three aligned plain-text tables."""
     rules = [[rule.id, rule.action, str(rule.priority), SEPARATOR.join(rule.sources)] for rule in advice_order(pack)]
-    facts = [[fact.name, fact.type, SEPARATOR.join(fact.values),
-              "" if fact.default is None else format_value(fact.default, fact.type, lang),
+    facts = [[fact.name, fact.type, say(lang, "range_comma").join(_word(fact, value, lang) for value in fact.values),
+              "" if fact.default is None else _word(fact, fact.default, lang),
               _origin(pack, fact.name, lang)]
              for fact in pack.facts.values()]
     parameters = [[p.name, parameter_value(p, lang), say(lang, "disputed_marker") if p.disputed or p.ranged else ""]
@@ -69,6 +69,14 @@ def rules_table(pack: Pack, lang: str) -> str:
         lines += ["", say(lang, f"{key}_heading", count=str(len(rows)))]
         lines += _table([say(lang, column) for column in columns[key]], rows)
     return "\n".join(lines) + "\n"
+
+
+def _word(fact: Fact, value: Value, lang: str) -> str:
+    """A value in the facts table; an enum value by its label with the value a rule tests beside it, in every
+    language, since rules are written with the values: 「拒否（rejected）」, "refused (rejected)"."""
+    if fact.type != "enum":
+        return format_value(value, fact.type, lang)
+    return labelled(fact.label(value, lang), str(value), lang)
 
 
 def _origin(pack: Pack, name: str, lang: str) -> str:
@@ -172,7 +180,7 @@ def _rule_edges(pack: Pack, rule: Rule, ids: _Ids, lang: str) -> list[_Edge]:
             edges.append(_Edge(ids.get("parameter", literal.test.param), rule_id, kind, label))
     edges.append(_Edge(rule_id, ids.get("action", rule.action), "action"))
     edges += [_Edge(rule_id, ids.get("fact", name), "sets",
-                    say(lang, "graph_sets", value=format_value(value, pack.facts[name].type, lang)))
+                    say(lang, "graph_sets", value=_word(pack.facts[name], value, lang)))
               for name, value in rule.sets]
     edges += [_Edge(rule_id, ids.get("rule", other), "suppresses", say(lang, "graph_suppresses"))
               for other in rule.suppresses]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .conditions import Line
 from .derive import OPERATIONS
 from .diagnostics import Diagnostic, place
-from .explain import Advice, Recommendation, format_range, format_value
+from .explain import Advice, Recommendation, format_fact, format_range, format_value
 from .messages import rendered, say
 from .model import ABSENT, Draft
 from .why import NearMiss, Step, Trace, Why
@@ -176,10 +176,11 @@ def _actions(rules, advice: Advice, lang: str) -> str:
 
 
 def _value(value, name: str, advice: Advice, lang: str) -> str:
+    """A value of a fact or parameter (or as_of) in an explanation; an enum value by its label (explain.format_fact)."""
     pack = advice.pack
-    kind = pack.facts[name].type if name in pack.facts else pack.parameters[name].type if name in pack.parameters \
-        else "date"
-    return format_value(value, kind, lang)
+    if name in pack.facts:
+        return format_fact(pack.facts[name], value, lang, beside=True)
+    return format_value(value, pack.parameters[name].type if name in pack.parameters else "date", lang)
 
 
 def _where(rule) -> str:
@@ -327,10 +328,10 @@ def _reasons_markdown(reasons: Why, advice: Advice, lang: str) -> list[str]:
     """As _reasons_text, each list under a heading of its own."""
     blocks = []
     if reasons.near_misses:
-        blocks.append(f"## {_md(say(lang, 'near_heading').rstrip(':'))}")
+        blocks.append(f"## {_md(say(lang, 'near_heading').rstrip(':：'))}")
         blocks.append("\n".join(f"- {_md(near_text(near, advice, lang))}" for near in reasons.near_misses))
     if reasons.unknown:
-        blocks.append(f"## {_md(say(lang, 'unknown_heading').rstrip(':'))}")
+        blocks.append(f"## {_md(say(lang, 'unknown_heading').rstrip(':：'))}")
         blocks.append("\n".join(
             f"- {_md(say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang)))}"
             for u in reasons.unknown))

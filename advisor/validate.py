@@ -25,6 +25,7 @@ from .model import (
     DRAFTS_FILE,
     EVENTS_FILE,
     FACTS_FILE,
+    LANGS,
     MAX_INT,
     ORDERED_TYPES,
     PACK_FILE,
@@ -40,6 +41,7 @@ from .model import (
     Text,
     Variant,
     Where,
+    folded,
 )
 from .validate_values import Checker, comparable, either, show_plain, type_of, value_problem
 
@@ -330,13 +332,42 @@ def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], para
     values = tuple(entry.get("values", ()))
     description = check.text(entry["description"])
     _check_fact_values(check, where, Fact(name, kind, description, values), entry)
+    labels = _labels(check, where, kind, values, entry["labels"]) if "labels" in entry else ()
     at_most = entry.get("at_most")
     _check_at_most(check, where, kind, at_most, earlier)
     derivation = _derivation(check, where, entry, kind, earlier, parameters) if "derive" in entry else None
     _check_computed(check, where, entry)
     return Fact(name, kind, description, values, entry.get("default"), entry.get("min"), at_most, derivation,
                 bool(entry.get("set_by_rules")), check.text(entry["question"]) if "question" in entry else None,
-                entry.get("max"))
+                entry.get("max"), labels)
+
+
+def _labels(check: Checker, where: tuple, kind: str, values: tuple[str, ...],
+            declared: dict) -> tuple[tuple[str, Text], ...]:
+    """An enum fact's `labels:`, one per value, in the order of `values`. Each label is a word a user may type for
+    its value, so no folded word (model.folded) may name two values: not two labels in one language or across
+    them, and not a label spelled like another value."""
+    where = where + ("labels",)
+    if kind != "enum":
+        check.error("R106", msg("v_labels_enum"), *where, KEY)
+        return ()
+    for value in declared:
+        if value not in values:
+            check.error("R106", msg("v_label_unknown_value", value=show(value), hint=did_you_mean(value, values)),
+                        *where, value, KEY)
+    if missing := [value for value in values if value not in declared]:
+        check.error("R108", msg("v_labels_missing", values=", ".join(missing)), *where, KEY)
+    labels = tuple((value, check.text(declared[value])) for value in values if value in declared)
+    words: dict[str, tuple[str, str | None]] = {folded(value): (value, None) for value in values}
+    for value, text in labels:
+        for lang in LANGS:
+            other, other_lang = words.setdefault(folded(text.get(lang)), (value, lang))
+            if other == value:
+                continue
+            key = "v_label_is_value" if other_lang is None else "v_label_twice"
+            check.error("R108", msg(key, label=show(text.get(lang)), other=show(other), lang=other_lang or lang),
+                        *where, value, lang)
+    return labels
 
 
 def _check_fact_values(check: Checker, where: tuple, fact: Fact, entry: dict) -> None:
