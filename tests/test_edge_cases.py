@@ -93,8 +93,8 @@ def test_rules_and_graph_use_the_one_pack_given_whatever_its_id(tmp_path):
 
 
 def test_a_byte_order_mark_before_piped_answers_is_not_part_of_the_first_answer():
-    code, out, _ = run("ask", "--lang", "en", "--as-of", "2026-11-25", input="\ufeff2\n")
-    assert code == 0 and "> 2\n" in out and "Please type" not in out
+    code, _, err = run("ask", "--lang", "en", "--as-of", "2026-11-25", input="\ufeff2\n")
+    assert code == 0 and "> 2\n" in err and "Please type" not in err  # the conversation is on stderr
 
 
 def test_an_alias_repeating_a_long_text_is_refused_quickly(tmp_path):
