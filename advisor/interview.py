@@ -348,7 +348,7 @@ def answer_value(fact: Fact, answer: str, limit: Value | None, as_of: dt.date,
     choices = _choices(fact, lang)
     if fact.type == "enum" and (word := fact.read(answer)) is not None:
         return word, None  # an enum value, or its label in either language, in any case and width
-    return _choice(answer, choices, lang) if choices else _typed(fact, answer, limit, as_of, lang)
+    return _choice(answer, choices, lang, fact.words) if choices else _typed(fact, answer, limit, as_of, lang)
 
 
 def _normal(line: str) -> str:
@@ -392,12 +392,15 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
     return say(lang, "ask_hint", text=say(lang, "ask_hint_separator").join(parts))
 
 
-def _choice(answer: str, choices: list[tuple[str, Value]], lang: str) -> tuple[Value | None, Message | None]:
-    """A numbered choice, by its number or its word (yes/no and はい/いいえ for a bool, in either language);
-    a near miss of a word (a typo) is answered with the word it may mean."""
+def _choice(answer: str, choices: list[tuple[str, Value]], lang: str,
+            typed: dict[str, str] | None = None) -> tuple[Value | None, Message | None]:
+    """A numbered choice, by its number or its word (yes/no and はい/いいえ for a bool, in either language; for an
+    enum, `typed`: its values and labels, model.Fact.words); a near miss of a word (a typo) is answered with the
+    word it may mean."""
     if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
         return choices[int(answer) - 1][1], None
-    words = {label.casefold(): value for label, value in choices}
+    words: dict[str, Value] = {label.casefold(): value for label, value in choices}
+    words.update(typed or {})
     if {True, False} == set(words.values()):
         words.update({word: True for word in YES_WORDS} | {word: False for word in NO_WORDS})
     if answer.casefold() in words:

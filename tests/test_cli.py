@@ -285,7 +285,7 @@ def test_short_version_option():
 
 
 @pytest.mark.parametrize("command", ["run", "check", "test", "rules", "graph", "ask"])
-@pytest.mark.parametrize("lang, examples", [("en", "Examples:\n"), ("ja", "例:\n")])
+@pytest.mark.parametrize("lang, examples", [("en", "Examples:\n"), ("ja", "例：\n")])
 def test_every_command_has_examples_in_both_languages(command, lang, examples):
     code, out, err = advise(command, "--help", "--lang", lang)
     assert (code, err) == (0, "") and f"\n  {examples}    advise " in out
@@ -293,21 +293,21 @@ def test_every_command_has_examples_in_both_languages(command, lang, examples):
 
 def test_help_and_click_words_in_japanese():
     code, out, _ = advise("--lang", "ja", "--help")
-    assert code == 0 and out.startswith("使い方: advise [OPTIONS] COMMAND [ARGS]...\n\n  クラウドソーシングの契約")
+    assert code == 0 and out.startswith("使い方： advise [OPTIONS] COMMAND [ARGS]...\n\n  クラウドソーシングの契約")
     assert "\nオプション:\n  -V, --version  バージョンを表示して終了します。\n" in out and "このヘルプを表示して終了します。\n" in out
     assert "\nコマンド:\n  ask    シナリオを書く代わりに質問に答えて、助言を受けます\n" in out
     code, out, _ = advise("check", "--help", env={"LANGUAGE": "ja:en", "LANG": "C"})
     joined = "".join(line.strip() for line in out.splitlines())  # folded at the terminal's width
-    assert "--fail-level [warning|error]  この水準以上の指摘があれば終了コード 1 で終わります。  [既定: warning]" in joined
+    assert "--fail-level [warning|error]  この水準以上の指摘があれば終了コード 1 で終わります。  [既定：warning]" in joined
     assert max(display_width(line) for line in out.splitlines()) <= 80
 
 
 @pytest.mark.parametrize("args, en, ja", [
     (["check", "--formt", "x"], "Error: No such option '--formt'. Did you mean '--format'?",
-     "エラー: オプション '--formt' はありません。 '--format' のことですか？"),
-    (["run"], "Error: Missing argument 'SCENARIO'.", "エラー: 引数がありません 'SCENARIO'."),
+     "エラー：オプション '--formt' はありません。 '--format' のことですか？"),
+    (["run"], "Error: Missing argument 'SCENARIO'.", "エラー：引数がありません 'SCENARIO'."),
     (["graph", "--format", "png"], "Error: Invalid value for '--format': 'png' is not one of 'mermaid', 'dot', 'svg'.",
-     "エラー: '--format' の値が正しくありません: 'png' ではなく 'mermaid', 'dot', 'svg' のどれかを指定してください。"),
+     "エラー：'--format' の値が正しくありません：'png' ではなく 'mermaid', 'dot', 'svg' のどれかを指定してください。"),
 ])
 def test_click_errors_in_the_language_asked_for(args, en, ja):
     for lang, message in (("en", en), ("ja", ja)):

@@ -135,7 +135,7 @@ def test_the_calendar_has_one_all_day_event_per_deadline(tmp_path, lang, titles)
     assert descriptions[0].split("\n\n")[1] == {  # a date the sources disagree on: every date, with its source
         "en": "The date depends on a period the sources disagree on: 2027-01-01 (7 days, as most guides say) or "
               "2027-01-08 (14 days, as the seed article says).",
-        "ja": "この日付は、情報源によって異なる期間から計算しています: 2027年1月1日（7日の場合。多くの解説記事）または"
+        "ja": "この日付は、情報源によって異なる期間から計算しています：2027年1月1日（7日の場合。多くの解説記事）または"
               "2027年1月8日（14日の場合。元記事）。"}[lang]
     assert len({str(e["UID"]) for e in found}) == 2
 

@@ -24,7 +24,7 @@ def test_each_condition_is_shown_with_the_value_and_whether_it_held(tmp_path):
     block = out[out.index("1. The contract has ended automatically"):out.index("\n2. ")]
     assert "   Rule: crowdworks/requests.yaml:" in block and "(contract-ended-automatically)" in block
     assert "     ✓ all of:\n" in block
-    assert "       ✓ contract_type = fixed (it is fixed)\n" in block
+    assert "       ✓ contract_type = fixed price (fixed) (it is fixed price (fixed))\n" in block
     assert "       ✓ request_sent_on has a value (it is 2026-11-11)\n" in block
     assert "       ✓ days_since_request ≥ 14 [parameter auto_termination_days] (it is 14)\n" in block
     # the issue's own example of a derived fact and how it was computed
@@ -46,7 +46,7 @@ def test_near_misses_say_which_fact_would_change_the_advice(tmp_path):
     near = out[out.index("Nearly advised"):].splitlines()
     assert code == 0
     assert ("  - Explain your reasons politely and send the request again (resubmit-with-reasons) would be advised "
-            "if client_response were rejected (it is none)") in near
+            "if client_response were refused (rejected) (it is no answer yet (none))") in near
     assert ("  - The contract has ended automatically (contract-ended-automatically) would be advised if "
             "request_sent_on were 2026-11-11 (it is 2026-11-20)") in near
     assert not any("(wait-for-auto-termination)" in line for line in near)  # it was advised

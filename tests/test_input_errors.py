@@ -144,17 +144,19 @@ CASES = [
                  id="facts-is-a-list"),
     pytest.param("title: 3\n", ["1:8: title must be text; got 3"], id="title-not-text"),
     # --- enums
-    pytest.param(AS_OF + "facts:\n  client_response: refused\n",
-                 ['3:20: client_response: expected one of none, accepted, rejected; got "refused"'],
+    pytest.param(AS_OF + "facts:\n  client_response: declined\n",
+                 ['3:20: client_response: expected one of no answer yet (none), accepted, refused (rejected); '
+                  'got "declined"'],
                  id="enum-value-not-allowed"),
     pytest.param(AS_OF + "facts:\n  client_response: rejectd\n",
-                 ['3:20: client_response: expected one of none, accepted, rejected; got "rejectd" '
+                 ['3:20: client_response: expected one of no answer yet (none), accepted, refused (rejected); '
+                  'got "rejectd" '
                   '(did you mean "rejected"?)'], id="enum-value-misspelt"),
     pytest.param(AS_OF + "facts:\n  client_response: no\n",
-                 ["3:20: client_response: expected one of none, accepted, rejected; got false "
+                 ["3:20: client_response: expected one of no answer yet (none), accepted, refused (rejected); got false "
                   "(YAML reads unquoted yes/no/on/off as true/false: quote the word)"], id="enum-bare-no"),
     pytest.param(AS_OF + "facts:\n  contract_type: off\n",
-                 ["3:18: contract_type: expected one of fixed, hourly; got false "
+                 ["3:18: contract_type: expected one of fixed price (fixed), paid by the hour (hourly); got false "
                   "(YAML reads unquoted yes/no/on/off as true/false: quote the word)"], id="enum-bare-off"),
     # --- dates
     pytest.param(AS_OF + "facts:\n  request_sent_on: 2026-02-30\n",
@@ -281,7 +283,7 @@ def test_several_mistakes_are_reported_together_sorted_by_line(tmp_path):
             '3:34: unknown action "negotiate_partal_pay" (did you mean "negotiate_partial_pay"?)',
             '3:56: order lists "negotiate_partial_pay" twice; list each action once']),
     ("ja", ["3:3: negotiate_partial_pay が、期待されるアクションと期待されないアクションの両方に入っています",
-            '3:34: 不明なアクション "negotiate_partal_pay" です（もしかして「negotiate_partial_pay」?）',
+            '3:34: 不明なアクション "negotiate_partal_pay" です（もしかして「negotiate_partial_pay」？）',
             '3:56: order に "negotiate_partial_pay" が 2 回書かれています。各アクションは 1 回だけ書いてください']),
 ])
 def test_mistakes_in_the_expected_order_are_each_at_their_own_place(tmp_path, lang, diagnostics):

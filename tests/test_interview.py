@@ -78,14 +78,13 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
     assert asked(out) == INPUTS
     questions = re.findall(r"^Q\d+\. .*$", out, re.MULTILINE)
     assert questions == [
-        "Q1. What kind of contract is it? (fixed = a fixed price, hourly = paid by the hour)",
+        "Q1. What kind of contract is it?",
         "Q2. Have you already started working on the deliverables?",
         "Q3. On what date was the early-termination request (for an hourly contract, the contract-end request) "
         "sent, whether you sent it or the client sent it to you? If neither of you has sent one, or you do not "
         "know, just press Enter.",
-        "Q4. Who sent that request? (worker = you sent it, client = the client sent it to you)",
-        "Q5. How did the client answer your request to end the contract? (none = no answer yet, accepted = agreed, "
-        "rejected = refused)",
+        "Q4. Who sent that request?",
+        "Q5. How did the client answer your request to end the contract?",
         "Q6. Has the client funded the escrow (仮払い)? (If the contract page says 仮払い待ち, it has not.)",
         "Q7. Has the client refused to accept what you delivered, or sent it back?",
         "Q8. Is the client insulting you, using slurs or harassing you?",
@@ -93,8 +92,7 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
         "Q10. Does the job ask for contact off the platform (LINE, e-mail ...), work before escrow, or lead to paid "
         "schools or similar prohibited things?",
         "Q11. Did the client add conditions after the contract was made (all or nothing, a new deadline ...)?",
-        "Q12. Which is closest to why you want to leave? (health, personal = family or other personal reasons, "
-        "client_conduct = the client's behaviour, job_not_as_described = the job is not what was described, other)",
+        "Q12. Which is closest to why you want to leave?",
         "Q13. Has the client stopped answering your messages, or stopped logging in?",
         'Q14. Is the client making threats (for example, "finish it or I will sue")?',
         "Q15. Does the client keep asking for work beyond what the contract covers?",
@@ -113,8 +111,8 @@ def test_the_questions_are_the_facts_in_declaration_order_each_worded_by_its_que
 
 def test_choices_and_hints_are_shown_under_each_question():
     _, out, _ = ask(input=lines(*FIRST, "10", "5"))
-    assert "Q1. What kind of contract is it? (fixed = a fixed price, hourly = paid by the hour)\n" \
-           "  1) fixed\n  2) hourly\n  (Enter if you don't know: taken as fixed)\n> 1\n" in out
+    assert "Q1. What kind of contract is it?\n" \
+           "  1) fixed price (fixed)\n  2) paid by the hour (hourly)\n  (Enter if you don't know: taken as fixed price (fixed))\n> 1\n" in out
     assert "  1) yes\n  2) no\n  (Enter if you don't know: taken as no)\n" in out
     assert "  (a date, YYYY-MM-DD; not after 2026-11-25; Enter if you don't know)\n" in out
     assert "  (a whole number; 1 or more; Enter if you don't know)\n" in out
@@ -320,13 +318,13 @@ def test_at_a_terminal_invalid_answers_are_explained_and_asked_again():
         "11", "-1", "4",                                            # units_delivered
         "¥40,000")                                                  # fee
     for problem, again in [
-        ("> 3\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n", "> fixd\n"),
-        ('> fixd\nDid you mean "fixed"? Please type a number from 1 to 2, or one of: fixed, hourly.\n', "> FIXED\n"),
+        ("> 3\nPlease type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour (hourly).\n", "> fixd\n"),
+        ('> fixd\nDid you mean "fixed"? Please type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour (hourly).\n', "> FIXED\n"),
         ("> maybe\nPlease type a number from 1 to 2, or one of: yes, no.\n", "> Y\n"),
         ("> 2026/11/01\nPlease type the date as YYYY-MM-DD, for example 2026-11-25.\n", "> 2026-02-30\n"),
         ("> 2026-02-30\nThere is no such date: 2026-02-30. Please type it again.\n", "> 2026-12-01\n"),
         ("> 2026-12-01\nThe date cannot be after 2026-11-25.\n", "> 2026-11-17\n"),
-        ("> 0\nPlease type a number from 1 to 3, or one of: none, accepted, rejected.\n", "> none\n"),
+        ("> 0\nPlease type a number from 1 to 3, or one of: no answer yet (none), accepted, refused (rejected).\n", "> none\n"),
         ("> ten\nPlease type a whole number in digits, such as 10.\n", "> 1.5\n"),
         ("> 1.5\nPlease type a whole number in digits, such as 10.\n", "> 0\n"),
         ("> 0\nPlease type 1 or more.\n", "> 10\n"),
@@ -520,8 +518,8 @@ def test_japanese_questions_and_answers_in_japanese_words(tmp_path):
     assert (code, printed) == (0, "")
     assert asked(out, "ja")[:5] == ["contract_type", "work_started", "request_sent_on", "request_sent_by",
                                     "client_response"]
-    assert "Q1. 契約の形式はどちらですか？（fixed = 固定報酬制、hourly = 時間単価制）\n  1) fixed\n  2) hourly\n" \
-           "  ［わからなければ Enter（「fixed」として扱います）］\n> ２\n" in out
+    assert "Q1. 契約の形式はどちらですか？\n  1) 固定報酬制\n  2) 時間単価制\n" \
+           "  ［わからなければ Enter（「固定報酬制」として扱います）］\n> ２\n" in out
     assert "  1) はい\n  2) いいえ\n" in out
     assert "\n1. 事務局に違反報告する\n" not in out
     assert "あなたの状況\nクラウドワークス・2026年11月25日時点\n" in out
@@ -541,7 +539,9 @@ def test_a_fact_without_a_question_is_asked_with_its_description(tmp_path):
 
 
 def test_enum_words_yaml_would_misread_are_quoted(tmp_path):
-    pack = edited_pack(tmp_path, "facts.yaml", "values: [fixed, hourly]", 'values: [fixed, hourly, "no", "on"]')
+    pack = edited_pack(tmp_path, "facts.yaml", "values: [fixed, hourly]\n    labels:\n",
+                       'values: [fixed, hourly, "no", "on"]\n    labels:\n      "no": {ja: ノー, en: "no"}\n'
+                       '      "on": {ja: オン, en: "on"}\n')
     target = tmp_path / "answers.yaml"
     code, out, printed = ask("--rules", str(pack), "-o", str(target), input=lines("3"))
     assert (code, printed) == (0, "")
@@ -681,7 +681,7 @@ def test_a_line_that_does_not_answer_in_japanese():
     code, out, printed = ask(input=lines("fixd"), lang="ja")
     assert (code, printed) == (2, "")
     assert out.endswith("> fixd\n<stdin>:1:1: \"fixd\" はQ1（contract_type）への回答になっていません：「fixed」のことですか？ "
-                        "1〜2の番号か、次のいずれかを入力してください: fixed, hourly\n")
+                        "1〜2の番号か、次のいずれかを入力してください：固定報酬制, 時間単価制\n")
 
 
 def test_a_near_miss_of_a_choice_is_offered_as_did_you_mean():
@@ -690,9 +690,9 @@ def test_a_near_miss_of_a_choice_is_offered_as_did_you_mean():
     assert out.endswith('<stdin>:2:1: "yse" does not answer Q2 (work_started): Did you mean "yes"? '
                         "Please type a number from 1 to 2, or one of: yes, no.\n")
     _, shown = at_a_terminal("houry", "2", lang="ja")
-    assert "> houry\n「hourly」のことですか？ 1〜2の番号か、次のいずれかを入力してください: fixed, hourly\n> 2\n" in shown
+    assert "> houry\n「hourly」のことですか？ 1〜2の番号か、次のいずれかを入力してください：固定報酬制, 時間単価制\n> 2\n" in shown
     _, shown = at_a_terminal("maybe", "2")
-    assert "> maybe\nPlease type a number from 1 to 2, or one of: fixed, hourly.\n" in shown  # nothing near
+    assert "> maybe\nPlease type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour (hourly).\n" in shown  # nothing near
 
 
 def test_a_line_that_does_not_answer_after_the_advice_stops_too(tmp_path):

@@ -112,7 +112,7 @@ def test_tables_line_up_and_have_no_trailing_spaces(lang):
 def test_japanese_tables_use_japanese_headings():
     text = rules_table(PACK, "ja")
     assert text.startswith("クラウドワークス（crowdworks）\n")
-    assert f"ルール（{len(PACK.rules)}件）" in text and "| 優先度 |" in text and "計算: days_since(request_sent_on)" in text
+    assert f"ルール（{len(PACK.rules)}件）" in text and "| 優先度 |" in text and "計算：days_since(request_sent_on)" in text
     assert "Priority" not in text and "computed" not in text
 
 
