@@ -612,7 +612,7 @@ def test_a_question_is_a_text_in_both_languages(tmp_path):
                        "      en: Have you already started working on the deliverables?\n")
     result = CliRunner().invoke(main, ["check", str(pack)])
     assert result.exit_code == 1
-    assert result.stdout == f'{pack / "facts.yaml"}:23:7: [error] S002 missing key "ja" in a text (ja and en)\n'
+    assert result.stdout == f'{pack / "facts.yaml"}:26:7: [error] S002 missing key "ja" in a text (ja and en)\n'
 
 
 class _Terminal(io.RawIOBase):
