@@ -645,7 +645,7 @@ def test_at_a_terminal_ctrl_d_stops_as_ctrl_c_does(monkeypatch, tmp_path, last):
     typing(monkeypatch, "2", "1", last=last)
     status, out, printed = ask("-o", str(target), input=io.BufferedReader(_Terminal()))
     assert (status, printed) == (130, "")
-    assert "  (Enter if you don't know: taken as fixed)\n> \nQ2." in out  # the prompt; the terminal echoes the answer
+    assert "  (Enter if you don't know: taken as fixed price (fixed))\n> \nQ2." in out  # the prompt; the terminal echoes the answer
     assert "> 2" not in out and "Q3." in out and "Your situation" not in out
     assert out.endswith("> \nadvise ask: interrupted; nothing was written\n")
     assert list(tmp_path.iterdir()) == []
@@ -861,7 +861,7 @@ def test_at_a_real_terminal_ctrl_d_and_sigint_exit_130_and_write_nothing(tmp_pat
     process = advise_ask("-o", str(tmp_path / "situation.yaml"), stdin=terminal)
     os.close(terminal)
     try:
-        read_until(process.stderr, b"taken as fixed)\n> ")
+        read_until(process.stderr, b"taken as fixed price (fixed))\n> ")
         os.write(controller, b"2\n")
         read_until(process.stderr, b"taken as no)\n> ")  # Q2: at its prompt
         if stop == "Ctrl-D":

@@ -141,7 +141,8 @@ def test_a_mistake_is_reported_in_the_language_asked_for_at_the_same_place(tmp_p
 
 @pytest.mark.parametrize("text, en, ja", [
     ("as_of: 2026-11-25\nfacts:\n  contract_type: fixd\n",
-     'contract_type: expected one of fixed, hourly; got "fixd" (did you mean "fixed"?)', "fixd"),
+     'contract_type: expected one of fixed price (fixed), paid by the hour (hourly); got "fixd" '
+     '(did you mean "fixed"?)', "fixd"),
     ("as_of: 2026-11-25\nfacts: [1\n", "invalid YAML", "YAML"),
     ("as_of: 2026-11-25\nfacts:\n  units_total: \"10\"\n", "(written in quotes, so it is text: remove the quotes)",
      "units_total"),

@@ -89,7 +89,7 @@ def test_facts_say_where_their_values_come_from():
     assert "add_days(request_sent_on, auto_termination_days)" in facts["auto_termination_on"]
     assert ("set by rules: contract-ended-by-agreement, client-request-agreed, hourly-contract-ended-by-agreement, "
             "contract-ended-automatically, client-request-ended-automatically") in facts["contract_ended"]
-    assert "fixed, hourly" in facts["contract_type"] and "the scenario" in facts["contract_type"]
+    assert "fixed price (fixed), paid by the hour (hourly)" in facts["contract_type"] and "the scenario" in facts["contract_type"]
 
 
 def test_only_disputed_parameters_are_marked():
