@@ -12,10 +12,10 @@ import click
 
 from . import __version__
 from .diagnostics import InputError, about_file, did_you_mean, msg
-from .engine import EngineError
+from .engine import EngineError, EngineUnavailable
 from .expect import unmet
 from .load import bundled_rules, pack_folders
-from .messages import catalog, report, say
+from .messages import catalog, rendered, report, say
 from .model import LANGS, PACK_FILE
 from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, render_findings, render_test_run
@@ -337,6 +337,8 @@ def _reported(lang: str) -> Iterator[None]:
         yield
     except InputError as error:
         raise Failure(report(error.diagnostics, lang)) from None
+    except EngineUnavailable as error:  # not a bug: the message says which command repairs the installation
+        raise Failure(rendered(error.message, lang), EXIT_INTERNAL_ERROR) from None
     except EngineError as error:
         raise Failure(say(lang, "internal_error", detail=error), EXIT_INTERNAL_ERROR) from None
 
@@ -480,7 +482,8 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str)
         if not os.path.isdir("scenarios"):
             raise click.UsageError(say(lang, "test_no_scenarios"))
         paths = ("scenarios",)
-    run = run_tests(list(paths), rules, lang)
+    with _reported(lang):  # a broken durable_rules installation, as everywhere else
+        run = run_tests(list(paths), rules, lang)
     click.echo(render_test_run(run, fmt, lang), nl=False)
     if run.errors:
         raise Failure(report(run.errors, lang))

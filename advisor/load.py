@@ -1,16 +1,26 @@
 """Stage 1, load: the only module that opens YAML.
 
-Files are read as bytes with a size cap, decoded as strict UTF-8, composed with PyYAML's safe loader
-and turned into plain Python values by our own walk of the node graph. The walk is what keeps the
+Files are read as bytes with a size cap, decoded as strict UTF-8 (or UTF-16 when a byte order mark says so),
+composed with PyYAML's safe loader and turned into plain Python values by our own walk of the node graph. The walk is what keeps the
 line and column of every key and value (so later stages can point at them), refuses tags outside
 YAML's core types (so `!!python/object` never reaches a constructor), refuses duplicate keys, and
 counts nodes so that an alias bomb stops after a bounded amount of work and memory.
+
+What a Japanese IME or a Windows editor puts into a file is read here too, without changing the text (so every
+line and column stays where the user sees it): a file saved as Shift_JIS is reported with that name and how to
+save it as UTF-8, and a character that YAML does not read as the user meant where it gives a line its structure
+(a full-width colon after a key, a full-width space in the indentation, a full-width dash or hash at the start
+of a line) is reported at its own column with its code point, when the file cannot be read or when the
+character ended up inside a plain value. PyYAML's descriptions of the common syntax errors are catalog messages.
 """
 from __future__ import annotations
 
+import bisect
 import calendar
+import codecs
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -105,11 +115,15 @@ def parse(raw: bytes, path: str) -> Document:
     """The plain data of one YAML file's bytes, shown as `path`; every mistake is an InputError at its line."""
     if len(raw) > MAX_BYTES:
         raise InputError([about_file(path, msg("y_too_large", size=MAX_BYTES // 1024))])
-    node = _compose(_decode(raw, path), path)
+    text = _decode(raw, path)
+    slips = _slips(text)
+    node = _compose(text, path, slips)
     if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
         raise InputError([about_file(path, msg("y_empty"))])
-    builder = _Builder(path)
+    builder = _Builder(path, slips)
     data = builder.build(node, ())
+    if builder.slipped:
+        raise InputError([Diagnostic(path, line, column, message) for _, line, column, message in builder.slipped])
     return Document(path, data, builder.marks)
 
 
@@ -117,20 +131,136 @@ def _fail(path: str, message: Message, line: int = 1, column: int = 1) -> InputE
     return InputError([Diagnostic(path, line, column, message)])
 
 
+# Byte order marks that make a file's encoding certain; without one, a file is UTF-8.
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Encodings Japanese files are saved in by other editors: named when the bytes read as one of them, never used.
+_LIKELY = (("cp932", "Shift_JIS (CP932)"), ("euc_jp", "EUC-JP"))
+
+
 def _decode(raw: bytes, path: str) -> str:
-    """Strict UTF-8 text without its byte order mark; a wrong byte is reported where it stands."""
+    """The text of a file: strict UTF-8, or UTF-8 or UTF-16 after a byte order mark, without the mark. A byte
+    that is not UTF-8 is reported where it stands (column in characters), naming the encoding the file looks
+    saved in (Shift_JIS, EUC-JP, UTF-16 without a mark) when it reads as one."""
+    encoding, start = next(((name, len(bom)) for bom, name in _BOMS if raw.startswith(bom)), ("utf-8", 0))
+    if start == 0 and (wide := _utf16_without_bom(raw)) is not None:
+        raise _fail(path, msg("t_utf16_without_bom", encoding=wide))
     try:
-        text = raw.decode("utf-8")
+        return raw[start:].decode(encoding)
     except UnicodeDecodeError as error:
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
-        raise _fail(path, msg("y_not_utf8", byte=f"{raw[error.start]:02x}"), line, column) from None
-    return text.removeprefix("\ufeff")
+        raise _undecodable(raw[start:], encoding, error, path) from None
 
 
-def _compose(text: str, path: str) -> Node | None:
-    """PyYAML's node graph of the text (None for an empty file); a syntax error is reported at its line."""
+def _undecodable(raw: bytes, encoding: str, error: UnicodeDecodeError, path: str) -> InputError:
+    if encoding != "utf-8":
+        text = raw[:error.start].decode(encoding, errors="replace")
+        line, column = _position(text, len(text))
+        return _fail(path, msg("t_not_utf16", byte=f"{raw[error.start]:02x}"), line, column)
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    line = raw.count(b"\n", 0, error.start) + 1
+    for codec, name in _LIKELY:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _plausible(text):
+            continue
+        before = len(raw[:line_start].decode(codec))
+        column = len(raw[line_start:error.start].decode(codec)) + 1
+        return _fail(path, msg("t_likely_encoding", encoding=name, char=text[before + column - 1]), line, column)
+    column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
+    return _fail(path, msg("y_not_utf8", byte=f"{raw[error.start]:02x}"), line, column)
+
+
+def _plausible(text: str) -> bool:
+    """Whether text decoded from another encoding reads as text: no private-use or control characters (CP932
+    decodes bytes 0xFD..0xFF, which no Japanese text has, as private-use characters)."""
+    return not any(unicodedata.category(char) in ("Co", "Cc") and char not in "\t\r\n" for char in text)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"UTF-16 LE" or "UTF-16 BE" when the bytes are text saved as UTF-16 without a byte order mark (every other
+    byte zero, as ASCII text is then), else None; such a file is valid UTF-8 full of NUL characters."""
+    if len(raw) < 4 or b"\x00" not in raw[:200]:
+        return None
+    head = raw[:200]
+    for name, zeros in (("UTF-16 LE", head[1::2]), ("UTF-16 BE", head[0::2])):
+        if zeros.count(0) >= len(zeros) * 3 // 4:
+            return name
+    return None
+
+
+# Characters typed where YAML needs an ASCII one (a Japanese IME's full-width forms), and what they look like.
+_SLIP_CHARS = re.compile("[\u3000\uff1a\ufe55\ufe30\uff0d\u30fc\u2212\u2010\u2013\u2014\u2015\uff03]")
+_WIDE_NAME = "A-Za-z0-9_\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff3f"
+_KEY = rf"[{_WIDE_NAME}][{_WIDE_NAME}\-]*"  # a key as scenarios and packs name them, maybe in full-width letters
+_LEAD = re.compile("[ \t\u3000]*")
+_DASH = re.compile("([-\uff0d\u30fc\u2212\u2010\u2013\u2014\u2015])([ \t\u3000]+)")
+_KEY_COLON = re.compile(rf"({_KEY})[ \t\u3000]*(?:([\uff1a\ufe55\ufe30])|:(\u3000))")
+_FLOW_KEY_COLON = re.compile(rf"[{{,][ \t]*({_KEY})[ \t\u3000]*([\uff1a\ufe55\ufe30])")
+_BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][0-9+-]*[ \t]*(?:#.*)?$")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+Slip = tuple[int, int, int, Message]  # index in the text, line, column, what to type instead
+
+
+def _slips(text: str) -> list[Slip]:
+    """Full-width characters where YAML reads structure, each with its place, in the order of the text: a
+    full-width colon after a key (or U+3000 instead of the space after a colon), U+3000 in the indentation or
+    after a list's dash, a full-width dash starting a list item, a full-width hash starting a comment. Lines of
+    block scalars (| and >) are text and are skipped. Whether a slip is a mistake is decided by the caller:
+    when the file cannot be read, or the character ended up in a plain value."""
+    if not _SLIP_CHARS.search(text):
+        return []
+    found: list[Slip] = []
+    block = -1  # the indentation of a block scalar's header while its lines are read, else -1
+    starts = [0, *(brk.end() for brk in _LINE_BREAK.finditer(text))]
+    for number, (start, line) in enumerate(zip(starts, _LINE_BREAK.split(text)), 1):
+        indent = len(line) - len(line.lstrip(" "))
+        if block >= 0 and (indent > block or not line.strip()):
+            continue
+        block = indent if _BLOCK_HEADER.search(line) else -1
+        if _SLIP_CHARS.search(line):
+            found += [(start + column - 1, number, column, message) for column, message in _line_slips(line)]
+    return found
+
+
+def _line_slips(line: str) -> list[tuple[int, Message]]:
+    """The slips of one line, as (1-based column, message)."""
+    found = []
+    at = _LEAD.match(line).end()  # type: ignore[union-attr]  # matches the empty string at least
+    if "\u3000" in line[:at]:
+        found.append((line.index("\u3000") + 1, msg("t_wide_space_indent", char=named("\u3000"))))
+    while dash := _DASH.match(line, at):
+        if dash[1] != "-":
+            found.append((at + 1, msg("t_wide_dash", char=named(dash[1]))))
+        elif "\u3000" in dash[2]:
+            found.append((line.index("\u3000", at) + 1, msg("t_wide_space_after_dash", char=named("\u3000"))))
+        at = dash.end()
+    if line.startswith("\uff03", at):
+        found.append((at + 1, msg("t_wide_hash", char=named("\uff03"))))
+    elif key := _KEY_COLON.match(line, at):
+        colon = key.start(2) if key[2] else key.start(3)
+        found.append((colon + 1, msg("t_wide_colon" if key[2] else "t_wide_space_after_colon", key=key[1],
+                                     char=named(line[colon]))))
+    if "{" in line:
+        found += [(key.start(2) + 1, msg("t_wide_colon", key=key[1], char=named(key[2])))
+                  for key in _FLOW_KEY_COLON.finditer(line, line.index("{"))]
+    return found
+
+
+def named(char: str) -> Message:
+    """A character as messages name it, with its code point: 「：」(U+FF1A), a tab (U+0009)."""
+    if char == "\t":
+        return msg("t_tab_char")
+    if char == "\u3000":
+        return msg("t_wide_space_char")
+    return msg("t_char", char=char, code=f"{ord(char):04X}")
+
+
+
+def _compose(text: str, path: str, slips: list[Slip]) -> Node | None:
+    """PyYAML's node graph of the text (None for an empty file); a syntax error is reported at its line, or as
+    the slips (_slips) before it, which are what YAML stumbled on."""
     try:
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
@@ -142,21 +272,40 @@ def _compose(text: str, path: str) -> Node | None:
         raise _fail(path, msg("y_invalid", problem=msg("y_control_character", code=f"{error.character:02x}")),
                     line, column) from None
     except yaml.MarkedYAMLError as error:
-        raise _syntax_error(error, path) from None
+        mark = error.problem_mark or error.context_mark
+        if before := [slip for slip in slips if mark is None or slip[0] <= mark.index]:
+            raise InputError([Diagnostic(path, line, column, message) for _, line, column, message in before]) from None
+        raise _syntax_error(error, path, text) from None
     except yaml.YAMLError as error:
         raise _fail(path, msg("y_invalid", problem=str(error))) from None
     except RecursionError:
         raise _fail(path, msg("y_invalid", problem=msg("y_too_deep"))) from None
 
 
-def _syntax_error(error: yaml.MarkedYAMLError, path: str) -> InputError:
-    """PyYAML's own description of the problem stays in its words (English); the frame around it is ours."""
+# PyYAML's descriptions of the common syntax errors, as catalog keys; each is placed where PyYAML found it, but
+# a missing colon where the key without one starts.
+_PROBLEMS = (
+    (re.compile(r"found character '\\t' that cannot start any token"), "t_tab"),
+    (re.compile(r"found character '(?P<char>.)' that cannot start any token"), "t_cannot_start"),
+    (re.compile(r"mapping values are not allowed here"), "t_colon_in_value"),
+    (re.compile(r"could not find expected ':'"), "t_no_colon"),
+    (re.compile(r"expected <block end>, but found '<block mapping start>'|did not find expected key"), "t_indentation"),
+    (re.compile(r"found undefined alias '(?P<name>.*)'"), "t_undefined_alias"),
+)
+_CLOSERS = {"[": "]", "{": "}", '"': '"', "'": "'"}
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, path: str, text: str) -> InputError:
+    """A syntax error in our words where it is a common one (_PROBLEMS, an unclosed quote or bracket); any other
+    stays in PyYAML's words (English) inside our frame."""
     mark = error.problem_mark or error.context_mark
     said = error.problem or error.context
     problem: Message | str = said or msg("y_unknown_problem")
     context = error.context or ""
     if said and "another document" in said:
         problem = msg("y_second_document")
+    elif ours := _our_words(error, said or "", text):
+        problem, mark = ours
     elif error.context_mark and context.endswith(("flow sequence", "flow mapping", "quoted scalar")):
         # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
         mark = error.context_mark
@@ -167,9 +316,37 @@ def _syntax_error(error: yaml.MarkedYAMLError, path: str) -> InputError:
     return _fail(path, msg("y_invalid", problem=problem), mark.line + 1, mark.column + 1)
 
 
+def _our_words(error: yaml.MarkedYAMLError, said: str, text: str) -> tuple[Message, Any] | None:
+    """A common syntax error (_PROBLEMS, an unclosed quote or bracket) in our words, with the mark where it is
+    shown; None for any other."""
+    for pattern, key in _PROBLEMS:
+        if found := pattern.fullmatch(said):
+            problem = msg(key, **{name: named(value) if name == "char" else value
+                                  for name, value in found.groupdict().items()})
+            at_key = key == "t_no_colon" and error.context_mark  # the key without a colon, not the line after
+            return problem, error.context_mark if at_key else error.problem_mark or error.context_mark
+    if error.context_mark and _unclosed(error, text):
+        # An unclosed [ { or " is noticed only further on; the mistake is where it opens.
+        opener = text[error.context_mark.index]
+        return msg("t_quote_not_closed" if opener in "\"'" else "t_bracket_not_closed", char=opener,
+                   closer=_CLOSERS[opener]), error.context_mark
+    return None
+
+
+def _unclosed(error: yaml.MarkedYAMLError, text: str) -> bool:
+    """Whether the error is a quote or bracket opened at its context mark and not closed on its line."""
+    opened, found = error.context_mark, error.problem_mark
+    return (opened is not None and found is not None and text[opened.index:opened.index + 1] in _CLOSERS
+            and (error.context or "").endswith(("flow sequence", "flow mapping", "quoted scalar"))
+            and found.line > opened.line)
+
+
 class _Builder:
-    def __init__(self, path: str):
+    def __init__(self, path: str, slips: list[Slip]):
         self.path = path
+        self.slips = slips
+        self.at = [slip[0] for slip in slips]
+        self.slipped: list[Slip] = []  # the slips that ended up inside a plain value or key
         self.marks: dict[tuple, tuple[int, int]] = {}
         self.count = 0
         self.text = 0
@@ -185,7 +362,7 @@ class _Builder:
             raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
         self.marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
+            return self.scalar(node, where[-1] if where and isinstance(where[-1], str) else None)
         if isinstance(node, SequenceNode):
             self.check_tag(node, _CORE + "seq")
             return [self.build(item, where + (index,)) for index, item in enumerate(node.value)]
@@ -209,9 +386,24 @@ class _Builder:
         if node.tag != expected:
             raise self.fail(node, _tag_refused(node.tag))
 
-    def scalar(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode, key: str | None = None) -> Any:
+        """The value of a scalar; `key`: the key it is the value of, which a mistake in it names."""
+        if not node.style and self.slips:  # plain: None, or "" from libyaml
+            # A slip YAML read as part of a plain value or key: work_started： true is one text, not a key.
+            first = bisect.bisect_left(self.at, node.start_mark.index)
+            self.slipped += self.slips[first:bisect.bisect_right(self.at, max(node.end_mark.index - 1, 0))]
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, _tag_refused(node.tag))
+        try:
+            return self.value(node)
+        except InputError as error:
+            if key is None:
+                raise
+            [found] = error.diagnostics
+            raise InputError([Diagnostic(found.path, found.line, found.column,
+                                         msg("t_value_of", key=key, problem=found.message))]) from None
+
+    def value(self, node: ScalarNode) -> Any:
         if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
             raise self.fail(node, msg("y_yaml11_number", value=node.value))
@@ -248,3 +440,9 @@ def _tag_refused(tag: str) -> Message:
 
 def _position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def impossible_date(text: str) -> Message | None:
+    """Why the date YYYY-MM-DD at the start of `text` does not exist (year 0, month or day out of range), or None
+    when it exists or `text` is no such date; for dates read from other forms (validate_values.read_value)."""
+    return _impossible_date(text)

@@ -14,7 +14,7 @@ from .conditions import as_number
 from .diagnostics import InputError, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
-from .validate_values import Checker, either, show_plain, type_of, value_problem
+from .validate_values import Checker, either, read_value, show_plain, type_of, value_problem
 
 
 def scenario_platform(doc: Document) -> str:
@@ -78,10 +78,11 @@ def _given_facts(check: Checker, given: dict, pack: Pack) -> dict[str, Value]:
                         else msg("v_scenario_fact_set_by_rules", name=name), "facts", name, KEY)
         elif value is None:
             continue  # `fact:` with nothing after it means "not known", like leaving it out
-        elif problem := value_problem(fact, value):
-            check.error("", msg("v_fact_problem", name=name, problem=problem), "facts", name)
+        elif (read := read_value(fact, value))[1]:
+            check.error("", msg("v_fact_problem", name=name, problem=read[1]), "facts", name)
         else:
-            facts[name] = value
+            value = read[0]  # 50,000円 as 50000, 2026/11/10 as a date
+            facts[name] = fact.read(value) or value if fact.type == "enum" else value  # a label: its value
     return facts
 
 

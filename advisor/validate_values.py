@@ -3,6 +3,12 @@ on values that rule packs (validate.py, validate_rules.py) and scenarios (valida
 against its fact's declared type and limits, the type of a loaded YAML value, and how values are shown in
 messages.
 
+A scenario's values are what users type, so read_value also reads the forms a Japanese IME or habit gives
+a number or a date when their meaning is certain (full-width digits, 50,000, ¥50,000, 50000円, 5万円,
+2026/11/10, 2026年11月10日), and names the character it cannot read otherwise. Rule packs are held to the plain
+YAML forms (value_problem): their values are read by tools and reviewed as written, so one way to write each
+keeps them comparable.
+
 Type checks here are also what keeps durable_rules honest: it treats `true == 1` and `"5" == 5` as
 equal and compares mixed types as text, so a comparison only reaches it when the fact's declared
 type and the value's type agree.
@@ -11,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal  # 1.1万 is 11000 exactly; as a float it is 11000.000000000002
 from typing import Any
 
-from .diagnostics import Diagnostic, Message, did_you_mean, msg, show
-from .load import Document
-from .model import MAX_INT, Fact, Text
+from .diagnostics import Diagnostic, Labelled, Message, did_you_mean, msg, show
+from .load import Document, impossible_date, named
+from .model import LANGS, MAX_INT, Fact, Text
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
@@ -49,15 +56,15 @@ class Checker:
         return Text(ja=_JOINED_LINES.sub("", value["ja"].strip()), en=value["en"].strip())
 
 
-def value_problem(fact: Fact, value: Any) -> Message | None:
-    """Why `value` cannot be a value of `fact`, or None."""
+def value_problem(fact: Fact, value: Any, typed: bool = False) -> Message | None:
+    """Why `value` cannot be a value of `fact`, or None. `typed`: a user's value (a scenario's), where an enum
+    value may also be written as its label, in any case and width (model.Fact.read)."""
     kind = type_of(value)
     if fact.type == "enum":
-        if value in fact.values:
+        if value in fact.values or (typed and fact.read(value) is not None):
             return None
-        return msg("v_expected_one_of", values=", ".join(fact.values), value=show(value),
-                   hint=did_you_mean(value, fact.values), note=msg("v_yaml_bool_hint") if kind == "bool" else "")
-    wanted = {"bool": "bool", "int": "int", "money": "int", "date": "date"}[fact.type]
+        return _enum_problem(fact, value, kind, typed)
+    wanted = _WANTED[fact.type]
     if kind != wanted:
         key = {"bool": "v_expected_bool", "int": "v_expected_int", "date": "v_expected_date"}[wanted]
         return msg(key, value=show(value), hint=_quoted_hint(value, wanted))
@@ -71,14 +78,122 @@ def value_problem(fact: Fact, value: Any) -> Message | None:
     return None
 
 
+_WANTED = {"bool": "bool", "int": "int", "money": "int", "date": "date"}  # a fact's type -> its values' type
+
+
+def _enum_problem(fact: Fact, value: Any, kind: str, typed: bool) -> Message:
+    """A word that is no value of the enum: the words accepted, for a user's value each label with its value in
+    the language shown, and the closest of them."""
+    labels = dict(fact.labels)
+    if not typed or not labels:
+        return msg("v_expected_one_of", values=", ".join(fact.values), value=show(value),
+                   hint=did_you_mean(value, fact.values), note=msg("v_yaml_bool_hint") if kind == "bool" else "")
+    listed = _listed([Labelled("enum_labelled", (("label", labels[name]), ("value", name))) for name in fact.values])
+    words = [*fact.values, *(text.get(lang) for text in labels.values() for lang in LANGS)]
+    return msg("v_expected_one_of", values=listed, value=show(value), hint=did_you_mean(value, words),
+               note=msg("v_yaml_bool_hint") if kind == "bool" else "")
+
+
+def _listed(items: list[Message]) -> Message:
+    """Items as "a, b, c" (「a、b、c」)."""
+    first, *rest = items
+    return msg("v_enum_list", first=first, rest=_listed(rest)) if rest else first
+
+
+# Full-width ASCII (U+FF01..FF5E) as ASCII, U+3000 as a space, ￥ as ¥ and the minus sign U+2212 as "-": one
+# character for one, so a position in the folded text is the position in what was typed.
+_WIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
+                        "\u3000": " ", "\uffe5": "¥", "\u2212": "-"})
+_GROUPED = r"\d{1,3}(?:,\d{3})+|\d+"  # 50000 or 50,000: a comma only between groups of three digits
+_NUMBER = re.compile(rf"(?P<sign>[-+]?)(?:(?P<man>\d+(?:\.\d+)?)万(?P<rest>\d{{1,3}}(?:,\d{{3}})?|\d{{1,4}})?|(?P<n>{_GROUPED}))")
+_MONEY = re.compile(r"(?:[¥\\] *)?(?P<number>[^¥\\円]*?)(?: *円)?")  # ¥ or \ (the yen key), 円
+_DATES = (re.compile(r"(?P<y>\d{4}) *(?P<sep>[-/.]) *(?P<m>\d{1,2}) *(?P=sep) *(?P<d>\d{1,2})"),
+          re.compile(r"(?P<y>\d{4}) *年 *(?P<m>\d{1,2}) *月 *(?P<d>\d{1,2}) *日"))
+_KANJI_NUMERALS = "〇一二三四五六七八九十百千万億兆"
+
+
+def read_value(fact: Fact, value: Any) -> tuple[Any, Message | None]:
+    """A user's value for `fact` (a scenario's) and why it cannot be one, or None: text in a form whose meaning
+    is certain is read as a number (int, money) or a date (see docs/scenario.md), true/false in full-width
+    letters as a bool; any other value is checked as it is (value_problem, enum labels included)."""
+    if isinstance(value, str) and not _quoted_hint(value, _WANTED.get(fact.type, "")):
+        folded = value.translate(_WIDTH)
+        if fact.type == "bool" and folded.strip().lower() in ("true", "false"):
+            value = folded.strip().lower() == "true"
+        elif fact.type in ("int", "money", "date") and any(c.isdigit() for c in folded):
+            read, why = (_read_date if fact.type == "date" else _read_number)(value, folded, fact.type == "money")
+            if why is not None:
+                return value, why
+            value = read
+    return value, value_problem(fact, value, typed=True)
+
+
+def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Message | None]:
+    """A whole number from its folded text (see read_value), or why it is none."""
+    text = folded.strip()
+    if money and (sign := _MONEY.fullmatch(text)):
+        text = sign["number"]
+    found = _NUMBER.fullmatch(text)
+    if found and found["n"]:
+        return int(found["sign"] + found["n"].replace(",", "")), None
+    if found and not (found["rest"] and "." in found["man"]):
+        whole = Decimal(found["man"]) * 10_000 + int((found["rest"] or "0").replace(",", ""))
+        if whole == int(whole) and len(found["man"]) <= 12:
+            return int(found["sign"] + str(int(whole))), None
+    return None, msg("t_bad_number", value=show(typed), why=_number_why(typed, folded, money),
+                     forms=msg("t_money_forms" if money else "t_number_forms"))
+
+
+def _number_why(typed: str, folded: str, money: bool) -> Message:
+    """Why a text with digits is not a whole number, naming the first character that is out of place."""
+    for index, char in enumerate(folded):
+        if char in "、。":
+            return msg("t_why_ideographic", char=named(typed[index]))
+        if char in _KANJI_NUMERALS and not (char == "万" and index):
+            return msg("t_why_kanji", char=named(typed[index]))
+        if char in "¥\\円" and not money:
+            return msg("t_why_currency", char=named(typed[index]))
+        if not (char.isascii() and (char.isdigit() or char in ",.+- ")) and char not in "¥\\円万":
+            return msg("t_why_char", char=named(typed[index]))
+    if "." in folded:
+        return msg("t_why_fraction")
+    return msg("t_why_grouping")
+
+
+def _read_date(typed: str, folded: str, money: bool = False) -> tuple[dt.date | None, Message | None]:
+    """A date from its folded text (see read_value), or why it is none."""
+    text = folded.strip()
+    found = next((match for pattern in _DATES if (match := pattern.fullmatch(text))), None)
+    if found is None:
+        return None, msg("t_bad_date", value=show(typed), why=_date_why(typed, folded), forms=msg("t_date_forms"))
+    year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
+    try:
+        return dt.date(year, month, day), None
+    except ValueError:
+        reason = impossible_date(f"{year:04d}-{month:02d}-{day:02d}")
+        return None, msg("t_no_such_date", value=show(typed), reason=reason or msg("t_why_no_such_day"))
+
+
+def _date_why(typed: str, folded: str) -> Message:
+    """Why a text with digits is not a date, naming the first character that is out of place."""
+    if not re.match(r" *\d{4}", folded):
+        return msg("t_why_year_first")
+    if re.search(r"\d{1,2}:\d{2}", folded):  # 2026-11-10 10:00: a time of day, which no fact holds
+        return msg("t_why_time")
+    for index, char in enumerate(folded):
+        if not (char.isascii() and (char.isdigit() or char in "-/. ")) and char not in "年月日":
+            return msg("t_why_char", char=named(typed[index]))
+    return msg("t_why_date_parts")
+
+
 def show_plain(value: Any) -> Message | str:
     return str(value) if not isinstance(value, bool) else show(value)
 
 
 def _quoted_hint(value: Any, wanted: str) -> Message | str:
     """A hint when a value was quoted and so read as text: "true", "12", "2026-11-25"."""
-    looks = {"bool": r"(?i:true|false)", "int": r"[-+]?\d+", "date": r"\d{4}-\d\d-\d\d"}[wanted]
-    if isinstance(value, str) and re.fullmatch(looks, value):
+    looks = {"bool": r"(?i:true|false)", "int": r"[-+]?[0-9]+", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}.get(wanted)
+    if isinstance(value, str) and looks and re.fullmatch(looks, value):
         return msg("v_quoted_hint")
     return ""
 

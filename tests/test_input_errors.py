@@ -72,9 +72,10 @@ CASES = [
     pytest.param("~\n", ["1:1: a scenario must be a mapping (title:, as_of:, facts: ...), not nothing"],
                  id="top-level-null"),
     # --- malformed YAML
-    pytest.param("title: x\n  fee: 3\n", ["2:6: invalid YAML: mapping values are not allowed here"],
+    pytest.param("title: x\n  fee: 3\n", ['2:6: invalid YAML: ": " here would start a key inside a value: if it is part of a text, put the whole '
+                  'text in quotes ("..."); if it starts a key, put it on a line of its own, indented like the keys beside it'],
                  id="yaml-bad-indentation"),
-    pytest.param(AS_OF + "facts:\n\tfee: 3\n", ["3:1: invalid YAML: found character '\\t' that cannot start any token"],
+    pytest.param(AS_OF + "facts:\n\tfee: 3\n", ["3:1: invalid YAML: a tab (U+0009) here: YAML indents and separates with spaces only; replace the tab with spaces"],
                  id="yaml-tab-indentation"),
     pytest.param(AS_OF + "---\ntitle: second\n",
                  ["2:1: invalid YAML: a file holds one document; remove the second '---'"], id="yaml-two-documents"),
@@ -136,10 +137,12 @@ CASES = [
     pytest.param(AS_OF + "facts:\n  units_total: true\n", ["3:16: units_total: expected a whole number; got true"],
                  id="int-given-true"),
     pytest.param(AS_OF + "facts:\n  request_sent_on: 2026-11-10 10:00\n",
-                 ['3:20: request_sent_on: expected a date written YYYY-MM-DD; got "2026-11-10 10:00"'],
+                 ['3:20: request_sent_on: cannot read "2026-11-10 10:00" as a date: a date has no time of day; leave the time '
+                  'out; write it as 2026-11-10, 2026/11/10 or 2026年11月10日'],
                  id="date-with-a-time"),
     pytest.param(AS_OF + "facts:\n  request_sent_on: 10/11/2026\n",
-                 ['3:20: request_sent_on: expected a date written YYYY-MM-DD; got "10/11/2026"'], id="date-not-iso"),
+                 ['3:20: request_sent_on: cannot read "10/11/2026" as a date: it must start with the year in four digits; '
+                  'write it as 2026-11-10, 2026/11/10 or 2026年11月10日'], id="date-not-iso"),
     pytest.param(AS_OF + "facts:\n  - fee: 1\n", ["3:3: facts must be a mapping (name: value lines), not a list"],
                  id="facts-is-a-list"),
     pytest.param("title: 3\n", ["1:8: title must be text; got 3"], id="title-not-text"),
@@ -160,8 +163,8 @@ CASES = [
                   "(YAML reads unquoted yes/no/on/off as true/false: quote the word)"], id="enum-bare-off"),
     # --- dates
     pytest.param(AS_OF + "facts:\n  request_sent_on: 2026-02-30\n",
-                 ['3:20: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)'], id="impossible-date"),
-    pytest.param("as_of: 2026-13-01\n", ['1:8: impossible date "2026-13-01": month must be in 1..12'],
+                 ['3:20: request_sent_on: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)'], id="impossible-date"),
+    pytest.param("as_of: 2026-13-01\n", ['1:8: as_of: impossible date "2026-13-01": month must be in 1..12'],
                  id="impossible-as-of"),
     pytest.param("as_of: tomorrow\n", ['1:8: as_of must be a date written YYYY-MM-DD; got "tomorrow"'],
                  id="as-of-a-word"),
@@ -437,8 +440,10 @@ def test_file_of_exactly_the_size_limit_is_read(tmp_path):
     pytest.param(AS_OF.encode() + "title: café\n".encode("latin-1"),
                  "2:11: not valid UTF-8 (byte 0xe9); save the file as UTF-8", id="latin-1"),
     pytest.param(AS_OF.encode() + "title: クライアント\n".encode("shift_jis"),
-                 "2:8: not valid UTF-8 (byte 0x83); save the file as UTF-8", id="shift-jis"),
-    pytest.param("title: x\n".encode("utf-16"), "1:1: not valid UTF-8 (byte 0xff); save the file as UTF-8",
+                 "2:8: the file is not UTF-8: it looks saved as Shift_JIS (CP932), in which this reads \"ク\"; "
+                 "save the file as UTF-8 (Windows Notepad: File > Save As, Encoding: UTF-8)", id="shift-jis"),
+    pytest.param("title: x\n".encode("utf-16-le"),
+                 "1:1: the file looks saved as UTF-16 LE without a byte order mark; save the file as UTF-8",
                  id="utf-16"),
     pytest.param(b"\xff" + AS_OF.encode(), "1:1: not valid UTF-8 (byte 0xff); save the file as UTF-8",
                  id="bad-first-byte"),

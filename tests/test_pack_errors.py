@@ -189,11 +189,14 @@ PRIORITY = "priority must be a whole number from 1 (first) to 1000 (last); got "
 CASES = [
     # --- YAML syntax in rules.yaml
     case("rules.yaml", "    action: probe_action\n", "    action: probe: action\n", "action: probe^: action",
-         "invalid YAML: mapping values are not allowed here", id="yaml-colon-in-a-value"),
+         'invalid YAML: ": " here would start a key inside a value: if it is part of a text, put the whole text in quotes '
+         '("..."); if it starts a key, put it on a line of its own, indented like the keys beside it', id="yaml-colon-in-a-value"),
     case("rules.yaml", "    action: probe_action\n", "   action: probe_action\n", "\n   ^action: probe_action",
-         "invalid YAML: expected <block end>, but found '<block mapping start>'", id="yaml-bad-indentation"),
+         "invalid YAML: this line is indented differently from the keys above it: the keys of one mapping start in the "
+         "same column", id="yaml-bad-indentation"),
     case("rules.yaml", "    action: probe_action\n", "\taction: probe_action\n", "^\taction: probe_action",
-         "invalid YAML: found character '\\t' that cannot start any token", id="yaml-tab"),
+         "invalid YAML: a tab (U+0009) here: YAML indents and separates with spaces only; replace the tab with spaces",
+         id="yaml-tab"),
     case("rules.yaml", "    priority: 60\n", "    priority: 60\n    priority: 61\n", "^priority: 61",
          'duplicate key "priority"', id="yaml-duplicate-key"),
     case("rules.yaml", "    priority: 60\n", '    priority: !!python/object/apply:os.system ["echo hi"]\n',
@@ -220,7 +223,7 @@ CASES = [
     case("rules.yaml", "probe_count: {gt: 0}", "probe_count: {gt: 2026-01-01}", "probe_count: {gt: ^2026",
          "probe_count: expected a whole number; got 2026-01-01", id="number-compared-with-date"),
     case("rules.yaml", "probe_day: {present: true}", "probe_day: {gt: 2026-02-30}", "probe_day: {gt: ^2026",
-         'impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)', id="impossible-date"),
+         'gt: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)', id="impossible-date"),
     case("rules.yaml", "- probe_state: stormy", "- probe_state: {gt: calm}", "probe_state: {gt: ^calm}",
          "gt compares numbers or dates; probe_state is enum", id="enum-ordered"),
     case("rules.yaml", "- probe_state: stormy", "- probe_state: windy", "probe_state: ^windy",

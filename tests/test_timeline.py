@@ -87,7 +87,7 @@ events:
     ("events:\n  - {date: 2026-11-12, event: client_message, count: 2}\n", "3:5: client_message takes no count:"),
     ("events:\n  - {on: 2026-11-12, event: client_message}\n", '3:5: missing key "date" in an event\n'),
     ("events:\n  - {date: 2026-02-30, event: client_message}\n",
-     '3:12: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)'),
+     '3:12: date: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)'),
 ])
 def test_a_wrong_timeline_is_refused_at_its_line(tmp_path, body, message):
     code, out, err, path = run(tmp_path, HEAD + body)

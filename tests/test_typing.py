@@ -82,7 +82,8 @@ def test_a_byte_order_mark_makes_the_encoding_certain(tmp_path, lang, content):
     assert advise(lang, content, tmp_path) == expected
 
 
-@pytest.mark.parametrize("fee, half", [("5万円", "¥25,000"), ("4万6000円", "¥23,000"), ("1.5万", "¥7,500")])
+@pytest.mark.parametrize("fee, half", [("5万円", "¥25,000"), ("4万6000円", "¥23,000"), ("1.5万", "¥7,500"),
+                                       ("1.1万", "¥5,500")])  # 1.1 × 10,000 is not 11000 in floating point
 def test_the_amount_read_is_the_amount_advised(tmp_path, fee, half):
     """5万円 is 50,000 yen: half of it is proposed for half the work."""
     code, out, _ = advise("en", edited("fee: 50000", f"fee: {fee}").encode(), tmp_path)
