@@ -8,13 +8,16 @@ mistakes carry no check code: codes name the checks of rule packs (advisor/check
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
+from typing import Any
 
 from . import schema
 from .conditions import as_number
-from .diagnostics import InputError, did_you_mean, msg, show
+from .diagnostics import InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
-from .validate_values import Checker, either, read_value, show_plain, type_of, value_problem
+from .validate_values import Checker, either, read_date, read_value, show_plain, type_of, value_problem
 
 
 def scenario_platform(doc: Document) -> str:
@@ -27,11 +30,14 @@ def scenario_platform(doc: Document) -> str:
 
 def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
     """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
-    structural = schema.problems(doc, "scenario")
+    doc, unread = _dates_as_typed(doc)
+    structural = [(where, message) for where, message in schema.problems(doc, "scenario") if where not in unread]
     check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())
+    check.found += [doc.error(message, *where) for where, message in unread.items()]
+    broken_dates = {where[0] for where in unread}
     # Keys whose structure is wrong were reported above; the others are checked on, so that every
     # mistake in the file is reported at once.
-    broken = {where[0] for where, _ in structural}
+    broken = {where[0] for where, _ in structural} | broken_dates
     top = {key: value for key, value in doc.data.items() if key not in broken}
     _check_title(check, top.get("title"))
     as_of = as_of or top.get("as_of", today)
@@ -43,6 +49,39 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
         raise InputError(check.found)
     stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
     return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events))
+
+
+_QUOTED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # "2026-11-10": text only because it is quoted
+
+
+def _dates_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
+    """The scenario with `as_of:` and its events' `date:` read in the forms a user types (2026/11/10,
+    2026年11月10日: validate_values.read_date) before the schema, which knows dates only as YAML writes them;
+    and why each text that is no date cannot be read, by its path. A value that is not text is left to the schema."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return doc, {}
+    unread: dict[tuple, Message] = {}
+
+    def read(value: Any, where: tuple) -> Any:
+        if not isinstance(value, str) or not any(char.isdigit() for char in value):
+            return value  # no digits: the schema's own message ("a date written YYYY-MM-DD") says it best
+        day, why = read_date(value)
+        if _QUOTED_DATE.fullmatch(value):  # as for a date fact (validate_values.value_problem)
+            why = msg("v_expected_date", value=show(value), hint=msg("v_quoted_hint"))
+        if why is not None:
+            unread[where] = msg("v_fact_problem", name=where[-1], problem=why)
+            return value
+        return day
+
+    data = dict(data)
+    if "as_of" in data:
+        data["as_of"] = read(data["as_of"], ("as_of",))
+    if isinstance(data.get("events"), list):
+        data["events"] = [{**item, "date": read(item["date"], ("events", index, "date"))}
+                          if isinstance(item, dict) and "date" in item else item
+                          for index, item in enumerate(data["events"])]
+    return replace(doc, data=data), unread
 
 
 def _check_title(check: Checker, title: str | None) -> None:

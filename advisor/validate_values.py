@@ -128,6 +128,11 @@ def read_value(fact: Fact, value: Any) -> tuple[Any, Message | None]:
     return value, value_problem(fact, value, typed=True)
 
 
+def read_date(value: str) -> tuple[dt.date | None, Message | None]:
+    """A date typed as text (2026/11/10, 2026年11月10日, full-width digits: see read_value) and why it is none."""
+    return _read_date(value, value.translate(_WIDTH))
+
+
 def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Message | None]:
     """A whole number from its folded text (see read_value), or why it is none."""
     text = folded.strip()

@@ -264,7 +264,7 @@ def test_several_mistakes_are_reported_together_sorted_by_line(tmp_path):
         "facts:\n"
         "  fee: lots\n"
         "  work_started: 1\n"
-        "  client_response: refused\n"
+        "  client_response: refuse\n"
         "as_of: tomorrow\n"
         "fatcs: 1\n"
         "expect:\n"
@@ -274,7 +274,8 @@ def test_several_mistakes_are_reported_together_sorted_by_line(tmp_path):
         path,
         '2:8: fee: expected a whole number; got "lots"',
         "3:17: work_started: expected true or false; got 1",
-        '4:20: client_response: expected one of none, accepted, rejected; got "refused"',
+        '4:20: client_response: expected one of no answer yet (none), accepted, refused (rejected); got "refuse" '
+        '(did you mean "refused"?)',
         '5:8: as_of must be a date written YYYY-MM-DD; got "tomorrow"',
         f'6:1: unknown key "fatcs" (did you mean "facts"?); allowed: {TOP_KEYS}',
         '8:13: unknown action "send_termination_requset" (did you mean "send_termination_request"?)',

@@ -150,8 +150,8 @@ def test_warnings_raised_by_others_still_show_inside_advises_calls():
 def test_why_a_date_does_not_exist_is_told_in_advises_words(tmp_path, date, en, ja):
     path = tmp_path / "scenario.yaml"
     path.write_text(AS_OF + f"facts:\n  request_sent_on: {date}\n", encoding="utf-8")
-    assert invoke(["--lang", "en", str(path)]) == (2, "", f'{path}:3:20: impossible date "{date}": {en}\n')
-    assert invoke(["--lang", "ja", str(path)]) == (2, "", f'{path}:3:20: {say("ja", "y_impossible_date", value=date, reason=ja)}\n')
+    assert invoke(["--lang", "en", str(path)]) == (2, "", f'{path}:3:20: request_sent_on: impossible date "{date}": {en}\n')
+    assert invoke(["--lang", "ja", str(path)]) == (2, "", f'{path}:3:20: request_sent_on: {say("ja", "y_impossible_date", value=date, reason=ja)}\n')
 
 
 def test_a_leap_day_exists(tmp_path):
@@ -175,7 +175,7 @@ def test_pythons_wording_of_a_refused_date_does_not_reach_the_user(tmp_path, mon
     path = tmp_path / "scenario.yaml"
     path.write_text(AS_OF + "facts:\n  request_sent_on: 2026-02-30\n", encoding="utf-8")
     assert invoke(["--lang", "en", str(path)]) == (
-        2, "", f'{path}:3:20: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)\n')
+        2, "", f'{path}:3:20: request_sent_on: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)\n')
 
 
 # ------------------------------------------------------------------------------------------ CI

@@ -57,6 +57,10 @@ ACCEPTED = [
     pytest.param(edited("work_started: true", "work_started: ｔｒｕｅ"), id="full-width-true"),
     pytest.param(edited("client_response: rejected", "client_response: ｒｅｊｅｃｔｅｄ"), id="full-width-enum"),
     pytest.param(BASE.replace("\n", "\r\n"), id="crlf"),
+    pytest.param(edited("as_of: 2026-11-25", "as_of: 2026年11月25日"), id="as-of-kanji"),
+    pytest.param(edited("as_of: 2026-11-25", "as_of: ２０２６/１１/２５"), id="as-of-full-width"),
+    pytest.param(edited("  request_sent_on: 2026-11-10\n", "").replace("  client_response: rejected\n", "") + "events:\n  - {date: 2026/11/10, event: termination_requested}\n"
+                 "  - {date: 2026年11月12日, event: client_rejected}\n", id="event-dates"),
 ]
 
 ENCODED = [
@@ -213,6 +217,24 @@ REFUSED = [
                  '9:8: fee: expected a whole number; got "50000" (written in quotes, so it is text: remove the quotes)',
                  '9:8: fee: 整数が必要ですが、"50000" が指定されています（引用符で囲まれているのでテキストです。引用符を外してください）',
                  id="quoted-number"),
+]
+
+
+REFUSED += [
+    pytest.param(edited("as_of: 2026-11-25", "as_of: 2026/11/31"),
+                 '2:8: as_of: there is no date "2026/11/31": 2026-11 has no day 31 (it has 30 days)',
+                 '2:8: as_of: 日付 "2026/11/31" は存在しません：2026-11 に 31 日はありません（30 日までです）',
+                 id="as-of-impossible"),
+    pytest.param(edited("as_of: 2026-11-25", 'as_of: "2026-11-25"'),
+                 '2:8: as_of: expected a date written YYYY-MM-DD; got "2026-11-25" (written in quotes, so it is text: '
+                 'remove the quotes)',
+                 '2:8: as_of: YYYY-MM-DD 形式の日付が必要ですが、"2026-11-25" が指定されています（引用符で囲まれているので'
+                 'テキストです。引用符を外してください）', id="as-of-quoted"),
+    pytest.param(BASE + "events:\n  - {date: 11/10, event: termination_requested}\n",
+                 '11:12: date: cannot read "11/10" as a date: it must start with the year in four digits; write it as '
+                 '2026-11-10, 2026/11/10 or 2026年11月10日',
+                 '11:12: date: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
+                 '2026年11月10日のように書いてください', id="event-date-without-year"),
 ]
 
 
