@@ -343,17 +343,11 @@ def _reported(lang: str) -> Iterator[None]:
         raise Failure(say(lang, "internal_error", detail=error), EXIT_INTERNAL_ERROR) from None
 
 
-# What a command says when the file it was asked to write is not written: (it exists, the system refused).
-_FILE_NOT_WRITTEN = ("file_exists", "file_cannot_write")
-_ASK_NOT_WRITTEN = ("ask_exists", "ask_cannot_write")
-
-
-def _not_written(error: NotWritten, lang: str, keys: tuple[str, str]) -> Failure:
-    """A file left unwritten (write.py), in the words of the command that was asked to write it; exit 2."""
-    exists, cannot_write = keys
+def _not_written(error: NotWritten, lang: str) -> Failure:
+    """A file left unwritten (write.py), as `path: message`; exit 2."""
     if error.reason is None:
-        return Failure(say(lang, exists, path=error.path))
-    return Failure(say(lang, cannot_write, path=error.path, reason=error.reason))
+        return Failure(say(lang, "file_exists", path=error.path))
+    return Failure(say(lang, "file_cannot_write", path=error.path, reason=error.reason))
 
 
 @click.group(name="advise", cls=_AdviseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -435,7 +429,7 @@ def _check_calendar(path: str, scenario: str, force: bool, lang: str) -> None:
     try:
         check_writable(path, force)
     except NotWritten as error:
-        raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
+        raise _not_written(error, lang) from None
 
 
 def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
@@ -445,7 +439,7 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
     try:
         write_file(path, calendar(advice, lang), replace=force)
     except NotWritten as error:  # created since the check at the start, or the system refused
-        raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
+        raise _not_written(error, lang) from None
     if not deadlines(advice):
         click.echo(say(lang, "calendar_empty", path=path), err=True)
 
@@ -522,7 +516,7 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
         try:
             check_writable(output, force, folder=True)
         except NotWritten as error:
-            raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
+            raise _not_written(error, lang) from None
     with _reported(lang):
         pack = pack_named(platform, rules)
     source = graph(pack, "dot" if fmt == "svg" else fmt, lang)
@@ -536,38 +530,22 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
     try:
         write_file(output, drawn, replace=force)
     except NotWritten as error:  # created while the graph was drawn, or the system refused
-        raise _not_written(error, lang, _FILE_NOT_WRITTEN) from None
+        raise _not_written(error, lang) from None
 
 
 @main.command(name="ask")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the answers as a scenario file to FILE instead of printing them (refused if FILE exists, "
-                   "unless --force).")
-@click.option("--force", is_flag=True, help="With -o: replace FILE if it exists.")
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              metavar="FILE", help="Answers by fact name, a YAML file written as a scenario's facts: (fact: value); "
-                                   "only what it leaves open is asked, and only at a terminal. - reads it from "
-                                   "standard input, and then nothing is asked.")
+@_option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE", help="option_ask_output")
+@_option("--force", is_flag=True, help="option_ask_force")
+@_option("--answers", "answers_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+         metavar="FILE", help="option_ask_answers")
 @_RULES_OPTION
 @_LANG_OPTION
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
-              help="The date to give the advice for, YYYY-MM-DD [default: today]; the scenario keeps it as its as_of.")
-@click.option("--keep-date", is_flag=True,
-              help="Write today's date in the scenario (as_of:); without it the scenario is advised for the day "
-                   "it is run.")
+@_option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+         help="option_ask_as_of")
+@_option("--keep-date", is_flag=True, help="option_ask_keep_date")
 def ask_command(output: str | None, force: bool, answers_file: str | None, rules: str | None, lang: str, as_of,
                 keep_date: bool) -> None:
-    """Answer questions instead of writing a scenario, and get the advice.
-
-    Only questions whose answer can still change the advice are asked. Enter means "don't know"; why
-    shows what a question decides. After the advice, a number (or how N) explains recommendation N.
-    The conversation goes to standard error and the answers, as a scenario file, to standard output
-    (advise ask > situation.yaml), or to FILE with -o; advise FILE gives the same advice.
-    Without a terminal, nothing is asked when --answers is given; otherwise the answers are read from
-    standard input, one line per question: a line that does not fit stops with its line number (exit 2),
-    and the end of input means "don't know" for the rest. Ctrl-C, or Ctrl-D at a terminal, stops without
-    writing anything (exit 130).
-    """
+    """Answer questions instead of writing a scenario, and get the advice (help: help_ask in the catalogs)."""
     import datetime as dt
 
     from . import interview  # as a module: tests replace interview.interview
@@ -577,7 +555,7 @@ def ask_command(output: str | None, force: bool, answers_file: str | None, rules
         try:
             check_writable(output, force, folder=True)
         except NotWritten as error:
-            raise _not_written(error, lang, _ASK_NOT_WRITTEN) from None
+            raise _not_written(error, lang) from None
     with _reported(lang):
         preset = read_file(answers_file) if answers_file else None
     terminal = sys.stdin.isatty() and answers_file != "-"
@@ -631,7 +609,7 @@ def _save(output: str, text: str, force: bool, lang: str) -> None:
     except NotWritten as error:  # created while the questions were answered, or the system refused
         if error.reason is not None:  # the answers are not lost: they can still be copied from here
             _print_scenario(text, lang)
-        raise _not_written(error, lang, _ASK_NOT_WRITTEN) from None
+        raise _not_written(error, lang) from None
 
 
 def _typed_answers() -> Iterator[str]:

@@ -405,7 +405,7 @@ def test_an_existing_file_is_refused_before_any_question_unless_force(tmp_path):
     target.write_text("keep me\n", encoding="utf-8")
     code, out, printed = ask("-o", str(target), input=lines("1"))
     assert (code, printed) == (2, "")
-    assert out == f"advise ask: {target} already exists; add --force to replace it\n"
+    assert out == f"{target}: already exists; add --force to replace it\n"
     assert target.read_text(encoding="utf-8") == "keep me\n"
     code, out, printed = ask("-o", str(target), "--force", input=lines("2"))
     assert (code, printed) == (0, "")
@@ -425,7 +425,7 @@ def test_a_file_created_while_the_questions_were_answered_is_not_overwritten(tmp
     monkeypatch.setattr("advisor.interview.interview", meanwhile)
     code, out, printed = ask("-o", str(target), input=lines("1"))
     assert (code, printed) == (2, "")
-    assert out.endswith(f"\nadvise ask: {target} already exists; add --force to replace it\n")
+    assert out.endswith(f"\n{target}: already exists; add --force to replace it\n")
     assert target.read_text(encoding="utf-8") == "written meanwhile\n"
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
 
@@ -433,7 +433,7 @@ def test_a_file_created_while_the_questions_were_answered_is_not_overwritten(tmp
 def test_a_missing_folder_is_refused_before_any_question(tmp_path):
     code, out, printed = ask("-o", str(tmp_path / "no" / "answers.yaml"), input=lines("1"))
     assert (code, printed) == (2, "")
-    assert out.startswith(f"advise ask: cannot write {tmp_path / 'no' / 'answers.yaml'}: ")
+    assert out.startswith(f"{tmp_path / 'no' / 'answers.yaml'}: cannot write: ")
 
 
 def test_the_written_file_gives_the_same_advice(tmp_path):

@@ -197,10 +197,11 @@ def test_labels_on_a_fact_that_is_no_enum_are_refused(tmp_path):
 
 def test_japanese_sentences_of_the_catalogs_use_full_width_punctuation():
     """No ASCII ? or ! after Japanese, and no ASCII colon after Japanese or after a placeholder that is Japanese
-    text ({title}, {text}); a colon after a YAML key or a name (sets: , {fact}: ) stays ASCII."""
+    text ({title}, {text}); a colon after a YAML key or a name (sets: , {fact}: ) stays ASCII, and so does one
+    quoted as what to type (「:」)."""
     texts = dict(catalog("ja"))
     texts.update({key: value for key, value in catalog("ja", SCHEMA_TEXTS).items()})
     assert (LOCALE / "ja" / f"{SCHEMA_TEXTS}.yaml").is_file()
     wrong = {key: text for key, text in texts.items()
-             if re.search(r"[^\x00-\x7f][?!:]|\{(?:title|text)\}:", text)}
+             if re.search(r"[^\x00-\x7f「][?!:]|\{(?:title|text)\}:", text)}
     assert wrong == {}
