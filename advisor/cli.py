@@ -1,6 +1,7 @@
 """The command line: parse options, call the pipeline, print, map outcomes to exit codes. No advice logic here."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import re
@@ -19,6 +20,7 @@ from .messages import catalog, rendered, report, say
 from .model import LANGS, PACK_FILE
 from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, render_findings, render_test_run
+from .validate_values import read_date
 from .why import why
 from .write import NotWritten, check_writable, write_file
 
@@ -262,6 +264,24 @@ class _Texts:
             formatter.write_lines(self.epilog)
 
 
+class _Date(click.ParamType):
+    """A date on the command line, in the forms a scenario takes (2026-11-10, 2026/11/10, 2026年11月10日:
+    validate_values.read_date), refused in the catalogs' words."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        day, why = read_date(value)
+        if why is not None:
+            self.fail(rendered(why, _current_lang()), param, ctx)
+        return day
+
+
+_DATE = _Date()
+
+
 def _first_word(args: list[str], valued: set[str]) -> int:
     """The position of the first argument that is neither an option nor the value of one of `valued`."""
     position = 0
@@ -293,8 +313,6 @@ class _AdviseGroup(_Texts, click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _utf8_output()
-        if args[:1] == ["help"] and not os.path.exists("help"):
-            args = [*args[1:2], "--help"]
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V"):
             args = self._routed(ctx, args)
         return super().parse_args(ctx, args)
@@ -303,11 +321,18 @@ class _AdviseGroup(_Texts, click.Group):
         """The arguments of a command line that does not start with a command: `COMMAND OPTIONS...` when the first
         word that is no option (nor an option's value) is a command, else `run ...`; exit 2 when that word is no
         file and looks like a mistyped command."""
-        position = _first_word(args, {name for command in self.commands.values() for param in command.get_params(ctx)
-                                      if isinstance(param, click.Option) and not param.is_flag for name in param.opts})
-        if position == len(args) and {"-h", "--help"} & set(args):
-            return ["--help"]  # `advise --lang ja --help`: the list of commands, in the language asked for
-        word = args[position] if position < len(args) else "-"
+        valued = {name for command in self.commands.values() for param in command.get_params(ctx)
+                  if isinstance(param, click.Option) and not param.is_flag for name in param.opts}
+        position = _first_word(args, valued)
+        if position == len(args):  # `advise --lang ja [--help]`: the list of commands, as for a bare `advise`
+            return ["--help"] if {"-h", "--help"} & set(args) else []
+        word = args[position]
+        if word == "help" and not os.path.exists(word):  # `advise [OPTIONS] help [OPTIONS] [COMMAND]`
+            rest = args[:position] + args[position + 1:]
+            topic = _first_word(rest, valued)
+            if topic < len(rest) and rest[topic] in self.commands:
+                return [rest[topic], *rest[:topic], *rest[topic + 1:], "--help"]
+            return ["--help"]
         if word in self.commands:
             return [word, *args[:position], *args[position + 1:]]
         if word == "-" or os.path.exists(word) or not _COMMAND_WORD.fullmatch(word):
@@ -398,7 +423,7 @@ _LANG_OPTION = _option("--lang", type=click.Choice(LANGS), default=None, callbac
 @_option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="option_run_format")
 @_LANG_OPTION
 @_RULES_OPTION
-@_option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+@_option("--as-of", "as_of", type=_DATE, default=None, metavar="DATE",
          help="option_run_as_of")
 @_option("--explain", is_flag=True, help="option_run_explain")
 @_option("--drafts", is_flag=True, help="option_run_drafts")
@@ -411,7 +436,7 @@ def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: b
     if calendar_file:
         _check_calendar(calendar_file, scenario, force, lang)
     with _reported(lang):
-        advice = advise_file(scenario, rules, as_of=as_of.date() if as_of else None)
+        advice = advise_file(scenario, rules, as_of=as_of)
         reasons = why(advice) if explain else None
     if calendar_file:
         _write_calendar(calendar_file, advice, lang, force)
@@ -540,14 +565,12 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
          metavar="FILE", help="option_ask_answers")
 @_RULES_OPTION
 @_LANG_OPTION
-@_option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+@_option("--as-of", "as_of", type=_DATE, default=None, metavar="DATE",
          help="option_ask_as_of")
 @_option("--keep-date", is_flag=True, help="option_ask_keep_date")
 def ask_command(output: str | None, force: bool, answers_file: str | None, rules: str | None, lang: str, as_of,
                 keep_date: bool) -> None:
     """Answer questions instead of writing a scenario, and get the advice (help: help_ask in the catalogs)."""
-    import datetime as dt
-
     from . import interview  # as a module: tests replace interview.interview
     from .load import read_file
 
@@ -562,7 +585,7 @@ def ask_command(output: str | None, force: bool, answers_file: str | None, rules
     asking = terminal or preset is None  # without a terminal, the answers file says all there is
     answers = _typed_answers() if terminal else _piped_answers() if asking else iter(())
     with _reported(lang), _interruptible(lang):
-        result = interview.interview(rules, lang, answers, _conversation, as_of.date() if as_of else dt.date.today(),
+        result = interview.interview(rules, lang, answers, _conversation, as_of or dt.date.today(),
                                      preset=preset, source=None if terminal else "<stdin>", asking=asking,
                                      pin_date=keep_date or as_of is not None)
         if output:

@@ -53,6 +53,7 @@ from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_named, read_pack
 from .render import render_text, trace_lines
 from .validate_scenario import validate_scenario
+from .validate_values import read_date, read_number
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
@@ -413,26 +414,18 @@ def _choice(answer: str, choices: list[tuple[str, Value]], lang: str,
     return None, problem
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)")  # 50000 or 50,000
-
-
 def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: str) -> tuple[Value | None, Message | None]:
     """A date or a whole number, checked as the scenario will be: format, min, at_most."""
-    if fact.type == "date":
-        if not _DATE.fullmatch(answer):
-            return None, msg("ask_invalid_date", example=as_of.isoformat())
-        try:
-            day = dt.date.fromisoformat(answer)
-        except ValueError:
-            return None, msg("ask_impossible_date", text=answer)
+    if fact.type == "date":  # read as a scenario's date is: 2026-11-10, 2026/11/10, 2026年11月10日
+        day, why = read_date(answer)
+        if day is None:
+            return None, why
         if limit is not None and as_number(day) > as_number(limit):  # at_most: as_of or a date fact
             return None, msg("ask_date_too_late", limit=format_value(limit, "date", lang))
         return day, None
-    text = answer.removeprefix("¥").removesuffix("円").strip() if fact.type == "money" else answer
-    if not _NUMBER.fullmatch(text):
-        return None, msg("ask_invalid_number")
-    value = int(text.replace(",", ""))
+    value, why = read_number(answer, fact.type == "money")  # as a scenario's: 50,000, ¥50,000, 5万円
+    if value is None:
+        return None, why
     low = fact.min if fact.min is not None else -MAX_INT
     high = min(as_number(limit) if limit is not None else MAX_INT, fact.max if fact.max is not None else MAX_INT)
     if value < low:

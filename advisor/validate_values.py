@@ -133,6 +133,15 @@ def read_date(value: str) -> tuple[dt.date | None, Message | None]:
     return _read_date(value, value.translate(_WIDTH))
 
 
+def read_number(value: str, money: bool) -> tuple[int | None, Message | None]:
+    """A whole number typed as text (50,000, full-width digits; for money also ¥50,000, 50000円, 5万円: see
+    read_value) and why it is none."""
+    folded = value.translate(_WIDTH)
+    if not any(char.isdigit() for char in folded):  # a word: no character of it is worth naming
+        return None, msg("v_expected_int", value=show(value), hint="")
+    return _read_number(value, folded, money)
+
+
 def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Message | None]:
     """A whole number from its folded text (see read_value), or why it is none."""
     text = folded.strip()

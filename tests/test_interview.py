@@ -308,7 +308,7 @@ def test_at_a_terminal_invalid_answers_are_explained_and_asked_again():
     result, out = at_a_terminal(
         "3", "fixd", "FIXED",                                       # contract_type
         "maybe", "Y",                                               # work_started
-        "2026/11/01", "2026-02-30", "2026-12-01", "2026-11-17",    # request_sent_on
+        "11/01", "2026-02-30", "2026-12-01", "2026-11-17",         # request_sent_on
         "",                                                         # request_sent_by
         "0", "none",                                                # client_response
         "",                                                         # escrow_funded
@@ -321,12 +321,14 @@ def test_at_a_terminal_invalid_answers_are_explained_and_asked_again():
         ("> 3\nPlease type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour (hourly).\n", "> fixd\n"),
         ('> fixd\nDid you mean "fixed"? Please type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour (hourly).\n', "> FIXED\n"),
         ("> maybe\nPlease type a number from 1 to 2, or one of: yes, no.\n", "> Y\n"),
-        ("> 2026/11/01\nPlease type the date as YYYY-MM-DD, for example 2026-11-25.\n", "> 2026-02-30\n"),
-        ("> 2026-02-30\nThere is no such date: 2026-02-30. Please type it again.\n", "> 2026-12-01\n"),
+        ('> 11/01\ncannot read "11/01" as a date: it must start with the year in four digits; write it as 2026-11-10, '
+         '2026/11/10 or 2026年11月10日\n', "> 2026-02-30\n"),
+        ('> 2026-02-30\nthere is no date "2026-02-30": 2026-02 has no day 30 (it has 28 days)\n', "> 2026-12-01\n"),
         ("> 2026-12-01\nThe date cannot be after 2026-11-25.\n", "> 2026-11-17\n"),
         ("> 0\nPlease type a number from 1 to 3, or one of: no answer yet (none), accepted, refused (rejected).\n", "> none\n"),
-        ("> ten\nPlease type a whole number in digits, such as 10.\n", "> 1.5\n"),
-        ("> 1.5\nPlease type a whole number in digits, such as 10.\n", "> 0\n"),
+        ('> ten\nexpected a whole number; got "ten"\n', "> 1.5\n"),
+        ('> 1.5\ncannot read "1.5" as a whole number: it has a fraction; write it in digits, e.g. 12, 50000 or 50,000\n',
+         "> 0\n"),
         ("> 0\nPlease type 1 or more.\n", "> 10\n"),
         ("> 11\nPlease type at most 10.\n", "> -1\n"),
         ("> -1\nPlease type 0 or more.\n", "> 4\n"),
@@ -669,10 +671,11 @@ def test_stopped_after_the_advice_the_answers_are_printed_and_nothing_written(mo
 def test_a_line_that_does_not_answer_stops_at_its_line_and_writes_nothing(tmp_path):
     target = tmp_path / "answers.yaml"
     # Q1 answered, why asked, Q2 skipped, then a date in the wrong form on line 4: never taken for Q4.
-    code, out, printed = ask("-o", str(target), input=lines("1", "why", "", "2026/11/10", "1"))
+    code, out, printed = ask("-o", str(target), input=lines("1", "why", "", "11/10", "1"))
     assert (code, printed) == (2, "")
-    assert out.endswith("> 2026/11/10\n<stdin>:4:1: \"2026/11/10\" does not answer Q3 (request_sent_on): "
-                        "Please type the date as YYYY-MM-DD, for example 2026-11-25.\n")
+    assert out.endswith('> 11/10\n<stdin>:4:1: "11/10" does not answer Q3 (request_sent_on): cannot read "11/10" as '
+                        "a date: it must start with the year in four digits; write it as 2026-11-10, 2026/11/10 or "
+                        "2026年11月10日\n")
     assert "Q4." not in out and "Your situation" not in out
     assert list(tmp_path.iterdir()) == []
 
