@@ -5,6 +5,7 @@ so this module sits below the one that reads files (load.py), which reports its 
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -76,8 +77,10 @@ def place(diagnostic: Diagnostic) -> str:
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:
-    """The catalog's ' (did you mean "x"?)' for a close match, else ''."""
-    close = difflib.get_close_matches(str(name), sorted(choices), n=1, cutoff=0.6)
+    """The catalog's ' (did you mean "x"?)' for a close match, else ''. The name is compared in NFKC, so that a key
+    typed in full-width letters or with a full-width space (ｆｅｅ, "fee　") finds its half-width spelling."""
+    close = difflib.get_close_matches(unicodedata.normalize("NFKC", str(name)).strip(), sorted(choices), n=1,
+                                      cutoff=0.6)
     return msg("did_you_mean", name=close[0]) if close else ""
 
 

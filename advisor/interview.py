@@ -124,11 +124,17 @@ def _questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date,
 
 
 def preset_answers(doc: Document, pack: Pack, as_of: dt.date) -> dict[str, Value | None]:
-    """An answers file (`fact: value`, as under a scenario's facts:) -> the answers, None for "don't know"
-    (`fact:` with nothing after it). Checked as a scenario's facts are, against the pack and `as_of`; every
+    """An answers file (`fact: value`, as under a scenario's facts:, or a whole scenario file) -> the answers, None
+    for "don't know" (`fact:` with nothing after it). Checked as a scenario's facts are, against the pack and `as_of`; every
     mistake is an InputError at its line in `doc`."""
     if not isinstance(doc.data, dict):
         raise InputError([doc.error(msg("ask_answers_not_mapping", value=quoted(doc.data)))])
+    if isinstance(doc.data.get("facts"), dict) and not set(doc.data) & set(pack.facts):
+        # a whole scenario (one `advise ask` wrote, say): its facts, and those its timeline sets, answer
+        scenario = validate_scenario(doc, pack, as_of, as_of)
+        given = {name: value for name, value in doc.data["facts"].items() if name not in scenario.from_events}
+        return {name: None if given.get(name, name) is None else scenario.facts.get(name)
+                for name in [*given, *sorted(scenario.from_events)]}
     marks = {("facts", *where): mark for where, mark in doc.marks.items()}
     scenario = validate_scenario(Document(doc.path, {"facts": doc.data}, marks), pack, as_of, as_of)
     return {name: None if value is None else scenario.facts[name] for name, value in doc.data.items()}

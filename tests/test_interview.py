@@ -898,3 +898,13 @@ def test_at_a_real_terminal_ctrl_d_after_the_advice_prints_the_answers(tmp_path)
     assert out.decode() == complete  # not lost: on standard output
     assert err.decode().endswith("nothing was written (your answers are printed as a scenario file)\n")
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
+
+
+def test_a_scenario_written_by_ask_answers_it_again(tmp_path):
+    """The file ask wrote (platform:, facts:) is taken as answers: the same scenario comes out."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    first = tmp_path / "first.yaml"
+    assert ask("--answers", str(answers), "-o", str(first))[0] == 0
+    code, _, printed = ask("--answers", str(first))
+    assert (code, printed) == (0, first.read_text(encoding="utf-8"))

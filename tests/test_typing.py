@@ -269,3 +269,11 @@ def test_a_full_width_colon_inside_a_text_value_is_text(tmp_path):
     """Only a key's colon is read as structure: 注意：期限 in a title is what the user wrote."""
     code, out, err = advise("en", edited("title: t", "title: 注意：期限").encode(), tmp_path)
     assert (code, err) == (0, "") and out.startswith("注意：期限\n")
+
+
+@pytest.mark.parametrize("lang, hint", [("en", ' (did you mean "fee"?)'), ("ja", "（もしかして「fee」？）")])
+@pytest.mark.parametrize("key", ["ｆｅｅ", "fee\u3000"])
+def test_a_key_typed_in_full_width_is_told_its_half_width_spelling(tmp_path, lang, hint, key):
+    code, out, err = advise(lang, edited("fee: 50000", f"{key}: 50000").encode(), tmp_path)
+    assert (code, out) == (2, "") and err.startswith(f'9:3: {"unknown fact" if lang == "en" else "不明なファクト"} "{key}"')
+    assert hint in err
