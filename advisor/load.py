@@ -1,6 +1,6 @@
 """Stage 1, load: the only module that opens YAML.
 
-Files are read as bytes with a size cap, decoded as strict UTF-8 (or UTF-16 when a byte order mark says so),
+Files are read as bytes with a size cap, decoded as strict UTF-8 (or UTF-16 or UTF-32 when a byte order mark says so),
 composed with PyYAML's safe loader and turned into plain Python values by our own walk of the node graph. The walk is what keeps the
 line and column of every key and value (so later stages can point at them), refuses tags outside
 YAML's core types (so `!!python/object` never reaches a constructor), refuses duplicate keys, and
@@ -132,15 +132,17 @@ def _fail(path: str, message: Message, line: int = 1, column: int = 1) -> InputE
 
 
 # Byte order marks that make a file's encoding certain; without one, a file is UTF-8.
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # Encodings Japanese files are saved in by other editors: named when the bytes read as one of them, never used.
 _LIKELY = (("cp932", "Shift_JIS (CP932)"), ("euc_jp", "EUC-JP"))
 
 
 def _decode(raw: bytes, path: str) -> str:
-    """The text of a file: strict UTF-8, or UTF-8 or UTF-16 after a byte order mark, without the mark. A byte
-    that is not UTF-8 is reported where it stands (column in characters), naming the encoding the file looks
-    saved in (Shift_JIS, EUC-JP, UTF-16 without a mark) when it reads as one."""
+    """The text of a file: strict UTF-8, or UTF-8, UTF-16 or UTF-32 after a byte order mark, without the mark.
+    A byte that is not UTF-8 is reported where it stands (column in characters), naming the encoding the file
+    looks saved in (Shift_JIS, EUC-JP, UTF-16 without a mark) when it reads as one."""
     encoding, start = next(((name, len(bom)) for bom, name in _BOMS if raw.startswith(bom)), ("utf-8", 0))
     if start == 0 and (wide := _utf16_without_bom(raw)) is not None:
         raise _fail(path, msg("t_utf16_without_bom", encoding=wide))

@@ -68,6 +68,8 @@ ENCODED = [
     pytest.param(BASE.encode("utf-16"), id="utf-16-bom"),
     pytest.param(b"\xfe\xff" + BASE.encode("utf-16-be"), id="utf-16-be-bom"),
     pytest.param(b"\xff\xfe" + BASE.encode("utf-16-le"), id="utf-16-le-bom"),
+    pytest.param(BASE.encode("utf-32"), id="utf-32-bom"),
+    pytest.param(b"\x00\x00\xfe\xff" + BASE.encode("utf-32-be"), id="utf-32-be-bom"),
 ]
 
 
