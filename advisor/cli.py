@@ -328,11 +328,7 @@ class _AdviseGroup(_Texts, click.Group):
             return ["--help"] if {"-h", "--help"} & set(args) else []
         word = args[position]
         if word == "help" and not os.path.exists(word):  # `advise [OPTIONS] help [OPTIONS] [COMMAND]`
-            rest = args[:position] + args[position + 1:]
-            topic = _first_word(rest, valued)
-            if topic < len(rest) and rest[topic] in self.commands:
-                return [rest[topic], *rest[:topic], *rest[topic + 1:], "--help"]
-            return ["--help"]
+            return self._help_asked(args[:position] + args[position + 1:], valued)
         if word in self.commands:
             return [word, *args[:position], *args[position + 1:]]
         if word == "-" or os.path.exists(word) or not _COMMAND_WORD.fullmatch(word):
@@ -340,6 +336,14 @@ class _AdviseGroup(_Texts, click.Group):
         commands = sorted(self.commands)
         raise Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
                           commands=", ".join(commands)))
+
+
+    def _help_asked(self, rest: list[str], valued: set[str]) -> list[str]:
+        """`advise help` without its word: `COMMAND OPTIONS... --help` when a command is named, else `--help`."""
+        topic = _first_word(rest, valued)
+        if topic < len(rest) and rest[topic] in self.commands:
+            return [rest[topic], *rest[:topic], *rest[topic + 1:], "--help"]
+        return ["--help"]
 
 
 class Failure(click.ClickException):

@@ -30,14 +30,7 @@ def scenario_platform(doc: Document) -> str:
 
 def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
     """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
-    doc, unread = _dates_as_typed(doc)
-    structural = [(where, message) for where, message in schema.problems(doc, "scenario") if where not in unread]
-    check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())
-    check.found += [doc.error(message, *where) for where, message in unread.items()]
-    broken_dates = {where[0] for where in unread}
-    # Keys whose structure is wrong were reported above; the others are checked on, so that every
-    # mistake in the file is reported at once.
-    broken = {where[0] for where, _ in structural} | broken_dates
+    doc, check, broken = _structure(doc)
     top = {key: value for key, value in doc.data.items() if key not in broken}
     _check_title(check, top.get("title"))
     as_of = as_of or top.get("as_of", today)
@@ -82,6 +75,17 @@ def _dates_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
                           if isinstance(item, dict) and "date" in item else item
                           for index, item in enumerate(data["events"])]
     return replace(doc, data=data), unread
+
+
+def _structure(doc: Document) -> tuple[Document, Checker, set[str]]:
+    """The scenario with its dates read as typed (_dates_as_typed), a Checker holding every mistake of structure,
+    and the top-level keys those mistakes leave out: the other keys are checked on, so that every mistake in the
+    file is reported at once."""
+    doc, unread = _dates_as_typed(doc)
+    structural = [(where, message) for where, message in schema.problems(doc, "scenario") if where not in unread]
+    structural += unread.items()
+    check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())
+    return doc, check, {where[0] for where, _ in structural}
 
 
 def _check_title(check: Checker, title: str | None) -> None:
