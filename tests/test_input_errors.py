@@ -402,7 +402,9 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     result = invoke([str(path)])
     elapsed = time.perf_counter() - started
     assert seen(result) == refused(path, BOMB_MESSAGE)
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    # Refused after MAX_NODES values: ~0.3 s on an idle machine, over 1 s on a loaded CI runner; expanding the
+    # 387 million values would take minutes, so a generous bound still tells the two apart without flaking.
+    assert elapsed < 10.0, f"took {elapsed:.2f} s"
 
 
 def test_alias_bomb_is_refused_with_bounded_memory():
@@ -423,7 +425,9 @@ def test_oversized_file_is_refused_quickly(tmp_path):
     result = invoke([str(path)])
     elapsed = time.perf_counter() - started
     assert seen(result) == refused(path, " file is larger than 1024 KiB")
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    # Refused after MAX_NODES values: ~0.3 s on an idle machine, over 1 s on a loaded CI runner; expanding the
+    # 387 million values would take minutes, so a generous bound still tells the two apart without flaking.
+    assert elapsed < 10.0, f"took {elapsed:.2f} s"
 
 
 def test_file_of_exactly_the_size_limit_is_read(tmp_path):
