@@ -231,14 +231,9 @@ class _Texts:
     def help(self, text: str | None) -> None:
         self._doc = text
 
-    def _catalog_text(self, kind: str) -> str | None:
-        """The command's text of `kind` (summary, epilog) in the language of the run, or None if it has none."""
-        key = f"{kind}_{self.name}"
-        return say(_current_lang(), key) if key in catalog("en") else None
-
     @property
     def short_help(self) -> str | None:
-        return self._catalog_text("summary")
+        return say(_current_lang(), f"summary_{self.name}") if f"summary_{self.name}" in catalog("en") else None
 
     @short_help.setter
     def short_help(self, text: str | None) -> None:
@@ -246,7 +241,7 @@ class _Texts:
 
     @property
     def epilog(self) -> str | None:
-        return self._catalog_text("epilog")
+        return say(_current_lang(), f"epilog_{self.name}") if f"epilog_{self.name}" in catalog("en") else None
 
     @epilog.setter
     def epilog(self, text: str | None) -> None:
