@@ -30,7 +30,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, InputError, Message, about_file, msg
+from .diagnostics import Diagnostic, InputError, Message, about_file, msg, os_reason
 from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
@@ -107,7 +107,7 @@ def read_file(path: Path | str) -> Document:
             with open(path, "rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise InputError([about_file(shown, msg("y_cannot_read", reason=error.strerror))]) from None
+        raise InputError([about_file(shown, msg("y_cannot_read", reason=os_reason(error)))]) from None
     return parse(raw, shown)
 
 
@@ -145,7 +145,7 @@ def _decode(raw: bytes, path: str) -> str:
     looks saved in (Shift_JIS, EUC-JP, UTF-16 without a mark) when it reads as one."""
     encoding, start = next(((name, len(bom)) for bom, name in _BOMS if raw.startswith(bom)), ("utf-8", 0))
     if start == 0 and (wide := _utf16_without_bom(raw)) is not None:
-        raise _fail(path, msg("t_utf16_without_bom", encoding=wide))
+        raise InputError([about_file(path, msg("t_utf16_without_bom", encoding=wide))])
     try:
         return raw[start:].decode(encoding)
     except UnicodeDecodeError as error:
@@ -156,6 +156,8 @@ def _undecodable(raw: bytes, encoding: str, error: UnicodeDecodeError, path: str
     if encoding != "utf-8":
         text = raw[:error.start].decode(encoding, errors="replace")
         line, column = _position(text, len(text))
+        if encoding.startswith("utf-32"):  # four bytes a character: name the four that are none
+            return _fail(path, msg("t_not_utf32", bytes=raw[error.start:error.start + 4].hex(" ")), line, column)
         return _fail(path, msg("t_not_utf16", byte=f"{raw[error.start]:02x}"), line, column)
     line_start = raw.rfind(b"\n", 0, error.start) + 1
     line = raw.count(b"\n", 0, error.start) + 1
@@ -192,12 +194,13 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 
 # Characters typed where YAML needs an ASCII one (a Japanese IME's full-width forms), and what they look like.
-_SLIP_CHARS = re.compile("[\u3000\uff1a\ufe55\ufe30\uff0d\u30fc\u2212\u2010\u2013\u2014\u2015\uff03]")
+_SLIP_CHARS = re.compile("[\u3000\u00a0\uff1a\ufe55\ufe30\uff0d\u30fc\u2212\u2010\u2013\u2014\u2015\uff03]")
 _WIDE_NAME = "A-Za-z0-9_\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff3f"
 _KEY = rf"[{_WIDE_NAME}][{_WIDE_NAME}\-]*"  # a key as scenarios and packs name them, maybe in full-width letters
-_LEAD = re.compile("[ \t\u3000]*")
-_DASH = re.compile("([-\uff0d\u30fc\u2212\u2010\u2013\u2014\u2015])([ \t\u3000]+)")
-_KEY_COLON = re.compile(rf"({_KEY})[ \t\u3000]*(?:([\uff1a\ufe55\ufe30])|:(\u3000))")
+_WIDE_SPACES = "\u3000\u00a0"  # spaces YAML does not read as spaces: the full-width space, the no-break space
+_LEAD = re.compile("[ \t\u3000\u00a0]*")
+_DASH = re.compile("([-\uff0d\u30fc\u2212\u2010\u2013\u2014\u2015])([ \t\u3000\u00a0]+)")
+_KEY_COLON = re.compile(rf"({_KEY})([ \t\u3000\u00a0]*)(?:([\uff1a\ufe55\ufe30])|:([\u3000\u00a0]))?")
 _FLOW_KEY_COLON = re.compile(rf"[{{,][ \t]*({_KEY})[ \t\u3000]*([\uff1a\ufe55\ufe30])")
 _BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][0-9+-]*[ \t]*(?:#.*)?$")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -230,23 +233,40 @@ def _line_slips(line: str) -> list[tuple[int, Message]]:
     """The slips of one line, as (1-based column, message)."""
     found = []
     at = _LEAD.match(line).end()  # type: ignore[union-attr]  # matches the empty string at least
-    if "\u3000" in line[:at]:
-        found.append((line.index("\u3000") + 1, msg("t_wide_space_indent", char=named("\u3000"))))
+    if (wide := _first_wide(line, 0, at)) is not None:
+        found.append((wide + 1, msg("t_wide_space_indent", char=named(line[wide]))))
     while dash := _DASH.match(line, at):
         if dash[1] != "-":
             found.append((at + 1, msg("t_wide_dash", char=named(dash[1]))))
-        elif "\u3000" in dash[2]:
-            found.append((line.index("\u3000", at) + 1, msg("t_wide_space_after_dash", char=named("\u3000"))))
+        elif (wide := _first_wide(line, at, dash.end())) is not None:
+            found.append((wide + 1, msg("t_wide_space_after_dash", char=named(line[wide]))))
         at = dash.end()
     if line.startswith("\uff03", at):
         found.append((at + 1, msg("t_wide_hash", char=named("\uff03"))))
     elif key := _KEY_COLON.match(line, at):
-        colon = key.start(2) if key[2] else key.start(3)
-        found.append((colon + 1, msg("t_wide_colon" if key[2] else "t_wide_space_after_colon", key=key[1],
-                                     char=named(line[colon]))))
+        found += _key_slips(line, key)
     if "{" in line:
         found += [(key.start(2) + 1, msg("t_wide_colon", key=key[1], char=named(key[2])))
                   for key in _FLOW_KEY_COLON.finditer(line, line.index("{"))]
+    return found
+
+
+def _first_wide(line: str, start: int, end: int) -> int | None:
+    """The index of the first full-width or no-break space in line[start:end], or None."""
+    return next((index for index in range(start, end) if line[index] in _WIDE_SPACES), None)
+
+
+def _key_slips(line: str, key: re.Match) -> list[tuple[int, Message]]:
+    """A key's slips: a full-width or no-break space between it and its colon, a full-width colon, a full-width or
+    no-break space instead of the space after the colon."""
+    found = []
+    wide = _first_wide(line, key.start(2), key.end(2))
+    if wide is not None and (key[3] or line.startswith(":", key.end(2))):
+        found.append((wide + 1, msg("t_space_before_colon", key=key[1], char=named(line[wide]))))
+    if key[3] or key[4]:
+        colon = key.start(3) if key[3] else key.start(4)
+        found.append((colon + 1, msg("t_wide_colon" if key[3] else "t_wide_space_after_colon", key=key[1],
+                                     char=named(line[colon]))))
     return found
 
 
@@ -256,6 +276,8 @@ def named(char: str) -> Message:
         return msg("t_tab_char")
     if char == "\u3000":
         return msg("t_wide_space_char")
+    if char == "\u00a0":
+        return msg("t_nbsp_char")
     return msg("t_char", char=char, code=f"{ord(char):04X}")
 
 

@@ -8,7 +8,6 @@ mistakes carry no check code: codes name the checks of rule packs (advisor/check
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +16,7 @@ from .conditions import as_number
 from .diagnostics import InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
-from .validate_values import Checker, either, read_date, read_value, show_plain, type_of, value_problem
+from .validate_values import Checker, either, read_text, read_value, show_plain, type_of, value_problem
 
 
 def scenario_platform(doc: Document) -> str:
@@ -30,12 +29,13 @@ def scenario_platform(doc: Document) -> str:
 
 def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
     """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
-    doc, check, broken = _structure(doc)
+    doc, check, broken, broken_events = _structure(doc)
     top = {key: value for key, value in doc.data.items() if key not in broken}
     _check_title(check, top.get("title"))
     as_of = as_of or top.get("as_of", today)
     given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
-    facts, from_events = _facts(check, given, top.get("events") or [], pack, None if "as_of" in broken else as_of)
+    events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
+    facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
@@ -44,48 +44,45 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events))
 
 
-_QUOTED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # "2026-11-10": text only because it is quoted
-
-
-def _dates_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
-    """The scenario with `as_of:` and its events' `date:` read in the forms a user types (2026/11/10,
-    2026年11月10日: validate_values.read_date) before the schema, which knows dates only as YAML writes them;
-    and why each text that is no date cannot be read, by its path. A value that is not text is left to the schema."""
+def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
+    """The scenario with `as_of:`, its events' `date:` and `count:` read in the forms a user types (2026/11/10,
+    2026年11月10日, full-width digits, quoted or not: validate_values.read_text) before the schema, which knows
+    dates and numbers only as YAML writes them; and why each text that is none cannot be read, by its path. A value
+    that is not text, or text without digits, is left to the schema, whose message says it best."""
     data = doc.data
     if not isinstance(data, dict):
         return doc, {}
     unread: dict[tuple, Message] = {}
 
-    def read(value: Any, where: tuple) -> Any:
-        if not isinstance(value, str) or not any(char.isdigit() for char in value):
-            return value  # no digits: the schema's own message ("a date written YYYY-MM-DD") says it best
-        day, why = read_date(value)
-        if _QUOTED_DATE.fullmatch(value):  # as for a date fact (validate_values.value_problem)
-            why = msg("v_expected_date", value=show(value), hint=msg("v_quoted_hint"))
+    def read(value: Any, kind: str, where: tuple) -> Any:
+        if not isinstance(value, str):
+            return value
+        read, why = read_text(kind, value)
         if why is not None:
             unread[where] = msg("v_fact_problem", name=where[-1], problem=why)
             return value
-        return day
+        return read
 
     data = dict(data)
     if "as_of" in data:
-        data["as_of"] = read(data["as_of"], ("as_of",))
+        data["as_of"] = read(data["as_of"], "date", ("as_of",))
     if isinstance(data.get("events"), list):
-        data["events"] = [{**item, "date": read(item["date"], ("events", index, "date"))}
-                          if isinstance(item, dict) and "date" in item else item
-                          for index, item in enumerate(data["events"])]
+        data["events"] = [{**item, **{key: read(item[key], kind, ("events", index, key))
+                                      for key, kind in (("date", "date"), ("count", "int")) if key in item}}
+                          if isinstance(item, dict) else item for index, item in enumerate(data["events"])]
     return replace(doc, data=data), unread
 
 
-def _structure(doc: Document) -> tuple[Document, Checker, set[str]]:
-    """The scenario with its dates read as typed (_dates_as_typed), a Checker holding every mistake of structure,
-    and the top-level keys those mistakes leave out: the other keys are checked on, so that every mistake in the
-    file is reported at once."""
-    doc, unread = _dates_as_typed(doc)
+def _structure(doc: Document) -> tuple[Document, Checker, set[str], set[int]]:
+    """The scenario with its dates and counts read as typed (_read_as_typed), a Checker holding every mistake of
+    structure, the top-level keys those mistakes leave out and the events they leave out (by index): the rest is
+    checked on, so that every mistake in the file is reported at once."""
+    doc, unread = _read_as_typed(doc)
     structural = [(where, message) for where, message in schema.problems(doc, "scenario") if where not in unread]
     structural += unread.items()
     check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())
-    return doc, check, {where[0] for where, _ in structural}
+    in_events = {where[1] for where, _ in structural if where[:1] == ("events",) and len(where) > 1}
+    return doc, check, {where[0] for where, _ in structural if where[:1] != ("events",) or len(where) == 1}, in_events
 
 
 def _check_title(check: Checker, title: str | None) -> None:
@@ -153,7 +150,13 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
         if parameter is None:
             check.error("", msg("v_scenario_unknown_parameter", name=show(name), hint=did_you_mean(name, pack.parameters),
                                 names=", ".join(pack.parameters)), "params", name, KEY)
-        elif type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
+            continue
+        if isinstance(value, str) and parameter.type in ("bool", "int", "date"):  # read as a fact's value is
+            value, why = read_text(parameter.type, value)
+            if why is not None:
+                check.error("", msg("v_fact_problem", name=name, problem=why), "params", name)
+                continue
+        if type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
             check.error("", msg("v_param_value", name=name, example=show_plain(parameter.value), value=show(value)),
                         "params", name)
         else:
@@ -166,13 +169,14 @@ def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, f
               given: dict) -> dict[str, int]:
     """Apply the scenario's events, oldest first, to `facts`; the facts they set, each with the index of the
     last event that set it. A fact also written under facts: must agree with the events. `as_of` None: no
-    event is checked against it."""
+    event is checked against it. An event None could not be read (its mistake is reported): the others are
+    checked each on its own, and the timeline sets no fact."""
     timeline: dict[str, Value] = {}
     set_by: dict[str, int] = {}
     seen: set[str] = set()
     previous: dt.date | None = None
     for index, item in enumerate(events):
-        kind = _event(check, index, item, pack, previous, seen, as_of)
+        kind = None if item is None else _event(check, index, item, pack, previous, seen, as_of)
         if kind is None:
             continue
         previous = max(previous or item["date"], item["date"])
@@ -180,6 +184,8 @@ def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, f
         for name, how, operand in kind.sets:
             timeline[name] = _event_value(how, operand, item, timeline.get(name, 0))
             set_by[name] = index
+    if None in events:  # an event that cannot be read (reported): the facts of an incomplete timeline are unknown
+        return {}
     for name, value in timeline.items():
         if problem := value_problem(pack.facts[name], value):  # e.g. a count beyond any real number
             check.error("", msg("v_fact_problem", name=name, problem=problem), "events", set_by[name])

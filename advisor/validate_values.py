@@ -22,7 +22,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, Labelled, Message, did_you_mean, msg, show
 from .load import Document, impossible_date, named
-from .model import LANGS, MAX_INT, Fact, Text
+from .model import LANGS, MAX_INT, Fact, Text, folded
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
@@ -100,42 +100,64 @@ def _listed(items: list[Message]) -> Message:
     return msg("v_enum_list", first=first, rest=_listed(rest)) if rest else first
 
 
-# Full-width ASCII (U+FF01..FF5E) as ASCII, U+3000 as a space, ￥ as ¥ and the minus sign U+2212 as "-": one
-# character for one, so a position in the folded text is the position in what was typed.
+# Full-width ASCII (U+FF01..FF5E) as ASCII, U+3000 and U+00A0 as a space, ￥ as ¥ and the minus sign U+2212 as "-":
+# one character for one, so a position in the folded text is the position in what was typed.
 _WIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
-                        "\u3000": " ", "\uffe5": "¥", "\u2212": "-"})
-_GROUPED = r"\d{1,3}(?:,\d{3})+|\d+"  # 50000 or 50,000: a comma only between groups of three digits
-_NUMBER = re.compile(rf"(?P<sign>[-+]?)(?:(?P<man>\d+(?:\.\d+)?)万(?P<rest>\d{{1,3}}(?:,\d{{3}})?|\d{{1,4}})?|(?P<n>{_GROUPED}))")
+                        "\u3000": " ", "\u00a0": " ", "\uffe5": "¥", "\u2212": "-"})
+# Between the digits of a date, a dash of any look (hyphens, en and em dashes, the katakana long vowel mark ー an IME
+# gives for "-") can only be the "-" of 2026-11-10; in a number it would be a sign, which is not certain.
+_DATE_WIDTH = {**_WIDTH, **{ord(char): "-" for char in "\u2010\u2011\u2012\u2013\u2014\u2015\u30fc\uff70\ufe63"}}
+# 50000, 50,000 (a comma only between groups of three digits), 50_000 (an underscore after a digit, as YAML reads it)
+_GROUPED = r"\d{1,3}(?:,\d{3})+|\d[\d_]*"
+_NUMBER = re.compile(rf"(?P<sign>[-+]?)(?:(?P<man>(?:{_GROUPED})(?:\.\d+)?) *万 *(?P<rest>\d{{1,3}}(?:,\d{{3}})?|\d{{1,4}})?"
+                     rf"|(?P<n>{_GROUPED}))")
 _MONEY = re.compile(r"(?:[¥\\] *)?(?P<number>[^¥\\円]*?)(?: *円)?")  # ¥ or \ (the yen key), 円
 _DATES = (re.compile(r"(?P<y>\d{4}) *(?P<sep>[-/.]) *(?P<m>\d{1,2}) *(?P=sep) *(?P<d>\d{1,2})"),
           re.compile(r"(?P<y>\d{4}) *年 *(?P<m>\d{1,2}) *月 *(?P<d>\d{1,2}) *日"))
 _KANJI_NUMERALS = "〇一二三四五六七八九十百千万億兆"
+_DIGITS = 20  # more digits than any amount has (MAX_INT has 13): refused before any arithmetic on them
+# Words for true and false, compared folded (model.folded: any case and width): YAML's own (true, yes, on ...,
+# which it reads so unquoted) and those advise ask takes (interview.YES_WORDS), in either language.
+BOOL_WORDS = {**dict.fromkeys(("true", "yes", "y", "on", "はい"), True),
+              **dict.fromkeys(("false", "no", "n", "off", "いいえ"), False)}
 
 
 def read_value(fact: Fact, value: Any) -> tuple[Any, Message | None]:
-    """A user's value for `fact` (a scenario's) and why it cannot be one, or None: text in a form whose meaning
-    is certain is read as a number (int, money) or a date (see docs/scenario.md), true/false in full-width
-    letters as a bool; any other value is checked as it is (value_problem, enum labels included)."""
-    if isinstance(value, str) and not _quoted_hint(value, _WANTED.get(fact.type, "")):
-        folded = value.translate(_WIDTH)
-        if fact.type == "bool" and folded.strip().lower() in ("true", "false"):
-            value = folded.strip().lower() == "true"
-        elif fact.type in ("int", "money", "date") and any(c.isdigit() for c in folded):
-            read, why = (_read_date if fact.type == "date" else _read_number)(value, folded, fact.type == "money")
-            if why is not None:
-                return value, why
-            value = read
+    """A user's value for `fact` (a scenario's) and why it cannot be one, or None: text is read by read_text for a
+    bool, int, money or date fact, whether YAML saw it quoted, plain or as a block (a quote never changes what a
+    value means); any other value is checked as it is (value_problem, enum labels included)."""
+    if isinstance(value, str) and fact.type in _WANTED:
+        read, why = read_text(fact.type, value)
+        if why is not None:
+            return value, why
+        value = read
     return value, value_problem(fact, value, typed=True)
 
 
+def read_text(kind: str, text: str) -> tuple[Any, Message | None]:
+    """The value a user's text gives a `kind` (bool, int, money, date) when its meaning is certain (see
+    docs/scenario.md: full-width digits, 50,000, ¥50,000, 50000円, 5万円 for money, 2026/11/10, 2026年11月10日,
+    yes/no and はい/いいえ for a bool), and why it cannot be read as one, naming the character out of place. Text
+    without digits (or, for a bool, no such word) comes back as it is, for the caller's type check to refuse."""
+    if kind == "bool":
+        word = folded(text)
+        return (BOOL_WORDS[word], None) if word in BOOL_WORDS else (text, None)
+    if not any(char.isdigit() for char in text.translate(_WIDTH)):
+        return text, None
+    if kind == "date":
+        return read_date(text)
+    return _read_number(text, text.translate(_WIDTH), kind == "money")
+
+
 def read_date(value: str) -> tuple[dt.date | None, Message | None]:
-    """A date typed as text (2026/11/10, 2026年11月10日, full-width digits: see read_value) and why it is none."""
-    return _read_date(value, value.translate(_WIDTH))
+    """A date typed as text (2026/11/10, 2026年11月10日, full-width digits and dashes: see read_text) and why it is
+    none."""
+    return _read_date(value, value.translate(_DATE_WIDTH))
 
 
 def read_number(value: str, money: bool) -> tuple[int | None, Message | None]:
     """A whole number typed as text (50,000, full-width digits; for money also ¥50,000, 50000円, 5万円: see
-    read_value) and why it is none."""
+    read_text) and why it is none."""
     folded = value.translate(_WIDTH)
     if not any(char.isdigit() for char in folded):  # a word: no character of it is worth naming
         return None, msg("v_expected_int", value=show(value), hint="")
@@ -143,16 +165,18 @@ def read_number(value: str, money: bool) -> tuple[int | None, Message | None]:
 
 
 def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Message | None]:
-    """A whole number from its folded text (see read_value), or why it is none."""
+    """A whole number from its folded text (see read_text), or why it is none."""
     text = folded.strip()
     if money and (sign := _MONEY.fullmatch(text)):
         text = sign["number"]
     found = _NUMBER.fullmatch(text)
+    if found and sum(char.isdigit() for char in text) > _DIGITS:
+        return None, msg("v_out_of_range", value=show(typed), max=MAX_INT)
     if found and found["n"]:
-        return int(found["sign"] + found["n"].replace(",", "")), None
+        return int(found["sign"] + found["n"].replace(",", "").replace("_", "")), None
     if found and not (found["rest"] and "." in found["man"]):
-        whole = Decimal(found["man"]) * 10_000 + int((found["rest"] or "0").replace(",", ""))
-        if whole == int(whole) and len(found["man"]) <= 12:
+        whole = Decimal(found["man"].replace(",", "").replace("_", "")) * 10_000 + int((found["rest"] or "0").replace(",", ""))
+        if whole == int(whole):
             return int(found["sign"] + str(int(whole))), None
     return None, msg("t_bad_number", value=show(typed), why=_number_why(typed, folded, money),
                      forms=msg("t_money_forms" if money else "t_number_forms"))
@@ -163,19 +187,52 @@ def _number_why(typed: str, folded: str, money: bool) -> Message:
     for index, char in enumerate(folded):
         if char in "、。":
             return msg("t_why_ideographic", char=named(typed[index]))
-        if char in _KANJI_NUMERALS and not (char == "万" and index):
+        if char in _KANJI_NUMERALS and char != "万":
             return msg("t_why_kanji", char=named(typed[index]))
         if char in "¥\\円" and not money:
             return msg("t_why_currency", char=named(typed[index]))
-        if not (char.isascii() and (char.isdigit() or char in ",.+- ")) and char not in "¥\\円万":
+        if not (char.isascii() and (char.isdigit() or char in ",._+- ")) and char not in "¥\\円万":
             return msg("t_why_char", char=named(typed[index]))
-    if "." in folded:
-        return msg("t_why_fraction")
-    return msg("t_why_grouping")
+    if misplaced := _misplaced(typed, folded):
+        return misplaced
+    if "," in folded:
+        return msg("t_why_grouping")
+    return msg("t_why_fraction")  # every other mark is in its place: what is left is a fraction (1.5, 1.5万3000)
 
 
-def _read_date(typed: str, folded: str, money: bool = False) -> tuple[dt.date | None, Message | None]:
-    """A date from its folded text (see read_value), or why it is none."""
+def _misplaced(typed: str, folded: str) -> Message | None:
+    """The first character of a number's text that is out of place (each is one a number may have): a mark
+    written twice, ¥ or a sign after the digits, 円 before them, 万 without digits before it or with more than four
+    after it, a space between digits, _ not after a digit."""
+    for index, char in enumerate(folded):
+        before, after = folded[:index].strip(), folded[index + 1:].strip()
+        if char in "¥\\円万." and char in folded[:index]:
+            return msg("t_why_twice", char=named(typed[index]))
+        if key := _out_of_place(char, before, after):
+            return msg(key) if key == "t_why_after_man" else msg(key, char=named(typed[index]))
+        if char == "_" and not re.search(r"\d_*$", folded[:index]):
+            return msg("t_why_char", char=named(typed[index]))
+    return None
+
+
+def _out_of_place(char: str, before: str, after: str) -> str | None:
+    """The catalog key saying why `char`, between the texts `before` and `after` it (stripped), is out of place in a
+    number, or None."""
+    if (char in "¥\\" and before not in ("", "-", "+")) or (char in "+-" and before not in ("", "¥", "\\")):
+        return "t_why_before_digits"
+    if char == "円" and after:
+        return "t_why_after_digits"
+    if char == "万" and not before[-1:].isdigit():
+        return "t_why_man_place"
+    if char == "万" and sum(c.isdigit() for c in after) > 4:
+        return "t_why_after_man"
+    if char == " " and before[-1:].isdigit() and after[:1].isdigit():
+        return "t_why_space"
+    return None
+
+
+def _read_date(typed: str, folded: str) -> tuple[dt.date | None, Message | None]:
+    """A date from its folded text (see read_text), or why it is none."""
     text = folded.strip()
     found = next((match for pattern in _DATES if (match := pattern.fullmatch(text))), None)
     if found is None:
@@ -197,6 +254,10 @@ def _date_why(typed: str, folded: str) -> Message:
     for index, char in enumerate(folded):
         if not (char.isascii() and (char.isdigit() or char in "-/. ")) and char not in "年月日":
             return msg("t_why_char", char=named(typed[index]))
+    marks = re.findall(r"(?<=\d) *([-/.]) *(?=\d)", folded)
+    if len(set(marks)) > 1:  # 2026-11/10
+        second = next(index for index, char in enumerate(folded) if char in "-/." and char != marks[0])
+        return msg("t_why_one_separator", char=named(typed[second]), first=marks[0])
     return msg("t_why_date_parts")
 
 

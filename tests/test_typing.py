@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
+from advisor.interview import NO_WORDS, YES_WORDS
 
 BASE = """\
 title: t
@@ -57,10 +58,68 @@ ACCEPTED = [
     pytest.param(edited("work_started: true", "work_started: ｔｒｕｅ"), id="full-width-true"),
     pytest.param(edited("client_response: rejected", "client_response: ｒｅｊｅｃｔｅｄ"), id="full-width-enum"),
     pytest.param(BASE.replace("\n", "\r\n"), id="crlf"),
+    # a quote never changes what a value means: quoted, plain or a block scalar, the text is read the same
+    pytest.param(edited("fee: 50000", 'fee: "50000"'), id="quoted-number"),
+    pytest.param(edited("fee: 50000", "fee: '50000'"), id="single-quoted-number"),
+    pytest.param(edited("fee: 50000", "fee: |\n    50000"), id="block-number"),
+    pytest.param(edited("fee: 50000", "fee: >-\n    50000\n"), id="folded-block-number"),
+    pytest.param(edited("fee: 50000", 'fee: "50_000"'), id="quoted-underscores-as-yaml-reads-them-plain"),
+    pytest.param(edited("fee: 50000", 'fee: "5_0000_"'), id="quoted-underscores-anywhere-after-a-digit"),
+    pytest.param(edited("request_sent_on: 2026-11-10", 'request_sent_on: "2026-11-10"'), id="quoted-date"),
+    pytest.param(edited("as_of: 2026-11-25", 'as_of: "2026-11-25"'), id="as-of-quoted"),
+    pytest.param(edited("work_started: true", 'work_started: "true"'), id="quoted-true"),
+    pytest.param(edited("work_started: true", "work_started: |\n    true"), id="block-true"),
+    pytest.param(edited("units_total: 10", 'units_total: "10"'), id="quoted-count"),
+    # yes and no in a bool fact: YAML's own words, quoted or not, and those advise ask takes, in either language
+    pytest.param(edited("work_started: true", "work_started: はい"), id="hai"),
+    pytest.param(edited("work_started: true", "work_started: Yes"), id="yes"),
+    pytest.param(edited("work_started: true", 'work_started: "yes"'), id="quoted-yes"),
+    pytest.param(edited("work_started: true", "work_started: ｙｅｓ"), id="full-width-yes"),
+    pytest.param(edited("work_started: true", "work_started: y"), id="y"),
+    pytest.param(edited("work_started: true", 'work_started: "on"'), id="quoted-on"),
+    # dates: a dash of any look between year, month and day is the "-" of 2026-11-10
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026ー11ー10"), id="date-long-vowel-marks"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026\u201011\u201010"), id="date-hyphens"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026\u201311\u201310"), id="date-en-dashes"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026\u221211\u221210"), id="date-minus-signs"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: ２０２６－１１－１０"), id="date-full-width-dashes"),
+    pytest.param(edited("as_of: 2026-11-25", "as_of: 2026ー11ー25"), id="as-of-long-vowel-marks"),
+    # numbers: spaces around 万, a trailing no-break space
+    pytest.param(edited("fee: 50000", "fee: 5 万"), id="space-before-man"),
+    pytest.param(edited("fee: 50000", "fee: ¥ 5 万 円"), id="spaces-around-man-and-yen"),
+    pytest.param(edited("fee: 50000", "fee: 50000\u00a0"), id="trailing-no-break-space"),
     pytest.param(edited("as_of: 2026-11-25", "as_of: 2026年11月25日"), id="as-of-kanji"),
     pytest.param(edited("as_of: 2026-11-25", "as_of: ２０２６/１１/２５"), id="as-of-full-width"),
     pytest.param(edited("  request_sent_on: 2026-11-10\n", "").replace("  client_response: rejected\n", "") + "events:\n  - {date: 2026/11/10, event: termination_requested}\n"
                  "  - {date: 2026年11月12日, event: client_rejected}\n", id="event-dates"),
+    pytest.param(edited("  request_sent_on: 2026-11-10\n", "").replace("  client_response: rejected\n", "") + "events:\n  - {date: \"2026-11-10\", event: termination_requested}\n"
+                 "  - {date: 2026ー11ー12, event: client_rejected}\n", id="event-dates-quoted-and-dashed"),
+]
+
+# The same scenario written with an events timeline and a parameter: counts and parameter values read as facts are.
+TIMELINE = """\
+title: t
+as_of: 2026-11-25
+params:
+  auto_termination_days: 7
+facts:
+  units_total: 3
+  fee: 30000
+events:
+  - {date: 2026-11-10, event: units_delivered, count: 2}
+  - {date: 2026-11-20, event: units_delivered, count: 1}
+"""
+
+EVENTS = ("contract_started, work_started, units_delivered, termination_requested, client_requested_termination, "
+          "worker_accepted_request, worker_rejected_request, client_accepted, client_rejected, client_threatened, "
+          "client_message, contact_prompt_requested, payment_refused, extra_work_demanded, escrow_funded, "
+          "delivery_rejected, client_harassed, damages_demanded, terms_changed_by_client")
+
+TIMELINE_ACCEPTED = [
+    pytest.param(TIMELINE.replace("count: 2", "count: ２"), id="full-width-count"),
+    pytest.param(TIMELINE.replace("count: 2", 'count: "2"'), id="quoted-count"),
+    pytest.param(TIMELINE.replace("days: 7", "days: ７"), id="full-width-parameter"),
+    pytest.param(TIMELINE.replace("days: 7", 'days: "7"'), id="quoted-parameter"),
 ]
 
 ENCODED = [
@@ -82,6 +141,22 @@ def test_a_form_whose_meaning_is_certain_gives_the_same_advice(tmp_path, lang, c
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("content", TIMELINE_ACCEPTED)
+def test_a_count_or_a_parameter_is_read_as_a_fact_is(tmp_path, lang, content):
+    expected = advise(lang, TIMELINE.encode(), tmp_path)
+    assert expected[0] == 0 and expected[1]
+    assert advise(lang, content.encode(), tmp_path) == expected
+
+
+@pytest.mark.parametrize("word", [*YES_WORDS, *NO_WORDS])
+def test_every_yes_or_no_advise_ask_takes_is_read_in_a_file(tmp_path, word):
+    """A file and advise ask take the same words for true and false."""
+    plain = "true" if word in YES_WORDS else "false"
+    expected = advise("en", edited("work_started: true", f"work_started: {plain}").encode(), tmp_path)
+    assert advise("en", edited("work_started: true", f'work_started: "{word}"').encode(), tmp_path) == expected
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("content", ENCODED)
 def test_a_byte_order_mark_makes_the_encoding_certain(tmp_path, lang, content):
     expected = advise(lang, BASE.encode(), tmp_path)
@@ -89,7 +164,7 @@ def test_a_byte_order_mark_makes_the_encoding_certain(tmp_path, lang, content):
 
 
 @pytest.mark.parametrize("fee, half", [("5万円", "¥25,000"), ("4万6000円", "¥23,000"), ("1.5万", "¥7,500"),
-                                       ("1.1万", "¥5,500")])  # 1.1 × 10,000 is not 11000 in floating point
+                                       ("1.1万", "¥5,500"), ("1,000万", "¥5,000,000"), ("1,000.5万円", "¥5,002,500")])  # 1.1 × 10,000 is not 11000 in floating point
 def test_the_amount_read_is_the_amount_advised(tmp_path, fee, half):
     """5万円 is 50,000 yen: half of it is proposed for half the work."""
     code, out, _ = advise("en", edited("fee: 50000", f"fee: {fee}").encode(), tmp_path)
@@ -215,28 +290,113 @@ REFUSED = [
                  "write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
                  '5:20: request_sent_on: "2026/11/10（火）" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、'
                  "2026/11/10、2026年11月10日のように書いてください", id="date-with-a-weekday"),
-    pytest.param(edited("fee: 50000", 'fee: "50000"'),
-                 '9:8: fee: expected a whole number; got "50000" (written in quotes, so it is text: remove the quotes)',
-                 '9:8: fee: 整数が必要ですが、"50000" が指定されています（引用符で囲まれているのでテキストです。引用符を外してください）',
-                 id="quoted-number"),
 ]
 
 
 REFUSED += [
+    # --- each refusal names the character out of place, or the real reason
+    pytest.param(edited("fee: 50000", "fee: ¥¥50000"),
+                 '9:8: fee: cannot read "¥¥50000" as a whole number: "¥" (U+00A5) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "¥¥50000" を整数として読めません。「¥」(U+00A5)が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-twice"),
+    pytest.param(edited("fee: 50000", "fee: 5万5万"),
+                 '9:8: fee: cannot read "5万5万" as a whole number: "万" (U+4E07) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "5万5万" を整数として読めません。「万」(U+4E07)が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-twice"),
+    pytest.param(edited("fee: 50000", "fee: 5.000.000"),
+                 '9:8: fee: cannot read "5.000.000" as a whole number: "." (U+002E) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "5.000.000" を整数として読めません。「.」(U+002E)が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="dot-twice"),
+    pytest.param(edited("fee: 50000", "fee: 50-000"),
+                 '9:8: fee: cannot read "50-000" as a whole number: "-" (U+002D) goes only before the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50-000" を整数として読めません。「-」(U+002D)は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="minus-inside"),
+    pytest.param(edited("fee: 50000", "fee: 50000¥"),
+                 '9:8: fee: cannot read "50000¥" as a whole number: "¥" (U+00A5) goes only before the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50000¥" を整数として読めません。「¥」(U+00A5)は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-after"),
+    pytest.param(edited("fee: 50000", "fee: 5000円0"),
+                 '9:8: fee: cannot read "5000円0" as a whole number: "円" (U+5186) goes only after the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "5000円0" を整数として読めません。「円」(U+5186)は数字の後にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-inside"),
+    pytest.param(edited("fee: 50000", "fee: 万5000"),
+                 '9:8: fee: cannot read "万5000" as a whole number: "万" (U+4E07) goes right after the digits of the ten thousands, as in 5万 or 4万6000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "万5000" を整数として読めません。「万」(U+4E07)は 5万、4万6000 のように万の位の数字のすぐ後に書きます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-first"),
+    pytest.param(edited("fee: 50000", "fee: 5万60000"),
+                 '9:8: fee: cannot read "5万60000" as a whole number: after 万 come at most four digits, as in 4万6000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "5万60000" を整数として読めません。万の後に書ける数字は 4万6000 のように 4 桁までです。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="five-digits-after-man"),
+    pytest.param(edited("fee: 50000", "fee: 50 000"),
+                 '9:8: fee: cannot read "50 000" as a whole number: " " (U+0020) splits the digits: write them without a space; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50 000" を整数として読めません。「 」(U+0020)が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="space-between-digits"),
+    pytest.param(edited("fee: 50000", "fee: 50\u3000000"),
+                 '9:8: fee: cannot read "50\u3000000" as a whole number: a full-width space "　" (U+3000) splits the digits: write them without a space; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50\u3000000" を整数として読めません。全角スペース「　」(U+3000)が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="full-width-space-between-digits"),
+    pytest.param(edited("fee: 50000", "fee: _5000"),
+                 '9:8: fee: cannot read "_5000" as a whole number: "_" (U+005F) cannot be part of it; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "_5000" を整数として読めません。「_」(U+005F)はここに書けません。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="underscore-first"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-11/10"),
+                 '5:20: request_sent_on: cannot read "2026-11/10" as a date: "/" (U+002F) separates it as well as "-": use '
+                 'one of them throughout; write it as 2026-11-10, 2026/11/10 or 2026年11月10日',
+                 '5:20: request_sent_on: "2026-11/10" を日付として読めません。「/」(U+002F)と「-」の 2 種類で区切られています。'
+                 'どちらか一方にそろえてください。2026-11-10、2026/11/10、2026年11月10日のように書いてください', id="date-two-separators"),
+    pytest.param(edited("request_sent_on: 2026-11-10", 'request_sent_on: "2026-02-30"'),
+                 '5:20: request_sent_on: there is no date "2026-02-30": 2026-02 has no day 30 (it has 28 days)',
+                 '5:20: request_sent_on: 日付 "2026-02-30" は存在しません：2026-02 に 30 日はありません（28 日までです）',
+                 id="impossible-date-quoted"),
+    pytest.param(edited("work_started: true", "work_started: たぶん"),
+                 '4:17: work_started: expected true or false; got "たぶん"',
+                 '4:17: work_started: true か false が必要ですが、"たぶん" が指定されています', id="bool-word-unknown"),
+    # --- a no-break space (U+00A0) is named like a full-width one
+    pytest.param(edited("  fee: 50000", "\u00a0 fee: 50000"),
+                 "9:1: a no-break space (U+00A0) in the indentation: indent with ASCII spaces",
+                 "9:1: インデントにノーブレークスペース (U+00A0)があります。インデントは半角スペースで入力してください",
+                 id="no-break-space-indentation"),
+    pytest.param(edited("fee: 50000", "fee\u00a0: 50000"),
+                 '9:6: a no-break space (U+00A0) after "fee" is not part of the key: delete it, so that the line reads "fee: "',
+                 "9:6: 「fee」の後のノーブレークスペース (U+00A0)はキーの一部になってしまいます。消して「fee: 」としてください",
+                 id="no-break-space-before-colon"),
+    pytest.param(edited("fee: 50000", "fee\u3000: 50000"),
+                 '9:6: a full-width space "　" (U+3000) after "fee" is not part of the key: delete it, so that the line reads '
+                 '"fee: "',
+                 "9:6: 「fee」の後の全角スペース「　」(U+3000)はキーの一部になってしまいます。消して「fee: 」としてください",
+                 id="full-width-space-before-colon"),
+    pytest.param(edited("fee: 50000", "fee:\u00a050000"),
+                 '9:7: a no-break space (U+00A0) after "fee:": type an ASCII space after the colon',
+                 "9:7: 「fee:」の後のノーブレークスペース (U+00A0)は半角スペースにしてください", id="no-break-space-after-colon"),
+    pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    -\u00a0negotiate_partial_pay\n",
+                 '4:6: a no-break space (U+00A0) after the "-" of a list item: type an ASCII space after the dash',
+                 "4:6: リストの「-」の後のノーブレークスペース (U+00A0)は半角スペースにしてください", id="no-break-space-after-dash"),
     pytest.param(edited("as_of: 2026-11-25", "as_of: 2026/11/31"),
                  '2:8: as_of: there is no date "2026/11/31": 2026-11 has no day 31 (it has 30 days)',
                  '2:8: as_of: 日付 "2026/11/31" は存在しません：2026-11 に 31 日はありません（30 日までです）',
                  id="as-of-impossible"),
-    pytest.param(edited("as_of: 2026-11-25", 'as_of: "2026-11-25"'),
-                 '2:8: as_of: expected a date written YYYY-MM-DD; got "2026-11-25" (written in quotes, so it is text: '
-                 'remove the quotes)',
-                 '2:8: as_of: YYYY-MM-DD 形式の日付が必要ですが、"2026-11-25" が指定されています（引用符で囲まれているので'
-                 'テキストです。引用符を外してください）', id="as-of-quoted"),
     pytest.param(BASE + "events:\n  - {date: 11/10, event: termination_requested}\n",
                  '11:12: date: cannot read "11/10" as a date: it must start with the year in four digits; write it as '
                  '2026-11-10, 2026/11/10 or 2026年11月10日',
                  '11:12: date: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
                  '2026年11月10日のように書いてください', id="event-date-without-year"),
+]
+
+
+REFUSED += [
+    # --- counts and parameter values are read as facts are, and refused in the same words
+    pytest.param(TIMELINE.replace("count: 2", "count: ２つ"),
+                 '9:55: count: cannot read "２つ" as a whole number: "つ" (U+3064) cannot be part of it; write it in digits, '
+                 'e.g. 12, 50000 or 50,000',
+                 '9:55: count: "２つ" を整数として読めません。「つ」(U+3064)はここに書けません。12、50000、50,000 のように数字で'
+                 '書いてください', id="count-with-a-counter-word"),
+    pytest.param(TIMELINE.replace("days: 7", "days: ７日"),
+                 '4:26: auto_termination_days: cannot read "７日" as a whole number: "日" (U+65E5) cannot be part of it; '
+                 'write it in digits, e.g. 12, 50000 or 50,000',
+                 '4:26: auto_termination_days: "７日" を整数として読めません。「日」(U+65E5)はここに書けません。12、50000、'
+                 '50,000 のように数字で書いてください', id="parameter-with-a-unit"),
+    # --- an event that cannot be read does not hide the other events' mistakes
+    pytest.param(TIMELINE.replace("2026-11-10", "11/10").replace("count: 1}", "count: 1}\n  - {date: 2026-11-21, event: nosuch}"),
+                 '9:12: date: cannot read "11/10" as a date: it must start with the year in four digits; write it as '
+                 '2026-11-10, 2026/11/10 or 2026年11月10日\n'
+                 '11:31: unknown event "nosuch"; events: ' + EVENTS,
+                 '9:12: date: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
+                 '2026年11月10日のように書いてください\n'
+                 '11:31: 不明なイベント "nosuch" です。イベント：' + EVENTS, id="event-mistakes-each-at-its-place"),
+    pytest.param(TIMELINE.replace("count: 1}", "count: 二}\n  - {date: 2026-11-05, event: units_delivered, count: 1}"),
+                 '10:55: count is a whole number, 0 or more; got "二"\n'
+                 '11:12: events must be oldest first: 2026-11-05 comes after 2026-11-10',
+                 '10:55: count には 0 以上の整数を書きます（指定値："二"）\n'
+                 '11:12: events は古い順に並べてください。2026-11-05 が 2026-11-10 の後にあります', id="event-count-and-order"),
 ]
 
 
@@ -252,9 +412,21 @@ ENCODINGS = [
                  "file as UTF-8 (Windows Notepad: File > Save As, Encoding: UTF-8)",
                  "2:8: ファイルが UTF-8 ではありません。Shift_JIS (CP932) で保存されているようです（ここは「ク」と読めます）。UTF-8 で"
                  "保存し直してください（Windows のメモ帳では「名前を付けて保存」で文字コードに UTF-8 を選びます）", id="shift-jis"),
+    # about the file as a whole: "path: message" (the path is cut off, leaving the space after its colon)
     pytest.param("as_of: 2026-11-25\ntitle: x\n".encode("utf-16-le"),
-                 "1:1: the file looks saved as UTF-16 LE without a byte order mark; save the file as UTF-8",
-                 "1:1: ファイルが BOM なしの UTF-16 LE で保存されているようです。UTF-8 で保存し直してください", id="utf-16-without-bom"),
+                 " the file looks saved as UTF-16 LE without a byte order mark; save the file as UTF-8 (Windows Notepad: "
+                 "File > Save As, Encoding: UTF-8)",
+                 " ファイルが BOM なしの UTF-16 LE で保存されているようです。UTF-8 で保存し直してください（Windows のメモ帳では"
+                 "「名前を付けて保存」で文字コードに UTF-8 を選びます）", id="utf-16-without-bom"),
+    pytest.param("as_of: 2026-11-25\ntitle: x\n".encode("utf-16-be"),
+                 " the file looks saved as UTF-16 BE without a byte order mark; save the file as UTF-8 (Windows Notepad: "
+                 "File > Save As, Encoding: UTF-8)",
+                 " ファイルが BOM なしの UTF-16 BE で保存されているようです。UTF-8 で保存し直してください（Windows のメモ帳では"
+                 "「名前を付けて保存」で文字コードに UTF-8 を選びます）", id="utf-16-be-without-bom"),
+    pytest.param(b"\xff\xfe\x00\x00" + "as_of: 2026-11-25\n".encode("utf-32-le") + b"\x00\x00\x11\x00",
+                 "2:1: not valid UTF-32 (the four bytes 00 00 11 00 are no character); save the file as UTF-8",
+                 "2:1: UTF-32 として正しくありません（4 バイト 00 00 11 00 が文字になりません）。ファイルを UTF-8 で保存し直してください",
+                 id="broken-utf-32"),
     pytest.param(b"\xff\xfe" + "as_of: 2026-11-25\n".encode("utf-16-le") + b"\x00\xdc",
                  "2:1: not valid UTF-16 (byte 0x00); save the file as UTF-8",
                  "2:1: UTF-16 として正しくありません（バイト 0x00）。ファイルを UTF-8 で保存し直してください", id="broken-utf-16"),
@@ -274,7 +446,7 @@ def test_a_full_width_colon_inside_a_text_value_is_text(tmp_path):
 
 
 @pytest.mark.parametrize("lang, hint", [("en", ' (did you mean "fee"?)'), ("ja", "（もしかして「fee」？）")])
-@pytest.mark.parametrize("key", ["ｆｅｅ", "fee\u3000"])
+@pytest.mark.parametrize("key", ["ｆｅｅ"])
 def test_a_key_typed_in_full_width_is_told_its_half_width_spelling(tmp_path, lang, hint, key):
     code, out, err = advise(lang, edited("fee: 50000", f"{key}: 50000").encode(), tmp_path)
     assert (code, out) == (2, "") and err.startswith(f'9:3: {"unknown fact" if lang == "en" else "不明なファクト"} "{key}"')
