@@ -3,9 +3,10 @@ on values that rule packs (validate.py, validate_rules.py) and scenarios (valida
 against its fact's declared type and limits, the type of a loaded YAML value, and how values are shown in
 messages.
 
-A scenario's values are what users type, so read_value also reads the forms a Japanese IME or habit gives
-a number or a date when their meaning is certain (full-width digits, 50,000, ¥50,000, 50000円, 5万円,
-2026/11/10, 2026年11月10日), and names the character it cannot read otherwise. Rule packs are held to the plain
+A scenario's values are what users type, so read_value (read_text) reads a value's text the same whether YAML saw
+it quoted, plain or as a block, in the forms a Japanese IME or habit gives a number, a date or yes/no when their
+meaning is certain (full-width digits, 50,000, ¥50,000, 50000円, 5万円, 2026/11/10, 2026年11月10日, 2026ー11ー10,
+はい), and names the character it cannot read otherwise. Rule packs are held to the plain
 YAML forms (value_problem): their values are read by tools and reviewed as written, so one way to write each
 keeps them comparable.
 
