@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import click
 
 from . import __version__
-from .diagnostics import InputError, about_file, did_you_mean, msg
+from .diagnostics import InputError, about_file, did_you_mean, msg, os_reason
 from .engine import EngineError, EngineUnavailable
 from .expect import unmet
 from .load import bundled_rules, pack_folders
@@ -37,19 +37,26 @@ EXIT_INTERRUPTED = 130  # Ctrl-C in advise ask, as shells report SIGINT
 
 def default_lang() -> str:
     """ja for a Japanese locale (ja_JP.UTF-8 ...), en otherwise, in GNU gettext's order: LANGUAGE (a list such as
-    `fr:ja:en`, whose first language advise speaks wins), then LC_ALL, LC_MESSAGES, LANG; without them (as on
-    Windows) the system's locale decides."""
+    `fr:ja:en`, whose first language advise speaks wins), then the locale, LC_ALL, LC_MESSAGES, LANG (the first that
+    is set); without them (as on Windows) the system's locale decides. As in GNU gettext, LANGUAGE is ignored when the
+    locale is C or POSIX (C.UTF-8 too): such a locale asks for untranslated messages, which are English."""
+    locale_name = next((value for value in map(os.environ.get, ("LC_ALL", "LC_MESSAGES", "LANG")) if value), None)
+    if locale_name is not None and _untranslated(locale_name):
+        return "en"
     for name in os.environ.get("LANGUAGE", "").split(":"):
         if name[:2] in LANGS:
             return name[:2]
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "ja" if value.startswith("ja") else "en"
+    if locale_name is not None:
+        return "ja" if locale_name.startswith("ja") else "en"
     import locale
 
     system = locale.getlocale()[0] or ""
     return "ja" if system.startswith(("ja", "Japanese")) else "en"
+
+
+def _untranslated(locale_name: str) -> bool:
+    """C, POSIX, C.UTF-8, C@modifier: the locales in which GNU gettext translates nothing."""
+    return locale_name == "POSIX" or re.split(r"[.@]", locale_name)[0] == "C"
 
 
 def _utf8_output() -> None:
@@ -95,8 +102,7 @@ _CLICK_WORDS = ("click_usage", "click_options", "click_commands", "click_error",
                 "click_invalid_value_for", "click_invalid_value", "click_default", "click_required")
 _CLICK_PLURALS = (("click_did_you_mean", "click_did_you_mean_many"),
                   ("click_requires_argument", "click_requires_arguments"),
-                  ("click_extra_argument", "click_extra_arguments"), ("click_not_choice", "click_not_one_of"),
-                  ("click_not_date", "click_not_dates"))
+                  ("click_extra_argument", "click_extra_arguments"), ("click_not_choice", "click_not_one_of"))
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types")
 
 
@@ -105,7 +111,8 @@ def _click_speaks(lang: str) -> Iterator[None]:
     """click's own words ("Usage:", "No such option", "Missing argument", "Aborted!") in `lang` while a command line
     runs. click asks gettext for them through the names `_` and `ngettext` of its modules, and gettext can only be
     set for the whole process from the environment, not per call (pallets/click#2706), so those names are replaced
-    for the run and put back after it. English needs nothing: the English catalog holds click's words as they are."""
+    for the run and put back after it; so is the `echo` that shows click's errors, to punctuate them in Japanese
+    (_japanese_punctuation). English needs nothing: the English catalog holds click's words as they are."""
     if lang == "en":
         yield
         return
@@ -119,16 +126,32 @@ def _click_speaks(lang: str) -> Iterator[None]:
     def ngettext(one: str, many: str, count: int) -> str:
         return plural[one][count != 1] if one in plural else one if count == 1 else many
 
-    modules = [sys.modules[f"click.{name}"] for name in _CLICK_MODULES]
-    saved = [(module, name, vars(module)[name]) for module in modules for name in ("_", "ngettext")
-             if name in vars(module)]
+    def echo(message=None, *args, **kwargs) -> None:
+        click.echo(_japanese_punctuation(message) if isinstance(message, str) else message, *args, **kwargs)
+
+    replacements = {"_": gettext, "ngettext": ngettext}
+    saved = [(module, name, vars(module)[name]) for module in (sys.modules[f"click.{m}"] for m in _CLICK_MODULES)
+             for name in replacements if name in vars(module)]
+    saved.append((click.exceptions, "echo", click.exceptions.echo))
     for module, name, _ in saved:
-        setattr(module, name, gettext if name == "_" else ngettext)
+        setattr(module, name, echo if name == "echo" else replacements[name])
     try:
         yield
     finally:
         for module, name, original in saved:
             setattr(module, name, original)
+
+
+_CLICK_QUOTED = re.compile(r"'([^'\n]*)'")  # how click quotes a name or value in its messages ('--format', 'png')
+
+
+def _japanese_punctuation(text: str) -> str:
+    """An error of click's, translated, punctuated as Japanese: click writes some of its words around the
+    translated ones, quoting names and values with ASCII quotes, listing them with ", " and ending with "."
+    ("引数がありません 'SCENARIO'." becomes 「引数がありません「SCENARIO」。」)."""
+    text = _CLICK_QUOTED.sub(r"「\1」", text).replace("」, 「", "」、「")
+    text = re.sub(r"」\.(?=\s|$)", "」。", text, flags=re.MULTILINE)
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[「（])|(?<=」) (?=[^\x00-\x7f])", "", text)
 
 
 def _wide(text: str) -> bool:
@@ -153,7 +176,13 @@ def _fold(text: str, width: int) -> list[str]:
 
 class _Formatter(click.HelpFormatter):
     """click's help layout, with Japanese text folded by terminal columns (click counts characters and breaks
-    only at spaces, which Japanese does not have)."""
+    only at spaces, which Japanese does not have), and a Japanese heading ended by a full-width colon, as
+    「使い方：」 is."""
+
+    def write_heading(self, heading: str) -> None:
+        if not _wide(heading):
+            return super().write_heading(heading)
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
@@ -198,7 +227,15 @@ class _Context(click.Context):
 
 
 class _Option(click.Option):
-    """An option whose `help` is given as a key of the catalogs and read in the language of the command line."""
+    """An option whose `help` is given as a key of the catalogs and read in the language of the command line; in
+    Japanese, what click adds after it ("  [既定：text]") is put in full-width brackets, as the catalogs write it."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or not _wide(record[1]):
+            return record
+        spec, text = record
+        return spec, re.sub(r"\s*\[([^\[\]]*)\]$", lambda m: "［" + m.group(1).replace("; ", "、") + "］", text)
 
     @property
     def help(self) -> str | None:
@@ -335,7 +372,7 @@ class _AdviseGroup(_Texts, click.Group):
             return ["run", *args]
         commands = sorted(self.commands)
         raise Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
-                          commands=", ".join(commands)))
+                          commands=say(_current_lang(), "range_comma").join(commands)))
 
 
     def _help_asked(self, rest: list[str], valued: set[str]) -> list[str]:
@@ -409,7 +446,7 @@ def _packs_here(ctx: click.Context | None, param: click.Parameter | None, value:
 
 def _existing(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
     """Files and folders that exist (advise test PATHS), before any work: else `PATH: why` and exit 2."""
-    missing = [about_file(path, msg("y_cannot_read", reason=os.strerror(errno.ENOENT)))
+    missing = [about_file(path, msg("y_cannot_read", reason=os_reason(errno.ENOENT)))
                for path in value if not os.path.exists(path)]
     if missing:
         raise Failure(report(missing, _current_lang()))
@@ -499,12 +536,16 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
 @_LANG_OPTION
 def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str) -> None:
     """Run the expectations (expect:) of scenario files or folders (default: scenarios/)."""
-    from .expect import run_tests
+    from .expect import run_tests, scenario_files
 
     if not paths:
         if not os.path.isdir("scenarios"):
             raise click.UsageError(say(lang, "test_no_scenarios"))
         paths = ("scenarios",)
+    empty = [about_file(path, msg("test_no_scenario_files")) for path in paths
+             if os.path.isdir(path) and not scenario_files([path])]
+    if empty:  # nothing would be tested there: not a pass
+        raise Failure(report(empty, lang))
     with _reported(lang):  # a broken durable_rules installation, as everywhere else
         run = run_tests(list(paths), rules, lang)
     click.echo(render_test_run(run, fmt, lang), nl=False)

@@ -5,6 +5,7 @@ so this module sits below the one that reads files (load.py), which reports its 
 from __future__ import annotations
 
 import difflib
+import errno
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,11 +78,33 @@ def place(diagnostic: Diagnostic) -> str:
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:
-    """The catalog's ' (did you mean "x"?)' for a close match, else ''. The name is compared in NFKC, so that a key
-    typed in full-width letters or with a full-width space (ｆｅｅ, "fee　") finds its half-width spelling."""
+    """The catalog's ' (did you mean "x"?)' for a close match (closest), else ''."""
+    close = closest(name, choices)
+    return msg("did_you_mean", name=close) if close else ""
+
+
+def closest(name: object, choices: Iterable[str]) -> str | None:
+    """The choice `name` is a likely typo of, or None. The name is compared in NFKC, so that a key typed in
+    full-width letters or with a full-width space (ｆｅｅ, "fee　") finds its half-width spelling."""
     close = difflib.get_close_matches(unicodedata.normalize("NFKC", str(name)).strip(), sorted(choices), n=1,
                                       cutoff=0.6)
-    return msg("did_you_mean", name=close[0]) if close else ""
+    return close[0] if close else None
+
+
+# The operating system's reasons a file cannot be read or written, by errno: its own words (strerror) are English.
+_OS_REASONS = {errno.ENOENT: "os_no_such_file", errno.EACCES: "os_permission_denied",
+               errno.EPERM: "os_permission_denied", errno.EISDIR: "os_is_a_folder",
+               errno.ENOTDIR: "os_not_a_folder_on_path", errno.ENOSPC: "os_no_space", errno.EROFS: "os_read_only",
+               errno.ELOOP: "os_link_loop", errno.ENAMETOOLONG: "os_name_too_long"}
+
+
+def os_reason(error: OSError | int) -> Message:
+    """Why the system refused to open, read or write a file (an OSError, or its errno), in the catalogs' words; an
+    errno without words of its own is named by its symbol (EXDEV), an OSError without errno by its class."""
+    code = error if isinstance(error, int) else error.errno
+    if code in _OS_REASONS:
+        return msg(_OS_REASONS[code])
+    return msg("os_error", code=errno.errorcode.get(code, str(code)) if code is not None else type(error).__name__)
 
 
 def show(value: object) -> Message | str:

@@ -44,7 +44,7 @@ from typing import Callable, Iterable, Iterator
 
 from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, setters, shown
 from .derive import derive, rule_params
-from .diagnostics import Diagnostic, InputError, Message, msg
+from .diagnostics import Diagnostic, InputError, Message, closest, msg
 from .diagnostics import show as quoted
 from .explain import Advice, format_fact, format_value
 from .load import Document, bundled_rules, pack_folders, parse
@@ -412,7 +412,8 @@ def _choice(answer: str, choices: list[tuple[str, Value]], lang: str,
         words.update({word: True for word in YES_WORDS} | {word: False for word in NO_WORDS})
     if answer.casefold() in words:
         return words[answer.casefold()], None
-    problem = msg("ask_invalid_choice", count=str(len(choices)), words=", ".join(label for label, _ in choices))
+    problem = msg("ask_invalid_choice", count=str(len(choices)),
+                  words=say(lang, "range_comma").join(label for label, _ in choices))  # はい、いいえ
     shown_as = {label.casefold(): label for label, _ in choices}
     close = difflib.get_close_matches(answer.casefold(), sorted(words), n=1, cutoff=0.6)
     if close:  # the word as offered (a label in its own case), or a yes/no word
@@ -484,13 +485,20 @@ def _explain_on_request(advice: Advice, lang: str, lines: _Lines, show: Callable
             words = words[1:]
         ranks = _ranks(advice, words[0]) if len(words) == 1 else []
         if not ranks:
-            lines.refuse(_normal(line), msg("ask_line_how"),
-                         msg("ask_how_help", count=str(len(advice.recommendations))))
+            lines.refuse(_normal(line), msg("ask_line_how"), _how_help(advice, words))
             continue
         reasons = reasons or why(advice)
         for rank in ranks:
             show(f"{rank}. {advice.recommendations[rank - 1].title.get(lang)}")
             show("\n".join("   " + text for text in trace_lines(reasons.traces[rank - 1], advice, lang)) + "\n")
+
+
+def _how_help(advice: Advice, words: list[str]) -> Message:
+    """What `how` takes, after the action id a mistyped one may mean (how negotiate_with_clent)."""
+    problem = msg("ask_how_help", count=str(len(advice.recommendations)))
+    actions = {item.rule.action for item in advice.recommendations}
+    close = closest(words[0], actions) if len(words) == 1 and not words[0].isdigit() else None
+    return msg("ask_did_you_mean", name=close, problem=problem) if close else problem
 
 
 def _ranks(advice: Advice, name: str) -> list[int]:

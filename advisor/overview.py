@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .conditions import literals, setters
-from .diagnostics import Message, msg
+from .diagnostics import Message, msg, os_reason
 from .explain import format_range, format_value
 from .messages import labelled, rendered, say
 from .model import Fact, Pack, Parameter, Rule, Value
@@ -273,7 +273,7 @@ def render_svg(dot_source: str) -> bytes:
     except subprocess.TimeoutExpired:
         raise GraphvizError(msg("graphviz_timeout", seconds=DOT_TIMEOUT)) from None
     except OSError as error:
-        raise GraphvizError(msg("graphviz_cannot_run", program=dot, reason=error.strerror)) from None
+        raise GraphvizError(msg("graphviz_cannot_run", program=dot, reason=os_reason(error))) from None
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", errors="replace").strip()
         raise GraphvizError(msg("graphviz_exit", code=done.returncode, detail=detail))

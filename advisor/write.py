@@ -11,14 +11,16 @@ import errno
 import os
 from pathlib import Path
 
+from .diagnostics import Message, os_reason
+
 
 class NotWritten(Exception):
     """A file the user named was not written: `reason` is None when it exists (and replacing it was not asked),
-    else the operating system's reason, in its own words."""
+    else the operating system's reason (diagnostics.os_reason)."""
 
-    def __init__(self, path: str | Path, reason: str | None = None):
+    def __init__(self, path: str | Path, reason: Message | None = None):
         self.path, self.reason = str(path), reason
-        super().__init__(f"{self.path}: {reason or 'exists'}")
+        super().__init__(f"{self.path}: {reason.key if reason else 'exists'}")
 
 
 def check_writable(path: str | Path, replace: bool = False, folder: bool = False) -> None:
@@ -28,7 +30,7 @@ def check_writable(path: str | Path, replace: bool = False, folder: bool = False
         raise NotWritten(path)
     where = os.path.dirname(os.path.abspath(path))
     if folder and not (os.path.isdir(where) and os.access(where, os.W_OK)):
-        raise NotWritten(path, os.strerror(errno.EACCES if os.path.isdir(where) else errno.ENOENT))
+        raise NotWritten(path, os_reason(errno.EACCES if os.path.isdir(where) else errno.ENOENT))
 
 
 def write_file(path: str | Path, data: str | bytes, replace: bool = False) -> None:
@@ -39,7 +41,7 @@ def write_file(path: str | Path, data: str | bytes, replace: bool = False) -> No
     except FileExistsError:
         raise NotWritten(path) from None
     except OSError as error:
-        raise NotWritten(path, error.strerror or str(error)) from None
+        raise NotWritten(path, os_reason(error)) from None
 
 
 def write_new(path: str | Path, data: str | bytes, replace: bool = False) -> None:

@@ -1,7 +1,10 @@
 """The command line as a user meets it: options, languages, exit codes."""
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from packs import make_pack, rule
 from advisor import __version__
 from advisor.cli import main
 from advisor.expect import check_scenario
+from advisor.messages import catalog
 from advisor.overview import display_width
 
 ROOT = Path(__file__).parent.parent
@@ -250,13 +254,14 @@ def test_the_calendar_is_never_written_to_the_scenario_or_to_standard_output(tmp
 # ----------------------------------------------------------------------------- command-line conventions
 
 COMMANDS = "ask, check, graph, rules, run, test"
+COMMANDS_JA = "ask、check、graph、rules、run、test"
 
 
 @pytest.mark.parametrize("args, lang, expected", [
     (["chek"], "en", f'advise: no command or file named "chek" (did you mean "check"?); the commands are {COMMANDS} '
                      "(advise --help)\n"),
     (["--lang", "ja", "grap"], "ja", f"advise: 「grap」という名前のコマンドもファイルもありません（もしかして「graph」？）。"
-                                     f"コマンドは {COMMANDS} です（advise --help）\n"),
+                                     f"コマンドは {COMMANDS_JA} です（advise --help）\n"),
     (["frobnicate"], "en", f'advise: no command or file named "frobnicate"; the commands are {COMMANDS} '
                            "(advise --help)\n"),
 ])
@@ -294,31 +299,69 @@ def test_every_command_has_examples_in_both_languages(command, lang, examples):
 def test_help_and_click_words_in_japanese():
     code, out, _ = advise("--lang", "ja", "--help")
     assert code == 0 and out.startswith("使い方： advise [OPTIONS] COMMAND [ARGS]...\n\n  クラウドソーシングの契約")
-    assert "\nオプション:\n  -V, --version  バージョンを表示して終了します。\n" in out and "このヘルプを表示して終了します。\n" in out
-    assert "\nコマンド:\n  ask    シナリオを書く代わりに質問に答えて、助言を受けます\n" in out
-    code, out, _ = advise("check", "--help", env={"LANGUAGE": "ja:en", "LANG": "C"})
+    assert "\nオプション：\n  -V, --version  バージョンを表示して終了します。\n" in out and "このヘルプを表示して終了します。\n" in out
+    assert "\nコマンド：\n  ask    シナリオを書く代わりに質問に答えて、助言を受けます\n" in out
+    code, out, _ = advise("check", "--help", env={"LANGUAGE": "ja:en", "LANG": ""})
     joined = "".join(line.strip() for line in out.splitlines())  # folded at the terminal's width
-    assert "--fail-level [warning|error]  この水準以上の指摘があれば終了コード 1 で終わります。  [既定：warning]" in joined
+    assert "--fail-level [warning|error]  この水準以上の指摘があれば終了コード 1 で終わります。［既定：warning］" in joined
     assert max(display_width(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("args", [["--help"], ["help"], ["check", "--help"], ["ask", "--help"], ["test", "--help"],
+                                  ["graph", "--help"], ["run", "--help"], ["rules", "--help"]])
+def test_japanese_help_ends_every_heading_with_a_full_width_colon(args):
+    code, out, err = advise("--lang", "ja", *args)
+    headings = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert (code, err) == (0, "") and headings[0].startswith("使い方： advise ")
+    assert headings[1:] == ["オプション："] + (["コマンド："] if args[0] in ("--help", "help") else [])
+    assert "[既定" not in out  # click's "  [default: text]" is put in full-width brackets, as the catalogs write it
+    english = advise("--lang", "en", *args)[1]
+    assert "\nOptions:\n" in english and ("\nCommands:\n" in english) == (args[0] in ("--help", "help"))
 
 
 @pytest.mark.parametrize("args, en, ja", [
     (["check", "--formt", "x"], "Error: No such option '--formt'. Did you mean '--format'?",
-     "エラー：オプション '--formt' はありません。 '--format' のことですか？"),
-    (["run"], "Error: Missing argument 'SCENARIO'.", "エラー：引数がありません 'SCENARIO'."),
+     "エラー：オプション「--formt」はありません。「--format」のことですか？"),
+    (["run", "--formt", "x"], "Error: No such option '--formt'. (Did you mean one of: '--force', '--format'?)",
+     "エラー：オプション「--formt」はありません。（「--force」、「--format」のどれかのことですか？）"),
+    (["run"], "Error: Missing argument 'SCENARIO'.", "エラー：引数がありません「SCENARIO」。"),
     (["graph", "--format", "png"], "Error: Invalid value for '--format': 'png' is not one of 'mermaid', 'dot', 'svg'.",
-     "エラー：'--format' の値が正しくありません：'png' ではなく 'mermaid', 'dot', 'svg' のどれかを指定してください。"),
+     "エラー：「--format」の値が正しくありません：「png」ではなく「mermaid」、「dot」、「svg」のどれかを指定してください。"),
+    (["run", "--as-of"], "Error: Option '--as-of' requires an argument.", "エラー：オプション「--as-of」には値が必要です。"),
+    (["run", "--explain=yes", "s.yaml"], "Error: Option '--explain' does not take a value.",
+     "エラー：オプション「--explain」は値を取りません。"),
+    (["run", "a.yaml", "b.yaml"], "Error: Got unexpected extra argument (b.yaml)", "エラー：余分な引数があります（b.yaml）"),
 ])
 def test_click_errors_in_the_language_asked_for(args, en, ja):
     for lang, message in (("en", en), ("ja", ja)):
-        code, out, err = advise(*args, "--lang", lang)
+        code, out, err = advise("--lang", lang, *args)
         assert (code, out, err.splitlines()[-1]) == (2, "", message)
+        if len(err.splitlines()) > 1:  # a usage error: the usage, and where help is
+            command = "advise " + args[0]
+            assert err.splitlines()[1] == (f"Try '{command} --help' for help." if lang == "en"
+                                           else f"ヘルプは「{command} --help」で表示します。")
     assert advise(*args, env={"LANGUAGE": "ja", "LANG": ""})[2].splitlines()[-1] == ja
+
+
+def test_clicks_words_in_japanese_are_punctuated_as_japanese():
+    """click's words as the Japanese catalog gives them: no ASCII quote, period, comma, colon, question or
+    exclamation mark outside the format fields (names and values are quoted 「{name!s}」)."""
+    words = {key: re.sub(r"\{[^{}]*\}", "", text) for key, text in catalog("ja").items() if key.startswith("click_")}
+    assert len(words) == len([key for key in catalog("en") if key.startswith("click_")]) > 20
+    assert {key: text for key, text in words.items() if re.search(r"[\'\".,:?!]", text)} == {}
 
 
 @pytest.mark.parametrize("env, lang", [
     ({"LANGUAGE": "ja", "LC_ALL": "en_US.UTF-8"}, "ja"),
-    ({"LANGUAGE": "fr:ja", "LC_ALL": ""}, "ja"),
+    ({"LANGUAGE": "fr:ja", "LC_ALL": "", "LANG": ""}, "ja"),
+    ({"LANGUAGE": "fr:ja", "LC_ALL": "", "LANG": "en_US.UTF-8"}, "ja"),
+    # GNU gettext ignores LANGUAGE in the C (POSIX) locale, whichever variable sets it
+    ({"LANGUAGE": "ja", "LC_ALL": "", "LANG": "C"}, "en"),
+    ({"LANGUAGE": "ja", "LC_ALL": "C", "LANG": "ja_JP.UTF-8"}, "en"),
+    ({"LANGUAGE": "ja", "LC_ALL": "", "LC_MESSAGES": "POSIX", "LANG": "ja_JP.UTF-8"}, "en"),
+    ({"LANGUAGE": "ja:en", "LC_ALL": "", "LANG": "C.UTF-8"}, "en"),
+    ({"LANGUAGE": "en", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C"}, "en"),
+    ({"LANGUAGE": "ja", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "Ca_ES.UTF-8"}, "ja"),  # Catalan is not C
     ({"LANGUAGE": "fr", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "ja_JP.UTF-8"}, "ja"),
     ({"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "en_GB.UTF-8", "LANG": "ja_JP.UTF-8"}, "en"),
 ])
@@ -341,7 +384,9 @@ def test_graph_is_written_to_a_file_only_when_it_does_not_exist(tmp_path):
     assert target.read_text(encoding="utf-8").startswith("digraph")
     missing = tmp_path / "no" / "pack.mmd"
     assert advise("graph", "-o", str(missing), "--lang", "en") == (
-        2, "", f"{missing}: cannot write: No such file or directory\n")
+        2, "", f"{missing}: cannot write: no such file or folder\n")
+    assert advise("graph", "-o", str(missing), "--lang", "ja") == (
+        2, "", f"{missing}: 書き込めません：そのようなファイルもフォルダーもありません\n")
 
 
 @pytest.mark.parametrize("lang, no_pack, no_folder, not_folder", [
@@ -358,12 +403,68 @@ def test_a_rules_folder_without_a_pack_is_reported_at_the_folder(tmp_path, lang,
 
 def test_a_file_that_cannot_be_read_is_reported_without_a_line(tmp_path):
     missing = tmp_path / "none.yaml"
-    assert advise(str(missing), "--lang", "en") == (2, "", f"{missing}: cannot read file: No such file or directory\n")
+    assert advise(str(missing), "--lang", "en") == (2, "", f"{missing}: cannot read file: no such file or folder\n")
     assert advise("test", str(missing), "--lang", "en") == (
-        2, "", f"{missing}: cannot read file: No such file or directory\n")
+        2, "", f"{missing}: cannot read file: no such file or folder\n")
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
     assert advise(str(empty), "--lang", "en") == (2, "", f"{empty}: file is empty\n")
+
+
+@pytest.mark.parametrize("lang, cannot_read, no_such_file, is_a_folder, not_a_folder", [
+    ("en", "cannot read file", "no such file or folder", "it is a folder", "a part of the path is not a folder"),
+    ("ja", "ファイルを読めません", "そのようなファイルもフォルダーもありません", "フォルダーです",
+     "パスの途中にフォルダーでないものがあります"),
+])
+def test_the_systems_reason_a_file_cannot_be_read_is_in_the_language_asked_for(
+        tmp_path, lang, cannot_read, no_such_file, is_a_folder, not_a_folder):
+    missing, file = tmp_path / "none.yaml", tmp_path / "file.yaml"
+    file.write_text("facts: {}\n", encoding="utf-8")
+    for path, reason in ((missing, no_such_file), (tmp_path, is_a_folder), (file / "x.yaml", not_a_folder)):
+        assert advise(str(path), "--lang", lang) == (2, "", f"{path}: {cannot_read}：{reason}\n".replace(
+            "：", ": " if lang == "en" else "："))
+    assert advise("test", str(missing), "--lang", lang) == (2, "", f"{missing}: {cannot_read}" +
+                                                             (": " if lang == "en" else "：") + f"{no_such_file}\n")
+
+
+@pytest.mark.parametrize("code, en, ja", [
+    (errno.ENOENT, "no such file or folder", "そのようなファイルもフォルダーもありません"),
+    (errno.EACCES, "permission denied", "アクセスが許可されていません"),
+    (errno.EPERM, "permission denied", "アクセスが許可されていません"),
+    (errno.EISDIR, "it is a folder", "フォルダーです"),
+    (errno.ENOTDIR, "a part of the path is not a folder", "パスの途中にフォルダーでないものがあります"),
+    (errno.ENOSPC, "no space left on the disk", "ディスクに空きがありません"),
+    (errno.EROFS, "the disk is read-only", "ディスクが読み取り専用です"),
+    (errno.ELOOP, "too many symbolic links (a loop?)", "シンボリックリンクが多すぎます（循環していませんか？）"),
+    (errno.ENAMETOOLONG, "the name is too long", "名前が長すぎます"),
+    (errno.EXDEV, "the operating system refused (EXDEV)", "OS に拒否されました（EXDEV）"),
+])
+def test_the_systems_reason_a_file_cannot_be_written_is_in_the_language_asked_for(tmp_path, monkeypatch, code, en, ja):
+    def refused(path, data, replace=False):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr("advisor.write.write_new", refused)  # the system's refusal, whoever runs the tests
+    target = tmp_path / "pack.mmd"
+    assert advise("graph", "-o", str(target), "--lang", "en") == (2, "", f"{target}: cannot write: {en}\n")
+    assert advise("graph", "-o", str(target), "--lang", "ja") == (2, "", f"{target}: 書き込めません：{ja}\n")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "no scenario files (*.yaml, *.yml) in this folder, so nothing was tested"),
+    ("ja", "このフォルダーにはシナリオファイル（*.yaml、*.yml）がないため、何も確かめていません"),
+])
+def test_advise_test_refuses_a_folder_without_scenarios(tmp_path, monkeypatch, lang, message):
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    (tmp_path / "empty" / "notes.txt").write_text("not a scenario\n", encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    empty = tmp_path / "empty"
+    assert advise("test", str(empty), "--lang", lang) == (2, "", f"{empty}: {message}\n")
+    assert advise("test", str(scenario), str(empty / "sub"), "--lang", lang) == (2, "", f"{empty / 'sub'}: {message}\n")
+    monkeypatch.chdir(empty)
+    (empty / "scenarios").mkdir()
+    assert advise("test", "--lang", lang) == (2, "", f"scenarios: {message}\n")
 
 
 def test_check_reports_structure_and_reference_mistakes_in_one_run(tmp_path):

@@ -491,13 +491,13 @@ def test_stdin_invalid_scenario_is_reported_as_stdin(content, diagnostic):
 
 def test_missing_file(tmp_path):
     path = tmp_path / "no-such-scenario.yaml"
-    assert seen(invoke([str(path)])) == refused(path, " cannot read file: No such file or directory")
+    assert seen(invoke([str(path)])) == refused(path, " cannot read file: no such file or folder")
 
 
 def test_folder_instead_of_a_file(tmp_path):
     result = invoke([str(tmp_path)])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"{tmp_path}: cannot read file: Is a directory\n"  # the folder as a whole: no line
+    assert result.stderr == f"{tmp_path}: cannot read file: it is a folder\n"  # the folder as a whole: no line
 
 
 # --------------------------------------------------------------------------------------------- control

@@ -684,7 +684,11 @@ def test_a_line_that_does_not_answer_in_japanese():
     code, out, printed = ask(input=lines("fixd"), lang="ja")
     assert (code, printed) == (2, "")
     assert out.endswith("> fixd\n<stdin>:1:1: \"fixd\" はQ1（contract_type）への回答になっていません：「fixed」のことですか？ "
-                        "1〜2の番号か、次のいずれかを入力してください：固定報酬制, 時間単価制\n")
+                        "1〜2の番号か、次のいずれかを入力してください：固定報酬制、時間単価制\n")
+    code, out, _ = ask(input=lines("1", "たぶん"), lang="ja")  # the words of a yes/no question, listed in Japanese
+    assert code == 2
+    assert out.endswith("> たぶん\n<stdin>:2:1: \"たぶん\" はQ2（work_started）への回答になっていません："
+                        "1〜2の番号か、次のいずれかを入力してください：はい、いいえ\n")
 
 
 def test_a_near_miss_of_a_choice_is_offered_as_did_you_mean():
@@ -693,7 +697,7 @@ def test_a_near_miss_of_a_choice_is_offered_as_did_you_mean():
     assert out.endswith('<stdin>:2:1: "yse" does not answer Q2 (work_started): Did you mean "yes"? '
                         "Please type a number from 1 to 2, or one of: yes, no.\n")
     _, shown = at_a_terminal("houry", "2", lang="ja")
-    assert "> houry\n「hourly」のことですか？ 1〜2の番号か、次のいずれかを入力してください：固定報酬制, 時間単価制\n> 2\n" in shown
+    assert "> houry\n「hourly」のことですか？ 1〜2の番号か、次のいずれかを入力してください：固定報酬制、時間単価制\n> 2\n" in shown
     _, shown = at_a_terminal("maybe", "2")
     assert "> maybe\nPlease type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour (hourly).\n" in shown  # nothing near
 
@@ -707,6 +711,25 @@ def test_a_line_that_does_not_answer_after_the_advice_stops_too(tmp_path):
                         "Type the number (1 to 4) or the action id of a recommendation, e.g. 1 or how 1; "
                         "press Enter to finish.\n")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", '"how negotiate_with_clent" does not answer the question after the advice (how N): Did you mean '
+           '"negotiate_with_client"? Type the number (1 to 4) or the action id of a recommendation, e.g. 1 or how 1; '
+           "press Enter to finish."),
+    ("ja", '"how negotiate_with_clent" は助言のあとの入力（how 番号）への回答になっていません：「negotiate_with_client」の'
+           "ことですか？ 助言の番号（1〜4）またはアクションIDを入力してください（例：1 または how 1）。Enter で終了します。"),
+])
+def test_a_mistyped_action_after_how_is_answered_with_the_one_it_may_mean(lang, expected):
+    code, out, printed = ask(input=lines(*REJECTED_HALF, "how negotiate_with_clent"), lang=lang)
+    assert (code, printed) == (2, "")
+    assert out.endswith(f"> how negotiate_with_clent\n<stdin>:{len(REJECTED_HALF) + 1}:1: {expected}\n")
+    _, shown = at_a_terminal(*REJECTED_HALF, "negotiate-with-client", "how negotiate_with_client", "")
+    assert ('> negotiate-with-client\nDid you mean "negotiate_with_client"? Type the number (1 to 4) or the action id '
+            "of a recommendation, e.g. 1 or how 1; press Enter to finish.\n> how negotiate_with_client\n"
+            "3. Talk it out with the client\n") in shown
+    _, shown = at_a_terminal(*REJECTED_HALF, "how 5", "")  # a number is not an action id: nothing to offer
+    assert "> how 5\nType the number (1 to 4) or the action id of a recommendation" in shown
 
 
 # ------------------------------------------------------------------------------------ answers by name

@@ -454,7 +454,7 @@ def test_pack_without_facts_yaml(tmp_path):
     folder = probe_pack(tmp_path)
     (folder / "facts.yaml").unlink()
     assert seen(advise(tmp_path, folder)) == refused(
-        f"{folder / 'facts.yaml'}: cannot read file: No such file or directory")
+        f"{folder / 'facts.yaml'}: cannot read file: no such file or folder")
 
 
 def test_pack_without_rule_files(tmp_path):
