@@ -345,7 +345,7 @@ def test_click_errors_in_the_language_asked_for(args, en, ja):
 
 def test_clicks_words_in_japanese_are_punctuated_as_japanese():
     """click's words as the Japanese catalog gives them: no ASCII quote, period, comma, colon, question or
-    exclamation mark outside the format fields (names and values are quoted 「{name!s}」)."""
+    exclamation mark outside the format fields ({name!r} is quoted 「」 when shown: cli._japanese_punctuation)."""
     words = {key: re.sub(r"\{[^{}]*\}", "", text) for key, text in catalog("ja").items() if key.startswith("click_")}
     assert len(words) == len([key for key in catalog("en") if key.startswith("click_")]) > 20
     assert {key: text for key, text in words.items() if re.search(r"[\'\".,:?!]", text)} == {}

@@ -172,7 +172,7 @@ def test_the_file_is_written_whole_and_no_temporary_file_is_left(tmp_path, monke
     other = tmp_path / "other.ics"
     code, out, err = run("--lang", "en", str(HOLIDAY_WEEKEND), "--calendar", str(other))
     assert (code, out) == (2, "")
-    assert err == f"{other}: cannot write: No space left on device\n"
+    assert err == f"{other}: cannot write: no space left on the disk\n"
     assert [p.name for p in tmp_path.iterdir()] == ["deadlines.ics"]  # no other.ics, no .advise-*.tmp
 
 
