@@ -1,7 +1,10 @@
 """`advise check`: every check a rule pack goes through, each with a stable code (docs/checks.md).
 
 The closed registry below lists them all. Codes S… (structure) and R… (references and types) are found
-while the pack is read (schema.py, validate.py, compile.py) and are errors: the pack cannot run. Codes L…
+while the pack is read (schema.py, validate.py, compile.py) and are errors: the pack cannot run. Every limit
+of the engine a pack can reach at run time has a code of its own, found by compile.py before anything runs
+(R109 alternatives, R111 properties; docs/engine.md lists the limits advise keeps out of reach by
+construction). Codes L…
 are lints run on a pack that can run: warnings about rules that cannot matter.
 
 The lints reason about conditions exactly, without running the engine (advisor/conditions.py): a
@@ -83,8 +86,13 @@ def _never_fires(pack: Pack) -> Iterable[Diagnostic]:
 
 def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
     values = _candidates(pack)
+    suppressors_of: dict[str, list[Rule]] = {}  # built once: a scan of every rule per rule was quadratic
+    for suppressor in pack.rules:
+        if not (suppressor.valid_from or suppressor.valid_until):
+            for target in suppressor.suppresses:
+                suppressors_of.setdefault(target, []).append(suppressor)
     for rule in pack.rules:
-        suppressors = [s for s in pack.rules if rule.id in s.suppresses and not (s.valid_from or s.valid_until)]
+        suppressors = suppressors_of.get(rule.id, [])
         terms = dnf(rule.when)
         if not suppressors or terms is None:
             continue
@@ -172,9 +180,11 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("R108", "invalid-declaration", "error",
           "a declaration that contradicts another: a rule suppressing itself, a derived fact with a default, ..."),
     Check("R109", "too-complex", "error",
-          "beyond what the engine can run: a condition with more than 47 alternatives, more than 240 facts"),
+          "a condition expands to more than 47 alternatives, more than the engine can match at once"),
     Check("R110", "side", "error",
           "a rule depends on a parameter with several values (values:) without saying which it takes (side:)"),
+    Check("R111", "too-many-properties", "error",
+          "the facts and suppressed rules of the pack need more than the 253 values the engine takes at once"),
     Check("L201", "never-fires", "warning", "a rule whose condition can never hold (x < 5 and x > 10)", _never_fires),
     Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
     Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),

@@ -8,8 +8,15 @@ where the shapes that reach it are kept safe:
   branches under one node the engine fails with error 303, and 512+ siblings hang it;
 - each shard has a sentinel rule that matches every fact, so the session always has a fired rule and
   deleting it cannot crash;
-- fact names are prefixed (no clash with the engine's own `sid` and `id`), dates become day numbers,
-  and priorities are validated ints, never negative (the engine wraps -1 to 65535).
+- the engine never sees a name or a string of the pack: it finds a property by a 32-bit FNV-1a hash of its
+  name (two names with one hash are one property to it, and a name hashing like `sid`, `id` or an operator
+  changes its meaning), and it compares strings with lengths kept in 16 bits. So the compiler names every
+  property itself (`f1`, `f2`, ... for facts, `s<order>` for suppression markers) and proves, with the
+  engine's own hash (`durable_hash`), that no two properties of the asserted fact and no name the engine
+  reserves share a hash (`assign_names`); enum values reach it as small whole numbers (`Names.codes`);
+- the asserted fact holds at most MAX_PROPERTIES properties (error 302 past it): a pack whose facts and
+  suppressed rules would pass it is refused (R111);
+- dates become day numbers, and priorities are validated ints, never negative (the engine wraps -1 to 65535).
 Forward chaining (`sets:`) and suppression are fed back by the pipeline in rounds: a fired rule's facts
 and suppression markers join the fact, which is asserted again until nothing changes.
 """
@@ -18,18 +25,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .conditions import Junction, Normal, nnf
 from .derive import rule_params
-from .diagnostics import Diagnostic, InputError, about_file, msg
+from .diagnostics import Diagnostic, InputError, msg
 from .model import Condition, Pack, Rule, Value
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
 AS_OF = "a_as_of"  # the date of the advice, for valid_from / valid_until
+SESSION = "sid"  # the session id the engine module adds to every asserted fact
 SENTINEL = "sentinel"
+ALIAS = "m"  # the one fact of every pattern
 SHARD_PATHS = 48  # alternatives per ruleset, sentinel included; the engine fails past 64 (error 303)
-MAX_FACTS = 240  # the engine refuses facts with more than 254 properties (error 302)
+# Properties of the asserted fact, MARK, AS_OF and SESSION included. Measured on durable_rules 2.0.28: a fact of
+# 253 properties is taken, one of 254 is error 302 (the engine adds its own `id`, and refuses a 255th; state.c).
+MAX_PROPERTIES = 253
+OWN_PROPERTIES = (MARK, AS_OF, SESSION)
+# Names the engine gives a meaning by their hash (durable_rules src/rules/rete.c, state.c, events.c): rule and
+# pattern keys, operators, the engine's own properties (`id`, `sid`, `$s` of its state fact) and the alias.
+RESERVED = ("all", "any", "pri", "count", "cap", "dist", "name", "$lt", "$lte", "$gt", "$gte", "$eq", "$neq", "$mt",
+            "$imt", "$iall", "$iany", "$ex", "$nex", "$or", "$and", "$m", "$add", "$sub", "$mul", "$div", "$l", "$r",
+            "$i", "$s", "$forward", "id", ALIAS)
+UNKNOWN_CODE = -1  # an enum value outside the fact's values (a scenario's params:): equal to none of them
 
 _INVERSE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "gt": "lte", "lte": "gt", "in": "not_in",
             "not_in": "in"}
@@ -44,6 +62,17 @@ class Shard:
 
 
 @dataclass(frozen=True)
+class Names:
+    """What the engine sees instead of the pack's names and words: fact name -> property name, rule id -> the
+    property marking it suppressed (suppressed rules only), enum fact -> value -> its code (0, 1, ... in the
+    order of `values:`). Every property name has a hash of its own under `durable_hash` (assign_names)."""
+
+    facts: dict[str, str]
+    markers: dict[str, str]
+    codes: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
 class Compiled:
     shards: tuple[Shard, ...]
     rules: dict[str, Rule]  # durable rule name -> the pack's rule
@@ -51,16 +80,55 @@ class Compiled:
     # valuation; a rule taking the highest of a parameter with several values (side:) is compiled, and its
     # facts derived, with that value, so rules taking different sides run in shards of their own.
     valuations: tuple[dict[str, Value], ...]
+    names: Names
+
+
+def durable_hash(name: str) -> int:
+    """The 32-bit hash durable_rules finds a property by (FNV-1a, src/rules/json.c getStringAndHash): over the
+    bytes of the name as it stands in the JSON the engine is given (json.dumps(..., ensure_ascii=False): UTF-8,
+    escapes as written), each byte sign-extended as the C `char` it is read as on x86 and ARM Linux."""
+    hashed = 0x811C9DC5
+    for byte in json.dumps(name, ensure_ascii=False)[1:-1].encode("utf-8"):
+        hashed ^= (byte - 256 if byte > 127 else byte) & 0xFFFFFFFF
+        hashed = (hashed * 16777619) & 0xFFFFFFFF
+    return hashed
+
+
+def assign_names(pack: Pack) -> Names:
+    """The property names of the pack's facts and suppression markers, proved collision-free: no two share a
+    hash with each other, with OWN_PROPERTIES or with a RESERVED name. A generated name whose hash is taken
+    is replaced by the next of `f1`, `f1_1`, `f1_2`, ... whose hash is free (deterministic). Raises
+    AssertionError if OWN_PROPERTIES themselves collide (a bug in advise, never the pack's doing)."""
+    taken = {durable_hash(name) for name in RESERVED}
+    for name in OWN_PROPERTIES:
+        if durable_hash(name) in taken:
+            raise AssertionError(f"advise's own property {name} shares its hash with another name")
+        taken.add(durable_hash(name))
+    facts = {fact: _free(f"f{index}", taken) for index, fact in enumerate(pack.facts, 1)}
+    suppressed = {target for rule in pack.rules for target in rule.suppresses}
+    markers = {rule.id: _free(f"s{rule.order}", taken) for rule in pack.rules if rule.id in suppressed}
+    codes = {name: {value: code for code, value in enumerate(fact.values)}
+             for name, fact in pack.facts.items() if fact.type == "enum"}
+    return Names(facts, markers, codes)
+
+
+def _free(name: str, taken: set[int]) -> str:
+    """`name`, or the first of name_1, name_2, ... whose hash is not `taken`; its hash is then taken."""
+    candidate, attempt = name, 0
+    while durable_hash(candidate) in taken:
+        attempt += 1
+        candidate = f"{name}_{attempt}"
+    taken.add(durable_hash(candidate))
+    return candidate
 
 
 def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled:
     """The pack's rules as engine rulesets; `params` are parameter values that replace the pack's (a scenario's
-    `params:`), compiled into the patterns as constants."""
+    `params:`), compiled into the patterns as constants. Raises InputError (R109, R111) for a pack beyond what
+    the engine can run."""
     suppressed = {target for rule in pack.rules for target in rule.suppresses}
-    problems = []
-    if len(pack.facts) > MAX_FACTS:
-        problems.append(about_file(f"{pack.directory}/facts.yaml",
-                                   msg("c_too_many_facts", limit=MAX_FACTS, count=len(pack.facts)), "R109"))
+    names = assign_names(pack)
+    problems = _too_many_properties(pack)
     valuations: list[dict[str, Value]] = []
     buckets: list[list[tuple[Rule, dict, int]]] = []  # per valuation: (rule, expression, alternatives)
     for rule in pack.rules:
@@ -68,7 +136,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         if values not in valuations:
             valuations.append(values)
             buckets.append([])
-        expression = _rule_pattern(rule, values, rule.id in suppressed)
+        expression = _rule_pattern(rule, values, names if rule.id in suppressed else None, names)
         paths = alternatives(expression)
         if paths > SHARD_PATHS - 1:
             problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
@@ -78,7 +146,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         buckets[valuations.index(values)].append((rule, expression, paths))
     if problems:
         raise InputError(problems)
-    shards, names = [], {}
+    shards, rules = [], {}
     for valuation, bucket in enumerate(buckets):
         groups: list[list[tuple[str, dict]]] = [[]]
         used = 1  # the sentinel
@@ -88,39 +156,57 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
                 used = 1
             used += paths
             name = f"r{rule.order}"
-            groups[-1].append((name, {"all": [{"m": {"$and": [{MARK: 1}, expression]}}], "pri": rule.priority}))
-            names[name] = rule
+            groups[-1].append((name, {"all": [{ALIAS: {"$and": [{MARK: 1}, expression]}}], "pri": rule.priority}))
+            rules[name] = rule
         for group in groups:
-            definition = {SENTINEL: {"all": [{"m": {MARK: 1}}], "pri": 0}}
+            definition = {SENTINEL: {"all": [{ALIAS: {MARK: 1}}], "pri": 0}}
             definition.update(group)
             shards.append(Shard(definition, json.dumps(definition, sort_keys=True), valuation))
-    return Compiled(tuple(shards), names, tuple(valuations))
+    return Compiled(tuple(shards), rules, tuple(valuations), names)
 
 
-def _rule_pattern(rule: Rule, params: dict[str, Value], suppressible: bool) -> dict:
-    """The rule's condition; valid_from / valid_until and suppression are part of the pattern, so the engine
-    decides them too."""
-    tests = [_expression(rule.when, params)]
+def _too_many_properties(pack: Pack) -> list[Diagnostic]:
+    """R111 when the asserted fact could pass MAX_PROPERTIES: one property per fact of the pack (any may be
+    given, derived or set), one per rule that another suppresses, and OWN_PROPERTIES. Reported where the
+    count passes the limit: at that fact's declaration, else at that suppressed rule."""
+    room = MAX_PROPERTIES - len(OWN_PROPERTIES)
+    suppressed = {target for rule in pack.rules for target in rule.suppresses}
+    targets = [rule for rule in pack.rules if rule.id in suppressed]
+    count = len(pack.facts) + len(targets)
+    if count <= room:
+        return []
+    message = msg("c_too_many_properties", facts=len(pack.facts), suppressed=len(targets),
+                  own=len(OWN_PROPERTIES), count=count + len(OWN_PROPERTIES), limit=MAX_PROPERTIES)
+    if len(pack.facts) > room:
+        where = pack.declared_at[("fact", list(pack.facts)[room])]
+    else:
+        where = targets[room - len(pack.facts)].where
+    return [Diagnostic(where.path, where.line, where.column, message, "R111")]
+
+
+def _rule_pattern(rule: Rule, params: dict[str, Value], marked: Names | None, names: Names) -> dict:
+    """The rule's condition; valid_from / valid_until and suppression (`marked`: the rule can be suppressed) are
+    part of the pattern, so the engine decides them too."""
+    tests = [_expression(rule.when, params, names)]
     if rule.valid_from:
         tests.append({"$gte": {AS_OF: rule.valid_from.toordinal()}})
     if rule.valid_until:
         tests.append({"$lte": {AS_OF: rule.valid_until.toordinal()}})
-    if suppressible:
-        tests.append({"$nex": {suppression_marker(rule): 1}})
+    if marked:
+        tests.append({"$nex": {marked.markers[rule.id]: 1}})
     return _join("$and", tests)
 
 
-def encode_facts(facts: dict[str, Value], as_of: dt.date, suppressed: Iterable[Rule] = ()) -> dict[str, Any]:
-    """The facts as the engine sees them: property names prefixed, dates as day numbers, the date of the
-    advice, and a marker for each rule that a fired rule suppressed."""
-    encoded = {_property(name): _encode(value) for name, value in facts.items()}
+def encode_facts(compiled: Compiled, facts: dict[str, Value], as_of: dt.date,
+                 suppressed: Iterable[Rule] = ()) -> dict[str, Any]:
+    """The facts as the engine sees them ({property: value}): under the property names the compiler chose
+    (`compiled.names`), enum values as their codes, dates as day numbers, the date of the advice, and a marker
+    for each rule that a fired rule suppressed."""
+    names = compiled.names
+    encoded = {names.facts[name]: _encode(names, name, value) for name, value in facts.items()}
     encoded[AS_OF] = as_of.toordinal()
-    encoded.update({suppression_marker(rule): 1 for rule in suppressed})
+    encoded.update({names.markers[rule.id]: 1 for rule in suppressed})
     return encoded
-
-
-def suppression_marker(rule: Rule) -> str:
-    return f"s_{rule.order}"
 
 
 def alternatives(expression: dict) -> int:
@@ -136,42 +222,43 @@ def alternatives(expression: dict) -> int:
     return 1
 
 
-def _expression(condition: Condition, params: dict[str, Value]) -> dict:
-    """The condition as an engine pattern, from its negation normal form (`not` pushed down to the tests)."""
-    return _pattern(nnf(condition), params)
+def _expression(condition: Condition, params: dict[str, Value], names: Names | None = None) -> dict:
+    """The condition as an engine pattern, from its negation normal form (`not` pushed down to the tests).
+    Without `names`, facts keep their own names and values (the shape only, e.g. to count alternatives)."""
+    return _pattern(nnf(condition), params, names or Names({}, {}, {}))
 
 
-def _pattern(node: Normal, params: dict[str, Value]) -> dict:
+def _pattern(node: Normal, params: dict[str, Value], names: Names) -> dict:
     if isinstance(node, Junction):
-        return _join("$and" if node.kind == "all" else "$or", [_pattern(item, params) for item in node.items])
+        return _join("$and" if node.kind == "all" else "$or", [_pattern(item, params, names) for item in node.items])
     test, negate = node.test, node.negated
-    prop = _property(test.fact)
+    prop = names.facts.get(test.fact, test.fact)
     value = params[test.param] if test.param else test.value
     if test.op == "present":
         return {"$ex" if value != negate else "$nex": {prop: 1}}
     if not negate:
-        return _comparison(prop, test.op, value)
+        return _comparison(prop, test.op, value, lambda v: _encode(names, test.fact, v))
     # A test on an absent fact is false, so its negation holds when the fact is absent.
-    return _join("$or", [{"$nex": {prop: 1}}, _comparison(prop, _INVERSE[test.op], value)])
+    return _join("$or", [{"$nex": {prop: 1}},
+                         _comparison(prop, _INVERSE[test.op], value, lambda v: _encode(names, test.fact, v))])
 
 
-def _comparison(prop: str, op: str, value: Any) -> dict:
+def _comparison(prop: str, op: str, value: Any, encode: Callable[[Any], Any]) -> dict:
     if op == "in":
-        return _join("$or", [{prop: _encode(v)} for v in value])
+        return _join("$or", [{prop: encode(v)} for v in value])
     if op == "not_in":
-        return _join("$and", [{"$neq": {prop: _encode(v)}} for v in value])
+        return _join("$and", [{"$neq": {prop: encode(v)}} for v in value])
     if op == "eq":
-        return {prop: _encode(value)}
-    return {_DURABLE_OP[op]: {prop: _encode(value)}}
+        return {prop: encode(value)}
+    return {_DURABLE_OP[op]: {prop: encode(value)}}
 
 
 def _join(op: str, items: list[dict]) -> dict:
     return items[0] if len(items) == 1 else {op: items}
 
 
-def _property(name: str) -> str:
-    return f"f_{name}"
-
-
-def _encode(value: Any) -> Any:
+def _encode(names: Names, fact: str, value: Any) -> Any:
+    """A value of `fact` as the engine compares it: an enum value as its code, a date as its day number."""
+    if fact in names.codes:
+        return names.codes[fact].get(value, UNKNOWN_CODE)
     return value.toordinal() if isinstance(value, dt.date) else value

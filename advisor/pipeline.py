@@ -70,7 +70,7 @@ def _fire(compiled: Compiled, bases: list[dict], facts: dict, marks: list[Rule],
     return [compiled.rules[name]
             for valuation, base in enumerate(bases)
             for name in engine.run([s for s in compiled.shards if s.valuation == valuation],
-                                   encode_facts(base | facts, as_of, marks))]
+                                   encode_facts(compiled, base | facts, as_of, marks))]
 
 
 def _take(fired: list[Rule], added: dict[str, tuple[Value, Rule]], suppressed: set[str]) -> None:

@@ -180,7 +180,7 @@ def load_scenarios() -> tuple[list, list[str]]:
         # The facts of advise's last round: given, derived and set by rules, with the suppression markers.
         by_id = {rule.id: rule for rule in pack.rules}
         suppressed = [by_id[t] for r in advice.recommendations for t in r.rule.suppresses]
-        facts = encode_facts(advice.facts, scenario.as_of, suppressed)
+        facts = encode_facts(compiled, advice.facts, scenario.as_of, suppressed)
         expected = sorted(r.rule.id for r in advice.recommendations)
         loaded.append((doc, compiled, facts, expected))
     return loaded, refused

@@ -76,7 +76,7 @@ def test_conditions_agree_with_the_engine(seed):
     compiled = compile_pack(pack, params)
     for _ in range(FACT_SETS):
         facts = _facts(draw)
-        fired = {compiled.rules[name].id for name in engine.run(compiled.shards, encode_facts(facts, AS_OF))}
+        fired = {compiled.rules[name].id for name in engine.run(compiled.shards, encode_facts(compiled, facts, AS_OF))}
         meant = {rule.id for rule in pack.rules if conditions.holds(rule.when, facts, params)}
         assert fired == meant, f"seed {seed}, facts {facts}: " + ", ".join(
             f"{rule.id} {rule.when}" for rule in pack.rules if rule.id in fired ^ meant)

@@ -78,13 +78,18 @@ def test_not_is_pushed_down_to_the_tests():
     ended = model.Group("all", (model.Test("contract_type", "eq", "fixed", None),
                                 model.Test("client_response", "eq", "none", None),
                                 model.Test("days_since_request", "gte", 14, "auto_termination_days")))
-    expression = _expression(model.Group("not", (ended,)), {"auto_termination_days": 7})
+    names = compile_pack(PACK).names
+    expression = _expression(model.Group("not", (ended,)), {"auto_termination_days": 7}, names)
     # not(all(fixed, none, days >= limit)) -> any(absent or not fixed, absent or not none, absent or days < limit);
-    # the parameter's value comes from what the scenario gives (7 here), not the pack's 14.
+    # the parameter's value comes from what the scenario gives (7 here), not the pack's 14. The engine sees the
+    # properties the compiler named and enum values as their codes (their places in values:).
+    kind, response, days = (names.facts[name] for name in ("contract_type", "client_response", "days_since_request"))
+    fixed = PACK.facts["contract_type"].values.index("fixed")
+    none = PACK.facts["client_response"].values.index("none")
     assert expression == {"$or": [
-        {"$or": [{"$nex": {"f_contract_type": 1}}, {"$neq": {"f_contract_type": "fixed"}}]},
-        {"$or": [{"$nex": {"f_client_response": 1}}, {"$neq": {"f_client_response": "none"}}]},
-        {"$or": [{"$nex": {"f_days_since_request": 1}}, {"$lt": {"f_days_since_request": 7}}]},
+        {"$or": [{"$nex": {kind: 1}}, {"$neq": {kind: fixed}}]},
+        {"$or": [{"$nex": {response: 1}}, {"$neq": {response: none}}]},
+        {"$or": [{"$nex": {days: 1}}, {"$lt": {days: 7}}]},
     ]}
     assert alternatives(expression) == 6
 
@@ -96,10 +101,13 @@ def test_alternatives_multiply_across_all_and_add_across_any():
 
 def test_facts_are_encoded_for_the_engine():
     facts = {"request_sent_on": dt.date(2026, 11, 10), "work_started": True, "fee": 5}
-    suppressed = [PACK.rules[3]]
-    assert encode_facts(facts, dt.date(2026, 11, 25), suppressed) == {
-        "f_request_sent_on": dt.date(2026, 11, 10).toordinal(), "f_work_started": True, "f_fee": 5,
-        "a_as_of": dt.date(2026, 11, 25).toordinal(), "s_3": 1}
+    targets = {target for rule in PACK.rules for target in rule.suppresses}
+    suppressed = [next(rule for rule in PACK.rules if rule.id in targets)]
+    compiled = compile_pack(PACK)
+    name = compiled.names.facts
+    assert encode_facts(compiled, facts, dt.date(2026, 11, 25), suppressed) == {
+        name["request_sent_on"]: dt.date(2026, 11, 10).toordinal(), name["work_started"]: True, name["fee"]: 5,
+        "a_as_of": dt.date(2026, 11, 25).toordinal(), compiled.names.markers[suppressed[0].id]: 1}
 
 
 def test_rules_compile_into_shards_each_with_a_sentinel_and_within_the_branch_limit():
