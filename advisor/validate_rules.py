@@ -38,10 +38,11 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
     rules: list[Rule] = []
     spans: list[tuple[Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
     seen: dict[str, Where] = {}
+    names = placeholder_names(facts, parameters)  # once per pack: it is as long as the facts
     for doc in docs:
         check = Checker(doc, found, broken)
         for index, entry in enumerate(doc.data["rules"]):
-            rule = _rule(check, index, entry, facts, parameters, actions, sources, len(rules))
+            rule = _rule(check, index, entry, facts, parameters, actions, sources, names, len(rules))
             if rule is None:
                 broken.add(entry["id"])  # what names it (suppresses:, a draft) is not reported again
                 continue
@@ -53,11 +54,15 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
             seen[rule.id] = rule.where
             rules.append(rule)
             spans.append((check, index, entry.get("suppresses", [])))
-    return [_resolve_suppressions(rule, *span, rules, actions) for rule, span in zip(rules, spans)], seen
+    by_id = {rule.id: rule for rule in rules}
+    by_action: dict[str, list[str]] = {}
+    for rule in rules:
+        by_action.setdefault(rule.action, []).append(rule.id)
+    return [_resolve_suppressions(rule, *span, by_id, by_action, actions) for rule, span in zip(rules, spans)], seen
 
 
 def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], parameters: dict[str, Parameter],
-          actions: dict[str, Text], sources: dict[str, Source], order: int) -> Rule | None:
+          actions: dict[str, Text], sources: dict[str, Source], names: set[str], order: int) -> Rule | None:
     where = ("rules", index)
     before = check.state()
     action = entry["action"]
@@ -65,7 +70,7 @@ def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], param
         check.unknown("R103", action, msg("v_rule_unknown_action", name=show(action), hint=did_you_mean(action, actions)),
                       *where, "action")
     when = _condition(check, where + ("when",), entry["when"], facts, parameters)
-    wording = texts(check, where, entry, ("message", "because"), placeholder_names(facts, parameters))
+    wording = texts(check, where, entry, ("message", "because"), names)
     cites = cited(check, where + ("source",), entry["source"], sources)
     sets = []
     for name, value in entry.get("sets", {}).items():
@@ -164,16 +169,17 @@ def _deadline(check: Checker, where: tuple, name: Any, facts: dict[str, Fact]) -
     return name
 
 
-def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, rules: list[Rule],
-                          actions: dict[str, Text]) -> Rule:
-    """`suppresses:` names rule ids or action ids; the model keeps the rule ids."""
-    by_id = {r.id: r for r in rules}
-    targets: list[str] = []
+def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, by_id: dict[str, Rule],
+                          by_action: dict[str, list[str]], actions: dict[str, Text]) -> Rule:
+    """`suppresses:` names rule ids or action ids; the model keeps the rule ids, each once, in the order named.
+    `by_id` and `by_action` (action id -> its rules' ids in pack order) are built once per pack: this runs once
+    per rule, so anything it built from all the rules would make loading a pack quadratic."""
+    targets: dict[str, None] = {}  # ordered and de-duplicated in constant time per name
     for position, name in enumerate(names):
         if name in by_id:
             matched = [name]
         elif name in actions:
-            matched = [r.id for r in rules if r.action == name]
+            matched = by_action.get(name, [])
         else:
             check.unknown("R108", name, msg("v_suppresses_unknown", name=show(name), hint=did_you_mean(name, [*by_id, *actions])),
                         "rules", index, "suppresses", position)
@@ -181,7 +187,7 @@ def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, r
         if rule.id in matched:
             check.error("R108", msg("v_suppresses_itself", name=name), "rules", index, "suppresses", position)
             continue
-        targets += [m for m in matched if m not in targets]
+        targets.update(dict.fromkeys(matched))
     return Rule(**{**rule.__dict__, "suppresses": tuple(targets)})
 
 
