@@ -24,6 +24,7 @@ from .conditions import (
     Term,
     candidates,
     constants,
+    covers,
     depends_on,
     dnf,
     facts_read,
@@ -104,8 +105,7 @@ def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
 
 def _covers(suppressor: Rule, live: list[Term], values: dict[str, list]) -> bool:
     """Whether the suppressor holds whenever one of the `live` alternatives of a rule does."""
-    negated = dnf(suppressor.when, negate=True)
-    return negated is not None and all(not satisfiable(t + n, values) for t in live for n in negated)
+    return bool(covers(suppressor.when, live, values))  # None: too large to decide, so no finding
 
 
 def _unused_actions(pack: Pack) -> Iterable[Diagnostic]:

@@ -7,7 +7,8 @@ Every stage that reasons about conditions without running the engine asks this m
   for a scenario and three-valued (Kleene) for the interview, where a fact not asked yet is UNDECIDED;
 - negation: `nnf` pushes every `not` down to the tests (compile.py builds the engine's patterns from it),
   `literals` lists the tests with whether they sit under a `not`, and `dnf` expands a condition or its
-  negation into alternatives, with their number computed before anything is expanded;
+  negation into alternatives, with their number computed before anything is expanded (`dnf_size`);
+  `covers` decides whether a condition holds whenever other alternatives do, within the same bound;
 - `candidates`: for each fact, values that between them fall in every region the pack's tests can tell
   apart (the lints and the near misses of --explain try them);
 - what a condition reads: `facts_read`, `params_read`, `setters` (the rules that set a fact), `depends_on`
@@ -162,11 +163,28 @@ def dnf(condition: Condition, negate: bool = False) -> list[Term] | None:
     return _expand(normal)
 
 
+def dnf_size(condition: Condition, negate: bool = False) -> int:
+    """How many alternatives `dnf` would give, counted on the negation normal form without expanding it
+    (time in proportion to the condition's size, whatever the count)."""
+    return _count(nnf(condition, negate))
+
+
 def _count(node: Normal) -> int:
     if isinstance(node, Literal):
         return 1
     counts = [_count(item) for item in node.items]
     return sum(counts) if node.kind == "any" else prod(counts)
+
+
+def covers(condition: Condition, terms: list[Term], candidates: Mapping[str, list]) -> bool | None:
+    """Whether `condition` holds whenever one of the alternatives `terms` does (no alternative is satisfiable
+    together with the condition's negation); None when deciding it would compare more than MAX_TERMS pairs of
+    alternatives, counted before the negation is expanded: a small condition whose negation expands to
+    thousands of alternatives, against a rule of dozens, would otherwise take minutes."""
+    if len(terms) * dnf_size(condition, negate=True) > MAX_TERMS:
+        return None
+    negated = dnf(condition, negate=True) or []
+    return all(not satisfiable(term + other, candidates) for term in terms for other in negated)
 
 
 def _expand(node: Normal) -> list[Term]:
