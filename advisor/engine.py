@@ -8,7 +8,15 @@ driven follows what was measured of durable_rules 2.0.28 (docs/engine.md):
   (deleting a session where nothing fired crashes the process);
 - actions are plain one-argument functions that only record a name (the engine treats a two-argument
   function as asynchronous and stops the agenda when it does not call back);
-- a rule reported twice (the engine fires `$or` once per matching branch) counts once.
+- a rule reported twice (the engine fires `$or` once per matching branch) counts once;
+- durable's Python layer abandons the rest of a session's agenda, silently, when an action's wall-clock
+  time (datetime.now(), from the moment durable hands the action over until it returns) exceeds 10 s, as
+  when the process is stopped (Ctrl-Z, SIGSTOP, a suspended laptop) or the clock jumps forward: each action
+  takes its start time out of that comparison, and an assert that did not run its agenda to the end (it
+  returns no state) is an EngineError, never partial advice;
+- rulesets are registered once per distinct shard and kept in a bounded least-recently-used cache: beyond
+  RULESET_BUDGET (an estimate of their C memory) the oldest are removed from the Host and freed from durable
+  (`delete_ruleset`), so memory stays flat over any number of scenario `params:`.
 
 durable_rules 2.0.28 calls `PyEval_CallObject`, which CPython 3.13 removed: it is built with
 `CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject` (README, pyproject.toml for uv). A copy built without
@@ -20,10 +28,12 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import shlex
 import sys
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Iterable
@@ -72,18 +82,33 @@ if _durable is not None:  # else _host() says why there is no engine, before any
         def _run(self) -> None:
             """Start no background timers: everything here is synchronous."""
 
+        def unregister(self, name: str) -> None:
+            """Remove the ruleset `name` from this Host and free it in durable. Its sessions go with it (the
+            C ruleset owns them); nothing may use the name or the ruleset afterwards."""
+            ruleset = self._ruleset_directory.pop(name)
+            self._ruleset_list.remove(ruleset)
+            _durable.durable_rules_engine.delete_ruleset(ruleset._handle)
+
 
 _LOCK = threading.Lock()  # one evaluation at a time: the recorder below is shared by the bound actions
 _SESSIONS = itertools.count(1)
+_NAMES = itertools.count(1)  # a name is never given twice, even after its ruleset is freed
 _HOST: _QuietHost | None = None
-# A ruleset cannot be registered twice or removed, so each distinct shard is registered once per process,
-# under a name of its own: shard key -> (ruleset name, [current evaluation's firings]).
-_RULESETS: dict[str, tuple[str, list[list[str]]]] = {}
+# Each distinct shard is registered once, under a name of its own, and kept while it is among the most
+# recently used: shard key -> (ruleset name, [current evaluation's firings]), oldest first.
+_RULESETS: OrderedDict[str, tuple[str, list[list[str]]]] = OrderedDict()
+_WEIGHTS: dict[str, int] = {}  # shard key -> its estimated size in RULESET_BUDGET's unit
+_WEIGHT = 0  # the sum of _WEIGHTS
+# The registered rulesets' estimated C memory, in rules: measured, a ruleset costs about 64 KiB plus 8 KiB
+# per rule, so it weighs 8 + its rule count and 8,192 is about 64 MiB (a pack of 7,000 rules still fits; a
+# scenario pinning parameters adds only the shards whose tests use them).
+RULESET_BUDGET = 8192
+RULESET_OVERHEAD = 8
 
 
 def run(shards: Iterable[Shard], facts: dict) -> list[str]:
     """Assert one fact holding `facts` into every shard; the names of the rules that fired, each once."""
-    fired: list[str] = []
+    fired: dict[str, None] = {}  # insertion-ordered, each name once
     with _LOCK, _quiet_durable():
         host = _host()
         for shard in shards:
@@ -98,12 +123,15 @@ def run(shards: Iterable[Shard], facts: dict) -> list[str]:
                 if SENTINEL in recorder[0]:
                     host.delete_state(name, sid)
                 # else: nothing fired, and deleting would crash; the session is left (never reused)
-            if isinstance(state, dict) and state.get("exception"):
+            if not isinstance(state, dict):  # durable abandoned the agenda (its 10 s rule): rules are missing
+                raise EngineError("durable_rules stopped before every matching rule had run")
+            if state.get("exception"):
                 raise EngineError(f"a rule action failed inside durable_rules: {state['exception']}")
             if SENTINEL not in recorder[0]:
                 raise EngineError("durable_rules did not process the facts (the sentinel rule did not fire)")
-            fired.extend(name for name in recorder[0] if name != SENTINEL and name not in fired)
-    return fired
+            fired.update(dict.fromkeys(recorder[0]))
+    fired.pop(SENTINEL, None)
+    return list(fired)
 
 
 @contextmanager
@@ -125,20 +153,36 @@ def _host() -> _QuietHost:
 
 
 def _ruleset(host: _QuietHost, shard: Shard) -> tuple[str, list[list[str]]]:
-    if shard.key not in _RULESETS:
-        name = f"advise_{len(_RULESETS) + 1}"  # no "$": durable gives "$state"/"$flow" names a meaning
-        recorder: list[list[str]] = [[]]
-        # The engine deletes `run` from what it is given: each rule gets a fresh dict.
-        rules = {rule: {**body, "run": _recording(recorder, rule)} for rule, body in shard.definition.items()}
-        try:
-            host.register_rulesets({name: rules})
-        except Exception as error:
-            raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
-        _RULESETS[shard.key] = (name, recorder)
-    return _RULESETS[shard.key]
+    """The registered ruleset of `shard` (registering it, and freeing the least recently used ones beyond
+    RULESET_BUDGET): (its name, its recorder). Called with _LOCK held, between sessions, so a freed ruleset
+    has no session in use; its name is forgotten with it and never given again."""
+    if shard.key in _RULESETS:
+        _RULESETS.move_to_end(shard.key)
+        return _RULESETS[shard.key]
+    global _WEIGHT
+    weight = RULESET_OVERHEAD + len(shard.definition)
+    while _RULESETS and _WEIGHT + weight > RULESET_BUDGET:
+        oldest, (old_name, _) = _RULESETS.popitem(last=False)
+        _WEIGHT -= _WEIGHTS.pop(oldest)
+        host.unregister(old_name)
+    name = f"advise_{next(_NAMES)}"  # no "$": durable gives "$state"/"$flow" names a meaning
+    recorder: list[list[str]] = [[]]
+    # The engine deletes `run` from what it is given: each rule gets a fresh dict.
+    rules = {rule: {**body, "run": _recording(recorder, rule)} for rule, body in shard.definition.items()}
+    try:
+        host.register_rulesets({name: rules})
+    except Exception as error:
+        raise EngineError(f"durable_rules refused the compiled rules: {error}") from None
+    _RULESETS[shard.key] = (name, recorder)
+    _WEIGHTS[shard.key] = weight
+    _WEIGHT += weight
+    return name, recorder
 
 
 def _recording(recorder: list[list[str]], rule: str):
     def action(context) -> None:  # exactly one parameter: see the module docstring
+        # durable drops the rest of the agenda when now - context._start_time > 10 s once this returns
+        # (Closure._has_completed): a stall or a clock jump while the action runs must not count.
+        context._start_time = math.inf
         recorder[0].append(rule)
     return action

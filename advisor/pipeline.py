@@ -1,7 +1,8 @@
 """The whole pipeline for one scenario: load -> validate -> derive -> compile -> run -> explain.
 
 Rendering is left to the caller. Packs and their compiled form are cached per process, so a batch of
-scenarios (the test suite) reads and compiles each pack once.
+scenarios (the test suite) reads and compiles each pack once. Every cache is bounded (least recently used
+first out), so a batch of any number of scenarios, each pinning its own `params:`, runs in flat memory.
 """
 from __future__ import annotations
 
@@ -122,7 +123,7 @@ def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Me
     return pack, compiled
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=256)
 def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
     """(the folder of the platform's pack, None), or ("", why there is none): `root` itself when it is one
     pack, else the pack in it whose folder is named by the platform (pack_folders)."""
@@ -136,7 +137,7 @@ def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
                    packs=", ".join(named) or msg("c_no_packs"))
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=32)
 def read_pack(directory: str, signature: tuple = ()) -> tuple[Pack, Compiled]:
     """One pack folder, read and compiled once per process and version of its files (`signature`)."""
     pack = load_pack(directory)
@@ -156,7 +157,8 @@ def _signature(directory: str) -> tuple:
     return tuple(sorted(found))
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=32)
 def compiled_for(pack: Pack, params: tuple[tuple[str, Value], ...]) -> Compiled:
-    """The pack compiled with some parameters replaced (a scenario's params:), once per pack and values."""
+    """The pack compiled with some parameters replaced (a scenario's params:), once per pack and values among
+    the 32 most recently used (the engine keeps the rulesets it registers in a bounded cache of its own)."""
     return compile_pack(pack, dict(params))

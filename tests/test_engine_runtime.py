@@ -1,0 +1,155 @@
+"""The engine over time: a stalled process never loses advice, and memory stays flat over any number of
+scenarios (docs/engine.md, "Stalls" and "Memory").
+
+Each case runs advise in a child process. The stall cases drive durable's own clock, the one its 10-second
+rule reads (`durable.engine._unix_now`, taken when an action is handed over and compared when it returns):
+either the process really stops itself (SIGSTOP) right after that clock starts and the test resumes it more
+than 10 s later, or the clock jumps 11 s forward during every action, as it does when a laptop is suspended
+mid-run. Both must give exactly the advice of an undisturbed run.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from packs import make_pack, rule
+
+ROOT = Path(__file__).parent.parent
+SCENARIOS = ROOT / "scenarios" / "crowdworks"
+MANY_RULES_FIRE = SCENARIOS / "seed-timeline-rejected-then-threatened.yaml"
+
+# The child: advise's command line, with durable disturbed the way argv[1] says.
+HARNESS = textwrap.dedent("""\
+    import os, signal, sys
+    import durable.engine as durable
+    mode, sys.argv = sys.argv[1], ["advise", *sys.argv[2:]]
+    handed_over = durable.Closure.__init__
+    if mode == "trace":  # the session of each action, in order, on stderr
+        def init(self, *args):
+            handed_over(self, *args)
+            print(self.s.sid, file=sys.stderr)
+        durable.Closure.__init__ = init
+    elif mode.startswith("stop="):  # stop right after durable starts the clock of the Nth action
+        count, stop_at = [0], int(mode[5:])
+        def init(self, *args):
+            handed_over(self, *args)
+            count[0] += 1
+            if count[0] == stop_at:
+                os.kill(os.getpid(), signal.SIGSTOP)
+        durable.Closure.__init__ = init
+    elif mode == "jump":  # the wall clock moves 11 s forward while every action runs
+        real, skew = durable._unix_now, [0.0]
+        def init(self, *args):
+            handed_over(self, *args)
+            skew[0] += 11
+        durable.Closure.__init__ = init
+        durable._unix_now = lambda: real() + skew[0]
+    elif mode == "abandon":  # durable gives up the agenda after every action, as its 10 s rule does
+        durable.Closure._has_completed = lambda self: True
+    elif mode == "budget":  # a cache of one ruleset: every registration frees all the others
+        import advisor.engine
+        advisor.engine.RULESET_BUDGET = 1
+    from advisor.cli import main
+    main()
+""")
+
+
+def advise(mode: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", HARNESS, mode, *map(str, args)], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+
+
+def state(pid: int) -> str:
+    """The process state letter of /proc/PID/stat ("T" when stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_process_stopped_mid_evaluation_for_over_10_seconds_gives_the_same_advice():
+    expected = advise("none", "--format", "json", MANY_RULES_FIRE)
+    assert expected.returncode == 0 and len(expected.stdout) > 1000, expected.stderr
+    # The stop lands on the first action of the session with the most actions, so that more follow it.
+    sessions = advise("trace", "--format", "json", MANY_RULES_FIRE).stderr.split()
+    busiest = max(sessions, key=sessions.count)
+    assert sessions.count(busiest) >= 3
+    stop = f"stop={sessions.index(busiest) + 1}"
+    child = subprocess.Popen([sys.executable, "-c", HARNESS, stop, "--format", "json", str(MANY_RULES_FIRE)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while state(child.pid) != "T":  # it stops itself inside durable, between handing over and running
+            assert child.poll() is None and time.monotonic() < deadline, "the child never stopped"
+            time.sleep(0.05)
+        time.sleep(11)  # durable abandons an agenda whose action "took" more than 10 s
+        os.kill(child.pid, signal.SIGCONT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+        child.wait()
+    assert (child.returncode, out) == (0, expected.stdout), err
+
+
+def test_the_clock_jumping_during_every_action_changes_nothing():
+    # Every action of every session of every bundled scenario "takes" 11 s: all their expectations still hold,
+    # with the same report.
+    expected = advise("none", "test", SCENARIOS)
+    jumped = advise("jump", "test", SCENARIOS)
+    assert expected.returncode == 0 and "0 failed" in expected.stdout, expected.stdout + expected.stderr
+    assert (jumped.returncode, jumped.stdout, jumped.stderr) == (0, expected.stdout, expected.stderr)
+    assert advise("jump", "--format", "json", MANY_RULES_FIRE).stdout == advise(
+        "none", "--format", "json", MANY_RULES_FIRE).stdout
+
+
+def test_an_agenda_the_engine_gives_up_is_an_internal_error_not_partial_advice():
+    for lang in ("en", "ja"):
+        result = advise("abandon", "--lang", lang, MANY_RULES_FIRE)
+        assert (result.returncode, result.stdout) == (3, "")
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_freed_rulesets_are_never_used_again():
+    # With room for one ruleset, each evaluation registers and frees its shards over and over (the CrowdWorks
+    # pack has a dozen, several rounds each): the advice is the same.
+    expected = advise("none", "test", SCENARIOS)
+    churned = advise("budget", "test", SCENARIOS)
+    assert (churned.returncode, churned.stdout) == (0, expected.stdout), churned.stderr
+
+
+def test_memory_stays_flat_over_5000_scenarios_each_with_its_own_parameters(tmp_path):
+    # Each distinct params: value compiles rulesets of its own; they are cached with a bound and freed from
+    # durable when evicted. Unbounded, 3,000 more evaluations of this small pack add about 230 MB.
+    pack = make_pack(tmp_path, [rule("over", "{n: {gt: {param: limit}}}"), rule("flagged", "{flag: true}", "b")])
+    code = textwrap.dedent(f"""\
+        import datetime as dt, os
+        from advisor import engine
+        from advisor.load import parse
+        from advisor.pipeline import advise_document
+
+        def rss():
+            with open("/proc/self/statm") as statm:
+                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+        def fired(limit, n):
+            doc = parse(f"platform: testpack\\nas_of: 2026-11-25\\nparams: {{{{limit: {{limit}}}}}}\\n"
+                        f"facts: {{{{n: {{n}}, flag: {{limit % 2 == 0}}}}}}\\n".encode(), "s.yaml")
+            advice = advise_document(doc, {str(pack)!r}, dt.date(2026, 11, 25))
+            return [r.rule.id for r in advice.recommendations]
+
+        sizes = {{}}
+        for limit in range(1, 5001):
+            n = limit % 7 * 1000
+            assert fired(limit, n) == ["over"] * (n > limit) + ["flagged"] * (limit % 2 == 0), limit
+            if limit in (2000, 5000):
+                sizes[limit] = rss()
+        assert fired(1, 1000) == ["over"]  # its rulesets were freed long ago: registered again
+        print(sizes[5000] - sizes[2000], len(engine._HOST._ruleset_directory), len(engine._RULESETS))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    growth, in_host, cached = map(int, result.stdout.split())
+    assert growth < 8 * 2**20, f"memory grew {growth / 2**20:.1f} MB from evaluation 2,000 to 5,000"
+    assert in_host == cached < 5000
