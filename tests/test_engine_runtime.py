@@ -1,5 +1,5 @@
 """The engine over time: a stalled process never loses advice, and memory stays flat over any number of
-scenarios (docs/engine.md, "Stalls" and "Memory").
+scenarios (docs/engine.md, "Stalls: durable_rules' 10-second rule" and "Memory: a bounded cache of rulesets").
 
 Each case runs advise in a child process. The stall cases drive durable's own clock, the one its 10-second
 rule reads (`durable.engine._unix_now`, taken when an action is handed over and compared when it returns):
