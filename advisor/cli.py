@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from click import parser as _click_parser  # its ngettext, which _click_speaks translates
 
 from . import __version__
 from .diagnostics import InputError, about_file, did_you_mean, msg, os_reason
@@ -361,6 +362,12 @@ class _AdviseGroup(_Texts, click.Group):
         valued = {name for command in self.commands.values() for param in command.get_params(ctx)
                   if isinstance(param, click.Option) and not param.is_flag for name in param.opts}
         position = _first_word(args, valued)
+        self._refuse_unknown_options(ctx, [arg for index, arg in enumerate(args[:position])
+                                            if index == 0 or args[index - 1] not in valued])
+        if position > len(args):  # `advise --lang`: the last option's value is missing
+            raise click.BadOptionUsage(args[-1], _click_parser.ngettext(
+                "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1,
+            ).format(name=args[-1], nargs=1), ctx)
         if position == len(args):  # `advise --lang ja [--help]`: the list of commands, as for a bare `advise`
             return ["--help"] if {"-h", "--help"} & set(args) else []
         word = args[position]
@@ -370,9 +377,23 @@ class _AdviseGroup(_Texts, click.Group):
             return [word, *args[:position], *args[position + 1:]]
         if word == "-" or os.path.exists(word) or not _COMMAND_WORD.fullmatch(word):
             return ["run", *args]
+        raise self._no_command(word)
+
+    def _no_command(self, word: str) -> Failure:
+        """`advise chek`, `advise help chek`: no such command, with the closest one; exit 2."""
         commands = sorted(self.commands)
-        raise Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
-                          commands=say(_current_lang(), "range_comma").join(commands)))
+        return Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
+                           commands=say(_current_lang(), "range_comma").join(commands)))
+
+    def _refuse_unknown_options(self, ctx: click.Context, options: list[str]) -> None:
+        """An option before the command that no command of advise has (`advise --lang ja -x`): click's
+        "No such option", with the closest options, before the words that follow are read as a command."""
+        known = {name for command in [self, *self.commands.values()] for param in command.get_params(ctx)
+                 if isinstance(param, click.Option) for name in (*param.opts, *param.secondary_opts)}
+        for option in options:
+            name = option.partition("=")[0] if option.startswith("--") else option
+            if name.startswith("-") and name not in known:
+                raise click.NoSuchOption(name, possibilities=sorted(known), ctx=ctx)
 
 
     def _help_asked(self, rest: list[str], valued: set[str]) -> list[str]:
@@ -380,6 +401,8 @@ class _AdviseGroup(_Texts, click.Group):
         topic = _first_word(rest, valued)
         if topic < len(rest) and rest[topic] in self.commands:
             return [rest[topic], *rest[:topic], *rest[topic + 1:], "--help"]
+        if topic < len(rest):  # `advise help chek`
+            raise self._no_command(rest[topic])
         return ["--help"]
 
 

@@ -486,3 +486,44 @@ def test_json_findings_about_a_whole_file_have_no_line(tmp_path):
     code, out, _ = advise("check", "--format", "json", "--lang", "en", str(pack))
     finding = next(f for f in json.loads(out) if f["code"] == "R108")
     assert (finding["path"], finding["line"], finding["column"]) == (str(pack / "extra.yml"), None, None)
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--lang"], "--lang"), (["--format"], "--format"), (["--rules"], "--rules"), (["--as-of"], "--as-of"),
+    (["--lang", "ja", "--lang"], "--lang"), (["--format", "json", "--lang"], "--lang"),
+])
+def test_an_option_before_the_command_without_its_value_is_a_usage_error(args, option):
+    for lang, message in (("en", f"Error: Option '{option}' requires an argument."),
+                          ("ja", f"エラー：オプション「{option}」には値が必要です。")):
+        if "ja" in args and lang == "en":  # --lang ja before the option without a value speaks Japanese
+            continue
+        code, out, err = advise(*args, env={"LANGUAGE": lang, "LANG": f"{lang}_XX.UTF-8", "LC_ALL": ""})
+        assert (code, out, err.splitlines()[-1]) == (2, "", message)
+        assert err.splitlines()[0] == ("Usage: advise [OPTIONS] COMMAND [ARGS]..." if lang == "en"
+                                       else "使い方： advise [OPTIONS] COMMAND [ARGS]...")
+
+
+@pytest.mark.parametrize("args, en, ja", [
+    (["-x"], "Error: No such option '-x'.", "エラー：オプション「-x」はありません。"),
+    (["--versoin"], "Error: No such option '--versoin'. Did you mean '--version'?",
+     "エラー：オプション「--versoin」はありません。「--version」のことですか？"),
+    (["--fromat", "json", "x.yaml"], "Error: No such option '--fromat'. (Did you mean one of: '--drafts', '--format'?)",
+     "エラー：オプション「--fromat」はありません。（「--drafts」、「--format」のどれかのことですか？）"),
+])
+def test_an_unknown_option_before_the_command_is_named(args, en, ja):
+    for lang, message in (("en", en), ("ja", ja)):
+        code, out, err = advise("--lang", lang, *args)
+        assert (code, out, err.splitlines()[-1]) == (2, "", message)
+
+
+@pytest.mark.parametrize("lang, word, expected", [
+    ("en", "chek", f'advise: no command or file named "chek" (did you mean "check"?); the commands are {COMMANDS} '
+                   "(advise --help)\n"),
+    ("ja", "chek", f"advise: 「chek」という名前のコマンドもファイルもありません（もしかして「check」？）。"
+                   f"コマンドは {COMMANDS_JA} です（advise --help）\n"),
+    ("en", "nosuch", f'advise: no command or file named "nosuch"; the commands are {COMMANDS} (advise --help)\n'),
+    ("ja", "nosuch", f"advise: 「nosuch」という名前のコマンドもファイルもありません。"
+                     f"コマンドは {COMMANDS_JA} です（advise --help）\n"),
+])
+def test_help_for_a_mistyped_command_is_refused_with_the_closest_one(lang, word, expected):
+    assert advise("--lang", lang, "help", word) == (2, "", expected)
