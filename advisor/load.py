@@ -431,6 +431,8 @@ class _Builder:
         if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
             raise self.fail(node, msg("y_yaml11_number", value=node.value))
+        if (misread := _tag_misread(node)) is not None:
+            raise self.fail(node, misread)
         try:
             return self.constructor.yaml_constructors[node.tag](self.constructor, node)
         except ValueError as error:
@@ -454,6 +456,16 @@ def _impossible_date(text: str) -> Message | None:
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         return msg("y_day_out_of_range", day=day, month=f"{year:04d}-{month:02d}", days=days)
+    return None
+
+
+def _tag_misread(node: ScalarNode) -> Message | None:
+    """Why an explicit !!bool or !!timestamp tag cannot read its value (`!!bool maybe`), or None: PyYAML's
+    constructors assume the value matched the tag's pattern and fail with a KeyError or AttributeError otherwise."""
+    if node.tag == _CORE + "bool" and node.value.lower() not in SafeConstructor.bool_values:
+        return msg("t_tag_cannot_read", tag="!!bool", value=node.value, fix=msg("t_tag_fix_bool"))
+    if node.tag == _CORE + "timestamp" and not SafeConstructor.timestamp_regexp.match(node.value):
+        return msg("t_tag_cannot_read", tag="!!timestamp", value=node.value, fix=msg("t_tag_fix_timestamp"))
     return None
 
 

@@ -175,12 +175,33 @@ def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Mess
         return None, msg("v_out_of_range", value=show(typed), max=MAX_INT)
     if found and found["n"]:
         return int(found["sign"] + found["n"].replace(",", "").replace("_", "")), None
-    if found and not (found["rest"] and "." in found["man"]):
-        whole = Decimal(found["man"].replace(",", "").replace("_", "")) * 10_000 + int((found["rest"] or "0").replace(",", ""))
-        if whole == int(whole):
-            return int(found["sign"] + str(int(whole))), None
+    if found:
+        if ambiguous := _man_ambiguous(typed, found):
+            return None, ambiguous
+        if (whole := _with_man(found)) is not None:
+            return whole, None
     return None, msg("t_bad_number", value=show(typed), why=_number_why(typed, folded, money),
                      forms=msg("t_money_forms" if money else "t_number_forms"))
+
+
+def _with_man(found: re.Match) -> int | None:
+    """The whole number a _NUMBER match with 万 gives (4万6000, 1.5万), or None when it has a fraction left."""
+    if found["rest"] and "." in found["man"]:
+        return None
+    whole = Decimal(found["man"].replace(",", "").replace("_", "")) * 10_000 + int((found["rest"] or "0").replace(",", ""))
+    return int(found["sign"] + str(int(whole))) if whole == int(whole) else None
+
+
+def _man_ambiguous(typed: str, found: re.Match) -> Message | None:
+    """1万5: in speech short for 1万5000 (15000), as written 10005; both readings, each with how to write it. None
+    when the digits after 万 are four (1万0500) or grouped (1万5,000), or there are none."""
+    sign, man, rest = found["sign"], found["man"], found["rest"]
+    if not rest or "," in rest or len(rest) >= 4 or "." in man:
+        return None
+    base = int(man.replace(",", "").replace("_", "")) * 10_000
+    return msg("t_man_ambiguous", value=show(typed), rest=rest, man=sign + man, padded=rest.ljust(4, "0"),
+               zeroed=rest.zfill(4), long=int(sign + str(base + int(rest.ljust(4, "0")))),
+               short=int(sign + str(base + int(rest))))
 
 
 def _number_why(typed: str, folded: str, money: bool) -> Message:

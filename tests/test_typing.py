@@ -47,6 +47,7 @@ ACCEPTED = [
     pytest.param(edited("fee: 50000", "fee: 50,000 円"), id="yen-after-a-space"),
     pytest.param(edited("fee: 50000", "fee: 5万円"), id="man"),
     pytest.param(edited("fee: 50000", "fee: ５万"), id="full-width-man"),
+    pytest.param(edited("fee: 50000", "fee: 5万0000"), id="man-four-zeros"),
     pytest.param(edited("fee: 50000", "fee: 50000　"), id="trailing-ideographic-space"),
     pytest.param(edited("units_total: 10", "units_total: １０"), id="full-width-count"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/11/10"), id="date-slashes"),
@@ -164,7 +165,7 @@ def test_a_byte_order_mark_makes_the_encoding_certain(tmp_path, lang, content):
 
 
 @pytest.mark.parametrize("fee, half", [("5万円", "¥25,000"), ("4万6000円", "¥23,000"), ("1.5万", "¥7,500"),
-                                       ("1.1万", "¥5,500"), ("1,000万", "¥5,000,000"), ("1,000.5万円", "¥5,002,500")])  # 1.1 × 10,000 is not 11000 in floating point
+                                       ("1.1万", "¥5,500"), ("1万0500", "¥5,250"), ("1万5,000", "¥7,500"), ("1,000万", "¥5,000,000"), ("1,000.5万円", "¥5,002,500")])  # 1.1 × 10,000 is not 11000 in floating point
 def test_the_amount_read_is_the_amount_advised(tmp_path, fee, half):
     """5万円 is 50,000 yen: half of it is proposed for half the work."""
     code, out, _ = advise("en", edited("fee: 50000", f"fee: {fee}").encode(), tmp_path)
@@ -397,6 +398,42 @@ REFUSED += [
                  '11:12: events must be oldest first: 2026-11-05 comes after 2026-11-10',
                  '10:55: count には 0 以上の整数を書きます（指定値："二"）\n'
                  '11:12: events は古い順に並べてください。2026-11-05 が 2026-11-10 の後にあります', id="event-count-and-order"),
+]
+
+
+def _ambiguous(typed, rest, man, long, short):
+    padded, zeroed = rest.ljust(4, "0"), rest.zfill(4)
+    return (f'9:8: fee: "{typed}" can be read two ways: "{rest}" after 万 may be short for {long} or mean {short}; '
+            f'write {long} or {man}万{padded} (or {short} or {man}万{zeroed})',
+            f'9:8: fee: "{typed}" は 2 通りに読めます。万の後の「{rest}」は {long} の略とも {short} とも読めます。'
+            f'{long} か {man}万{padded}（または {short} か {man}万{zeroed}）と書いてください')
+
+
+def _tagged(tag, value, fix_en, fix_ja):
+    return (f'4:17: work_started: YAML tag {tag} cannot read "{value}"; {fix_en}',
+            f'4:17: work_started: YAML タグ {tag} では "{value}" を読めません。{fix_ja}')
+
+
+_BOOL_FIX = ("write true or false without the tag", "タグを付けずに true か false と書いてください")
+_DATE_FIX = ("write the date without the tag, e.g. 2026-11-10", "タグを付けずに 2026-11-10 のように日付を書いてください")
+
+REFUSED += [
+    # --- 1万5 is 15000 in speech (short for 1万5000) and 10005 as written: never guessed
+    pytest.param(edited("fee: 50000", "fee: 1万5"), *_ambiguous("1万5", "5", "1", 15000, 10005), id="man-one-digit-after"),
+    pytest.param(edited("fee: 50000", "fee: 3万5円"), *_ambiguous("3万5円", "5", "3", 35000, 30005), id="man-digit-yen"),
+    pytest.param(edited("fee: 50000", "fee: 1万50"), *_ambiguous("1万50", "50", "1", 15000, 10050), id="man-two-digits-after"),
+    pytest.param(edited("fee: 50000", "fee: 1万500"), *_ambiguous("1万500", "500", "1", 15000, 10500), id="man-three-digits-after"),
+    # --- an explicit tag whose value it cannot read
+    pytest.param(edited("work_started: true", 'work_started: !!bool "はい"'), *_tagged("!!bool", "はい", *_BOOL_FIX),
+                 id="bool-tag-hai"),
+    pytest.param(edited("work_started: true", "work_started: !!bool maybe"), *_tagged("!!bool", "maybe", *_BOOL_FIX),
+                 id="bool-tag-maybe"),
+    pytest.param(edited("work_started: true", "work_started: !<tag:yaml.org,2002:bool> nope"),
+                 *_tagged("!!bool", "nope", *_BOOL_FIX), id="verbatim-bool-tag"),
+    pytest.param(edited("work_started: true", "work_started: !!timestamp 2026/11/10"),
+                 *_tagged("!!timestamp", "2026/11/10", *_DATE_FIX), id="timestamp-tag-slashes"),
+    pytest.param(edited("work_started: true", 'work_started: !!timestamp "x"'),
+                 *_tagged("!!timestamp", "x", *_DATE_FIX), id="timestamp-tag-word"),
 ]
 
 
