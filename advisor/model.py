@@ -107,6 +107,8 @@ class Parameter:
     disputed: Text | None = None  # why sources disagree: shown beside any advice that depends on it
     note: Text | None = None  # anything else the user should know about the value, shown the same way
     variants: tuple[Variant, ...] = ()  # several sourced values, lowest first; () for a parameter with one value
+    min: int | None = None  # the smallest and largest whole number a scenario may set it to (params:)
+    max: int | None = None
 
     @property
     def ranged(self) -> bool:

@@ -293,7 +293,8 @@ def _parameter(check: Checker, name: str, entry: dict, sources: dict[str, Source
         return None
     variants.sort(key=lambda v: v.value)
     return Parameter(name, type_of(values[0]), variants[0].value if variants else values[0],
-                     check.text(entry["description"]), cited, disputed, note, tuple(variants))
+                     check.text(entry["description"]), cited, disputed, note, tuple(variants), entry.get("min"),
+                     entry.get("max"))
 
 
 def _check_parameter_values(check: Checker, where: tuple, values: list, ranged: bool) -> None:

@@ -15,7 +15,7 @@ from . import schema
 from .conditions import as_number
 from .diagnostics import InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
-from .model import MAX_INT, EventType, Expectation, Pack, Scenario, Value
+from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
 from .validate_values import Checker, either, read_text, read_value, show_plain, type_of, value_problem
 
 
@@ -159,10 +159,21 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
         if type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
             check.error("", msg("v_param_value", name=name, example=show_plain(parameter.value), value=show(value)),
                         "params", name)
+        elif (outside := _outside(parameter, value)) is not None:
+            check.error("", msg("v_fact_problem", name=name, problem=outside), "params", name)
         else:
             params.append((name, value))
     params.sort(key=lambda item: list(pack.parameters).index(item[0]))
     return tuple(params)
+
+
+def _outside(parameter: Parameter, value: Value) -> Message | None:
+    """Why a whole-number `value` is outside the limits the pack declares for `parameter` (min:, max:), or None."""
+    if parameter.min is not None and value < parameter.min:  # type: ignore[operator]  # an int: checked above
+        return msg("v_at_least", min=parameter.min, value=value)
+    if parameter.max is not None and value > parameter.max:  # type: ignore[operator]
+        return msg("v_at_most_value", max=parameter.max, value=value)
+    return None
 
 
 def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, facts: dict[str, Value],

@@ -401,6 +401,17 @@ REFUSED += [
 ]
 
 
+REFUSED += [
+    # --- a parameter's value is held to the limits the pack declares for it (min: 1, max: 365 days)
+    pytest.param(TIMELINE.replace("days: 7", "days: -7"), "4:26: auto_termination_days: must be at least 1; got -7",
+                 "4:26: auto_termination_days: 1 以上でなければなりませんが、-7 が指定されています", id="parameter-negative"),
+    pytest.param(TIMELINE.replace("days: 7", "days: 0"), "4:26: auto_termination_days: must be at least 1; got 0",
+                 "4:26: auto_termination_days: 1 以上でなければなりませんが、0 が指定されています", id="parameter-zero"),
+    pytest.param(TIMELINE.replace("days: 7", "days: 1万"), "4:26: auto_termination_days: must be at most 365; got 10000",
+                 "4:26: auto_termination_days: 365 以下でなければなりませんが、10000 が指定されています", id="parameter-too-large"),
+]
+
+
 def _ambiguous(typed, rest, man, long, short):
     padded, zeroed = rest.ljust(4, "0"), rest.zfill(4)
     return (f'9:8: fee: "{typed}" can be read two ways: "{rest}" after 万 may be short for {long} or mean {short}; '
