@@ -114,10 +114,20 @@ def show(value: object) -> Message | str:
     if value is None:
         return msg("value_nothing")
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{escaped(value)}"'
     if isinstance(value, (dict, list)):
         return msg("value_mapping" if isinstance(value, dict) else "value_list")
     return str(value)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(text: str) -> str:
+    """`text` on one line: a line break or other control character as \\n, \\r, \\t or \\uXXXX, so that a message
+    stays one line (a block scalar's value, a control character in a file)."""
+    return "".join(_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if unicodedata.category(char) in ("Cc", "Zl", "Zp")
+                                           else char) for char in text)
 
 
 def kind_of(value: object) -> Message | str:

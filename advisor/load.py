@@ -30,7 +30,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, InputError, Message, about_file, msg, os_reason
+from .diagnostics import Diagnostic, InputError, Message, about_file, escaped, msg, os_reason
 from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
@@ -121,6 +121,7 @@ def parse(raw: bytes, path: str) -> Document:
     if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
         raise InputError([about_file(path, msg("y_empty"))])
     builder = _Builder(path, slips)
+    builder.source = text
     data = builder.build(node, ())
     if builder.slipped:
         raise InputError([Diagnostic(path, line, column, message) for _, line, column, message in builder.slipped])
@@ -278,7 +279,7 @@ def named(char: str) -> Message:
         return msg("t_wide_space_char")
     if char == "\u00a0":
         return msg("t_nbsp_char")
-    return msg("t_char", char=char, code=f"{ord(char):04X}")
+    return msg("t_char", char=escaped(char), code=f"{ord(char):04X}")
 
 
 
@@ -365,8 +366,14 @@ def _unclosed(error: yaml.MarkedYAMLError, text: str) -> bool:
             and found.line > opened.line)
 
 
+class FoldedText(str):
+    """The text of a folded block scalar written over several lines (fee: > then 50 and 000 on two lines): YAML
+    joined the lines with a space the user did not type, which a message about it names."""
+
+
 class _Builder:
     def __init__(self, path: str, slips: list[Slip]):
+        self.source = ""  # the document's text, where a block scalar's lines are counted
         self.path = path
         self.slips = slips
         self.at = [slip[0] for slip in slips]
@@ -419,7 +426,11 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, _tag_refused(node.tag))
         try:
-            return self.value(node)
+            value = self.value(node)
+            if node.style == ">" and isinstance(value, str) and sum(
+                    bool(line.strip()) for line in self.source[node.start_mark.index:node.end_mark.index].split("\n")[1:]) > 1:
+                return FoldedText(value)
+            return value
         except InputError as error:
             if key is None:
                 raise
@@ -463,9 +474,9 @@ def _tag_misread(node: ScalarNode) -> Message | None:
     """Why an explicit !!bool or !!timestamp tag cannot read its value (`!!bool maybe`), or None: PyYAML's
     constructors assume the value matched the tag's pattern and fail with a KeyError or AttributeError otherwise."""
     if node.tag == _CORE + "bool" and node.value.lower() not in SafeConstructor.bool_values:
-        return msg("t_tag_cannot_read", tag="!!bool", value=node.value, fix=msg("t_tag_fix_bool"))
+        return msg("t_tag_cannot_read", tag="!!bool", value=escaped(node.value), fix=msg("t_tag_fix_bool"))
     if node.tag == _CORE + "timestamp" and not SafeConstructor.timestamp_regexp.match(node.value):
-        return msg("t_tag_cannot_read", tag="!!timestamp", value=node.value, fix=msg("t_tag_fix_timestamp"))
+        return msg("t_tag_cannot_read", tag="!!timestamp", value=escaped(node.value), fix=msg("t_tag_fix_timestamp"))
     return None
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal  # 1.1万 is 11000 exactly; as a float it is 11000.0
 from typing import Any
 
 from .diagnostics import Diagnostic, Labelled, Message, did_you_mean, msg, show
-from .load import Document, impossible_date, named
+from .load import Document, FoldedText, impossible_date, named
 from .model import LANGS, MAX_INT, Fact, Text, folded
 
 # YAML folds a line break into a space, which Japanese does not put between words.
@@ -140,6 +140,7 @@ def read_text(kind: str, text: str) -> tuple[Any, Message | None]:
     docs/scenario.md: full-width digits, 50,000, ¥50,000, 50000円, 5万円 for money, 2026/11/10, 2026年11月10日,
     yes/no and はい/いいえ for a bool), and why it cannot be read as one, naming the character out of place. Text
     without digits (or, for a bool, no such word) comes back as it is, for the caller's type check to refuse."""
+    text = type(text)(text.rstrip("\n"))  # a block scalar's last line break (fee: |): not part of what was typed
     if kind == "bool":
         word = folded(text)
         return (BOOL_WORDS[word], None) if word in BOOL_WORDS else (text, None)
@@ -207,6 +208,8 @@ def _man_ambiguous(typed: str, found: re.Match) -> Message | None:
 def _number_why(typed: str, folded: str, money: bool) -> Message:
     """Why a text with digits is not a whole number, naming the first character that is out of place."""
     for index, char in enumerate(folded):
+        if char == "\n":
+            return msg("t_why_lines")
         if char in "、。":
             return msg("t_why_ideographic", char=named(typed[index]))
         if char in _KANJI_NUMERALS and char != "万":
@@ -231,6 +234,8 @@ def _misplaced(typed: str, folded: str) -> Message | None:
         if char in "¥\\円万." and char in folded[:index]:
             return msg("t_why_twice", char=named(typed[index]))
         if key := _out_of_place(char, before, after):
+            if key == "t_why_space" and isinstance(typed, FoldedText):
+                return msg("t_why_folded")
             return msg(key) if key == "t_why_after_man" else msg(key, char=named(typed[index]))
         if char == "_" and not re.search(r"\d_*$", folded[:index]):
             return msg("t_why_char", char=named(typed[index]))

@@ -412,6 +412,27 @@ REFUSED += [
 ]
 
 
+REFUSED += [
+    # --- a value over several lines is shown on one line, its last line break left out
+    pytest.param(edited("fee: 50000", "fee: |\n    5万3千円"),
+                 '9:8: fee: cannot read "5万3千円" as a whole number: "千" (U+5343) is a numeral in kanji; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "5万3千円" を整数として読めません。「千」(U+5343)は漢数字です。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="block-kanji"),
+    pytest.param(edited("fee: 50000", "fee: >\n    50\n    000"),
+                 '9:8: fee: cannot read "50 000" as a whole number: it is split over lines, which YAML joins with a space '
+                 '(after ">"): write it on one line; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50 000" を整数として読めません。複数の行に分かれていて、YAML が（「>」の後の）行を半角スペースでつないでいます。'
+                 '1 行で書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="folded-block-over-lines"),
+    pytest.param(edited("fee: 50000", "fee: |\n    50\n    000"),
+                 '9:8: fee: cannot read "50\\n000" as a whole number: it is split over lines: write it on one line; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50\\n000" を整数として読めません。複数の行に分かれています。1 行で書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください',
+                 id="literal-block-over-lines"),
+    pytest.param(edited("work_started: true", 'work_started: !!bool "a\\nb"'),
+                 '4:17: work_started: YAML tag !!bool cannot read "a\\nb"; write true or false without the tag',
+                 '4:17: work_started: YAML タグ !!bool では "a\\nb" を読めません。タグを付けずに true か false と書いてください',
+                 id="tag-value-with-a-line-break"),
+]
+
+
 def _ambiguous(typed, rest, man, long, short):
     padded, zeroed = rest.ljust(4, "0"), rest.zfill(4)
     return (f'9:8: fee: "{typed}" can be read two ways: "{rest}" after 万 may be short for {long} or mean {short}; '
