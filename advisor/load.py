@@ -398,20 +398,26 @@ class _Builder:
             self.check_tag(node, _CORE + "seq")
             return [self.build(item, where + (index,)) for index, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
-            self.check_tag(node, _CORE + "map")
-            result: dict = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == _CORE + "merge":
-                    raise self.fail(key_node, msg("y_merge_key"))
-                if not isinstance(key_node, ScalarNode):
-                    raise self.fail(key_node, msg("y_key_not_plain"))
-                key = self.scalar(key_node)
-                if key in result:
-                    raise self.fail(key_node, msg("y_duplicate_key", key=str(key)))
-                self.marks[where + (key, KEY)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                result[key] = self.build(value_node, where + (key,))
-            return result
+            return self.mapping(node, where)
         raise self.fail(node, msg("y_unsupported_node"))  # pragma: no cover - PyYAML has only three kinds
+
+    def mapping(self, node: MappingNode, where: tuple) -> dict:
+        """A mapping's keys (plain, not repeated) and built values."""
+        self.check_tag(node, _CORE + "map")
+        result: dict = {}
+        for index, (key_node, value_node) in enumerate(node.value):
+            if node.flow_style and index and (split := _split_number(node.value, index)):
+                raise self.fail(node.value[index - 1][1], split)
+            if key_node.tag == _CORE + "merge":
+                raise self.fail(key_node, msg("y_merge_key"))
+            if not isinstance(key_node, ScalarNode):
+                raise self.fail(key_node, msg("y_key_not_plain"))
+            key = self.scalar(key_node)
+            if key in result:
+                raise self.fail(key_node, msg("y_duplicate_key", key=str(key)))
+            self.marks[where + (key, KEY)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, where + (key,))
+        return result
 
     def check_tag(self, node, expected: str) -> None:
         if node.tag != expected:
@@ -468,6 +474,27 @@ def _impossible_date(text: str) -> Message | None:
     if not 1 <= day <= days:
         return msg("y_day_out_of_range", day=day, month=f"{year:04d}-{month:02d}", days=days)
     return None
+
+
+def _split_number(pairs: list, index: int) -> Message | None:
+    """In {fee: 50,000, ...} the comma ends the entry: YAML reads fee: 50 and a key "000" without a value. The
+    message when the key at `index` of a flow mapping's (key, value) node `pairs` is digits alone, without a value,
+    right after a whole number (with the keys of digits after it: 1,500,000), or None."""
+    before = pairs[index - 1][1]
+    if not (_plain(before) and re.fullmatch(r"[-+]?\d+", before.value)):
+        return None
+    groups = []
+    for key, value in pairs[index:]:
+        if not (_plain(key) and _plain(value) and re.fullmatch(r"\d+", key.value) and value.value == ""):
+            break
+        groups.append(key.value)
+    if not groups:
+        return None
+    return msg("t_flow_comma", number=",".join([before.value, *groups]), joined="".join([before.value, *groups]))
+
+
+def _plain(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and not node.style
 
 
 def _tag_misread(node: ScalarNode) -> Message | None:

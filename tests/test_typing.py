@@ -119,6 +119,7 @@ EVENTS = ("contract_started, work_started, units_delivered, termination_requeste
 TIMELINE_ACCEPTED = [
     pytest.param(TIMELINE.replace("count: 2", "count: ２"), id="full-width-count"),
     pytest.param(TIMELINE.replace("count: 2", 'count: "2"'), id="quoted-count"),
+    pytest.param(TIMELINE.replace("fee: 30000", 'fee: "30,000"'), id="quoted-grouped-fee"),
     pytest.param(TIMELINE.replace("days: 7", "days: ７"), id="full-width-parameter"),
     pytest.param(TIMELINE.replace("days: 7", 'days: "7"'), id="quoted-parameter"),
 ]
@@ -430,6 +431,27 @@ REFUSED += [
                  '4:17: work_started: YAML tag !!bool cannot read "a\\nb"; write true or false without the tag',
                  '4:17: work_started: YAML タグ !!bool では "a\\nb" を読めません。タグを付けずに true か false と書いてください',
                  id="tag-value-with-a-line-break"),
+]
+
+
+def _comma(where, number, joined):
+    return (f'{where}: in {{...}} a comma separates entries, so "{number}" is split at its commas: write {joined} or put '
+            f'it in quotes ("{number}")',
+            f'{where}: {{...}} の中ではカンマが項目の区切りになるため、"{number}" がカンマで分かれてしまいます。{joined} と書くか、'
+            f'引用符で囲んでください（"{number}"）')
+
+
+FLOW = "title: t\nas_of: 2026-11-25\nfacts: {{work_started: true, {facts}}}\n"
+
+REFUSED += [
+    # --- in {...} a comma ends an entry: 50,000 is never read as 50 and a key "000"
+    pytest.param(FLOW.format(facts="fee: 50,000, units_total: 10, units_delivered: 5"), *_comma("3:34", "50,000", "50000"),
+                 id="flow-comma-in-a-number"),
+    pytest.param(FLOW.format(facts="units_total: 10, units_delivered: 5, fee: 1,500"), *_comma("3:71", "1,500", "1500"),
+                 id="flow-comma-in-the-last-number"),
+    pytest.param(FLOW.format(facts="fee: 1,500,000, units_total: 10"), *_comma("3:34", "1,500,000", "1500000"),
+                 id="flow-commas-in-a-number"),
+    pytest.param(TIMELINE.replace("count: 2", "count: 1,000"), *_comma("9:55", "1,000", "1000"), id="flow-comma-in-a-count"),
 ]
 
 
