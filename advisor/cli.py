@@ -469,13 +469,25 @@ def _packs_here(ctx: click.Context | None, param: click.Parameter | None, value:
 
 def _existing(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
     """Files and folders that exist (advise test PATHS), before any work: else `PATH: why` and exit 2."""
-    missing = [about_file(path, msg("y_cannot_read", reason=os_reason(errno.ENOENT)))
-               for path in value if not os.path.exists(path)]
+    reasons = {path: _stat_error(path) for path in value}
+    missing = [about_file(path, msg("y_cannot_read", reason=os_reason(code)))
+               for path, code in reasons.items() if code is not None]
     if missing:
         raise Failure(report(missing, _current_lang()))
     return value
 
 
+def _stat_error(path: str) -> int | None:
+    """Why `path` cannot be found, as the system says it (ENOENT, ENOTDIR for `file/x`, ...), None when it exists."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno or errno.ENOENT
+    return None
+
+
+# Paths are click.Path without its exists/dir_okay checks, whose messages would be click's English sentences:
+# a folder or a missing file is reported by the commands themselves, as `path: message`.
 _RULES_OPTION = _option("--rules", type=click.Path(), default=None, metavar="DIR", callback=_packs_here,
                         help="option_rules")
 _PLATFORM_OPTION = _option("--platform", default=None, help="option_platform")
@@ -491,7 +503,7 @@ _LANG_OPTION = _option("--lang", type=click.Choice(LANGS), default=None, callbac
          help="option_run_as_of")
 @_option("--explain", is_flag=True, help="option_run_explain")
 @_option("--drafts", is_flag=True, help="option_run_drafts")
-@_option("--calendar", "calendar_file", type=click.Path(dir_okay=False), default=None, metavar="FILE.ics",
+@_option("--calendar", "calendar_file", type=click.Path(), default=None, metavar="FILE.ics",
          help="option_run_calendar")
 @_option("--force", is_flag=True, help="option_run_force")
 def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: bool,
@@ -516,7 +528,7 @@ def _check_calendar(path: str, scenario: str, force: bool, lang: str) -> None:
     if path == "-" or scenario != "-" and os.path.exists(scenario) and os.path.realpath(path) == os.path.realpath(scenario):
         raise click.BadParameter(say(lang, "calendar_not_here"), param_hint="--calendar")
     try:
-        check_writable(path, force)
+        check_writable(path, force, folder=True)
     except NotWritten as error:
         raise _not_written(error, lang) from None
 
@@ -571,9 +583,9 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str)
         raise Failure(report(empty, lang))
     with _reported(lang):  # a broken durable_rules installation, as everywhere else
         run = run_tests(list(paths), rules, lang)
-    click.echo(render_test_run(run, fmt, lang), nl=False)
-    if run.errors:
+    if run.errors:  # no partial output: the mistakes only, as for every command
         raise Failure(report(run.errors, lang))
+    click.echo(render_test_run(run, fmt, lang), nl=False)
     if run.failed:
         raise Failure("", EXIT_FAILED)
 
@@ -597,7 +609,7 @@ def rules_command(rules: str | None, platform: str, lang: str) -> None:
 @_LANG_OPTION
 @_option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
          help="option_graph_format")
-@_option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="FILE",
+@_option("-o", "--output", type=click.Path(allow_dash=True), default=None, metavar="FILE",
          help="option_graph_output")
 @_option("--force", is_flag=True, help="option_graph_force")
 def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output: str | None, force: bool) -> None:
@@ -627,9 +639,9 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
 
 
 @main.command(name="ask")
-@_option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE", help="option_ask_output")
+@_option("-o", "--output", type=click.Path(), default=None, metavar="FILE", help="option_ask_output")
 @_option("--force", is_flag=True, help="option_ask_force")
-@_option("--answers", "answers_file", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+@_option("--answers", "answers_file", type=click.Path(allow_dash=True), default=None,
          metavar="FILE", help="option_ask_answers")
 @_RULES_OPTION
 @_LANG_OPTION

@@ -25,12 +25,22 @@ class NotWritten(Exception):
 
 def check_writable(path: str | Path, replace: bool = False, folder: bool = False) -> None:
     """What `write_file` would refuse, found before any work: `path` exists and `replace` is not asked; with
-    `folder`, also a folder that does not exist or cannot be written to. Raises NotWritten."""
+    `folder`, also a folder that does not exist or cannot be written to; `path` a folder, even with `replace`.
+    Raises NotWritten."""
+    if os.path.isdir(path):  # not even with `replace`: a file is never put in a folder's place
+        raise NotWritten(path, os_reason(errno.EISDIR))
     if os.path.lexists(path) and not replace:
         raise NotWritten(path)
     where = os.path.dirname(os.path.abspath(path))
-    if folder and not (os.path.isdir(where) and os.access(where, os.W_OK)):
-        raise NotWritten(path, os_reason(errno.EACCES if os.path.isdir(where) else errno.ENOENT))
+    if folder:
+        try:  # the system's own reason: ENOENT, or ENOTDIR when a part of the path is a file
+            if not os.path.isdir(os.path.realpath(where)):
+                os.listdir(where)
+                raise NotADirectoryError(errno.ENOTDIR, where)
+        except OSError as error:
+            raise NotWritten(path, os_reason(error)) from None
+        if not os.access(where, os.W_OK):
+            raise NotWritten(path, os_reason(errno.EACCES))
 
 
 def write_file(path: str | Path, data: str | bytes, replace: bool = False) -> None:
