@@ -44,8 +44,8 @@ def test_a_rule_file_with_an_upper_case_suffix_is_reported_not_ignored(tmp_path)
 
 
 def test_dates_beyond_the_calendar_leave_the_date_unknown(tmp_path):
-    scenario = write(tmp_path, "as_of: 2026-11-25\nparams: {auto_termination_days: 3000000}\n"
-                               "facts: {work_started: true, request_sent_on: 2026-11-10}\n")
+    scenario = write(tmp_path, "as_of: 9999-12-25\nparams: {auto_termination_days: 365}\n"
+                               "facts: {work_started: true, request_sent_on: 9999-12-20}\n")
     code, out, err = run("--lang", "en", "--explain", scenario)
     assert (code, err) == (0, "") and "1. Wait for the automatic termination" in out
     assert "ends automatically on (unknown)" in out
