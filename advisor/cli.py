@@ -663,7 +663,9 @@ def ask_command(output: str | None, force: bool, answers_file: str | None, rules
         preset = read_file(answers_file) if answers_file else None
     terminal = sys.stdin.isatty() and answers_file != "-"
     asking = terminal or preset is None  # without a terminal, the answers file says all there is
-    answers = _typed_answers() if terminal else _piped_answers() if asking else iter(())
+    with _reported(lang), _interruptible(lang):  # piped answers are read whole first: a byte that is not UTF-8
+        # stops before any question
+        answers = _typed_answers() if terminal else _piped_answers() if asking else iter(())
     with _reported(lang), _interruptible(lang):
         result = interview.interview(rules, lang, answers, _conversation, as_of or dt.date.today(),
                                      preset=preset, source=None if terminal else "<stdin>", asking=asking,
@@ -726,10 +728,15 @@ def _typed_answers() -> Iterator[str]:
 
 
 def _piped_answers() -> Iterator[str]:
-    """Answers read from standard input, one per line, each shown after its prompt as if typed."""
-    for number, line in enumerate(sys.stdin):
-        line = line.rstrip("\r\n")
-        if number == 0:
-            line = line.removeprefix("\ufeff")  # a byte-order mark some editors put before the first answer
+    """Answers read from standard input, one per line, each shown after its prompt as if typed; the input is
+    read whole and decoded as files are (load.decoded): InputError when it is not UTF-8 (Shift_JIS, UTF-16)."""
+    from .load import decoded
+
+    lines = decoded(sys.stdin.buffer.read(), "<stdin>").splitlines()
+    return _shown(lines)
+
+
+def _shown(lines: list[str]) -> Iterator[str]:
+    for line in lines:
         _conversation(f"> {line}" if line else ">")  # no trailing space for an empty answer
         yield line

@@ -153,6 +153,12 @@ def _decode(raw: bytes, path: str) -> str:
         raise _undecodable(raw[start:], encoding, error, path) from None
 
 
+def decoded(raw: bytes, path: str) -> str:
+    """The text of bytes that are not YAML (answers piped to advise ask), read as a file's are: str, without a
+    byte order mark; InputError where a byte is not UTF-8, naming the encoding it looks saved in."""
+    return _decode(raw, path)
+
+
 def _undecodable(raw: bytes, encoding: str, error: UnicodeDecodeError, path: str) -> InputError:
     if encoding != "utf-8":
         text = raw[:error.start].decode(encoding, errors="replace")
