@@ -362,12 +362,7 @@ class _AdviseGroup(_Texts, click.Group):
         valued = {name for command in self.commands.values() for param in command.get_params(ctx)
                   if isinstance(param, click.Option) and not param.is_flag for name in param.opts}
         position = _first_word(args, valued)
-        self._refuse_unknown_options(ctx, [arg for index, arg in enumerate(args[:position])
-                                            if index == 0 or args[index - 1] not in valued])
-        if position > len(args):  # `advise --lang`: the last option's value is missing
-            raise click.BadOptionUsage(args[-1], _click_parser.ngettext(
-                "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1,
-            ).format(name=args[-1], nargs=1), ctx)
+        self._refuse_options(ctx, args, position, valued)
         if position == len(args):  # `advise --lang ja [--help]`: the list of commands, as for a bare `advise`
             return ["--help"] if {"-h", "--help"} & set(args) else []
         word = args[position]
@@ -384,6 +379,16 @@ class _AdviseGroup(_Texts, click.Group):
         commands = sorted(self.commands)
         return Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
                            commands=say(_current_lang(), "range_comma").join(commands)))
+
+    def _refuse_options(self, ctx: click.Context, args: list[str], position: int, valued: set[str]) -> None:
+        """Usage errors in the options before the command: one no command has, or the last one without its value
+        (`advise --lang`), in click's words."""
+        self._refuse_unknown_options(ctx, [arg for index, arg in enumerate(args[:position])
+                                            if index == 0 or args[index - 1] not in valued])
+        if position > len(args):
+            raise click.BadOptionUsage(args[-1], _click_parser.ngettext(
+                "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1,
+            ).format(name=args[-1], nargs=1), ctx)
 
     def _refuse_unknown_options(self, ctx: click.Context, options: list[str]) -> None:
         """An option before the command that no command of advise has (`advise --lang ja -x`): click's
