@@ -32,7 +32,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # unmet expect:, failing scenarios, or findings at --fail-level
 EXIT_INPUT_ERROR = 2  # also click's code for usage errors
 EXIT_INTERNAL_ERROR = 3
-EXIT_INTERRUPTED = 130  # Ctrl-C in advise ask, as shells report SIGINT
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 
@@ -349,6 +349,14 @@ class _AdviseGroup(_Texts, click.Group):
         finally:
             _LANG = None
 
+    def invoke(self, ctx: click.Context):
+        """Ctrl-C anywhere in a command: one line in the language asked for, exit 130 (click would print its
+        "Aborted!" and exit 1). A file being written is removed first (write.py)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Failure(say(_current_lang(), "interrupted"), EXIT_INTERRUPTED) from None
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _utf8_output()
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V"):
@@ -437,6 +445,18 @@ def _reported(lang: str) -> Iterator[None]:
         raise Failure(say(lang, "internal_error", detail=error), EXIT_INTERNAL_ERROR) from None
 
 
+def _out(text: str | bytes) -> None:
+    """Print to standard output. A reader that stopped reading (`advise test | head -1`) ends it quietly: the rest
+    is dropped, standard output is sent to the null device so that exiting does not try again (and print "Exception
+    ignored"), and the command ends with its own exit code, as Python's documentation on SIGPIPE recommends."""
+    try:
+        click.echo(text, nl=False)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def _not_written(error: NotWritten, lang: str) -> Failure:
     """A file left unwritten (write.py), as `path: message`; exit 2."""
     if error.reason is None:
@@ -521,7 +541,7 @@ def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: b
         reasons = why(advice) if explain else None
     if calendar_file:
         _write_calendar(calendar_file, advice, lang, force)
-    click.echo(render(advice, fmt, lang, reasons, drafts=drafts), nl=False)
+    _out(render(advice, fmt, lang, reasons, drafts=drafts))
     problems = unmet(advice, lang)
     if problems:
         raise Failure("\n".join(f"{advice.scenario.path}: {p}" for p in problems), EXIT_FAILED)
@@ -563,7 +583,7 @@ def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
 
     with _reported(lang):
         findings = check_packs(pack_dir or bundled_rules())
-    click.echo(render_findings(findings, fmt, lang), nl=False)
+    _out(render_findings(findings, fmt, lang))
     if any(LEVELS.index(level(f)) >= LEVELS.index(fail_level) for f in findings):
         raise Failure("", EXIT_FAILED)
 
@@ -590,7 +610,7 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str)
         run = run_tests(list(paths), rules, lang)
     if run.errors:  # no partial output: the mistakes only, as for every command
         raise Failure(report(run.errors, lang))
-    click.echo(render_test_run(run, fmt, lang), nl=False)
+    _out(render_test_run(run, fmt, lang))
     if run.failed:
         raise Failure("", EXIT_FAILED)
 
@@ -605,7 +625,7 @@ def rules_command(rules: str | None, platform: str, lang: str) -> None:
 
     with _reported(lang):
         pack = pack_named(platform, rules)
-    click.echo(rules_table(pack, lang), nl=False)
+    _out(rules_table(pack, lang))
 
 
 @main.command(name="graph")
@@ -635,7 +655,7 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
     except GraphvizError as error:
         raise Failure(say(lang, "graphviz_failed", detail=error.message)) from None
     if not output:
-        click.echo(drawn, nl=False)  # bytes (svg) go to standard output's buffer as they are
+        _out(drawn)  # bytes (svg) go to standard output's buffer as they are
         return
     try:
         write_file(output, drawn, replace=force)
@@ -693,7 +713,7 @@ def _conversation(text: str) -> None:
 def _print_scenario(text: str, lang: str) -> None:
     """The answers as a scenario file, on standard output, after a note on standard error saying what it is."""
     _conversation(say(lang, "ask_scenario"))
-    click.echo(text, nl=False)
+    _out(text)
 
 
 @contextmanager
