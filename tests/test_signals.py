@@ -68,7 +68,7 @@ def test_force_replaces_only_regular_files(tmp_path, command, lang):
 
 
 def _signalled(number: int, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", _SIGNALLED_WRITE, str(number), *args], capture_output=True,
+    return subprocess.run([sys.executable, "-c", _SIGNALLED_WRITE, str(int(number)), *args], capture_output=True,
                           text=True, env=ENV, cwd=ROOT, timeout=120, input="{}\n")
 
 
