@@ -285,6 +285,18 @@ class _Texts:
     def epilog(self, text: str | None) -> None:
         pass  # from the catalogs
 
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        """Parsing a command line, where --help and --version print and exit: Ctrl-C is one line in the language
+        asked for, exit 130 (click would print "Aborted!" and exit 1); a reader that stopped reading
+        (`advise --help | head -1`) ends it quietly with exit 0, the code of a help printed in full (click: 1)."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[misc]
+        except KeyboardInterrupt:
+            raise Failure(say(_current_lang(), "interrupted"), EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _stdout_closed()
+            raise click.exceptions.Exit(0) from None
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
@@ -447,14 +459,27 @@ def _reported(lang: str) -> Iterator[None]:
 
 def _out(text: str | bytes) -> None:
     """Print to standard output. A reader that stopped reading (`advise test | head -1`) ends it quietly: the rest
-    is dropped, standard output is sent to the null device so that exiting does not try again (and print "Exception
-    ignored"), and the command ends with its own exit code, as Python's documentation on SIGPIPE recommends."""
+    is dropped (_stdout_closed) and the command ends with its own exit code, as Python's documentation on SIGPIPE
+    recommends."""
     try:
         click.echo(text, nl=False)
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+        _stdout_closed()
+
+
+def _stdout_closed() -> None:
+    """Standard output's reader is gone: what is left to print goes to the null device, so that exiting does not
+    write again (and print "Exception ignored")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def interrupted_at_start() -> None:
+    """Ctrl-C while advise was still being imported (__main__.run held it): the line of any Ctrl-C, in the
+    language the command line asks for, and exit 130. Raises SystemExit."""
+    Failure(say(_lang_asked(sys.argv[1:]), "interrupted")).show()
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _not_written(error: NotWritten, lang: str) -> Failure:

@@ -123,7 +123,9 @@ def test_ctrl_c_anywhere_exits_130_with_one_line(lang, line):
 @pytest.mark.parametrize(("args", "code"), [(["test", str(PASSING)], 0),
                                             (["test", str(EXAMPLE), str(PASSING)], None),
                                             (["--format", "json", str(EXAMPLE)], None),
-                                            (["rules"], 0), (["graph"], 0), (["check"], None)])
+                                            (["rules"], 0), (["graph"], 0), (["check"], None),
+                                            (["--help"], 0), (["run", "--help"], 0), (["help", "check"], 0),
+                                            (["--version"], 0)])
 def test_a_closed_standard_output_ends_quietly_with_the_usual_exit_code(args, code):
     """The reader is gone before advise writes anything (as `| head -c 0`): no traceback, no "Exception ignored",
     and the exit code the command has when its output is read."""
@@ -137,3 +139,37 @@ def test_a_closed_standard_output_ends_quietly_with_the_usual_exit_code(args, co
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (usual.returncode, usual.stderr)
+
+
+# A child advise, started as the `advise` command starts (advisor.__main__.run), that gets Ctrl-C at one moment:
+# while `click` is being imported (advise itself not yet ready), or while the command line is being parsed.
+_INTERRUPTED_AT = """
+import builtins, os, signal, sys
+moment = sys.argv.pop(1)
+if moment == "import":
+    imported = builtins.__import__
+    def hooked(name, *args, **options):
+        if name == "click" and "click" not in sys.modules:
+            os.kill(os.getpid(), signal.SIGINT)
+        return imported(name, *args, **options)
+    builtins.__import__ = hooked
+else:
+    import click
+    parse = click.Command.parse_args
+    def parse_args(self, ctx, args):
+        os.kill(os.getpid(), signal.SIGINT)
+        return parse(self, ctx, args)
+    click.Command.parse_args = parse_args
+from advisor.__main__ import run
+run()
+"""
+
+
+@pytest.mark.parametrize("moment", ["import", "parse"])
+@pytest.mark.parametrize(("lang", "line"), [("en", "advise: interrupted; nothing was written\n"),
+                                            ("ja", "advise: 中断しました。ファイルには何も書き込んでいません\n")])
+def test_ctrl_c_before_the_command_runs_exits_130_with_one_line(moment, lang, line):
+    """Ctrl-C while advise is still starting: no KeyboardInterrupt traceback, no click "Aborted!"."""
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_AT, moment, "--lang", lang, "rules"],
+                          capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", line)
