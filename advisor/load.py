@@ -18,9 +18,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import codecs
+import gc
 import re
 import sys
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +44,29 @@ _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 # libyaml's parser is about ten times faster on a rule pack and gives the same nodes and marks.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_C_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader's type is not known to mypy
+    """libyaml's safe loader with the tag of each plain text remembered: PyYAML decides it in Python, trying the
+    patterns of the core types one by one, and that was a third of the time libyaml took to compose a rule pack,
+    which repeats the same numbers, names and operators thousands of times. The tags are the same: they depend
+    on the text alone (the safe loader has no path resolvers)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.tags: dict[str, str] = {}
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = self.tags.get(value)
+            if tag is None:
+                tag = self.tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+_FAST_LOADER = _FastLoader
 
 _NUMBER_TAGS = {_CORE + "int", _CORE + "float"}
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
@@ -83,7 +108,7 @@ class Document:
 
     path: str
     data: Any
-    marks: dict[tuple, tuple[int, int]] = field(repr=False)
+    marks: Mapping[tuple, tuple[int, int]] = field(repr=False)  # a dict, or a file's _Marks
 
     def mark(self, *where: Any) -> tuple[int, int]:
         """The position of the value at `where`, or of its nearest known parent."""
@@ -117,15 +142,31 @@ def parse(raw: bytes, path: str) -> Document:
         raise InputError([about_file(path, msg("y_too_large", size=MAX_BYTES // 1024))])
     text = _decode(raw, path)
     slips = _slips(text)
-    node = _compose(text, path, slips)
-    if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
-        raise InputError([about_file(path, msg("y_empty"))])
-    builder = _Builder(path, slips)
-    builder.source = text
-    data = builder.build(node, ())
+    with _collector_paused():
+        node = _compose(text, path, slips)
+        if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
+            raise InputError([about_file(path, msg("y_empty"))])
+        builder = _Builder(path, slips)
+        builder.source = text
+        data = builder.build(node, 0)
     if builder.slipped:
         raise InputError([Diagnostic(path, line, column, message) for _, line, column, message in builder.slipped])
-    return Document(path, data, builder.marks)
+    return Document(path, data, _Marks(node, builder.key_value))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a file is composed and built: each node, mark and value is a new object
+    and none is garbage, yet the collector ran a full pass over every object alive each time their number grew by
+    a quarter, which made reading a 10,000-rule pack (a million such objects) take three times as long. Nothing
+    read forms a cycle; the collector is on again afterwards, as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _fail(path: str, message: Message, line: int = 1, column: int = 1) -> InputError:
@@ -372,6 +413,86 @@ def _unclosed(error: yaml.MarkedYAMLError, text: str) -> bool:
             and found.line > opened.line)
 
 
+_UNSEEN = object()
+
+
+def _position_of(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Marks(Mapping):
+    """The 1-based (line, column) of every value and key of a document, as a read-only mapping from paths (keys and
+    indexes; KEY after a key for where the key stands) to positions, found in the composed node graph when asked
+    for. Only the positions of mistakes and of what lints report are ever asked for, so they are not all computed
+    when a file is read; iterating over the mapping computes them all, once."""
+
+    def __init__(self, root: Node, key_value: Callable[[ScalarNode], Any]):
+        self.root = root
+        self.key_value = key_value
+        self.indexes: dict[int, dict] = {}  # id of a mapping node -> {key: (key node, value node)}, once asked
+        self.every: dict[tuple, tuple[int, int]] | None = None
+
+    def __getitem__(self, where: tuple) -> tuple[int, int]:
+        if self.every is not None:
+            return self.every[where]
+        node = self.node(where)
+        if node is None:
+            raise KeyError(where)
+        return _position_of(node)
+
+    def node(self, where: tuple) -> Node | None:
+        """The node at `where` (the key's node after KEY), or None when there is none."""
+        node, step, steps = self.root, 0, len(where)
+        while step < steps:
+            at = where[step]
+            if isinstance(node, MappingNode):
+                try:
+                    entry = self.index(node).get(at)
+                except TypeError:  # an unhashable step names no key
+                    return None
+                if entry is None:
+                    return None
+                if step + 1 < steps and where[step + 1] == KEY:
+                    return entry[0] if step + 2 == steps else None
+                node = entry[1]
+            elif isinstance(node, SequenceNode) and isinstance(at, int) and 0 <= at < len(node.value):
+                node = node.value[at]
+            else:
+                return None
+            step += 1
+        return node
+
+    def index(self, node: MappingNode) -> dict:
+        found = self.indexes.get(id(node))
+        if found is None:
+            found = self.indexes[id(node)] = {self.key_value(key): (key, value) for key, value in node.value}
+        return found
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self.all())
+
+    def all(self) -> dict[tuple, tuple[int, int]]:
+        if self.every is None:
+            every: dict[tuple, tuple[int, int]] = {}
+            self.collect(self.root, (), every)
+            self.every = every
+        return self.every
+
+    def collect(self, node: Node, where: tuple, every: dict) -> None:
+        every.setdefault(where, _position_of(node))
+        if isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                self.collect(item, where + (index,), every)
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                key = self.key_value(key_node)
+                every[where + (key, KEY)] = _position_of(key_node)
+                self.collect(value_node, where + (key,), every)
+
+
 class FoldedText(str):
     """The text of a folded block scalar written over several lines (fee: > then 50 and 000 on two lines): YAML
     joined the lines with a space the user did not type, which a message about it names."""
@@ -384,30 +505,35 @@ class _Builder:
         self.slips = slips
         self.at = [slip[0] for slip in slips]
         self.slipped: list[Slip] = []  # the slips that ended up inside a plain value or key
-        self.marks: dict[tuple, tuple[int, int]] = {}
         self.count = 0
         self.text = 0
         self.constructor = SafeConstructor()
+        # The value of each (tag, text) met before: a rule pack repeats its numbers, names and operators thousands
+        # of times, and PyYAML's constructors are the slowest part of reading a scalar.
+        self.values: dict[tuple[str, str], Any] = {}
 
     def fail(self, node, message: Message) -> InputError:
         return InputError([Diagnostic(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)])
 
-    def build(self, node, where: tuple) -> Any:
+    def build(self, node, depth: int, key: str | None = None) -> Any:
+        """The plain value of `node`, `depth` levels down; `key`: the key it is the value of, if it is one.
+        No marks are kept here: _Marks finds them in the node graph when a later stage asks (keeping the path
+        and position of each of a 10,000-rule pack's 300,000 values took longer than parsing the file)."""
         self.count += 1
-        self.text += len(node.value) if isinstance(node, ScalarNode) else 0
-        if self.count > MAX_NODES or len(where) > 50 or self.text > MAX_TEXT:
+        if node.__class__ is ScalarNode:
+            self.text += len(node.value)
+        if self.count > MAX_NODES or depth > 50 or self.text > MAX_TEXT:
             raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
-        self.marks.setdefault(where, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, ScalarNode):
-            return self.scalar(node, where[-1] if where and isinstance(where[-1], str) else None)
+            return self.scalar(node, key)
         if isinstance(node, SequenceNode):
             self.check_tag(node, _CORE + "seq")
-            return [self.build(item, where + (index,)) for index, item in enumerate(node.value)]
+            return [self.build(item, depth + 1) for item in node.value]
         if isinstance(node, MappingNode):
-            return self.mapping(node, where)
+            return self.mapping(node, depth)
         raise self.fail(node, msg("y_unsupported_node"))  # pragma: no cover - PyYAML has only three kinds
 
-    def mapping(self, node: MappingNode, where: tuple) -> dict:
+    def mapping(self, node: MappingNode, depth: int) -> dict:
         """A mapping's keys (plain, not repeated) and built values."""
         self.check_tag(node, _CORE + "map")
         result: dict = {}
@@ -421,8 +547,7 @@ class _Builder:
             key = self.scalar(key_node)
             if key in result:
                 raise self.fail(key_node, msg("y_duplicate_key", key=str(key)))
-            self.marks[where + (key, KEY)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, where + (key,))
+            result[key] = self.build(value_node, depth + 1, key)
         return result
 
     def check_tag(self, node, expected: str) -> None:
@@ -438,7 +563,10 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, _tag_refused(node.tag))
         try:
-            value = self.value(node)
+            found = self.values.get((node.tag, node.value), _UNSEEN)
+            value = self.value(node) if found is _UNSEEN else found
+            if found is _UNSEEN:
+                self.values[node.tag, node.value] = value
             if node.style == ">" and isinstance(value, str) and sum(
                     bool(line.strip()) for line in self.source[node.start_mark.index:node.end_mark.index].split("\n")[1:]) > 1:
                 return FoldedText(value)
@@ -450,7 +578,12 @@ class _Builder:
             raise InputError([Diagnostic(found.path, found.line, found.column,
                                          msg("t_value_of", key=key, problem=found.message))]) from None
 
+    def key_value(self, node: ScalarNode) -> Any:
+        """The value of a key that was read before (what `scalar` returned for it)."""
+        return self.values[node.tag, node.value]
+
     def value(self, node: ScalarNode) -> Any:
+        """The value of a scalar, from its tag and text alone (so it is read once per document: `values`)."""
         if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
             raise self.fail(node, msg("y_yaml11_number", value=node.value))
