@@ -185,6 +185,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
           "a rule depends on a parameter with several values (values:) without saying which it takes (side:)"),
     Check("R111", "too-many-properties", "error",
           "the facts and suppressed rules of the pack need more than the 253 values the engine takes at once"),
+    Check("R112", "sets-cycle", "error",
+          "a rule depends on a fact it sets (sets:), directly or through other rules: it would fire or not by turns"),
     Check("L201", "never-fires", "warning", "a rule whose condition can never hold (x < 5 and x > 10)", _never_fires),
     Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
     Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),

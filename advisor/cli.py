@@ -13,7 +13,7 @@ import click
 from click import parser as _click_parser  # its ngettext, which _click_speaks translates
 
 from . import __version__
-from .diagnostics import InputError, about_file, did_you_mean, msg, os_reason
+from .diagnostics import InputError, about_file, did_you_mean, msg, os_reason, shown_path
 from .engine import EngineError, EngineUnavailable
 from .expect import unmet
 from .load import bundled_rules, pack_folders
@@ -63,8 +63,11 @@ def _untranslated(locale_name: str) -> bool:
 def _utf8_output() -> None:
     """Advice mixes Japanese, ¥ and ✓: write UTF-8 even where the console's code page could not hold them."""
     for stream in (sys.stdout, sys.stderr):
-        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+        utf8 = (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+        if (not utf8 or getattr(stream, "errors", "") == "strict") and hasattr(stream, "reconfigure"):
+            # A name that is not UTF-8 (a file made under another locale, held as lone surrogates) is written
+            # escaped: a strict stream would end the run on it, with the message about it lost.
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 # ------------------------------------------------------------------------------ the command line's own words
@@ -485,8 +488,8 @@ def interrupted_at_start() -> None:
 def _not_written(error: NotWritten, lang: str) -> Failure:
     """A file left unwritten (write.py), as `path: message`; exit 2."""
     if error.reason is None:
-        return Failure(say(lang, "file_exists", path=error.path))
-    return Failure(say(lang, "file_cannot_write", path=error.path, reason=error.reason))
+        return Failure(say(lang, "file_exists", path=shown_path(error.path)))
+    return Failure(say(lang, "file_cannot_write", path=shown_path(error.path), reason=error.reason))
 
 
 @click.group(name="advise", cls=_AdviseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -569,7 +572,7 @@ def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: b
     _out(render(advice, fmt, lang, reasons, drafts=drafts))
     problems = unmet(advice, lang)
     if problems:
-        raise Failure("\n".join(f"{advice.scenario.path}: {p}" for p in problems), EXIT_FAILED)
+        raise Failure("\n".join(f"{shown_path(advice.scenario.path)}: {p}" for p in problems), EXIT_FAILED)
 
 
 def _check_calendar(path: str, scenario: str, force: bool, lang: str) -> None:
@@ -592,7 +595,7 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
     except NotWritten as error:  # created since the check at the start, or the system refused
         raise _not_written(error, lang) from None
     if not deadlines(advice):
-        click.echo(say(lang, "calendar_empty", path=path), err=True)
+        click.echo(say(lang, "calendar_empty", path=shown_path(path)), err=True)
 
 
 @main.command()

@@ -71,10 +71,18 @@ class InputError(Exception):
 
 
 def place(diagnostic: Diagnostic) -> str:
-    """`path:line:col`, or `path` for a diagnostic about the file as a whole."""
+    """`path:line:col`, or `path` for a diagnostic about the file as a whole; the path as shown_path shows it."""
     if diagnostic.line is None:
-        return diagnostic.path
-    return f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}"
+        return shown_path(diagnostic.path)
+    return f"{shown_path(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}"
+
+
+def shown_path(path: object) -> str:
+    """A file name as text on one line: bytes of the name that are not UTF-8 (a name made under a Latin-1 or
+    Shift_JIS system, which Python holds as lone surrogates) as \\xNN, control characters as escaped shows them.
+    Such a name could not be written to a UTF-8 terminal at all, and a line break in it would split a line."""
+    return escaped("".join(f"\\x{ord(char) - 0xDC00:02x}" if "\udc80" <= char <= "\udcff" else char
+                           for char in str(path)))
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:

@@ -49,7 +49,10 @@ def calendar(advice: Advice, lang: str) -> bytes:
         event.add("uid", f"{hashlib.sha256(key).hexdigest()[:32]}@advise")
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))  # all day: the end is the next day, exclusive
+        if day < dt.date.max:  # all day: the end is the next day, exclusive
+            event.add("dtend", day + dt.timedelta(days=1))
+        # else the last day of the calendar (9999-12-31), whose next day is no date: without DTEND, an event on a
+        # date lasts that one day all the same (RFC 5545, 3.6.1)
         event.add("summary", item.title.get(lang))
         description = item.message.get(lang)
         if item.rule.deadline in advice.ranges:  # sources disagree on the date: the event says so, with each date

@@ -545,6 +545,8 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, msg("y_key_not_plain"))
             key = self.scalar(key_node)
+            if not isinstance(key, str):
+                raise self.fail(key_node, msg("y_key_not_text", text=escaped(key_node.value)))
             if key in result:
                 raise self.fail(key_node, msg("y_duplicate_key", key=str(key)))
             result[key] = self.build(value_node, depth + 1, key)
@@ -590,11 +592,27 @@ class _Builder:
         if (misread := _tag_misread(node)) is not None:
             raise self.fail(node, misread)
         try:
-            return self.constructor.yaml_constructors[node.tag](self.constructor, node)
+            value = self.constructor.yaml_constructors[node.tag](self.constructor, node)
         except ValueError as error:
             reason = _impossible_date(node.value) if node.tag.endswith("timestamp") else None
             raise self.fail(node, msg("y_impossible_date" if node.tag.endswith("timestamp") else "y_invalid_value",
                                       value=node.value, reason=reason or str(error))) from None
+        if isinstance(value, str) and (unshowable := _UNSHOWABLE.search(value)):
+            raise self.fail(node, _unshowable(unshowable.group()))
+        return value
+
+
+# What a double-quoted YAML text can hold ("\e", "\x9b", "\ud800") that no file holds as it is (PyYAML's
+# reader refuses them there): a control character other than tab and line break would act on the terminal it is
+# printed to (an escape sequence recolours it, a carriage return overwrites a line), and half of a surrogate
+# pair cannot be written in UTF-8 at all. Refused wherever they are, in keys and values of every file.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _unshowable(char: str) -> Message:
+    if "\ud800" <= char <= "\udfff":
+        return msg("y_lone_surrogate", code=f"{ord(char):04X}")
+    return msg("y_control_character", code=f"{ord(char):02x}")
 
 
 def _impossible_date(text: str) -> Message | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
 from .derive import View, views
-from .diagnostics import Diagnostic, InputError, Message, about_file, did_you_mean, msg, show
+from .diagnostics import Diagnostic, InputError, Message, about_file, did_you_mean, escaped, msg, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
 from .model import Pack, Rule, Value
@@ -112,9 +113,17 @@ def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
     return found[0]
 
 
+# A pack id (pack.schema.json): what a platform name is matched against before anything else, so that a
+# scenario's `platform: ../../x` or `/some/dir` is never a path: it names no pack folder and opens no file.
+_PLATFORM = re.compile(r"[a-z][a-z0-9_]*")
+
+
 def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Message:
     """The platform's pack and its compiled rules, or why there is none."""
-    directory, problem = _pack_directory(str(rules if rules is not None else bundled_rules()), platform)
+    root = str(rules if rules is not None else bundled_rules())
+    if not _PLATFORM.fullmatch(platform):
+        return _unknown_platform(platform, {folder.name: folder for folder in pack_folders(root)})
+    directory, problem = _pack_directory(root, platform)
     if problem:
         return problem
     pack, compiled = read_pack(directory, _signature(directory))
@@ -133,8 +142,13 @@ def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
     named = {folder.name: folder for folder in folders}
     if platform in named:
         return str(named[platform]), None
-    return "", msg("c_unknown_platform", platform=platform, hint=did_you_mean(platform, named),
-                   packs=", ".join(named) or msg("c_no_packs"))
+    return "", _unknown_platform(platform, named)
+
+
+def _unknown_platform(platform: str, named: dict[str, Path]) -> Message:
+    """"unknown platform", with the packs there are; the name as text (escaped, on one line), never a path."""
+    return msg("c_unknown_platform", platform=escaped(platform), hint=did_you_mean(platform, named),
+               packs=", ".join(named) or msg("c_no_packs"))
 
 
 @lru_cache(maxsize=32)

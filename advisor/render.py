@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .conditions import Line
 from .derive import OPERATIONS
-from .diagnostics import Diagnostic, place
+from .diagnostics import Diagnostic, place, shown_path
 from .explain import Advice, Recommendation, format_fact, format_range, format_value
 from .messages import rendered, say
 from .model import ABSENT, Draft
@@ -204,7 +204,7 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
     document = {
         "schema_version": SCHEMA_VERSION,
         "lang": lang,
-        "scenario": {"path": scenario.path, "title": scenario.title, "platform": scenario.platform,
+        "scenario": {"path": shown_path(scenario.path), "title": scenario.title, "platform": scenario.platform,
                      "as_of": scenario.as_of.isoformat()},
         "recommendations": recommendations,
         "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)} | _range(advice, name, lang)
@@ -360,7 +360,7 @@ def render_findings(findings: list[Diagnostic], fmt: str, lang: str) -> str:
     from .check import CHECKS, level  # here: the advice itself does not need the checks
 
     if fmt == "json":
-        return _json([{"path": f.path, "line": f.line, "column": f.column, "level": level(f), "code": f.code,
+        return _json([{"path": shown_path(f.path), "line": f.line, "column": f.column, "level": level(f), "code": f.code,
                        "name": CHECKS[f.code].name, "message": rendered(f.message, lang)} for f in findings])
     return "".join(say(lang, "check_finding", where=place(f), level=say(lang, f"level_{level(f)}"),
                        code=f.code, message=rendered(f.message, lang)) + "\n" for f in findings)
@@ -373,21 +373,21 @@ def render_test_run(run: ScenarioRun, fmt: str, lang: str) -> str:
     if fmt == "json":
         return _json({
             "schema_version": TEST_SCHEMA_VERSION,
-            "results": [{"path": r.path, "title": r.title, "passed": r.passed, "problems": list(r.problems),
+            "results": [{"path": shown_path(r.path), "title": r.title, "passed": r.passed, "problems": list(r.problems),
                          "actions": list(r.actions)} for r in run.results],
-            "errors": [{"path": d.path, "line": d.line, "column": d.column, "message": rendered(d.message, lang)} for d in run.errors],
-            "uncovered": [{"rule": rule.id, "path": rule.where.path, "line": rule.where.line,
+            "errors": [{"path": shown_path(d.path), "line": d.line, "column": d.column, "message": rendered(d.message, lang)} for d in run.errors],
+            "uncovered": [{"rule": rule.id, "path": shown_path(rule.where.path), "line": rule.where.line,
                            "column": rule.where.column} for rule in run.uncovered],
             "passed": passed, "failed": run.failed,
         })
     lines = []
     for result in run.results:
-        lines.append(say(lang, "test_pass" if result.passed else "test_fail", path=result.path,
+        lines.append(say(lang, "test_pass" if result.passed else "test_fail", path=shown_path(result.path),
                          title=result.title or "").rstrip())
         lines += [f"     {problem}" for problem in result.problems]
     if run.uncovered:
         lines.append(say(lang, "uncovered"))
-        lines += [f"  {rule.where.path}:{rule.where.line}:{rule.where.column}  {rule.id}" for rule in run.uncovered]
+        lines += [f"  {shown_path(rule.where.path)}:{rule.where.line}:{rule.where.column}  {rule.id}" for rule in run.uncovered]
     lines.append(say(lang, "test_summary", passed=passed, failed=run.failed))
     return "\n".join(lines) + "\n"
 

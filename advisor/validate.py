@@ -82,6 +82,7 @@ def load_pack(directory: Path | str) -> Pack:
     facts = _facts(Checker(files.facts, found, broken), parameters)
     events = _events(Checker(files.events, found, broken), facts) if files.events else {}
     rules, seen = validate_rules.rules(files.rules, found, broken, facts, parameters, actions, sources)
+    found += validate_rules.sets_cycles(rules)
     drafts = _drafts(Checker(files.drafts, found, broken), facts, parameters, actions, seen) if files.drafts else {}
     if not rules and not found:
         found.append(about_file(files.folder, msg("v_no_rules"), "R108"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import literals, placeholders
+from .conditions import facts_read, literals, placeholders
 from .diagnostics import Diagnostic, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import (
@@ -262,3 +262,60 @@ def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
         return None
     return Test(fact.name, op, operand, param)
 
+
+
+def sets_cycles(rules: list[Rule]) -> list[Diagnostic]:
+    """R112 diagnostics, at each rule whose condition tests a fact it sets (`sets:`), itself or through other
+    rules that set facts from it: q → done → p → more → q. Whether such a rule fires would depend on whether it
+    has fired, so its advice could come and go with the order the engine runs rules in (with a test it undoes, it
+    is dropped while its consequences stay); a pack author means a chain, never a loop. One breadth-first search
+    per rule that both sets and reads a fact rules set."""
+    setters: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name, _ in rule.sets:
+            setters.setdefault(name, []).append(rule)
+    if not setters:
+        return []
+    readers: dict[str, list[str]] = {}  # fact -> the rules whose condition reads it
+    for rule in rules:  # a derived fact is never computed from a fact rules set (R108): only tests read them
+        for name in facts_read(rule.when):
+            if name in setters:
+                readers.setdefault(name, []).append(rule.id)
+    sets = {rule.id: [name for name, _ in rule.sets] for rule in rules}
+    reading = {rule_id for ids in readers.values() for rule_id in ids}
+    found = []
+    for rule in rules:  # a rule on a loop both sets a fact and reads one
+        if rule.sets and rule.id in reading and (loop := _loop(rule.id, sets, readers)):
+            found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
+                                    msg("v_sets_cycle", loop=" → ".join(loop)), "R112"))
+    return found
+
+
+def _loop(start: str, sets: dict[str, list[str]], readers: dict[str, list[str]]) -> list[str] | None:
+    """The shortest way from the rule `start` back to itself, as rule ids and the facts between them (breadth
+    first over "a rule reads a fact this rule sets"), or None."""
+    came_from: dict[str, tuple[str, str]] = {}  # rule id -> (the rule before it, the fact between them)
+    frontier = [start]
+    while frontier:
+        following = []
+        for rule_id in frontier:
+            for name in sets.get(rule_id, []):
+                for reader in readers.get(name, []):
+                    if reader == start:
+                        return _path(start, rule_id, name, came_from)
+                    if reader not in came_from:
+                        came_from[reader] = (rule_id, name)
+                        following.append(reader)
+        frontier = following
+    return None
+
+
+def _path(start: str, last: str, name: str, came_from: dict[str, tuple[str, str]]) -> list[str]:
+    """start → fact → rule → ... → last → name → start, from the breadth-first search of _loop."""
+    steps = [last, name, start]
+    rule_id = last
+    while rule_id != start:
+        before, fact = came_from[rule_id]
+        steps[:0] = [before, fact]
+        rule_id = before
+    return steps

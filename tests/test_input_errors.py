@@ -513,7 +513,7 @@ def test_bundled_example_still_gives_advice():
 def test_title_with_a_terminal_escape_is_refused(tmp_path):
     """A quoted "\\e" becomes a real escape character, which would reach the user's terminal."""
     path = write(tmp_path, AS_OF + 'title: "\\e[31mred"\n')
-    assert seen(invoke([str(path)])) == refused(path, "2:8: title must be one line of text without control characters")
+    assert seen(invoke([str(path)])) == refused(path, "2:8: title: control character #x1b is not allowed; remove it")
 
 
 def test_facts_with_nothing_under_it_states_no_facts(tmp_path):

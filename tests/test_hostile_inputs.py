@@ -1,0 +1,293 @@
+"""Input a user or a hostile pack author can write that once ended in a traceback, touched a path it named or
+put raw control characters on the terminal: each is one located `path:line:col: message` line per mistake, in
+the --lang language, exit code 2 and nothing on stdout.
+
+Scenarios run through the real command line (`advisor.cli.main` under click's CliRunner); what depends on the
+process's own streams and locale (a file name that is not UTF-8) runs `python -m advisor` in a subprocess.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "rules" / "crowdworks"
+BASE = "as_of: 2026-11-25\nfacts:\n  work_started: true\n"
+PACKS = {"en": "rule packs: crowdworks", "ja": "ルールパック：crowdworks"}
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(main, list(args), prog_name="advise")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    return result
+
+
+def write(folder: Path, content: str, name: str = "scenario.yaml") -> Path:
+    path = folder / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def refused(path: Path, *diagnostics: str) -> tuple[int, str, str]:
+    return 2, "", "".join(f"{path}:{d}\n" for d in diagnostics)
+
+
+def seen(result) -> tuple[int, str, str]:
+    return result.exit_code, result.stdout, result.stderr
+
+
+def unknown_platform(lang: str, name: str) -> str:
+    if lang == "ja":
+        return f'プラットフォーム "{name}" は不明です。{PACKS["ja"]}'
+    return f'unknown platform "{name}"; {PACKS["en"]}'
+
+
+# ------------------------------------------------------------------------------------ platform: as a name
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("platform", ["a" * 256, "../../x", "/tmp", "ABC", "a b", "x/.."])
+def test_a_platform_that_is_not_a_name_is_unknown_and_never_a_path(tmp_path, lang, platform):
+    path = write(tmp_path, f'platform: "{platform}"\n' + BASE)
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, "1:11: " + unknown_platform(lang, platform))
+
+
+def test_a_platform_naming_a_foreign_pack_by_path_never_reads_it(tmp_path):
+    """`platform: ../other` next to a pack whose files are broken: were the pack read, its mistakes (and its
+    keys) would be shown; it is refused as a name instead, listing the packs there are."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "pack.yaml").write_text("secret_key: 1\n", encoding="utf-8")
+    (other / "facts.yaml").write_text("facts: {}\n", encoding="utf-8")
+    path = write(tmp_path, f'platform: "{other}"\n' + BASE)
+    assert seen(invoke("--lang", "en", str(path))) == refused(path, "1:11: " + unknown_platform("en", str(other)))
+    path = write(tmp_path, 'platform: "../other"\n' + BASE)
+    assert seen(invoke("--lang", "en", str(path))) == refused(path, "1:11: " + unknown_platform("en", "../other"))
+
+
+def test_a_platform_named_like_a_fifo_in_the_rules_folder_does_not_block(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(BUNDLED, rules / "crowdworks")
+    os.mkfifo(rules / "pipe")
+    os.mkfifo(rules / "crowdworks" / "pipe.yml.d")  # not a pack file, never opened
+    path = write(tmp_path, "platform: pipe\n" + BASE)
+    # run in a subprocess with a timeout: a read of the FIFO would wait for a writer forever
+    done = subprocess.run([sys.executable, "-m", "advisor", "--lang", "en", "--rules", str(rules), str(path)],
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert (done.returncode, done.stdout, done.stderr) == refused(path, "1:11: " + unknown_platform("en", "pipe"))
+
+
+def test_the_platform_option_is_a_name_too():
+    result = invoke("--lang", "en", "rules", "--platform", "../x")
+    assert seen(result) == (2, "", f"{BUNDLED.parent}: " + unknown_platform("en", "../x") + "\n")
+
+
+# ---------------------------------------------------------------- characters that cannot be shown as text
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "title: \\uD800 is half of a character (a lone surrogate), which cannot be stored or shown as text; "
+           "remove it or write the whole character"),
+    ("ja", "title: \\uD800 は文字の半分（対になっていないサロゲート）で、テキストとして保存も表示もできません。"
+           "削除するか、文字全体を書いてください"),
+])
+def test_a_lone_surrogate_in_a_scenario_is_refused_at_its_line(tmp_path, lang, message):
+    path = write(tmp_path, BASE + 'title: "\\ud800"\n')
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:8: {message}")
+
+
+@pytest.mark.parametrize("escape, code", [("\\e[31m", "1b"), ("\\e]0;title\\a", "1b"), ("\\x9b", "9b"),
+                                          ("\\x85", "85"), ("\\r", "0d"), ("\\x7f", "7f"), ("\\0", "00"),
+                                          ("\\b", "08")])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_control_character_in_a_scenario_value_is_refused_at_its_line(tmp_path, escape, code, lang):
+    message = {"en": f"control character #x{code} is not allowed; remove it",
+               "ja": f"制御文字 #x{code} は使えません。削除してください"}[lang]
+    path = write(tmp_path, BASE + f'  client_response: "accepted{escape}"\n')
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}")
+    path = write(tmp_path, f'title: "x{escape}"\n' + BASE)
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}")
+
+
+def test_a_control_character_in_a_key_is_refused(tmp_path):
+    path = write(tmp_path, BASE + '  "fee\\e[2J": 5\n')
+    assert seen(invoke("--lang", "en", str(path))) == refused(path, "4:3: control character #x1b is not allowed; "
+                                                                    "remove it")
+
+
+def test_tab_and_line_break_stay_allowed_in_text(tmp_path):
+    """A block text keeps its line breaks, and a tab is text: a title with them is refused by its own rule
+    (one line), with the characters shown escaped."""
+    path = write(tmp_path, BASE + 'title: "a\\tb\\nc"\n')
+    assert seen(invoke("--lang", "en", str(path))) == refused(
+        path, "4:8: title must be one line of text without control characters")
+
+
+def pack_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "crowdworks"
+    shutil.copytree(BUNDLED, folder)
+    return folder
+
+
+def replace_in(path: Path, old: str, new: str) -> int:
+    """Replace `old` (once) and return the 1-based line it was on."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"Send \\e[31mnow"', "control character #x1b is not allowed; remove it"),
+    ('"Send \\x9b2J"', "control character #x9b is not allowed; remove it"),
+    ('"\\ud800"', "\\uD800 is half of a character (a lone surrogate), which cannot be stored or shown as text; "
+                  "remove it or write the whole character"),
+])
+def test_a_pack_text_that_cannot_be_shown_is_refused_by_check_and_by_run(tmp_path, value, message):
+    pack = pack_copy(tmp_path)
+    line = replace_in(pack / "pack.yaml", "    en: Send the early-termination request\n", f"    en: {value}\n")
+    expected = f"{pack / 'pack.yaml'}:{line}:9: en: {message}\n"
+    assert seen(invoke("--lang", "en", "check", str(pack))) == (2, "", expected)
+    scenario = write(tmp_path, BASE)
+    assert seen(invoke("--lang", "en", "--rules", str(pack), str(scenario))) == (2, "", expected)
+
+
+# ------------------------------------------------------------------------------------ keys that are not names
+
+KEY_CASES = [("null", "null"), ("~", "~"), ("5", "5"), ("true", "true"), ("2026-01-01", "2026-01-01"),
+             ("1.5", "1.5")]
+
+
+@pytest.mark.parametrize("key, text", KEY_CASES)
+@pytest.mark.parametrize("section", ["facts", "params"])
+def test_a_scenario_key_that_yaml_reads_as_a_value_is_refused(tmp_path, key, text, section):
+    path = write(tmp_path, f"as_of: 2026-11-25\n{section}:\n  {key}: 1\n")
+    assert seen(invoke("--lang", "en", str(path))) == refused(
+        path, f'3:3: YAML reads the key {text} as a value, not as a name: write it in quotes ("{text}") if it is a name')
+
+
+def test_a_key_that_yaml_reads_as_a_value_is_refused_in_japanese(tmp_path):
+    path = write(tmp_path, "as_of: 2026-11-25\nevents:\n  - {date: 2026-11-01, event: units_delivered, 5: 1}\n")
+    assert seen(invoke("--lang", "ja", str(path))) == refused(
+        path, '3:48: キー 5 は YAML では名前ではなく値として読まれます。名前なら引用符で囲んでください（"5"）')
+
+
+@pytest.mark.parametrize("file, old, new", [
+    ("pack.yaml", "  send_termination_request:\n", "  null:\n"),
+    ("pack.yaml", "  send_termination_request:\n", "  5:\n"),
+    ("facts.yaml", "  days_since_request:\n", "  true:\n"),
+    ("facts.yaml", "  days_since_request:\n", "  2026-01-01:\n"),
+    ("parameters.yaml", "  auto_termination_days:\n", "  14:\n"),
+    ("events.yaml", "  work_started:\n", "  ~:\n"),
+])
+def test_a_pack_key_that_yaml_reads_as_a_value_is_refused(tmp_path, file, old, new):
+    pack = pack_copy(tmp_path)
+    line = replace_in(pack / file, old, new)
+    text = new.strip().rstrip(":")
+    expected = (f"{pack / file}:{line}:3: YAML reads the key {text} as a value, not as a name: write it in quotes "
+                f'("{text}") if it is a name\n')
+    assert seen(invoke("--lang", "en", "check", str(pack))) == (2, "", expected)
+
+
+# ------------------------------------------------------------------------------------ derive: of any shape
+
+@pytest.mark.parametrize("derive, column, message", [
+    ("{days_since: {a: 1}}", 27, "S001 the arguments of derive are names of facts or parameters: one name, or a "
+                                 'list of names; unknown key "a"'),
+    ("{days_since: [request_sent_on, 1]}", 44, "S001 expected text; got 1"),
+    ("{days_since: null}", 26, "S001 the arguments of derive are names of facts or parameters: one name, or a list "
+                               "of names; got nothing"),
+    ("{days_since: [[request_sent_on]]}", 27, "S001 expected text; got a list"),
+    ("[days_since]", 13, "S001 derive takes one operation, e.g. derive: {days_since: request_sent_on}, not a list"),
+    ("{days_since: request_sent_on, day_before: request_sent_on}", 13,
+     "S001 derive takes one operation, e.g. derive: {days_since: request_sent_on}"),
+    ("{days_since: [request_sent_on, request_sent_on]}", 26,
+     "R108 days_since takes 1 fact or parameter name, of type date"),
+    ("{days_since: fee}", 26, "R106 days_since needs type date as argument 1; fee is money"),
+    ("{}", 13, "S001 derive takes one operation, e.g. derive: {days_since: request_sent_on}"),
+])
+def test_a_malformed_derive_is_a_finding_at_its_line(tmp_path, derive, column, message):
+    pack = pack_copy(tmp_path)
+    line = replace_in(pack / "facts.yaml", "derive: {days_since: request_sent_on}", f"derive: {derive}")
+    code, out, err = seen(invoke("--lang", "en", "check", str(pack)))
+    assert (code, err) == (1, "")
+    assert out == f"{pack / 'facts.yaml'}:{line}:{column}: [error] {message}\n"
+
+
+# -------------------------------------------------------------------------------------- sets: in a loop
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "the rule depends on a fact it sets: contract-ended-by-agreement → contract_ended → "
+           "contract-ended-by-agreement; whether it fires would depend on whether it has fired: test the facts the "
+           "chain starts from instead"),
+    ("ja", "このルールは自分が設定する事実に依存しています：contract-ended-by-agreement → contract_ended → "
+           "contract-ended-by-agreement。発火するかどうかが発火したかどうかで決まってしまいます。連鎖の元になる事実を"
+           "条件にしてください"),
+])
+def test_explain_on_a_rule_that_tests_what_it_sets_is_refused_at_the_rule(tmp_path, lang, message):
+    pack = pack_copy(tmp_path)
+    line = replace_in(pack / "requests.yaml", "        - client_response: accepted\n    sets: {contract_ended: true}\n",
+                      "        - client_response: accepted\n        - contract_ended: {present: false}\n"
+                      "    sets: {contract_ended: true}\n")
+    scenario = REPO / "scenarios" / "crowdworks" / "accepted-after-14-days-ended-by-agreement.yaml"
+    result = invoke("--lang", lang, "--rules", str(pack), "--explain", str(scenario))
+    assert seen(result) == (2, "", f"{pack / 'requests.yaml'}:{line - 7}:5: {message}\n")
+
+
+# ------------------------------------------------------------------------------ a date at the calendar's end
+
+def test_a_deadline_on_the_last_day_of_the_calendar_is_a_one_day_event(tmp_path):
+    """Delivered on 9999-12-24, acceptance is due 9999-12-31, whose next day (the usual DTEND of an all-day
+    event) is no date: the event has no DTEND, which in iCalendar makes it last that one day."""
+    scenario = write(tmp_path, "as_of: 9999-12-25\nfacts: {units_total: 1, fee: 1000}\n"
+                               "events:\n  - {date: 9999-12-24, event: units_delivered, count: 1}\n")
+    ics = tmp_path / "out.ics"
+    result = invoke("--lang", "en", "--calendar", str(ics), str(scenario))
+    assert (result.exit_code, result.stderr) == (0, "")
+    text = ics.read_bytes().decode("utf-8")
+    assert "DTSTART;VALUE=DATE:99991231\r\n" in text and "DTEND" not in text
+
+
+# ---------------------------------------------------------------------------- file names that are not UTF-8
+
+@pytest.mark.parametrize("environment", [{"LC_ALL": "C"}, {"LC_ALL": "C.UTF-8"}, {"PYTHONIOENCODING": "latin-1"},
+                                         {"PYTHONIOENCODING": "utf-8"}, {"PYTHONIOENCODING": "ascii"}],
+                         ids=["C", "C.UTF-8", "latin-1", "strict-utf-8", "ascii"])
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path, environment):
+    folder = os.fsencode(tmp_path)
+    broken = folder + b"/caf\xe9.yaml"
+    with open(broken, "wb") as file:
+        file.write(b"title: [\n")
+    env = {**os.environ, **environment, "PYTHONPATH": str(REPO)}
+    env.pop("LANG", None) if "LC_ALL" in environment else None
+    done = subprocess.run([sys.executable, "-m", "advisor", "--lang", "en", broken], capture_output=True, env=env,
+                          timeout=120, cwd=REPO)
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr == folder + b"/caf\\xe9.yaml:2:1: invalid YAML: expected the node content, but found " \
+                                   b"'<stream end>'\n"
+    done = subprocess.run([sys.executable, "-m", "advisor", "test", folder], capture_output=True, env=env,
+                          timeout=120, cwd=REPO)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert done.stderr.startswith(folder + b"/caf\\xe9.yaml:2:1: "), done.stderr
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_line(tmp_path):
+    path = tmp_path / "two\nlines.yaml"
+    path.write_text("title: [\n", encoding="utf-8")
+    result = invoke("--lang", "en", str(path))
+    assert seen(result) == (2, "", f"{tmp_path}/two\\nlines.yaml:2:1: invalid YAML: expected the node content, "
+                                   "but found '<stream end>'\n")
+
+
+# ------------------------------------------------------------------------------------------- the examples
+
+def test_the_bundled_scenarios_still_give_advice():
+    result = invoke("--lang", "en", str(REPO / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.strip()
