@@ -250,12 +250,16 @@ BYTES = st.one_of(st.binary(max_size=200), TEXT.map(lambda t: t.encode("utf-8"))
                       lambda cut: (cut[0][:cut[1]]).encode("utf-8") + cut[2]))
 
 
+# --explain searches for near misses and takes seconds per scenario: in the longer run only
+FLAGS = st.sampled_from([[], ["--drafts"], *([["--explain"]] if LONG else [])])
+
+
 @bounded(200)
-@given(content=BYTES, lang=st.sampled_from(["en", "ja"]), fmt=st.sampled_from(["text", "json"]))
-def test_any_scenario_file_is_advice_or_located_errors(tmp_path, content, lang, fmt):
+@given(content=BYTES, lang=st.sampled_from(["en", "ja"]), fmt=st.sampled_from(["text", "json"]), flags=FLAGS)
+def test_any_scenario_file_is_advice_or_located_errors(tmp_path, content, lang, fmt, flags):
     path = fresh(tmp_path) / "s.yaml"
     path.write_bytes(content)
-    invoke(["run", "--lang", lang, "--format", fmt, str(path)], path)
+    invoke(["run", "--lang", lang, "--format", fmt, *flags, str(path)], path)
 
 
 # ------------------------------------------------------------------------------------------ mutated packs
@@ -320,14 +324,19 @@ def _copy(tmp_path: Path, name: str, content: bytes) -> Path:
 
 
 @bounded(30)
-@given(mutation=mutated_packs(), lang=st.sampled_from(["en", "ja"]))
-def test_any_pack_gives_advice_or_located_errors(tmp_path, mutation, lang):
+@given(mutation=mutated_packs(), lang=st.sampled_from(["en", "ja"]), flags=FLAGS)
+def test_any_pack_gives_advice_or_located_errors(tmp_path, mutation, lang, flags):
     folder = _copy(tmp_path, *mutation)
-    invoke(["run", "--lang", lang, "--format", "json", "--rules", str(folder), str(SEED)], folder)
+    invoke(["run", "--lang", lang, "--format", "text", *flags, "--rules", str(folder), str(SEED)], folder)
 
 
 @bounded(12)
 @given(mutation=mutated_packs())
 def test_any_pack_is_checked_or_refused_at_its_lines(tmp_path, mutation):
     folder = _copy(tmp_path, *mutation)
-    invoke(["check", "--lang", "en", str(folder)], folder)
+    result = invoke(["check", "--lang", "en", str(folder)], folder)
+    # findings (exit 1) are located too, each with its level and code (docs/checks.md)
+    findings = result.stdout.rstrip("\n").split("\n") if result.stdout else []
+    assert result.exit_code != 1 or findings, result.stderr
+    assert all(re.match(rf"^{re.escape(str(folder))}/[^:]+(:\d+:\d+)?: \[(error|warning)\] [A-Z]\d+ \S", line)
+               for line in findings), result.stdout
