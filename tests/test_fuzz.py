@@ -24,12 +24,14 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from advisor.cli import main
 from advisor.conditions import constants, holds
@@ -42,6 +44,9 @@ from advisor.validate import load_pack
 from advisor.validate_scenario import validate_scenario
 
 REPO = Path(__file__).resolve().parents[1]
+# Hypothesis keeps caches (unicode tables, constants) in .hypothesis/ of the current folder: outside the checkout.
+set_hypothesis_home_dir(os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY")
+                        or Path(tempfile.gettempdir()) / "advise-hypothesis")
 BUNDLED = REPO / "rules" / "crowdworks"
 PACK = load_pack(BUNDLED)
 AS_OF = dt.date(2026, 11, 25)
