@@ -142,7 +142,7 @@ def parse(raw: bytes, path: str) -> Document:
         raise InputError([about_file(path, msg("y_too_large", size=MAX_BYTES // 1024))])
     text = _decode(raw, path)
     slips = _slips(text)
-    with _collector_paused():
+    with collector_paused():
         node = _compose(text, path, slips)
         if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
             raise InputError([about_file(path, msg("y_empty"))])
@@ -155,11 +155,12 @@ def parse(raw: bytes, path: str) -> Document:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a file is composed and built: each node, mark and value is a new object
-    and none is garbage, yet the collector ran a full pass over every object alive each time their number grew by
-    a quarter, which made reading a 10,000-rule pack (a million such objects) take three times as long. Nothing
-    read forms a cycle; the collector is on again afterwards, as it was."""
+def collector_paused() -> Iterator[None]:
+    """A context (or, called, a decorator) with Python's cycle collector off, on again afterwards if it was on.
+    Reading a file (here), reading a pack (validate.load_pack) and checking one (check) make hundreds of
+    thousands of objects (nodes, marks, values, the model) and no garbage cycles, yet the collector ran a full
+    pass over every object alive each time their number grew by a quarter: that tripled the time a 10,000-rule
+    pack took. The memory is bounded by what is read (load.MAX_BYTES a file)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import derive, schema, validate_rules
 from .diagnostics import Diagnostic, InputError, about_file, did_you_mean, msg, show
-from .load import KEY, Document, read_file
+from .load import KEY, Document, collector_paused, read_file
 from .model import (
     DRAFTS_FILE,
     EVENTS_FILE,
@@ -65,6 +65,7 @@ class _Files:
     misnamed: tuple[Path, ...]  # *.yml, *.YAML: reported, not read
 
 
+@collector_paused()  # a large pack makes many objects and no garbage cycles (load.collector_paused)
 def load_pack(directory: Path | str) -> Pack:
     """Read and validate one rule pack folder: pack.yaml, facts.yaml, the optional parameters.yaml, events.yaml and
     drafts.yaml, and every other *.yaml (rules)."""
