@@ -14,6 +14,7 @@ type and the value's type agree.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,7 @@ def _without(doc: Document | None, sections: tuple[str, ...], wrong: list[tuple]
     return Document(doc.path, data, marks)
 
 
-def _without_items(section: str, entries: list, bad: set[int], marks: dict[tuple, tuple[int, int]],
+def _without_items(section: str, entries: list, bad: set[int], marks: Mapping[tuple, tuple[int, int]],
                    broken: set[str]) -> tuple[list, dict[tuple, tuple[int, int]]]:
     """A list of entries (rules) without those at the positions `bad`, and the marks of the others numbered again;
     the ids of the rules left out go to `broken`."""
