@@ -58,12 +58,24 @@ class _FastLoader(_C_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader's 
         self.tags: dict[str, str] = {}
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
-            tag = self.tags.get(value)
-            if tag is None:
-                tag = self.tags[value] = super().resolve(kind, value, implicit)
-            return tag
-        return super().resolve(kind, value, implicit)
+        if self.yaml_path_resolvers:  # pragma: no cover - the safe loader has none
+            return super().resolve(kind, value, implicit)
+        if kind is not ScalarNode:
+            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+        if not implicit[0]:  # quoted, or a block scalar: text (Resolver.resolve without path resolvers)
+            return self.DEFAULT_SCALAR_TAG
+        tag = self.tags.get(value)
+        if tag is None:
+            tag = self.tags[value] = super().resolve(kind, value, implicit)
+        return tag
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        if self.yaml_path_resolvers:  # pragma: no cover - the safe loader has none
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        if self.yaml_path_resolvers:  # pragma: no cover - the safe loader has none
+            super().ascend_resolver()
 
 
 _FAST_LOADER = _FastLoader

@@ -226,8 +226,7 @@ def _accepts(node: dict, root: dict) -> Accepts:
 def _compiled(node: dict, root: dict) -> Accepts:
     tests: list[Accepts] = []
     if "$ref" in node:
-        target = _step(node, root)
-        tests.append(lambda value: _accepts(target, root)(value))  # looked up when used: schemas are recursive
+        tests.append(_reference(_step(node, root), root))
     if (kinds := node.get("type")) is not None:
         tests.append(_type_test([kinds] if isinstance(kinds, str) else kinds, node))
     if node.get("format") == "date":
@@ -247,6 +246,17 @@ def _compiled(node: dict, root: dict) -> Accepts:
     test = tests[-1]
     for before in reversed(tests[:-1]):
         test = _both(before, test)
+    return test
+
+
+def _reference(target: dict, root: dict) -> Accepts:
+    """The test of the node a `$ref` points to, compiled when first used: schemas are recursive."""
+    compiled: list[Accepts] = []
+
+    def test(value: Any) -> bool:
+        if not compiled:
+            compiled.append(_accepts(target, root))
+        return compiled[0](value)
     return test
 
 
