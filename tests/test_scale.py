@@ -78,3 +78,25 @@ def test_checking_a_pack_takes_time_in_proportion_to_its_rules(tmp_path):
     _seconds(small)  # warm: imports and caches
     once = min(_seconds(small) for _ in range(2))
     assert _seconds(large) < 6 * once
+
+
+def test_a_mistake_deep_in_a_large_pack_is_reported_at_its_line_in_either_language(tmp_path):
+    # Positions are not copied out while a file is read but looked up when a mistake needs one (load._Marks),
+    # and the schema is checked by a fast test before any message is made (schema._accepts): a mistake near the
+    # end of a 2,000-rule file is still at its line and column, with the rule before it dropped from the list.
+    folder = write_pack(tmp_path / "pack", 2000)
+    path = folder / "rules-00.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    late, later = lines.index("  - id: rule-1990"), lines.index("  - id: rule-1995")
+    action = lines[late + 1].replace("    action: a", "b")
+    lines[late + 1] = f"    action: {action}"
+    lines[later + 2] = "    priority: 0"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    english = CliRunner().invoke(main, ["--lang", "en", "check", str(folder)])
+    japanese = CliRunner().invoke(main, ["--lang", "ja", "check", str(folder)])
+    assert english.output.splitlines() == [
+        f"{path}:{late + 2}:13: [error] R103 unknown action \"{action}\"; declare it under actions: in pack.yaml",
+        f"{path}:{later + 3}:15: [error] S001 priority must be a whole number from 1 (first) to 1000 (last); got 0"]
+    assert japanese.output.splitlines()[0] == (
+        f"{path}:{late + 2}:13: [エラー] R103 不明なアクション \"{action}\" です。pack.yaml の actions: に宣言してください")
+    assert english.exit_code == japanese.exit_code == 1
