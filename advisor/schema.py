@@ -270,8 +270,9 @@ def _is_date(value: Any) -> bool:
 
 def _type_test(kinds: list[str], node: dict) -> Accepts:
     """`_is(value, kind, node)` for any of `kinds`, with one isinstance for the usual kinds."""
-    dated = "date" in kinds or ("string" in kinds and node.get("format") == "date")
-    plain = tuple(_TYPES[kind] for kind in kinds if kind != "date" and not (kind == "string" and dated))
+    dated_string = "string" in kinds and node.get("format") == "date"  # a date, not a text (_is)
+    dated = "date" in kinds or dated_string
+    plain = tuple(_TYPES[kind] for kind in kinds if kind != "date" and not (kind == "string" and dated_string))
     booleans = "boolean" in kinds  # YAML's true is not a number: a bool passes only as a boolean
 
     def test(value: Any) -> bool:
