@@ -229,11 +229,22 @@ def _undecodable(raw: bytes, encoding: str, error: UnicodeDecodeError, path: str
             continue
         if not _plausible(text):
             continue
-        before = len(raw[:line_start].decode(codec))
-        column = len(raw[line_start:error.start].decode(codec)) + 1
-        return _fail(path, msg("t_likely_encoding", encoding=name, char=text[before + column - 1]), line, column)
+        # the byte UTF-8 stops at may sit inside one of the codec's characters: the character that holds it
+        at = _char_at(text, codec, error.start)
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return _fail(path, msg("t_likely_encoding", encoding=name, char=text[at]), line, column)
     column = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
     return _fail(path, msg("y_not_utf8", byte=f"{raw[error.start]:02x}"), line, column)
+
+
+def _char_at(text: str, codec: str, offset: int) -> int:
+    """The index in `text` (decoded from `codec`) of the character whose bytes hold byte `offset` (0-based)."""
+    end = 0
+    for index, char in enumerate(text):
+        end += len(char.encode(codec))
+        if end > offset:
+            return index
+    return len(text) - 1
 
 
 def _plausible(text: str) -> bool:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -260,10 +260,21 @@ def _options(flag: str, folder: Path) -> list[str]:
 
 @bounded(200)
 @given(content=BYTES, lang=st.sampled_from(["en", "ja"]), fmt=st.sampled_from(["text", "json"]), flags=FLAGS)
+@example(content=b"\xc2\x88\x9f", lang="en", fmt="text", flags="")  # UTF-8 stops inside a Shift_JIS character
 def test_any_scenario_file_is_advice_or_located_errors(tmp_path, content, lang, fmt, flags):
     path = fresh(tmp_path) / "s.yaml"
     path.write_bytes(content)
     invoke(["run", "--lang", lang, "--format", fmt, *_options(flags, path.parent), str(path)], path)
+
+
+def test_a_byte_inside_a_shift_jis_character_names_that_character(tmp_path):
+    # found by fuzzing: the byte UTF-8 cannot read is the second byte of a two-byte Shift_JIS character (亜)
+    path = tmp_path / "s.yaml"
+    path.write_bytes(b"\xc2\x88\x9f")
+    result = invoke(["run", "--lang", "en", str(path)], path)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
+        f'{path}:1:2: the file is not UTF-8: it looks saved as Shift_JIS (CP932), in which this reads "亜"; '
+        "save the file as UTF-8 (Windows Notepad: File > Save As, Encoding: UTF-8)\n"))
 
 
 # ------------------------------------------------------------------------------------------ mutated packs
