@@ -157,8 +157,8 @@ def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
                 suppressors_of.setdefault(target, []).append(suppressor)
     for rule in pack.rules:
         suppressors = suppressors_of.get(rule.id, [])
-        terms = dnf(rule.when)
-        if not suppressors or terms is None:
+        terms = dnf(rule.when) if suppressors else None  # expanded only for the rules something suppresses
+        if terms is None:
             continue
         live = [term for term in terms if satisfiable(term, values)]
         covering = next((s.id for s in suppressors if _covers(s, live, values)), None)
