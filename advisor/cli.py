@@ -13,7 +13,7 @@ import click
 from click import parser as _click_parser  # its ngettext, which _click_speaks translates
 
 from . import __version__
-from .diagnostics import InputError, about_file, did_you_mean, msg, os_reason, shown_path
+from .diagnostics import InputError, about_file, did_you_mean, escaped, msg, os_reason, shown_path
 from .engine import EngineError, EngineUnavailable
 from .expect import unmet
 from .load import bundled_rules, pack_folders
@@ -791,5 +791,6 @@ def _piped_answers() -> Iterator[str]:
 
 def _shown(lines: list[str]) -> Iterator[str]:
     for line in lines:
-        _conversation(f"> {line}" if line else ">")  # no trailing space for an empty answer
+        # escaped as messages show text: a control character piped in never reaches the terminal from here
+        _conversation(f"> {escaped(line)}" if line else ">")  # no trailing space for an empty answer
         yield line

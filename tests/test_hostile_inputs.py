@@ -24,8 +24,8 @@ BASE = "as_of: 2026-11-25\nfacts:\n  work_started: true\n"
 PACKS = {"en": "rule packs: crowdworks", "ja": "ルールパック：crowdworks"}
 
 
-def invoke(*args: str):
-    result = CliRunner().invoke(main, list(args), prog_name="advise")
+def invoke(*args: str, input: str | None = None):
+    result = CliRunner().invoke(main, list(args), input=input, prog_name="advise")
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     return result
 
@@ -218,6 +218,16 @@ def test_a_malformed_derive_is_a_finding_at_its_line(tmp_path, derive, column, m
     code, out, err = seen(invoke("--lang", "en", "check", str(pack)))
     assert (code, err) == (1, "")
     assert out == f"{pack / 'facts.yaml'}:{line}:{column}: [error] {message}\n"
+
+
+def test_a_piped_answer_is_echoed_escaped(tmp_path):
+    """advise ask shows each piped answer after its question, as if typed: escaped, as messages show text."""
+    result = invoke("--lang", "en", "ask", input="\x1b]0;pwn\x07fixed\n")
+    assert result.exit_code == 2 and "\x1b" not in result.stdout + result.stderr
+    assert "> \\u001B]0;pwn\\u0007fixed\n" in result.stdout + result.stderr
+    assert result.stderr.endswith('<stdin>:1:1: "\\u001B]0;pwn\\u0007fixed" does not answer Q1 (contract_type): '
+                                  "Please type a number from 1 to 2, or one of: fixed price (fixed), paid by the hour "
+                                  "(hourly).\n")
 
 
 # -------------------------------------------------------------------------------------- sets: in a loop
