@@ -276,11 +276,7 @@ def sets_cycles(rules: list[Rule]) -> list[Diagnostic]:
             setters.setdefault(name, []).append(rule)
     if not setters:
         return []
-    readers: dict[str, list[str]] = {}  # fact -> the rules whose condition reads it
-    for rule in rules:  # a derived fact is never computed from a fact rules set (R108): only tests read them
-        for name in facts_read(rule.when):
-            if name in setters:
-                readers.setdefault(name, []).append(rule.id)
+    readers = _readers(rules, setters)
     sets = {rule.id: [name for name, _ in rule.sets] for rule in rules}
     reading = {rule_id for ids in readers.values() for rule_id in ids}
     found = []
@@ -289,6 +285,17 @@ def sets_cycles(rules: list[Rule]) -> list[Diagnostic]:
             found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
                                     msg("v_sets_cycle", loop=" → ".join(loop)), "R112"))
     return found
+
+
+def _readers(rules: list[Rule], setters: dict[str, list[Rule]]) -> dict[str, list[str]]:
+    """For each fact rules set, the ids of the rules whose condition tests it. A derived fact is never computed
+    from a fact rules set (R108), so only tests read them."""
+    readers: dict[str, list[str]] = {}
+    for rule in rules:
+        for name in facts_read(rule.when):
+            if name in setters:
+                readers.setdefault(name, []).append(rule.id)
+    return readers
 
 
 def _loop(start: str, sets: dict[str, list[str]], readers: dict[str, list[str]]) -> list[str] | None:
