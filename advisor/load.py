@@ -438,6 +438,7 @@ def _unclosed(error: yaml.MarkedYAMLError, text: str) -> bool:
 
 
 _UNSEEN = object()
+_MERGE = _CORE + "merge"
 
 
 def _position_of(node: Node) -> tuple[int, int]:
@@ -544,11 +545,12 @@ class _Builder:
         No marks are kept here: _Marks finds them in the node graph when a later stage asks (keeping the path
         and position of each of a 10,000-rule pack's 300,000 values took longer than parsing the file)."""
         self.count += 1
-        if node.__class__ is ScalarNode:
+        scalar = node.__class__ is ScalarNode
+        if scalar:
             self.text += len(node.value)
         if self.count > MAX_NODES or depth > 50 or self.text > MAX_TEXT:
             raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
-        if isinstance(node, ScalarNode):
+        if scalar:
             return self.scalar(node, key)
         if isinstance(node, SequenceNode):
             self.check_tag(node, _CORE + "seq")
@@ -564,7 +566,7 @@ class _Builder:
         for index, (key_node, value_node) in enumerate(node.value):
             if node.flow_style and index and (split := _split_number(node.value, index)):
                 raise self.fail(node.value[index - 1][1], split)
-            if key_node.tag == _CORE + "merge":
+            if key_node.tag == _MERGE:
                 raise self.fail(key_node, msg("y_merge_key"))
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, msg("y_key_not_plain"))
@@ -589,10 +591,10 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, _tag_refused(node.tag))
         try:
-            found = self.values.get((node.tag, node.value), _UNSEEN)
-            value = self.value(node) if found is _UNSEEN else found
-            if found is _UNSEEN:
-                self.values[node.tag, node.value] = value
+            seen = (node.tag, node.value)
+            value = self.values.get(seen, _UNSEEN)
+            if value is _UNSEEN:
+                value = self.values[seen] = self.value(node)
             if node.style == ">" and isinstance(value, str) and sum(
                     bool(line.strip()) for line in self.source[node.start_mark.index:node.end_mark.index].split("\n")[1:]) > 1:
                 return FoldedText(value)
