@@ -84,6 +84,8 @@ def _reasons_text(reasons: Why, advice: Advice, lang: str) -> list[str]:
         lines += [f"  - {say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang))}"
                   for u in reasons.unknown]
         lines.append("")
+    if not reasons.complete:
+        lines += [say(lang, "search_stopped", rules=len(advice.pack.rules)), ""]
     return lines
 
 
@@ -255,6 +257,7 @@ def _reasons_json(reasons: Why, advice: Advice, lang: str) -> dict:
             for near in reasons.near_misses],
         "unknown": [{"fact": u.fact, "could_lead_to": [{"rule": r.id, "action": r.action} for r in u.unlocks]}
                     for u in reasons.unknown],
+        "search_complete": reasons.complete,
     }
 
 
@@ -335,6 +338,8 @@ def _reasons_markdown(reasons: Why, advice: Advice, lang: str) -> list[str]:
         blocks.append("\n".join(
             f"- {_md(say(lang, 'unknown_item', fact=u.fact, actions=_actions(u.unlocks, advice, lang)))}"
             for u in reasons.unknown))
+    if not reasons.complete:
+        blocks.append(_md(say(lang, "search_stopped", rules=len(advice.pack.rules))))
     return blocks
 
 

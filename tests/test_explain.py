@@ -5,8 +5,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from scale_packs import write_pack, write_scenario
 
+from advisor import pipeline, why
 from advisor.cli import main
+from advisor.pipeline import pack_named
 
 ROOT = Path(__file__).parent.parent
 
@@ -84,3 +87,31 @@ def test_without_explain_the_output_has_no_explanation(tmp_path):
     out = CliRunner().invoke(main, ["--lang", "en", str(path)]).stdout
     assert "Rule:" not in out and "Nearly advised" not in out
     assert "near_misses" not in CliRunner().invoke(main, ["--format", "json", str(path)]).stdout
+
+
+def test_a_search_cut_at_its_bound_says_so_in_every_format(tmp_path, monkeypatch):
+    scenario = "as_of: 2026-11-25\nfacts: {work_started: true, request_sent_on: 2026-11-11}\n"
+    code, out, _ = explain(tmp_path, scenario, "--format", "json")
+    assert (code, json.loads(out)["search_complete"]) == (0, True)
+    assert "search for advice" not in explain(tmp_path, scenario)[1]
+    monkeypatch.setattr(why, "SEARCH_BUDGET", 100)
+    rules = len(pack_named("crowdworks").rules)
+    _, text, _ = explain(tmp_path, scenario)
+    assert text.endswith(f"(The search for advice that other facts would give stopped at its limit for a pack of {rules} "
+                         "rules: the lists above may be incomplete.)\n")
+    assert json.loads(explain(tmp_path, scenario, "--format", "json")[1])["search_complete"] is False
+    result = CliRunner().invoke(main, ["--explain", "--lang", "ja", "--format", "markdown", str(tmp_path / "scenario.yaml")])
+    assert result.stdout.endswith(f"（ファクトを変えると出る推奨の探索は、ルール {rules} 件のルールパックでの上限に達して"
+                                  "打ち切りました。上の一覧は不完全な可能性があります。）\n")
+
+
+def test_a_pack_of_a_thousand_rules_is_explained_within_the_bound(tmp_path, monkeypatch):
+    """The engine runs at most SEARCH_BUDGET / 1,000 times for --explain (unbounded, this took minutes)."""
+    write_pack(tmp_path / "scalepack", 1000)
+    runs = []
+    chain = pipeline.chain
+    monkeypatch.setattr(pipeline, "chain", lambda *args: runs.append(1) or chain(*args))
+    result = CliRunner().invoke(main, ["--rules", str(tmp_path), "--explain", "--lang", "en",
+                                       str(write_scenario(tmp_path / "s.yaml"))])
+    assert result.exit_code == 0 and "stopped at its limit for a pack of 1000 rules" in result.stdout
+    assert 1 < len(runs) <= 1 + why.SEARCH_BUDGET // 1000  # the scenario's own run, then the search
