@@ -129,13 +129,18 @@ def show(value: object) -> Message | str:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Bidirectional formatting characters: shown raw, U+202E (right-to-left override) and its kin reorder what a
+# terminal prints after them, so that a message could show a name other than the one it is about.
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def escaped(text: str) -> str:
-    """`text` on one line: a line break or other control character as \\n, \\r, \\t or \\uXXXX, so that a message
-    stays one line (a block scalar's value, a control character in a file)."""
-    return "".join(_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if unicodedata.category(char) in ("Cc", "Zl", "Zp")
-                                           else char) for char in text)
+    """`text` on one line: a line break or other control character (U+2028 and U+2029 included) as \\n, \\r, \\t
+    or \\uXXXX, so that a message stays one line (a block scalar's value, a control character in a file), and a
+    bidirectional formatting character as \\uXXXX, so that it cannot reorder the line."""
+    return "".join(_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if char in _BIDI or
+                                           unicodedata.category(char) in ("Cc", "Zl", "Zp") else char)
+                    for char in text)
 
 
 def kind_of(value: object) -> Message | str:

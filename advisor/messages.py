@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .diagnostics import Diagnostic, Labelled, Message, SchemaText, place
+from .diagnostics import Diagnostic, Labelled, Message, SchemaText, escaped, place
 from .load import read_file
 from .model import folded
 
@@ -62,8 +62,9 @@ def labelled(label: str, value: str, lang: str) -> str:
 
 
 def located(diagnostic: Diagnostic, lang: str) -> str:
-    """`path:line:col: message` in `lang`; `path: message` for a diagnostic about the file as a whole."""
-    return f"{place(diagnostic)}: {rendered(diagnostic.message, lang)}"
+    """`path:line:col: message` in `lang`; `path: message` for a diagnostic about the file as a whole. Always one
+    line: whatever a message quotes from a file (a key, a name) has its line breaks and controls escaped."""
+    return f"{place(diagnostic)}: {escaped(rendered(diagnostic.message, lang))}"
 
 
 def report(diagnostics: Iterable[Diagnostic], lang: str) -> str:

@@ -115,6 +115,20 @@ def test_a_control_character_in_a_scenario_value_is_refused_at_its_line(tmp_path
     assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}")
 
 
+@pytest.mark.parametrize(("lang", "unknown"), [("en", 'unknown key "a\\u2028b"; allowed: title, platform, '),
+                                               ("ja", '不明なキー "a\\u2028b" です。使えるキー：title')])
+def test_line_separators_and_bidi_overrides_quoted_in_a_diagnostic_are_escaped(tmp_path, lang, unknown):
+    """U+2028 and U+2029 end a line for splitlines() and many terminals; U+202E reverses what follows it."""
+    path = write(tmp_path, 'as_of: 2026-11-25\n? "a\\Lb"\n: 1\nfacts: {"x\\u202Ey": 1, "p\\Pq": 2}\n')
+    result = invoke("--lang", lang, str(path))
+    lines = result.stderr.splitlines()
+    assert (result.exit_code, result.stdout, len(lines)) == (2, "", 3)
+    assert lines[0].startswith(f"{path}:2:3: {unknown}")
+    assert lines[1].startswith(f"{path}:4:9: ") and "x\\u202Ey" in lines[1]
+    assert lines[2].startswith(f"{path}:4:24: ") and "p\\u2029q" in lines[2]
+    assert not {"\u2028", "\u2029", "\u202e"} & set(result.stderr)
+
+
 def test_a_control_character_in_a_key_is_refused(tmp_path):
     path = write(tmp_path, BASE + '  "fee\\e[2J": 5\n')
     assert seen(invoke("--lang", "en", str(path))) == refused(path, "4:3: control character #x1b is not allowed; "
