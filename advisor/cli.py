@@ -343,6 +343,9 @@ def _first_word(args: list[str], valued: set[str]) -> int:
     return position
 
 
+_GROUP_FLAGS = ("--help", "-h", "--version", "-V")  # advise's own options, which take no value
+
+
 class _AdviseCommand(_Texts, click.Command):
     """A command of advise, with its texts from the catalogs."""
 
@@ -374,7 +377,7 @@ class _AdviseGroup(_Texts, click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _utf8_output()
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V"):
+        if args and args[0] not in self.commands and not (len(args) == 1 and args[0] in _GROUP_FLAGS):
             args = self._routed(ctx, args)
         return super().parse_args(ctx, args)
 
@@ -386,8 +389,8 @@ class _AdviseGroup(_Texts, click.Group):
                   if isinstance(param, click.Option) and not param.is_flag for name in param.opts}
         position = _first_word(args, valued)
         self._refuse_options(ctx, args, position, valued)
-        if position == len(args):  # `advise --lang ja [--help]`: the list of commands, as for a bare `advise`
-            return ["--help"] if {"-h", "--help"} & set(args) else []
+        if position == len(args):  # `advise --lang ja [--help|--version]`: as without --lang
+            return next(([flag] for flag in _GROUP_FLAGS if flag in args), [])
         word = args[position]
         if word == "help" and not os.path.exists(word):  # `advise [OPTIONS] help [OPTIONS] [COMMAND]`
             return self._help_asked(args[:position] + args[position + 1:], valued)

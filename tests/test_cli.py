@@ -289,6 +289,18 @@ def test_short_version_option():
     assert advise("-V") == (0, f"advise {__version__}\n", "")
 
 
+@pytest.mark.parametrize("args", [["--lang", "ja", "-V"], ["-V", "--lang", "en"], ["--lang=en", "--version"]])
+def test_version_beside_lang_prints_the_version(args):
+    assert advise(*args) == (0, f"advise {__version__}\n", "")
+
+
+@pytest.mark.parametrize(("args", "usage"), [(["--help", "--lang", "en"], "Usage: advise"),
+                                             (["--lang", "ja", "-h"], "使い方： advise")])
+def test_help_beside_lang_is_in_that_language(args, usage):
+    code, out, err = advise(*args)
+    assert (code, err) == (0, "") and out.startswith(usage)
+
+
 @pytest.mark.parametrize("command", ["run", "check", "test", "rules", "graph", "ask"])
 @pytest.mark.parametrize("lang, examples", [("en", "Examples:\n"), ("ja", "例：\n")])
 def test_every_command_has_examples_in_both_languages(command, lang, examples):
