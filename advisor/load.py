@@ -78,7 +78,7 @@ class _FastLoader(_C_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader's 
             self.ascend_resolver = _IGNORE_NONE  # called without arguments
 
 
-_IGNORE_TWO = {}.get  # (node, index) -> index: nodes are hashable, the dict empty; the result is not used
+_IGNORE_TWO: Callable[[Any, Any], Any] = {}.get  # (node, index) -> index: nodes are hashable, the dict empty; the result is not used
 _IGNORE_NONE = tuple  # () -> (); the result is not used
 
 
