@@ -443,6 +443,7 @@ def _unclosed(error: yaml.MarkedYAMLError, text: str) -> bool:
 
 _UNSEEN = object()
 _MERGE = _CORE + "merge"
+_STR = _CORE + "str"
 
 
 def _position_of(node: Node) -> tuple[int, int]:
@@ -540,6 +541,7 @@ class _Builder:
         # The value of each (tag, text) met before: a rule pack repeats its numbers, names and operators thousands
         # of times, and PyYAML's constructors are the slowest part of reading a scalar.
         self.values: dict[tuple[str, str], Any] = {}
+        self.plain = not slips  # no slip can end up inside a value: a value met before needs no more checks
 
     def fail(self, node, message: Message) -> InputError:
         return InputError([Diagnostic(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)])
@@ -549,13 +551,19 @@ class _Builder:
         No marks are kept here: _Marks finds them in the node graph when a later stage asks (keeping the path
         and position of each of a 10,000-rule pack's 300,000 values took longer than parsing the file)."""
         self.count += 1
-        scalar = node.__class__ is ScalarNode
-        if scalar:
+        if node.__class__ is ScalarNode:
             self.text += len(node.value)
-        if self.count > MAX_NODES or depth > 50 or self.text > MAX_TEXT:
-            raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
-        if scalar:
+            if self.count > MAX_NODES or depth > 50 or self.text > MAX_TEXT:
+                raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
+            # A text met before in this file, outside a folded block and in a file without slips, is the value
+            # it had then: most of a rule pack's values are (scalar's checks ran when it was first met).
+            if self.plain and node.style != ">":
+                value = self.values.get((node.tag, node.value), _UNSEEN)
+                if value is not _UNSEEN:
+                    return value
             return self.scalar(node, key)
+        if self.count > MAX_NODES or depth > 50:
+            raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
         if isinstance(node, SequenceNode):
             self.check_tag(node, _CORE + "seq")
             return [self.build(item, depth + 1) for item in node.value]
@@ -567,20 +575,31 @@ class _Builder:
         """A mapping's keys (plain, not repeated) and built values."""
         self.check_tag(node, _CORE + "map")
         result: dict = {}
+        values, build, flow = self.values, self.build, node.flow_style
         for index, (key_node, value_node) in enumerate(node.value):
-            if node.flow_style and index and (split := _split_number(node.value, index)):
+            if flow and index and (split := _split_number(node.value, index)):
                 raise self.fail(node.value[index - 1][1], split)
-            if key_node.tag == _MERGE:
-                raise self.fail(key_node, msg("y_merge_key"))
-            if not isinstance(key_node, ScalarNode):
-                raise self.fail(key_node, msg("y_key_not_plain"))
-            key = self.scalar(key_node)
-            if not isinstance(key, str):
-                raise self.fail(key_node, msg("y_key_not_text", text=escaped(key_node.value)))
+            # a key met before (as for values in build): a rule pack repeats a few dozen keys
+            key = _UNSEEN
+            if self.plain and key_node.__class__ is ScalarNode and key_node.style != ">":
+                key = values.get((key_node.tag, key_node.value), _UNSEEN)
+            if key.__class__ is not str:
+                key = self.key(key_node)
             if key in result:
                 raise self.fail(key_node, msg("y_duplicate_key", key=str(key)))
-            result[key] = self.build(value_node, depth + 1, key)
+            result[key] = build(value_node, depth + 1, key)
         return result
+
+    def key(self, node: Node) -> str:
+        """The text of a key; an InputError when it is no plain text."""
+        if node.tag == _MERGE:
+            raise self.fail(node, msg("y_merge_key"))
+        if not isinstance(node, ScalarNode):
+            raise self.fail(node, msg("y_key_not_plain"))
+        key = self.scalar(node)
+        if not isinstance(key, str):
+            raise self.fail(node, msg("y_key_not_text", text=escaped(node.value)))
+        return key
 
     def check_tag(self, node, expected: str) -> None:
         if node.tag != expected:
@@ -616,6 +635,8 @@ class _Builder:
 
     def value(self, node: ScalarNode) -> Any:
         """The value of a scalar, from its tag and text alone (so it is read once per document: `values`)."""
+        if node.tag == _STR:  # the text itself (SafeConstructor.construct_yaml_str), most of a pack's new values
+            return self.showable(node, node.value)
         if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
             raise self.fail(node, msg("y_yaml11_number", value=node.value))
@@ -627,6 +648,10 @@ class _Builder:
             reason = _impossible_date(node.value) if node.tag.endswith("timestamp") else None
             raise self.fail(node, msg("y_impossible_date" if node.tag.endswith("timestamp") else "y_invalid_value",
                                       value=node.value, reason=reason or str(error))) from None
+        return self.showable(node, value)
+
+    def showable(self, node: ScalarNode, value: Any) -> Any:
+        """`value`, read from `node`; an InputError when it is a text with a character no file may hold."""
         if isinstance(value, str) and (unshowable := _UNSHOWABLE.search(value)):
             raise self.fail(node, _unshowable(unshowable.group()))
         return value
