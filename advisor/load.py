@@ -128,10 +128,13 @@ class Document:
 
     def mark(self, *where: Any) -> tuple[int, int]:
         """The position of the value at `where`, or of its nearest known parent."""
-        where = tuple(where)
-        while where and where not in self.marks:
-            where = where[:-1]
-        return self.marks.get(where, (1, 1))
+        marks = self.marks
+        while where:
+            try:  # one lookup a step: a file's _Marks finds each in the node graph
+                return marks[where]
+            except KeyError:
+                where = where[:-1]
+        return marks.get((), (1, 1))
 
     def error(self, message: Message, *where: Any, code: str = "") -> Diagnostic:
         line, column = self.mark(*where)

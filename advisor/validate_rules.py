@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import facts_read, literals, placeholders
+from .conditions import facts_read, placeholders, tests
 from .diagnostics import Diagnostic, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import (
@@ -39,10 +39,11 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
     spans: list[tuple[Checker, int, list]] = []  # each rule's checker, index and `suppresses` names
     seen: dict[str, Where] = {}
     names = placeholder_names(facts, parameters)  # once per pack: it is as long as the facts
+    disputed = _disputed(facts, parameters)  # once per pack too
     for doc in docs:
         check = Checker(doc, found, broken)
         for index, entry in enumerate(doc.data["rules"]):
-            rule = _rule(check, index, entry, facts, parameters, actions, sources, names, len(rules))
+            rule = _rule(check, index, entry, facts, parameters, actions, sources, names, len(rules), disputed)
             if rule is None:
                 broken.add(entry["id"])  # what names it (suppresses:, a draft) is not reported again
                 continue
@@ -62,7 +63,8 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
 
 
 def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], parameters: dict[str, Parameter],
-          actions: dict[str, Text], sources: dict[str, Source], names: set[str], order: int) -> Rule | None:
+          actions: dict[str, Text], sources: dict[str, Source], names: set[str], order: int,
+          disputed: dict[str, list[str]]) -> Rule | None:
     where = ("rules", index)
     before = check.state()
     action = entry["action"]
@@ -87,7 +89,7 @@ def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], param
     if valid_from and valid_until and valid_from > valid_until:
         check.error("R108", msg("v_valid_range", end=valid_until, start=valid_from), *where, "valid_until")
     deadline = _deadline(check, where, entry.get("deadline"), facts)
-    sides = _sides(check, where, entry.get("side", {}), when, deadline, facts, parameters)
+    sides = _sides(check, where, entry.get("side", {}), when, deadline, facts, parameters, disputed)
     if check.state() != before or when is None:
         return None
     line, column = check.doc.mark(*where)
@@ -96,12 +98,12 @@ def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], param
 
 
 def _sides(check: Checker, where: tuple, sides: dict, when: Condition | None, deadline: str | None,
-           facts: dict[str, Fact], parameters: dict[str, Parameter]) -> tuple[tuple[str, str], ...]:
+           facts: dict[str, Fact], parameters: dict[str, Parameter],
+           disputed: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
     """`side:` says, for each parameter with several values that the rule's condition or deadline depends on,
-    which value the rule takes; it is required for those and only for those."""
-    used = [name for literal in (literals(when) if when else []) for name in (literal.test.fact, literal.test.param)
-            if name]
-    depends = _disputed_through(used + ([deadline] if deadline in facts else []), facts, parameters)
+    which value the rule takes; it is required for those and only for those. `disputed`: _disputed of the pack."""
+    used = [name for test in (tests(when) if when else []) for name in (test.fact, test.param) if name]
+    depends = _disputed_through(used + ([deadline] if deadline in facts else []), disputed)
     for name in sides:
         _check_side(check, where + ("side", name, KEY), name, parameters, None if when is None else depends)
     for param, name in depends.items():
@@ -124,13 +126,20 @@ def _check_side(check: Checker, at: tuple, name: Any, parameters: dict[str, Para
         check.error("R110", msg("v_side_unused", name=name), *at)
 
 
-def _disputed_through(names: list[str], facts: dict[str, Fact], parameters: dict[str, Parameter]) -> dict[str, str]:
-    """Each parameter with several values that `names` depend on -> the first of `names` that depends on it."""
+def _disputed_through(names: list[str], disputed: dict[str, list[str]]) -> dict[str, str]:
+    """Each parameter with several values that `names` depend on -> the first of `names` that depends on it;
+    `disputed`: the sorted disputed inputs of each fact and parameter (_disputed)."""
     depends: dict[str, str] = {}
     for name in names:
-        for param in sorted(disputed_inputs(name, facts, parameters)):
+        for param in disputed.get(name, ()):
             depends.setdefault(param, name)
     return depends
+
+
+def _disputed(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> dict[str, list[str]]:
+    """model.disputed_inputs of each fact and parameter, sorted, worked out once per pack rather than for each
+    name each rule reads (a derived fact's is a walk down its inputs)."""
+    return {name: sorted(disputed_inputs(name, facts, parameters)) for name in [*facts, *parameters]}
 
 
 def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> set[str]:
