@@ -85,7 +85,8 @@ events:
      "client_harassed, damages_demanded, terms_changed_by_client"),
     ("events:\n  - {date: 2026-11-12, event: units_delivered}\n", "3:5: units_delivered needs count:"),
     ("events:\n  - {date: 2026-11-12, event: client_message, count: 2}\n", "3:5: client_message takes no count:"),
-    ("events:\n  - {on: 2026-11-12, event: client_message}\n", '3:5: missing key "date" in an event\n'),
+    ("events:\n  - {on: 2026-11-12, event: client_message}\n",
+     '3:6: YAML reads the key on as a value, not as a name: write it in quotes ("on") if it is a name\n'),
     ("events:\n  - {date: 2026-02-30, event: client_message}\n",
      '3:12: date: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)'),
 ])
@@ -97,8 +98,10 @@ def test_a_wrong_timeline_is_refused_at_its_line(tmp_path, body, message):
 
 def test_a_bare_on_key_is_explained(tmp_path):
     code, _, err, path = run(tmp_path, HEAD + "events:\n  - {on: 2026-11-12, event: client_message}\n")
-    assert code == 2 and f'{path}:3:6: unknown key "true" (YAML reads an unquoted on, off, yes or no as true or ' \
-        "false); allowed: date, event, count, note\n" in err
+    assert (code, err) == (2, f'{path}:3:6: YAML reads the key on as a value, not as a name: write it in quotes ("on") '
+                              "if it is a name\n")
+    quoted = run(tmp_path, HEAD + 'events:\n  - {"on": 2026-11-12, event: client_message}\n')
+    assert quoted[0] == 2 and f'{path}:3:6: unknown key "on"' in quoted[2] and "allowed: date, event" in quoted[2]
 
 
 def test_delivering_more_than_the_contract_holds_is_refused_at_the_event(tmp_path):
