@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import logging
 import math
 import shlex
+import signal
 import sys
 import threading
 import warnings
@@ -46,6 +48,9 @@ try:
 except ImportError as error:  # a durable_rules built without the flag above: undefined symbol PyEval_CallObject
     _durable = None
     _IMPORT_ERROR = str(error)
+# durable logs every exception raised in an action, a Ctrl-C included, with its traceback, through Python's
+# last-resort handler onto stderr; advise reports each failure itself (EngineError, or one line for Ctrl-C).
+logging.getLogger("durable").disabled = True
 
 # What rebuilds durable_rules so that it imports on every CPython advise supports (3.10 and later).
 BUILD_FLAGS = "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject"
@@ -109,7 +114,7 @@ RULESET_OVERHEAD = 8
 def run(shards: Iterable[Shard], facts: dict) -> list[str]:
     """Assert one fact holding `facts` into every shard; the names of the rules that fired, each once."""
     fired: dict[str, None] = {}  # insertion-ordered, each name once
-    with _LOCK, _quiet_durable():
+    with _LOCK, _quiet_durable(), _ctrl_c_held():
         host = _host()
         for shard in shards:
             name, recorder = _ruleset(host, shard)
@@ -132,6 +137,26 @@ def run(shards: Iterable[Shard], facts: dict) -> list[str]:
             fired.update(dict.fromkeys(recorder[0]))
     fired.pop(SENTINEL, None)
     return list(fired)
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held while durable runs, and raised as KeyboardInterrupt once it returns: raised inside
+    durable's callback, durable would catch it and report it as a failed action (exit 3). An evaluation takes
+    milliseconds (a 10,000-rule pack: under a second), so the wait is not felt. Only in the main thread, the
+    one Python delivers signals to."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    held: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if held:
+            raise KeyboardInterrupt from None
 
 
 @contextmanager

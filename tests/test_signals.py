@@ -173,3 +173,27 @@ def test_ctrl_c_before_the_command_runs_exits_130_with_one_line(moment, lang, li
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_AT, moment, "--lang", lang, "rules"],
                           capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", line)
+
+
+# A child advise whose every rule action (run by durable_rules, inside its callback) is interrupted by Ctrl-C.
+_INTERRUPTED_IN_THE_ENGINE = """
+import os, signal
+from advisor import engine
+recording = engine._recording
+def interrupted_recording(recorder, rule):
+    action = recording(recorder, rule)
+    def interrupted(context):
+        os.kill(os.getpid(), signal.SIGINT)
+        action(context)
+    return interrupted
+engine._recording = interrupted_recording
+from advisor.__main__ import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_engine_runs_an_action_is_one_line():
+    """durable_rules catches the KeyboardInterrupt in its callback and would log it with a traceback."""
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IN_THE_ENGINE, "--lang", "en", str(EXAMPLE)],
+                          capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "advise: interrupted; nothing was written\n")
