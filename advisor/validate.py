@@ -378,6 +378,11 @@ def _check_fact_values(check: Checker, where: tuple, fact: Fact, entry: dict) ->
     """The values a fact may take: an enum's values, its default, min and max."""
     if (fact.type == "enum") != ("values" in entry):
         check.error("R106", msg("v_enum_values"), *where, "type")
+    seen: dict[str, str] = {}  # a scenario's word is matched to a value folded (model.folded): one value per form
+    for index, value in enumerate(fact.values):
+        other = seen.setdefault(folded(value), value)
+        if other != value:
+            check.error("R108", msg("v_value_folds_like", value=show(value), other=show(other)), *where, "values", index)
     default = entry.get("default")
     if default is not None and (problem := value_problem(fact, default)):
         check.error("R106", msg("v_default_problem", problem=problem), *where, "default")

@@ -193,6 +193,24 @@ def test_labels_on_a_fact_that_is_no_enum_are_refused(tmp_path):
     assert (code, out) == (1, f"{facts}:21:5: [error] R106 labels: are for enum facts, one per value; delete them\n")
 
 
+@pytest.mark.parametrize(("lang", "message"), [
+    ("en", 'R108 values: "ＲＥＪＥＣＴＥＤ" reads as "rejected" (a scenario\'s word is matched without case or width): '
+           "a scenario could not say which it means"),
+    ("ja", 'R108 values: "ＲＥＪＥＣＴＥＤ" は "rejected" と同じに読まれます（シナリオの語は大文字・小文字や全角・半角を'
+           "区別せずに照合します）。シナリオでどちらを指すか決められません")])
+def test_two_values_read_alike_are_refused(tmp_path, lang, message):
+    """A scenario's word is matched folded: two values that fold alike would make one silently the other."""
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
+    facts = pack / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("values: [none, accepted, rejected]", "values: [none, accepted, rejected, ＲＥＪＥＣＴＥＤ]", 1),
+                     encoding="utf-8")
+    code, out, _ = advise("check", "--lang", lang, str(pack))
+    level = {"en": "[error]", "ja": "[エラー]"}[lang]
+    assert code == 1 and f"{facts}:57:40: {level} {message}\n" in out
+
+
 # ------------------------------------------------------------------------------ Japanese punctuation
 
 def test_japanese_sentences_of_the_catalogs_use_full_width_punctuation():
