@@ -100,16 +100,24 @@ def _read(folder: Path) -> _Files:
         raise InputError([about_file(folder, msg("v_not_a_pack", file=PACK_FILE))])
 
     def optional(name: str) -> Document | None:
-        return read_file(folder / name) if (folder / name).is_file() else None
+        return _read_regular(folder / name) if (folder / name).exists() else None
 
-    pack_doc = read_file(folder / PACK_FILE)
+    pack_doc = _read_regular(folder / PACK_FILE)
     parameters_doc = optional(PARAMETERS_FILE)
-    facts_doc = read_file(folder / FACTS_FILE)
+    facts_doc = _read_regular(folder / FACTS_FILE)
     events_doc, drafts_doc = optional(EVENTS_FILE), optional(DRAFTS_FILE)
     files = sorted(p for p in folder.iterdir() if is_pack_file(p.name))
-    rule_docs = tuple(read_file(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES)
+    rule_docs = tuple(_read_regular(p) for p in files if p.suffix == ".yaml" and p.name not in PACK_FILES)
     return _Files(folder, pack_doc, facts_doc, parameters_doc, events_doc, drafts_doc, rule_docs,
                   tuple(p for p in files if p.suffix != ".yaml"))
+
+
+def _read_regular(path: Path) -> Document:
+    """read_file, for a regular file only (a symbolic link to one too): a named pipe in a pack folder would block
+    the read for ever, and a device or a folder is no pack file."""
+    if path.exists() and not path.is_file():
+        raise InputError([about_file(path, msg("v_not_regular"))])
+    return read_file(path)
 
 
 # The parts of each file made of entries, by name (or by position, for rules): a mistake inside one entry leaves

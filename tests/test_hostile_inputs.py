@@ -84,6 +84,26 @@ def test_a_platform_named_like_a_fifo_in_the_rules_folder_does_not_block(tmp_pat
     assert (done.returncode, done.stdout, done.stderr) == refused(path, "1:11: " + unknown_platform("en", "pipe"))
 
 
+@pytest.mark.parametrize(("name", "make"), [("rules.yaml", os.mkfifo), ("extra.yaml", os.mkfifo),
+                                            ("facts.yaml", os.mkdir)])
+@pytest.mark.parametrize(("lang", "message"), [
+    ("en", "not a regular file: a rule pack is read from regular files only, never from a named pipe, a device or a "
+           "folder"),
+    ("ja", "通常のファイルではありません。ルールパックは通常のファイルからだけ読みます（名前付きパイプ、デバイス、"
+           "フォルダからは読みません）")])
+def test_a_pack_file_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_path, name, make, lang, message):
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(BUNDLED, pack)
+    if (pack / name).exists():
+        (pack / name).unlink()
+    make(pack / name)
+    for command in (["check", str(pack)], ["--rules", str(tmp_path), str(write(tmp_path, BASE))]):
+        # in a subprocess with a timeout: a read of the FIFO would wait for a writer forever
+        done = subprocess.run([sys.executable, "-m", "advisor", "--lang", lang, *command],
+                              capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"{pack / name}: {message}\n")
+
+
 def test_the_platform_option_is_a_name_too():
     result = invoke("--lang", "en", "rules", "--platform", "../x")
     assert seen(result) == (2, "", f"{BUNDLED.parent}: " + unknown_platform("en", "../x") + "\n")
