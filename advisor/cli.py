@@ -390,7 +390,8 @@ class _AdviseGroup(_Texts, click.Group):
         position = _first_word(args, valued)
         self._refuse_options(ctx, args, position, valued)
         if position == len(args):  # `advise --lang ja [--help|--version]`: as without --lang
-            return next(([flag] for flag in _GROUP_FLAGS if flag in args), [])
+            asked = set(args)
+            return ["--help"] if {"-h", "--help"} & asked else ["--version"] if {"-V", "--version"} & asked else []
         word = args[position]
         if word == "help" and not os.path.exists(word):  # `advise [OPTIONS] help [OPTIONS] [COMMAND]`
             return self._help_asked(args[:position] + args[position + 1:], valued)

@@ -26,7 +26,10 @@ def commands(command: click.Command, name: str = "advise") -> Iterator[tuple[str
 
 
 COMMANDS = list(commands(main))
-OPTIONS = [(name, param) for name, command in COMMANDS for param in command.get_params(click.Context(command))
+# Each command's options as `advise` makes them: click keeps the first help option it builds for a command, so a
+# context here must have advise's help option names too (-h, --help), or later tests would lose -h.
+OPTIONS = [(name, param) for name, command in COMMANDS
+           for param in command.get_params(click.Context(command, **main.context_settings))
            if isinstance(param, click.Option)]
 LONG_OPTIONS = [(name, spelling) for name, option in OPTIONS
                 for spelling in option.opts + option.secondary_opts if spelling.startswith("--")]
