@@ -160,6 +160,8 @@ def parse(raw: bytes, path: str) -> Document:
     if len(raw) > MAX_BYTES:
         raise InputError([about_file(path, msg("y_too_large", size=MAX_BYTES // 1024))])
     text = _decode(raw, path)
+    if formatting := _FORMATTING.search(text):
+        raise _fail(path, _unshowable(formatting.group()), *_position(text, formatting.start()))
     slips = _slips(text)
     with collector_paused():
         node = _compose(text, path, slips)
@@ -663,13 +665,23 @@ class _Builder:
 # What a double-quoted YAML text can hold ("\e", "\x9b", "\ud800") that no file holds as it is (PyYAML's
 # reader refuses them there): a control character other than tab and line break would act on the terminal it is
 # printed to (an escape sequence recolours it, a carriage return overwrites a line), and half of a surrogate
-# pair cannot be written in UTF-8 at all. Refused wherever they are, in keys and values of every file.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# pair cannot be written in UTF-8 at all. Refused wherever they are, in keys and values of every file, and so
+# are the _FORMATTING characters written as escapes ("\u202E", "\L").
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                         "\u2028\u2029]")
+# Characters a file can hold as they are that act on the line they are shown on: the bidirectional formatting
+# characters (U+202E, right-to-left override, and its kin) reorder what a terminal, an editor or a calendar
+# shows after them, so that advice, a draft or a diagnostic could read other than it is, and U+2028 and U+2029
+# end a line for YAML, Python's splitlines and many terminals. Refused anywhere in a file (a comment included,
+# where a reviewer of the pack reads them too), at their own line and column.
+_FORMATTING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _unshowable(char: str) -> Message:
     if "\ud800" <= char <= "\udfff":
         return msg("y_lone_surrogate", code=f"{ord(char):04X}")
+    if _FORMATTING.fullmatch(char):
+        return msg("y_formatting_character", code=f"{ord(char):04X}", name=unicodedata.name(char))
     return msg("y_control_character", code=f"{ord(char):02x}")
 
 

@@ -135,18 +135,51 @@ def test_a_control_character_in_a_scenario_value_is_refused_at_its_line(tmp_path
     assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}")
 
 
-@pytest.mark.parametrize(("lang", "unknown"), [("en", 'unknown key "a\\u2028b"; allowed: title, platform, '),
-                                               ("ja", '不明なキー "a\\u2028b" です。使えるキー：title')])
-def test_line_separators_and_bidi_overrides_quoted_in_a_diagnostic_are_escaped(tmp_path, lang, unknown):
-    """U+2028 and U+2029 end a line for splitlines() and many terminals; U+202E reverses what follows it."""
-    path = write(tmp_path, 'as_of: 2026-11-25\n? "a\\Lb"\n: 1\nfacts: {"x\\u202Ey": 1, "p\\Pq": 2}\n')
-    result = invoke("--lang", lang, str(path))
-    lines = result.stderr.splitlines()
-    assert (result.exit_code, result.stdout, len(lines)) == (2, "", 3)
-    assert lines[0].startswith(f"{path}:2:3: {unknown}")
-    assert lines[1].startswith(f"{path}:4:9: ") and "x\\u202Ey" in lines[1]
-    assert lines[2].startswith(f"{path}:4:24: ") and "p\\u2029q" in lines[2]
-    assert not {"\u2028", "\u2029", "\u202e"} & set(result.stderr)
+FORMATTING = {"en": "formatting character U+{code} ({name}) is not allowed: it reorders or breaks the line it is "
+                    "shown on; remove it",
+              "ja": "書式制御文字 U+{code}（{name}）は使えません。表示される行の並びを変えたり行を分けたりします。"
+                    "削除してください"}
+
+
+@pytest.mark.parametrize("escape, code, name", [
+    ("\\u202E", "202E", "RIGHT-TO-LEFT OVERRIDE"), ("\\u202A", "202A", "LEFT-TO-RIGHT EMBEDDING"),
+    ("\\u2066", "2066", "LEFT-TO-RIGHT ISOLATE"), ("\\u2069", "2069", "POP DIRECTIONAL ISOLATE"),
+    ("\\u200F", "200F", "RIGHT-TO-LEFT MARK"), ("\\u200E", "200E", "LEFT-TO-RIGHT MARK"),
+    ("\\u061C", "061C", "ARABIC LETTER MARK"), ("\\L", "2028", "LINE SEPARATOR"),
+    ("\\P", "2029", "PARAGRAPH SEPARATOR")])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_bidi_or_line_separator_escape_in_a_scenario_is_refused_at_its_value(tmp_path, escape, code, name, lang):
+    """U+202E and its kin reorder what a terminal, a Markdown viewer or a calendar shows after them; U+2028 and
+    U+2029 end a line for splitlines() and many terminals: refused where a value or key holds them."""
+    message = FORMATTING[lang].format(code=code, name=name)
+    path = write(tmp_path, f'title: "x{escape}y"\n' + BASE)
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}")
+    path = write(tmp_path, BASE + f'  client_response: "accepted{escape}"\n')
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}")
+    path = write(tmp_path, BASE + f'  "fee{escape}": 5\n')
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}")
+
+
+@pytest.mark.parametrize("char, code, name", [("\u202e", "202E", "RIGHT-TO-LEFT OVERRIDE"),
+                                              ("\u2067", "2067", "RIGHT-TO-LEFT ISOLATE"),
+                                              ("\u2028", "2028", "LINE SEPARATOR")])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_bidi_or_line_separator_character_in_a_file_is_refused_at_its_column(tmp_path, char, code, name, lang):
+    """Written as it is, even in a comment (where a reviewer reads it): at its own line and column."""
+    message = FORMATTING[lang].format(code=code, name=name)
+    path = write(tmp_path, BASE + f"title: 送信{char}済み\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:10: {message}")
+    path = write(tmp_path, BASE + f"  fee: 50000  # 5万{char}円\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}")
+
+
+def test_the_bundled_packs_scenarios_and_catalogs_hold_no_bidi_or_line_separator():
+    folders = [REPO / "rules", REPO / "scenarios", REPO / "advisor" / "locale"]
+    found = [(str(path), char) for folder in folders for path in sorted(folder.rglob("*.yaml"))
+             for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
+             if char in path.read_text(encoding="utf-8")]
+    assert found == []
+    assert invoke("check", str(BUNDLED)).exit_code == 0
 
 
 def test_a_control_character_in_a_key_is_refused(tmp_path):
@@ -180,6 +213,8 @@ def replace_in(path: Path, old: str, new: str) -> int:
 @pytest.mark.parametrize("value, message", [
     ('"Send \\e[31mnow"', "control character #x1b is not allowed; remove it"),
     ('"Send \\x9b2J"', "control character #x9b is not allowed; remove it"),
+    ('"Send \\u202Enow"', FORMATTING["en"].format(code="202E", name="RIGHT-TO-LEFT OVERRIDE")),
+    ('"Send\\Lnow"', FORMATTING["en"].format(code="2028", name="LINE SEPARATOR")),
     ('"\\ud800"', "\\uD800 is half of a character (a lone surrogate), which cannot be stored or shown as text; "
                   "remove it or write the whole character"),
 ])
