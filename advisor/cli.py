@@ -543,6 +543,14 @@ def _stat_error(path: str) -> int | None:
     return None
 
 
+def _named_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A file an option names (--calendar, -o, --answers): an empty name names none, a usage error (click would
+    take it, and the command would then write or read nothing without a word)."""
+    if value == "":
+        raise click.BadParameter(say(_current_lang(), "empty_file_name"), ctx=ctx, param=param)
+    return value
+
+
 # Paths are click.Path without its exists/dir_okay checks, whose messages would be click's English sentences:
 # a folder or a missing file is reported by the commands themselves, as `path: message`.
 _RULES_OPTION = _option("--rules", type=click.Path(), default=None, metavar="DIR", callback=_packs_here,
@@ -560,7 +568,7 @@ _LANG_OPTION = _option("--lang", type=click.Choice(LANGS), default=None, callbac
          help="option_run_as_of")
 @_option("--explain", is_flag=True, help="option_run_explain")
 @_option("--drafts", is_flag=True, help="option_run_drafts")
-@_option("--calendar", "calendar_file", type=click.Path(), default=None, metavar="FILE.ics",
+@_option("--calendar", "calendar_file", type=click.Path(), default=None, metavar="FILE.ics", callback=_named_file,
          help="option_run_calendar")
 @_option("--force", is_flag=True, help="option_run_force")
 def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: bool,
@@ -667,7 +675,7 @@ def rules_command(rules: str | None, platform: str, lang: str) -> None:
 @_option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
          help="option_graph_format")
 @_option("-o", "--output", type=click.Path(allow_dash=True), default=None, metavar="FILE",
-         help="option_graph_output")
+         callback=_named_file, help="option_graph_output")
 @_option("--force", is_flag=True, help="option_graph_force")
 def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output: str | None, force: bool) -> None:
     """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
@@ -696,10 +704,11 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
 
 
 @main.command(name="ask")
-@_option("-o", "--output", type=click.Path(), default=None, metavar="FILE", help="option_ask_output")
+@_option("-o", "--output", type=click.Path(), default=None, metavar="FILE", callback=_named_file,
+         help="option_ask_output")
 @_option("--force", is_flag=True, help="option_ask_force")
 @_option("--answers", "answers_file", type=click.Path(allow_dash=True), default=None,
-         metavar="FILE", help="option_ask_answers")
+         metavar="FILE", callback=_named_file, help="option_ask_answers")
 @_RULES_OPTION
 @_LANG_OPTION
 @_option("--as-of", "as_of", type=_DATE, default=None, metavar="DATE",

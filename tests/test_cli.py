@@ -331,6 +331,11 @@ def test_japanese_help_ends_every_heading_with_a_full_width_colon(args):
     assert "\nOptions:\n" in english and ("\nCommands:\n" in english) == (args[0] in ("--help", "help"))
 
 
+# An option that names a file, given an empty name (--calendar "", -o ""): refused, never silently ignored.
+EMPTY_NAME = {"en": "an empty name names no file; give a file name, or leave the option out",
+              "ja": "空の名前ではファイルを指定できません。ファイル名を指定するか、このオプションを省いてください"}
+
+
 @pytest.mark.parametrize("args, en, ja", [
     (["check", "--formt", "x"], "Error: No such option '--formt'. Did you mean '--format'?",
      "エラー：オプション「--formt」はありません。「--format」のことですか？"),
@@ -343,6 +348,14 @@ def test_japanese_help_ends_every_heading_with_a_full_width_colon(args):
     (["run", "--explain=yes", "s.yaml"], "Error: Option '--explain' does not take a value.",
      "エラー：オプション「--explain」は値を取りません。"),
     (["run", "a.yaml", "b.yaml"], "Error: Got unexpected extra argument (b.yaml)", "エラー：余分な引数があります（b.yaml）"),
+    (["run", "--calendar", "", "s.yaml"], f"Error: Invalid value for '--calendar': {EMPTY_NAME['en']}",
+     f"エラー：「--calendar」の値が正しくありません：{EMPTY_NAME['ja']}"),
+    (["ask", "-o", ""], f"Error: Invalid value for '-o' / '--output': {EMPTY_NAME['en']}",
+     f"エラー：「-o」 / 「--output」の値が正しくありません：{EMPTY_NAME['ja']}"),
+    (["ask", "--answers="], f"Error: Invalid value for '--answers': {EMPTY_NAME['en']}",
+     f"エラー：「--answers」の値が正しくありません：{EMPTY_NAME['ja']}"),
+    (["graph", "--output", ""], f"Error: Invalid value for '-o' / '--output': {EMPTY_NAME['en']}",
+     f"エラー：「-o」 / 「--output」の値が正しくありません：{EMPTY_NAME['ja']}"),
 ])
 def test_click_errors_in_the_language_asked_for(args, en, ja):
     for lang, message in (("en", en), ("ja", ja)):
