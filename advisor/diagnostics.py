@@ -122,10 +122,20 @@ def show(value: object) -> Message | str:
     if value is None:
         return msg("value_nothing")
     if isinstance(value, str):
-        return f'"{escaped(value)}"'
+        return f'"{escaped(clipped(value))}"'
     if isinstance(value, (dict, list)):
         return msg("value_mapping" if isinstance(value, dict) else "value_list")
     return str(value)
+
+
+SHOWN = 80  # characters of a value a message quotes; a longer one is cut, with an ellipsis
+
+
+def clipped(text: str) -> str:
+    """`text` as a message quotes it: whole up to SHOWN characters, else its first SHOWN - 1 and an ellipsis (…),
+    so that a 10,000-character value makes a diagnostic line of a readable length (cut before it is escaped,
+    so that an escape is never cut in half)."""
+    return text if len(text) <= SHOWN else text[:SHOWN - 1] + "\u2026"
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -33,7 +33,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, InputError, Message, about_file, escaped, msg, os_reason
+from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, escaped, msg, os_reason
 from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
@@ -603,7 +603,7 @@ class _Builder:
             raise self.fail(node, msg("y_key_not_plain"))
         key = self.scalar(node)
         if not isinstance(key, str):
-            raise self.fail(node, msg("y_key_not_text", text=escaped(node.value)))
+            raise self.fail(node, msg("y_key_not_text", text=escaped(clipped(node.value))))
         return key
 
     def check_tag(self, node, expected: str) -> None:
@@ -644,7 +644,7 @@ class _Builder:
             return self.showable(node, node.value)
         if node.tag in _NUMBER_TAGS and not _DECIMAL.fullmatch(node.value):
             # YAML 1.1 reads 050000 as octal (20480) and 50:00 as base 60 (3000): refuse, never guess.
-            raise self.fail(node, msg("y_yaml11_number", value=node.value))
+            raise self.fail(node, msg("y_yaml11_number", value=clipped(node.value)))
         if (misread := _tag_misread(node)) is not None:
             raise self.fail(node, misread)
         try:
@@ -652,7 +652,7 @@ class _Builder:
         except ValueError as error:
             reason = _impossible_date(node.value) if node.tag.endswith("timestamp") else None
             raise self.fail(node, msg("y_impossible_date" if node.tag.endswith("timestamp") else "y_invalid_value",
-                                      value=node.value, reason=reason or str(error))) from None
+                                      value=clipped(node.value), reason=reason or str(error))) from None
         return self.showable(node, value)
 
     def showable(self, node: ScalarNode, value: Any) -> Any:
@@ -728,9 +728,9 @@ def _tag_misread(node: ScalarNode) -> Message | None:
     """Why an explicit !!bool or !!timestamp tag cannot read its value (`!!bool maybe`), or None: PyYAML's
     constructors assume the value matched the tag's pattern and fail with a KeyError or AttributeError otherwise."""
     if node.tag == _CORE + "bool" and node.value.lower() not in SafeConstructor.bool_values:
-        return msg("t_tag_cannot_read", tag="!!bool", value=escaped(node.value), fix=msg("t_tag_fix_bool"))
+        return msg("t_tag_cannot_read", tag="!!bool", value=escaped(clipped(node.value)), fix=msg("t_tag_fix_bool"))
     if node.tag == _CORE + "timestamp" and not SafeConstructor.timestamp_regexp.match(node.value):
-        return msg("t_tag_cannot_read", tag="!!timestamp", value=escaped(node.value), fix=msg("t_tag_fix_timestamp"))
+        return msg("t_tag_cannot_read", tag="!!timestamp", value=escaped(clipped(node.value)), fix=msg("t_tag_fix_timestamp"))
     return None
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
 from .derive import View, views
-from .diagnostics import Diagnostic, InputError, Message, about_file, did_you_mean, escaped, msg, show
+from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
 from .model import Pack, Rule, Value
@@ -147,7 +147,7 @@ def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
 
 def _unknown_platform(platform: str, named: dict[str, Path]) -> Message:
     """"unknown platform", with the packs there are; the name as text (escaped, on one line), never a path."""
-    return msg("c_unknown_platform", platform=escaped(platform), hint=did_you_mean(platform, named),
+    return msg("c_unknown_platform", platform=escaped(clipped(platform)), hint=did_you_mean(platform, named),
                packs=", ".join(named) or msg("c_no_packs"))
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from .diagnostics import Diagnostic, Message, SchemaText, did_you_mean, kind_of, msg, show
+from .diagnostics import Diagnostic, Message, SchemaText, clipped, did_you_mean, kind_of, msg, show
 from .load import KEY, Document, bundled_rules
 
 STRUCTURE = "S001"  # the code of a mistake no schema node names another for
@@ -178,7 +178,7 @@ def _entry_errors(key: Any, item: Any, node: dict, root: dict, where: tuple) -> 
         allowed = list(properties)
         shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
         hint = msg("s_bool_key_hint") if isinstance(key, bool) else ""
-        said = msg("s_unknown_key", key=str(shown), hint=hint, suggestion=did_you_mean(shown, allowed),
+        said = msg("s_unknown_key", key=clipped(str(shown)), hint=hint, suggestion=did_you_mean(shown, allowed),
                    allowed=", ".join(allowed))
         return [(where + (key, KEY), said, STRUCTURE)]
     if isinstance(extra, dict):
@@ -201,7 +201,7 @@ def _best(value: Any, branches: list[list[Problem]], node: dict, root: dict, whe
         known = {key for branch in mappings for key in branch.get("properties", {})}
         unknown = [key for key in value if key not in known]
         if unknown:
-            return [(where + (unknown[0], KEY), msg("s_text_unknown_key", text=text, key=str(unknown[0]),
+            return [(where + (unknown[0], KEY), msg("s_text_unknown_key", text=text, key=clipped(str(unknown[0])),
                                                     suggestion=did_you_mean(unknown[0], known)), code)]
     return [(where, _got(text, show(value)), code)]
 

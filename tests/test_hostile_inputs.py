@@ -56,7 +56,23 @@ def unknown_platform(lang: str, name: str) -> str:
 @pytest.mark.parametrize("platform", ["a" * 256, "../../x", "/tmp", "ABC", "a b", "x/.."])
 def test_a_platform_that_is_not_a_name_is_unknown_and_never_a_path(tmp_path, lang, platform):
     path = write(tmp_path, f'platform: "{platform}"\n' + BASE)
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, "1:11: " + unknown_platform(lang, platform))
+    shown = platform if len(platform) <= 80 else platform[:79] + "…"  # a long value is quoted cut
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, "1:11: " + unknown_platform(lang, shown))
+
+
+@pytest.mark.parametrize("lang, got", [("en", 'client_response: expected one of no answer yet (none), accepted, refused '
+                                               '(rejected); got "{value}"'),
+                                       ("ja", 'client_response: 応答なし（none）、同意（accepted）、拒否（rejected） '
+                                              'のいずれかが必要ですが、"{value}" が指定されています')])
+def test_a_long_value_is_quoted_cut_at_80_characters_with_an_ellipsis(tmp_path, lang, got):
+    """A 10,000-character value made a 10,000-character diagnostic line: it is quoted by its first 79
+    characters and an ellipsis; a value of 80 characters is quoted whole, as every shorter one."""
+    for value, shown in (("ab" * 5000, "ab" * 39 + "a…"), ("é" * 80, "é" * 80), ("x" * 81, "x" * 79 + "…")):
+        path = write(tmp_path, BASE + f'  client_response: "{value}"\n')
+        assert seen(invoke("--lang", lang, str(path))) == refused(path, "4:20: " + got.format(value=shown))
+    path = write(tmp_path, BASE + f"  {'k' * 500}: 1\n")
+    result = invoke("--lang", "en", str(path))
+    assert (result.exit_code, result.stderr.startswith(f'{path}:4:3: unknown fact "{"k" * 79}…"; facts: ')) == (2, True)
 
 
 def test_a_platform_naming_a_foreign_pack_by_path_never_reads_it(tmp_path):
