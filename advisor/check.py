@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from .compile import compile_pack
 from .conditions import (
+    MAX_TERMS,
     Literal,
     Term,
     as_number,
@@ -36,9 +37,9 @@ from .conditions import (
     satisfiable,
     shown,
 )
-from .diagnostics import Diagnostic, InputError, Message, about_file, msg
+from .diagnostics import Diagnostic, InputError, Message, about_file, msg, show, shown_path
 from .load import collector_paused, pack_folders
-from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Where
+from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Value, Where
 from .validate import load_pack
 
 LEVELS = ("warning", "error")
@@ -227,6 +228,58 @@ def _unlabelled(pack: Pack) -> Iterable[Diagnostic]:
             if not fact.labels:
                 yield _at(pack.declared_at[("fact", fact.name)], msg("c_unlabelled", fact=fact.name), "L207")
 
+# At most this many pairs of alternatives are compared by L208 in a whole pack: thousands of rules setting one
+# fact by turns would otherwise compare every pair of rules, and every pair of their alternatives.
+SETS_PAIR_BUDGET = 16 * MAX_TERMS
+
+
+def _sets_conflicts(pack: Pack) -> Iterable[Diagnostic]:
+    """Two rules that set one fact to different values and can fire for one scenario: their conditions can hold
+    together (an alternative of each, satisfiable together) and their dates (valid_from, valid_until) overlap.
+    At run time the scenario's advice stops with an error (pipeline.SetsConflict); suppression does not prevent
+    it (both fire in the same round). Reported at the second rule in pack order, naming the first that can fire
+    with it. Bounded: a pair of rules whose alternatives make more than MAX_TERMS pairs is left out, as
+    conditions.covers leaves it out for L202, and once SETS_PAIR_BUDGET pairs are compared no more are."""
+    values = _candidates(pack)
+    numbers = _numbers(pack, values)
+    terms: dict[str, list[Term] | None] = {}
+    budget = SETS_PAIR_BUDGET
+    earlier: dict[str, list[tuple[Rule, Value]]] = {}  # the setters of each fact so far, in pack order
+    for rule in pack.rules:
+        for fact, value in rule.sets:
+            setters = earlier.setdefault(fact, [])
+            for other, other_value in setters:
+                if other_value == value or not _dates_overlap(other, rule):
+                    continue
+                mine, theirs = _terms(rule, terms), _terms(other, terms)
+                if mine is None or theirs is None or len(mine) * len(theirs) > MAX_TERMS:
+                    continue  # too large to decide: no finding
+                cost = len(mine) * len(theirs)
+                budget -= cost
+                if budget < 0:
+                    return
+                if any(_satisfiable(one + two, values, numbers) for one in mine for two in theirs):
+                    yield _at(rule.where, msg("c_sets_may_conflict", rule=rule.id, fact=fact, value=show(value),
+                                              other=other.id, where=_place(other), other_value=show(other_value)),
+                              "L208")
+                    break
+            setters.append((rule, value))
+
+
+def _terms(rule: Rule, found: dict[str, list[Term] | None]) -> list[Term] | None:
+    """The rule's condition as alternatives (conditions.dnf), expanded once per rule."""
+    if rule.id not in found:
+        found[rule.id] = dnf(rule.when)
+    return found[rule.id]
+
+
+def _dates_overlap(one: Rule, two: Rule) -> bool:
+    """Whether some as_of is within the dates of both rules (valid_from, valid_until; either may be left out)."""
+    starts = [rule.valid_from for rule in (one, two) if rule.valid_from]
+    ends = [rule.valid_until for rule in (one, two) if rule.valid_until]
+    return not starts or not ends or max(starts) <= min(ends)
+
+
 
 CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("S001", "structure", "error", "a file does not fit its schema: unknown key, missing key, wrong kind of value"),
@@ -259,6 +312,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("L206", "unused-fact", "warning", "a fact that no rule, text, draft or derived fact reads", _unused_facts),
     Check("L207", "unlabelled-enum", "warning", "an enum fact without labels in a pack whose other enum facts have them",
           _unlabelled),
+    Check("L208", "sets-conflict", "warning",
+          "two rules that can fire for one scenario set a fact to different values (sets:)", _sets_conflicts),
 )}
 
 
@@ -277,3 +332,8 @@ def _candidates(pack: Pack) -> dict[str, list]:
 
 def _at(where: Where, message: Message, code: str) -> Diagnostic:
     return Diagnostic(where.path, where.line, where.column, message, code)
+
+
+def _place(rule: Rule) -> str:
+    """`path:line` of a rule, for a message that names it."""
+    return f"{shown_path(rule.where.path)}:{rule.where.line}"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, InputError
 from .explain import Advice
-from .messages import say
+from .messages import rendered, say
 from .model import Pack, Rule
-from .pipeline import advise_file
+from .pipeline import SetsConflict, advise_file
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,16 @@ def unmet(advice: Advice, lang: str = "en") -> list[str]:
 
 
 def check_scenario(path: str | Path, rules: str | Path | None = None, lang: str = "en") -> ScenarioResult:
-    """Run one scenario file; raises InputError when it cannot be read or validated."""
-    advice = advise_file(path, rules)
+    """Run one scenario file; raises InputError when it cannot be read or validated. Two rules that set one fact
+    to different values for it (pipeline.SetsConflict) fail the scenario, with that as its one problem: the
+    scenario is sound, and it is the pack under test that cannot advise on it."""
+    try:
+        advice = advise_file(path, rules)
+    except SetsConflict as conflict:
+        if conflict.pack is None:  # always named by advise_document
+            raise
+        return ScenarioResult(str(path), conflict.title, (), (rendered(conflict.message, lang),), conflict.pack,
+                              frozenset())
     return ScenarioResult(str(path), advice.scenario.title, advice.actions, tuple(unmet(advice, lang)), advice.pack,
                           frozenset(r.rule.id for r in advice.recommendations))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
 from .derive import View, views
-from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show
+from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show, shown_path
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
 from .model import Pack, Rule, Value
@@ -39,7 +39,10 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
     if scenario.params:
         compiled = compiled_for(pack, scenario.params)
     derived = views(pack, scenario.facts, scenario.as_of, pinned)
-    fired, added = chain(pack, compiled, derived, scenario.as_of)
+    try:
+        fired, added = chain(pack, compiled, derived, scenario.as_of)
+    except SetsConflict as conflict:  # named at the scenario that brings it out
+        raise SetsConflict(conflict.message, scenario.path, scenario.title, pack) from None
     # the facts rules set are the same in every view
     return explain(pack, scenario, tuple(replace(view, facts=view.facts | added) for view in derived), fired)
 
@@ -77,21 +80,36 @@ def _fire(compiled: Compiled, bases: list[dict], facts: dict, marks: list[Rule],
 
 def _take(fired: list[Rule], added: dict[str, tuple[Value, Rule]], suppressed: set[str]) -> None:
     """Add to `added` the facts the fired rules set, with the rule that set each, and to `suppressed` the rules
-    they suppress; a fact set to two different values is an error."""
+    they suppress; a fact set to two different values is an error (SetsConflict)."""
     for rule in sorted(fired, key=lambda r: r.order):  # pack order, whatever valuation fired it
         for name, value in rule.sets:
             if name in added and added[name][0] != value:
-                raise _conflict(name, added[name], (value, rule))
+                raise SetsConflict(_conflict(name, added[name], (value, rule)))
             added.setdefault(name, (value, rule))
         suppressed.update(rule.suppresses)
 
 
-def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> InputError:
+class SetsConflict(InputError):
+    """Two rules that fire for one scenario set a fact to different values (`sets:`; advise check warns of it
+    as L208): a mistake in the pack that this scenario brings out. advise_document reports it at the scenario
+    as a whole (`path: message`, exit 2), the rules' places in the message; `advise test` reports it as that
+    scenario's failure and goes on (expect.run_tests), so it keeps the scenario's title and pack. `chain`, which
+    knows no scenario, raises it without a path (why.py, which runs variants of a scenario, catches it)."""
+
+    def __init__(self, message: Message, path: str = "", title: str | None = None, pack: Pack | None = None):
+        super().__init__([about_file(path, message)])
+        self.message, self.title, self.pack = message, title, pack
+
+
+def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> Message:
     (value, rule), (other_value, other) = first, second
-    return InputError([Diagnostic(other.where.path, other.where.line, other.where.column,
-                                  msg("c_sets_conflict", rule=other.id, fact=name, value=show(other_value),
-                                      other=rule.id, where=f"{rule.where.path}:{rule.where.line}",
-                                      other_value=show(value)))])
+    return msg("c_sets_conflict", rule=other.id, where=_place(other), fact=name, value=show(other_value),
+               other=rule.id, other_where=_place(rule), other_value=show(value))
+
+
+def _place(rule: Rule) -> str:
+    """`path:line` of a rule, for a message that names it."""
+    return f"{shown_path(rule.where.path)}:{rule.where.line}"
 
 
 def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:

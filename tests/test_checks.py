@@ -271,3 +271,12 @@ def test_the_bundled_pack_is_clean():
     bundled = Path(__file__).resolve().parents[1] / "rules"
     result = CliRunner().invoke(main, ["check", str(bundled / "crowdworks")])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_two_rules_setting_a_fact_differently_read_alike_in_japanese(tmp_path):
+    case = next(case for case in DATA_FILES["L208"]["cases"] if case["findings"])
+    exit_code, out, err = check(build(tmp_path / "pack", case["files"]), "--lang", "ja")
+    assert (exit_code, err) == (1, "")
+    assert out.splitlines() == [
+        'rules.yaml:10:5: [警告] L208 ルール q は stage を "two" にしますが、ルール r（rules.yaml:2）は "one" にし、'
+        "1つのシナリオで両方が発火しえます。そのシナリオのアドバイスはエラーで止まります。条件が互いに重ならないようにしてください"]

@@ -65,6 +65,19 @@ def test_a_small_shadowed_rule_is_still_found(tmp_path):
             "and suppresses it") in lines
 
 
+def test_rules_setting_one_fact_by_turns_are_compared_within_a_bound(tmp_path):
+    # 4,000 rules, each for one value of n, set done to true and false by turns: no two can fire together, and
+    # comparing every pair of them took 15 s (a 10,000-rule pack: minutes). L208 compares at most 65,536 pairs.
+    setting = [rule(f"r{i}", f"{{n: {i}}}").replace("  source: s\n", f"  source: s\n  sets: {{done: {i % 2 == 0}}}\n")
+               for i in range(4000)]
+    folder = make_pack(tmp_path / "pack", setting)
+    with (folder / "facts.yaml").open("a", encoding="utf-8") as facts:
+        facts.write("  done: {type: bool, set_by_rules: true, description: {ja: 済み, en: Done}}\n")
+    lines, seconds = _check(folder)
+    assert [line for line in lines if "L208" in line] == []
+    assert seconds < 5
+
+
 def _seconds(folder: Path) -> float:
     start = time.perf_counter()
     check_packs(folder)
