@@ -38,7 +38,7 @@ from .conditions import (
     shown,
 )
 from .diagnostics import Diagnostic, InputError, Message, about_file, msg, show, shown_path
-from .load import collector_paused, pack_folders
+from .load import collector_paused, pack_folders, read_file
 from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Value, Where
 from .validate import load_pack
 
@@ -61,7 +61,24 @@ def check_packs(target: str | Path) -> list[Diagnostic]:
     folders = pack_folders(folder)
     if not folders:
         raise InputError([about_file(folder, msg("c_no_pack_here", file=PACK_FILE))])
-    return sorted(finding for pack in folders for finding in _check_pack(pack))
+    named = folders != [folder]  # a folder of packs: a scenario's platform: names a pack by its folder's name
+    return sorted(finding for pack in folders
+                  for finding in [*_check_pack(pack), *(_named_by_folder(pack) if named else [])])
+
+
+def _named_by_folder(folder: Path) -> list[Diagnostic]:
+    """R108 at pack.yaml's id when a pack in a folder of packs is not in a folder named by its id: a scenario's
+    platform: finds the folder by the name and then refuses the pack whose id differs (c_platform_mismatch),
+    so no scenario can use the pack. Nothing when pack.yaml has no text id (its own findings say so)."""
+    try:
+        document = read_file(folder / PACK_FILE)
+    except InputError:
+        return []  # _check_pack reports it
+    pack_id = document.data.get("id") if isinstance(document.data, dict) else None
+    if not isinstance(pack_id, str) or pack_id == folder.name:
+        return []
+    return [document.error(msg("c_pack_folder_name", pack=show(pack_id), folder=show(folder.name)), "id",
+                           code="R108")]
 
 
 @collector_paused()  # see load.collector_paused: checking builds and keeps a large model, and no cycle

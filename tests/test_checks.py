@@ -265,6 +265,27 @@ def test_a_folder_without_a_pack(tmp_path):
     assert result.stderr == f"{tmp_path}: no rule pack here: no pack.yaml in this folder or in the folders in it\n"
 
 
+@pytest.mark.parametrize("lang, message", [
+    ("en", '[error] R108 id "testpack" is not the name of its folder "other": in a folder of packs a scenario\'s '
+           "platform: names a pack by its folder, so no scenario can use this one; rename the folder or change the id"),
+    ("ja", '[エラー] R108 id "testpack" がフォルダー名 "other" と違います。パックを並べたフォルダーでは、シナリオの '
+           "platform: はフォルダー名でパックを指すため、このパックを使えるシナリオはありません。フォルダー名か id を直してください"),
+])
+def test_a_pack_in_a_folder_of_packs_whose_folder_is_not_its_id(tmp_path, lang, message):
+    """In a folder of packs, a scenario's platform: finds a pack by its folder's name and refuses one whose id
+    differs: such a pack can never run, so checking the folder of packs reports it at pack.yaml's id."""
+    packs = tmp_path / "packs"
+    build(packs / "testpack", {"rules.yaml": RULES})
+    build(packs / "other", {"rules.yaml": RULES})
+    assert check(packs, "--lang", lang) == (1, f"other/pack.yaml:1:5: {message}\n", "")
+    assert check(packs / "other", "--lang", lang) == (0, "", "")  # one pack, checked alone, is named by its id
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: other\nas_of: 2026-11-25\nfacts: {n: 1}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "--rules", str(packs), str(scenario)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f'{scenario}:1:11: platform "other" does not match the rule pack in {packs / "other"} ("testpack")\n')
+
+
 def test_the_bundled_pack_is_clean():
     result = CliRunner().invoke(main, ["check"])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
