@@ -3,7 +3,7 @@
 The closed registry below lists them all. Codes S… (structure) and R… (references and types) are found
 while the pack is read (schema.py, validate.py, compile.py) and are errors: the pack cannot run. Every limit
 of the engine a pack can reach at run time has a code of its own, found by compile.py before anything runs
-(R109 alternatives, R111 properties; docs/engine.md lists the limits advise keeps out of reach by
+(R109 alternatives, R111 properties, R113 groups; docs/engine.md lists the limits advise keeps out of reach by
 construction). Codes L…
 are lints run on a pack that can run: warnings about rules that cannot matter.
 
@@ -320,6 +320,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
           "the facts and suppressed rules of the pack need more than the 253 values the engine takes at once"),
     Check("R112", "sets-cycle", "error",
           "a rule depends on a fact it sets (sets:), directly or through other rules: it would fire or not by turns"),
+    Check("R113", "too-many-groups", "error",
+          "a condition holds more than 15 groups (all, any, in, not) once compiled, more than the engine takes in one rule"),
     Check("L201", "never-fires", "warning", "a rule whose condition can never hold (x < 5 and x > 10)", _never_fires),
     Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
     Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),

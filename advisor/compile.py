@@ -16,6 +16,8 @@ where the shapes that reach it are kept safe:
   reserves share a hash (`assign_names`); enum values reach it as small whole numbers (`Names.codes`);
 - the asserted fact holds at most MAX_PROPERTIES properties (error 302 past it): a pack whose facts and
   suppressed rules would pass it is refused (R111);
+- a rule's pattern holds at most MAX_JUNCTIONS `$and`/`$or` nodes (error 113 past it): nested junctions of one
+  kind are merged into one, and a rule that still needs more is refused (R113);
 - dates become day numbers, and priorities are validated ints, never negative (the engine wraps -1 to 65535).
 Forward chaining (`sets:`) and suppression are fed back by the pipeline in rounds: a fired rule's facts
 and suppression markers join the fact, which is asserted again until nothing changes.
@@ -42,6 +44,11 @@ SHARD_PATHS = 48  # alternatives per ruleset, sentinel included; the engine fail
 # 253 properties is taken, one of 254 is error 302 (the engine adds its own `id`, and refuses a 255th; state.c).
 MAX_PROPERTIES = 253
 OWN_PROPERTIES = (MARK, AS_OF, SESSION)
+# `$and`/`$or` nodes in one rule's pattern, the one around the marker test included. durable_rules 2.0.28 keeps a
+# pattern's junctions in a sequence of 32 entries, two per junction (its operator and its end), and refuses the
+# pattern when the sequence fills (error 113, rete.c GET_EXPRESSION/APPEND_EXPRESSION, rete.h
+# MAX_SEQUENCE_EXPRESSIONS): measured, 15 junctions are taken and 16 are refused.
+MAX_JUNCTIONS = 15
 # Names the engine gives a meaning by their hash (durable_rules src/rules/rete.c, state.c, events.c): rule and
 # pattern keys, operators, the engine's own properties (`id`, `sid`, `$s` of its state fact) and the alias.
 RESERVED = ("all", "any", "pri", "count", "cap", "dist", "name", "$lt", "$lte", "$gt", "$gte", "$eq", "$neq", "$mt",
@@ -125,7 +132,7 @@ def _free(name: str, taken: set[int]) -> str:
 def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled:
     """The pack's rules as engine rulesets; `params` are parameter values that replace the pack's (a scenario's
     `params:`), compiled into the patterns as constants. Raises InputError (R109, R111) for a pack beyond what
-    the engine can run."""
+    the engine can run (R113 too)."""
     suppressed = {target for rule in pack.rules for target in rule.suppresses}
     names = assign_names(pack)
     problems = _too_many_properties(pack)
@@ -143,6 +150,11 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
                                        msg("c_too_many_alternatives", rule=rule.id, count=paths,
                                            limit=SHARD_PATHS - 1), "R109"))
             continue
+        if junctions(expression) > MAX_JUNCTIONS:
+            problems.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
+                                       msg("c_too_many_junctions", rule=rule.id, count=junctions(expression),
+                                           limit=MAX_JUNCTIONS), "R113"))
+            continue
         buckets[valuations.index(values)].append((rule, expression, paths))
     if problems:
         raise InputError(problems)
@@ -156,7 +168,7 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
                 used = 1
             used += paths
             name = f"r{rule.order}"
-            groups[-1].append((name, {"all": [{ALIAS: {"$and": [{MARK: 1}, expression]}}], "pri": rule.priority}))
+            groups[-1].append((name, {"all": [{ALIAS: expression}], "pri": rule.priority}))
             rules[name] = rule
         for group in groups:
             definition = {SENTINEL: {"all": [{ALIAS: {MARK: 1}}], "pri": 0}}
@@ -185,9 +197,9 @@ def _too_many_properties(pack: Pack) -> list[Diagnostic]:
 
 
 def _rule_pattern(rule: Rule, params: dict[str, Value], marked: Names | None, names: Names) -> dict:
-    """The rule's condition; valid_from / valid_until and suppression (`marked`: the rule can be suppressed) are
-    part of the pattern, so the engine decides them too."""
-    tests = [_expression(rule.when, params, names)]
+    """The rule's whole pattern: the marker test, then its condition; valid_from / valid_until and suppression
+    (`marked`: the rule can be suppressed) are part of it, so the engine decides them too."""
+    tests = [{MARK: 1}, _expression(rule.when, params, names)]
     if rule.valid_from:
         tests.append({"$gte": {AS_OF: rule.valid_from.toordinal()}})
     if rule.valid_until:
@@ -222,6 +234,12 @@ def alternatives(expression: dict) -> int:
     return 1
 
 
+def junctions(expression: dict) -> int:
+    """How many `$and`/`$or` nodes an expression holds (MAX_JUNCTIONS)."""
+    (key, value), = expression.items()
+    return 1 + sum(junctions(item) for item in value) if key in ("$and", "$or") else 0
+
+
 def _expression(condition: Condition, params: dict[str, Value], names: Names | None = None) -> dict:
     """The condition as an engine pattern, from its negation normal form (`not` pushed down to the tests).
     Without `names`, facts keep their own names and values (the shape only, e.g. to count alternatives)."""
@@ -254,7 +272,10 @@ def _comparison(prop: str, op: str, value: Any, encode: Callable[[Any], Any]) ->
 
 
 def _join(op: str, items: list[dict]) -> dict:
-    return items[0] if len(items) == 1 else {op: items}
+    """`op` over the items, an item that is itself `op` merged into it: the same matches with fewer junctions
+    (MAX_JUNCTIONS)."""
+    merged = [part for item in items for part in (item[op] if op in item else [item])]
+    return merged[0] if len(merged) == 1 else {op: merged}
 
 
 def _encode(names: Names, fact: str, value: Any) -> Any:

@@ -82,8 +82,6 @@ _IGNORE_TWO: Callable[[Any, Any], Any] = {}.get  # (node, index) -> index: nodes
 _IGNORE_NONE = tuple  # () -> (); the result is not used
 
 
-_FAST_LOADER = _FastLoader
-
 _NUMBER_TAGS = {_CORE + "int", _CORE + "float"}
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9_]*)(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
@@ -368,7 +366,7 @@ def _compose(text: str, path: str, slips: list[Slip]) -> Node | None:
     the slips (_slips) before it, which are what YAML stumbled on."""
     try:
         try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
+            return yaml.compose(text, Loader=_FastLoader)
         except yaml.YAMLError:
             # Parse again with the pure-Python parser, so that error messages read the same on every machine.
             return yaml.compose(text, Loader=yaml.SafeLoader)

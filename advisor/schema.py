@@ -175,11 +175,8 @@ def _entry_errors(key: Any, item: Any, node: dict, root: dict, where: tuple) -> 
     if key in properties:
         return _errors(item, properties[key], root, where + (key,), STRUCTURE)
     if extra is False:
-        allowed = list(properties)
-        shown = key if isinstance(key, str) else {True: "true", False: "false", None: "null"}.get(key, key)
-        hint = msg("s_bool_key_hint") if isinstance(key, bool) else ""
-        said = msg("s_unknown_key", key=clipped(str(shown)), hint=hint, suggestion=did_you_mean(shown, allowed),
-                   allowed=", ".join(allowed))
+        allowed = list(properties)  # keys are text: load refuses any other (y_key_not_text)
+        said = msg("s_unknown_key", key=clipped(key), suggestion=did_you_mean(key, allowed), allowed=", ".join(allowed))
         return [(where + (key, KEY), said, STRUCTURE)]
     if isinstance(extra, dict):
         return _errors(item, extra, root, where + (key,), STRUCTURE)

@@ -18,10 +18,15 @@ from packs import make_pack, rule
 from advisor import engine
 from advisor.cli import main
 from advisor.compile import (
+    ALIAS,
     AS_OF,
+    MARK,
+    MAX_JUNCTIONS,
     MAX_PROPERTIES,
     OWN_PROPERTIES,
     RESERVED,
+    SENTINEL,
+    Shard,
     _free,
     assign_names,
     compile_pack,
@@ -181,3 +186,47 @@ def test_the_limit_is_the_engines(tmp_path):
     assert engine.run(compiled.shards, fits) == []
     with pytest.raises(engine.EngineError, match="302"):
         engine.run(compiled.shards, {**fits, "one_more": 1})
+
+
+# ------------------------------------------------------------------------------- groups in one pattern
+
+def any_of_pairs(count: int) -> str:
+    """any of `count` groups of two tests on n: count + 2 groups with the `any` and advise's own."""
+    return "{any: [" + ", ".join(f"{{all: [{{n: {{ne: {i}}}}}, {{n: {{lt: {100 + i}}}}}]}}" for i in range(count)) + "]}"
+
+
+def test_a_condition_past_the_engines_group_limit_is_refused_before_anything_runs(tmp_path):
+    """Any of 14 pairs is 16 groups: durable_rules refused the whole rule set (error 113, exit 3) at run time."""
+    pack = make_pack(tmp_path / "pack", [rule("r", "{flag: true}"), rule("q", any_of_pairs(14), "b")])
+    where = f"{pack / 'rules.yaml'}:9:5"
+    message = ("rule q: once compiled, its condition holds 16 groups (all, any, in, not); at most 15 fit the engine: "
+               "split it into several rules")
+    assert advise("--lang", "en", "check", str(pack)) == (1, f"{where}: [error] R113 {message}\n", "")
+    scenario = write(tmp_path / "s.yaml", SCENARIO.format(facts="{n: 5, flag: true}"))
+    assert advise("--lang", "en", "--rules", str(pack), str(scenario)) == (2, "", f"{where}: {message}\n")
+
+
+def test_a_condition_at_the_group_limit_and_one_nested_deep_run(tmp_path):
+    """Any of 13 pairs is 15 groups; all inside all, 20 deep, with valid_from and a suppression mark, is one."""
+    deep = "{n: {gt: 1}}"
+    for _ in range(20):
+        deep = "{all: [" + deep + "]}"
+    nested = rule("deep", deep, "b", 20).replace("  source: s\n", "  source: s\n  valid_from: 2026-01-01\n")
+    boss = rule("boss", "{n: 99}", "b", 5).replace("  source: s\n", "  source: s\n  suppresses: [deep]\n")
+    pack = make_pack(tmp_path / "pack", [rule("q", any_of_pairs(13)), nested, boss])
+    assert advise("check", "--fail-level", "error", str(pack))[0] == 0
+    assert recommended(pack, write(tmp_path / "s.yaml", SCENARIO.format(facts="{n: 5}"))) == ["q", "deep"]
+    assert recommended(pack, write(tmp_path / "t.yaml", SCENARIO.format(facts="{n: 99}"))) == ["boss", "q"]
+
+
+def test_the_group_limit_is_the_engines():
+    """MAX_JUNCTIONS is what durable_rules takes in one pattern: one group more is its error 113."""
+    def shard(groups: int) -> Shard:
+        pattern: dict = {MARK: 1}
+        for depth in range(groups):  # alternate, so that no group merges into the one around it
+            pattern = {("$and", "$or")[depth % 2]: [pattern, {f"x{depth}": 1}]}
+        definition = {SENTINEL: {"all": [{ALIAS: {MARK: 1}}], "pri": 0}, "r1": {"all": [{ALIAS: pattern}], "pri": 1}}
+        return Shard(definition, json.dumps(definition, sort_keys=True), 0)
+    assert engine.run([shard(MAX_JUNCTIONS)], {"x0": 1}) == []
+    with pytest.raises(engine.EngineError, match="113"):
+        engine.run([shard(MAX_JUNCTIONS + 1)], {"x0": 1})

@@ -2,6 +2,7 @@
 every shipped file, and rejects what advise's own interpreter of them (advisor/schema.py) rejects."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from pathlib import Path
@@ -31,7 +32,10 @@ def reference(name: str) -> jsonschema.Draft202012Validator:
                                            format_checker=jsonschema.FormatChecker())
 
 
-@pytest.mark.parametrize("name", ["pack", "parameters", "facts", "rules", "events", "drafts", "scenario"])
+NAMES = ["pack", "parameters", "facts", "rules", "events", "drafts", "scenario"]
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_schema_is_valid_json_schema(name):
     jsonschema.Draft202012Validator.check_schema(json.loads((SCHEMAS / f"{name}.schema.json").read_text("utf-8")))
 
@@ -85,3 +89,82 @@ def test_both_validators_reject_the_same_broken_files(name, text):
     doc = parse(text.encode(), "broken.yaml")
     assert schema.check(doc, name) != []
     assert list(reference(name).iter_errors(as_json(doc.data))) != []
+
+
+# ------------------------------------------------------------------ the fast test and the message-building walk
+
+def words(node) -> set[str]:
+    """Every text in a schema (keys, enum values, patterns' literals are left out): what mutated files are made of."""
+    if isinstance(node, dict):
+        return set(node) | {word for item in node.values() for word in words(item)}
+    if isinstance(node, list):
+        return {word for item in node for word in words(item)}
+    return {node} if isinstance(node, str) and len(node) < 30 else set()
+
+
+def paths(value, where=()):
+    """Every path of keys and indexes in a file's data, the root included."""
+    yield where
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from paths(item, where + (key,))
+
+
+def mutated(data, where: tuple, how: str, new):
+    """`data` with the value at `where` replaced by `new`, removed, or given a key or item `new`."""
+    if not where:
+        return new if how == "replace" else data
+    parent = data
+    for key in where[:-1]:
+        parent = parent[key]
+    if how == "replace":
+        parent[where[-1]] = new
+    elif how == "remove":
+        del parent[where[-1]]
+    elif isinstance(parent[where[-1]], dict):
+        parent[where[-1]][str(new)[:12] if not isinstance(new, str) else new] = new
+    elif isinstance(parent[where[-1]], list):
+        parent[where[-1]].append(new)
+    return data
+
+
+SHIPPED = sorted(path for path in [*PACK.glob("*.yaml"), *(ROOT / "scenarios").rglob("*.yaml")]
+                 if parse(path.read_bytes(), str(path)).data is not None)
+
+
+def _schema_name(path: Path) -> str:
+    return "scenario" if "scenarios" in path.parts else {"requests": "events"}.get(path.stem, path.stem)
+
+
+def test_the_fast_test_accepts_exactly_what_the_walk_finds_no_mistake_in(monkeypatch):
+    """schema._accepts answers "fits" without building messages; a value it accepted that the walk would have found
+    a mistake in would be a mistake never reported. Mutations of shipped files (a value replaced, removed or
+    added, made of the schema's own words) must get the same answer from both."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    leaves = st.one_of(st.none(), st.booleans(), st.integers(-3, 1002), st.just(10 ** 12 + 1),
+                       st.dates(dt.date(1999, 1, 1), dt.date(2100, 1, 1)), st.text(max_size=4),
+                       st.sampled_from(sorted(set().union(*(words(schema.schema(n)) for n in NAMES)))))
+    values = st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(sorted(words(schema.schema("rules")) | words(schema.schema("scenario")))), inner,
+        max_size=3), max_leaves=6)
+    fast = schema._accepts
+
+    @settings(max_examples=400, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def agree(data):
+        path = data.draw(st.sampled_from(SHIPPED))
+        name = _schema_name(path)
+        original = copy.deepcopy(parse(path.read_bytes(), str(path)).data)
+        where = data.draw(st.sampled_from(list(paths(original))))
+        value = mutated(original, where, data.draw(st.sampled_from(["replace", "remove", "add"])), data.draw(values))
+        root = schema.schema(name)
+        accepted = fast(root, root)(value)
+        with monkeypatch.context() as patch:
+            patch.setattr(schema, "_accepts", lambda node, root: lambda value: False)  # every node walked
+            found = schema._errors(value, root, root, (), schema.STRUCTURE)
+        assert accepted == (found == []), (path.name, where, found)
+
+    agree()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from advisor import model
-from advisor.compile import SHARD_PATHS, _expression, alternatives, compile_pack, encode_facts
+from advisor.compile import SHARD_PATHS, _expression, alternatives, compile_pack, encode_facts, junctions
 from advisor.conditions import PLACEHOLDER
 from advisor.derive import OPERATIONS, derive
 from advisor.explain import format_value
@@ -82,16 +82,17 @@ def test_not_is_pushed_down_to_the_tests():
     expression = _expression(model.Group("not", (ended,)), {"auto_termination_days": 7}, names)
     # not(all(fixed, none, days >= limit)) -> any(absent or not fixed, absent or not none, absent or days < limit);
     # the parameter's value comes from what the scenario gives (7 here), not the pack's 14. The engine sees the
-    # properties the compiler named and enum values as their codes (their places in values:).
+    # properties the compiler named and enum values as their codes (their places in values:). An any inside an
+    # any is merged into it: one group for the engine (compile.MAX_JUNCTIONS) instead of four.
     kind, response, days = (names.facts[name] for name in ("contract_type", "client_response", "days_since_request"))
     fixed = PACK.facts["contract_type"].values.index("fixed")
     none = PACK.facts["client_response"].values.index("none")
     assert expression == {"$or": [
-        {"$or": [{"$nex": {kind: 1}}, {"$neq": {kind: fixed}}]},
-        {"$or": [{"$nex": {response: 1}}, {"$neq": {response: none}}]},
-        {"$or": [{"$nex": {days: 1}}, {"$lt": {days: 7}}]},
+        {"$nex": {kind: 1}}, {"$neq": {kind: fixed}},
+        {"$nex": {response: 1}}, {"$neq": {response: none}},
+        {"$nex": {days: 1}}, {"$lt": {days: 7}},
     ]}
-    assert alternatives(expression) == 6
+    assert alternatives(expression) == 6 and junctions(expression) == 1
 
 
 def test_alternatives_multiply_across_all_and_add_across_any():
