@@ -52,6 +52,7 @@ from .messages import rendered, say
 from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_named, read_pack
 from .render import render_text, trace_lines
+from .schema import schema
 from .validate_scenario import validate_scenario
 from .validate_values import read_date, read_number
 
@@ -129,10 +130,12 @@ def preset_answers(doc: Document, pack: Pack, as_of: dt.date) -> dict[str, Value
     mistake is an InputError at its line in `doc`."""
     if not isinstance(doc.data, dict):
         raise InputError([doc.error(msg("ask_answers_not_mapping", value=quoted(doc.data)))])
-    if isinstance(doc.data.get("facts"), dict) and not set(doc.data) & set(pack.facts):
-        # a whole scenario (one `advise ask` wrote, say): its facts, and those its timeline sets, answer
+    if set(doc.data) & set(schema("scenario")["properties"]) and not set(doc.data) & set(pack.facts):
+        # a whole scenario (one `advise ask` wrote, say, or one without facts:, or with `facts:` and nothing
+        # under it): its facts, and those its timeline sets, answer
         scenario = validate_scenario(doc, pack, as_of, as_of)
-        given = {name: value for name, value in doc.data["facts"].items() if name not in scenario.from_events}
+        stated = doc.data.get("facts") or {}
+        given = {name: value for name, value in stated.items() if name not in scenario.from_events}
         return {name: None if given.get(name, name) is None else scenario.facts.get(name)
                 for name in [*given, *sorted(scenario.from_events)]}
     marks = {("facts", *where): mark for where, mark in doc.marks.items()}

@@ -932,6 +932,29 @@ def test_a_scenario_written_by_ask_answers_it_again(tmp_path):
     assert (code, printed) == (0, first.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("scenario", ["title: no facts yet\nplatform: crowdworks\nas_of: 2026-11-25\n",
+                                      "platform: crowdworks\nas_of: 2026-11-25\nfacts:\n", "title: no facts yet\n"])
+def test_a_scenario_without_facts_answers_nothing_and_its_keys_are_no_facts(tmp_path, scenario):
+    """A whole scenario file with no facts (no facts:, or facts: with nothing under it) is a scenario, as one
+    with facts is: it answers no question, as an empty answers file does. It was read as answers by fact name
+    and refused with unknown fact "platform", "title", "as_of"."""
+    nothing = tmp_path / "nothing.yaml"
+    nothing.write_text("{}\n", encoding="utf-8")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(scenario, encoding="utf-8")
+    assert ask("--answers", str(answers)) == ask("--answers", str(nothing))
+    assert ask("--answers", str(answers))[0] == 0
+
+
+def test_a_scenario_with_a_timeline_and_no_facts_answers_what_its_events_set(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("as_of: 2026-11-25\nevents:\n  - {date: 2026-11-10, event: termination_requested}\n",
+                       encoding="utf-8")
+    code, _, printed = ask("--answers", str(answers))
+    assert code == 0
+    assert "  request_sent_on: 2026-11-10\n  request_sent_by: worker\n  client_response: none\n" in printed
+
+
 @pytest.mark.parametrize("encoding, en, ja", [
     ("shift_jis", "<stdin>:1:1: the file is not UTF-8",
      "<stdin>:1:1: ファイルが UTF-8 ではありません。Shift_JIS (CP932) で保存されているようです"),
