@@ -154,6 +154,30 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
     return result
 
 
+def beyond_calendar(pack: Pack, view: View, as_of: dt.date) -> list[str]:
+    """The derived date facts of a view that have every input and yet no value: their date would fall before
+    year 1 or after 9999, which no date can hold (a request sent on 9999-12-29 plus 7 days). Only the first of a
+    chain (a fact derived from one of these has an input missing)."""
+    known = {**view.params, **view.facts, "as_of": as_of}
+    return [fact.name for fact in pack.facts.values()
+            if fact.derive is not None and OPERATIONS[fact.derive.op].gives == "date" and fact.name not in view.facts
+            and all(arg in known for arg in fact.derive.args)]
+
+
+def date_input(pack: Pack, name: str, facts: dict[str, Value]) -> str | None:
+    """The first date the derived fact `name` is worked out from that is one of `facts` (the scenario's, not
+    derived), through the facts it is derived from; None when there is none."""
+    derivation = pack.facts[name].derive
+    for arg in derivation.args if derivation is not None else ():
+        fact = pack.facts.get(arg)
+        if fact is not None and fact.derive is not None:
+            if (found := date_input(pack, arg, facts)) is not None:
+                return found
+        elif isinstance(facts.get(arg), dt.date):
+            return arg
+    return None
+
+
 # ------------------------------------------------------------------ parameters with several values
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import schema
 from .conditions import as_number
+from .derive import beyond_calendar, date_input, views
 from .diagnostics import InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
@@ -37,6 +38,8 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
     facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
+    if not check.found:
+        _within_calendar(check, pack, facts, given, from_events, as_of, params)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
         raise InputError(check.found)
@@ -140,6 +143,26 @@ def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: di
             where = ("facts", name) if name in given else ("events", from_events[name])
             check.error("", msg("v_after_limit" if pack.facts[name].type == "date" else "v_more_than_limit", name=name,
                                 value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
+
+
+def _within_calendar(check: Checker, pack: Pack, facts: dict[str, Value], given: dict, from_events: dict[str, int],
+                     as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
+    """A date the scenario gives (or its timeline sets) from which the pack works out a date before year 1 or
+    after 9999 is refused at its line: the date worked out could not be held, and the rules testing it, the
+    advice and the calendar would go on without it as if it were unknown."""
+    reported = set()
+    for view in views(pack, facts, as_of, dict(params)):
+        for name in beyond_calendar(pack, view, as_of):
+            source = date_input(pack, name, facts)
+            if source in reported:
+                continue
+            reported.add(source)
+            day = facts[source] if source is not None else None
+            late = not isinstance(day, dt.date) or day.year > 1  # a date near year 1 falls before it
+            where = ("facts", source) if source in given else ("events", from_events[source]) \
+                if source in from_events else ()
+            check.error("", msg("v_date_after_calendar" if late else "v_date_before_calendar", name=source or name,
+                                fact=name, value=show_plain(day) if day is not None else "?"), *where)
 
 
 def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value], ...]:

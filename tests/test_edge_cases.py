@@ -43,14 +43,16 @@ def test_a_rule_file_with_an_upper_case_suffix_is_reported_not_ignored(tmp_path)
     assert (code, out) == (1, f"{pack / 'Extra.YAML'}: [error] R108 rule files end in .yaml; rename it to Extra.yaml\n")
 
 
-def test_dates_beyond_the_calendar_leave_the_date_unknown(tmp_path):
+def test_dates_beyond_the_calendar_are_refused_at_the_date_they_are_worked_out_from(tmp_path):
+    """The date worked out would be after 9999-12-31: it was left unknown, and the advice went on without it
+    ("ends automatically on (unknown)"); now the scenario's date is refused at its line (exit 2)."""
     scenario = write(tmp_path, "as_of: 9999-12-25\nparams: {auto_termination_days: 365}\n"
                                "facts: {work_started: true, request_sent_on: 9999-12-20}\n")
-    code, out, err = run("--lang", "en", "--explain", scenario)
-    assert (code, err) == (0, "") and "1. Wait for the automatic termination" in out
-    assert "ends automatically on (unknown)" in out
+    assert run("--lang", "en", "--explain", scenario) == (2, "", (
+        f"{scenario}:3:46: request_sent_on: auto_termination_on, worked out from 9999-12-20, would be after "
+        "9999-12-31, the last day advise can count to; no advice can be given for a date this late\n"))
     scenario = write(tmp_path, "as_of: 9999-12-31\nfacts: {request_sent_on: 9999-12-30}\n")
-    assert run("--explain", scenario)[0] == 0
+    assert run("--explain", scenario)[0] == 2
 
 
 def test_check_handles_a_date_at_the_end_of_the_calendar(tmp_path):

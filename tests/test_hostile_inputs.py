@@ -349,6 +349,43 @@ def test_a_deadline_on_the_last_day_of_the_calendar_is_a_one_day_event(tmp_path)
     assert "DTSTART;VALUE=DATE:99991231\r\n" in text and "DTEND" not in text
 
 
+AFTER_CALENDAR = {"en": "{name}: {fact}, worked out from {value}, would be after 9999-12-31, the last day advise can "
+                        "count to; no advice can be given for a date this late",
+                  "ja": "{name}: {value} から計算する {fact} が、advise が数えられる最後の日 9999-12-31 より後になります。"
+                        "これほど遅い日付ではアドバイスできません"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_date_whose_deadline_falls_after_the_calendar_is_refused_at_its_line(tmp_path, lang):
+    """Delivered on 9999-12-29, acceptance would be due 7 days later, which no date can hold: the deadline was
+    left unknown, so the advice said no rule matched and --calendar wrote an empty calendar (exit 0). Refused
+    at the date it is worked out from, under facts: or in the timeline, and nothing is written."""
+    ics = tmp_path / "out.ics"
+    scenario = write(tmp_path, "as_of: 9999-12-30\nfacts: {units_total: 1, fee: 1000}\n"
+                               "events:\n  - {date: 9999-12-29, event: units_delivered, count: 1}\n")
+    message = AFTER_CALENDAR[lang].format(name="last_delivered_on", fact="acceptance_due_on", value="9999-12-29")
+    assert seen(invoke("--lang", lang, "--calendar", str(ics), str(scenario))) == refused(scenario, f"4:5: {message}")
+    assert not ics.exists()
+    scenario = write(tmp_path, "as_of: 9999-12-30\nfacts:\n  contract_type: fixed\n  work_started: true\n"
+                               "  request_sent_on: 9999-12-29\n  request_sent_by: worker\n")
+    message = AFTER_CALENDAR[lang].format(name="request_sent_on", fact="auto_termination_on", value="9999-12-29")
+    assert seen(invoke("--lang", lang, str(scenario))) == refused(scenario, f"5:20: {message}")
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "request_sent_on: day_before_request, worked out from 0001-01-01, would be before 0001-01-01, the first "
+           "day advise can count from; no advice can be given for a date this early"),
+    ("ja", "request_sent_on: 0001-01-01 から計算する day_before_request が、advise が数えられる最初の日 0001-01-01 より"
+           "前になります。これほど早い日付ではアドバイスできません")])
+def test_a_date_whose_derived_date_falls_before_the_calendar_is_refused_at_its_line(tmp_path, lang, message):
+    pack = pack_copy(tmp_path)
+    replace_in(pack / "facts.yaml", "  last_day_before_auto_termination:\n",
+               "  day_before_request:\n    type: date\n    derive: {day_before: request_sent_on}\n"
+               "    description: {ja: 前日, en: The day before}\n  last_day_before_auto_termination:\n")
+    scenario = write(tmp_path, "as_of: 0001-01-05\nfacts:\n  request_sent_on: 0001-01-01\n")
+    assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == refused(scenario, f"3:20: {message}")
+
+
 # ---------------------------------------------------------------------------- file names that are not UTF-8
 
 @pytest.mark.parametrize("environment", [{"LC_ALL": "C"}, {"LC_ALL": "C.UTF-8"}, {"PYTHONIOENCODING": "latin-1"},
