@@ -322,6 +322,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
           "a rule depends on a fact it sets (sets:), directly or through other rules: it would fire or not by turns"),
     Check("R113", "too-many-groups", "error",
           "a condition holds more than 15 groups (all, any, in, not) once compiled, more than the engine takes in one rule"),
+    Check("R114", "suppress-cycle", "error",
+          "rules suppress each other in a loop (suppresses:): when they all apply, none of them is shown"),
     Check("L201", "never-fires", "warning", "a rule whose condition can never hold (x < 5 and x > 10)", _never_fires),
     Check("L202", "shadowed", "warning", "a rule that another rule always suppresses when it fires", _shadowed),
     Check("L203", "unused-action", "warning", "an action that no rule recommends", _unused_actions),

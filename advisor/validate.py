@@ -85,6 +85,7 @@ def load_pack(directory: Path | str) -> Pack:
     events = _events(Checker(files.events, found, broken), facts) if files.events else {}
     rules, seen = validate_rules.rules(files.rules, found, broken, facts, parameters, actions, sources)
     found += validate_rules.sets_cycles(rules)
+    found += validate_rules.suppress_cycles(rules)
     drafts = _drafts(Checker(files.drafts, found, broken), facts, parameters, actions, seen) if files.drafts else {}
     if not rules and not found:
         found.append(about_file(files.folder, msg("v_no_rules"), "R108"))

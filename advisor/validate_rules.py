@@ -335,3 +335,163 @@ def _path(start: str, last: str, name: str, came_from: dict[str, tuple[str, str]
         steps[:0] = [before, fact]
         rule_id = before
     return steps
+
+
+SMALL_LOOPS = 64  # in a component of at most this many rules, each rule's loop is its shortest, written in full
+SHOWN_STEPS = 8  # a longer loop, in a larger component, is written with its first steps, "…" and its last
+
+
+def suppress_cycles(rules: list[Rule]) -> list[Diagnostic]:
+    """R114 diagnostics, at each rule on a loop of `suppresses:` (its suppressions resolved to rule ids): p → q → p,
+    p → q → r → p. When the rules of a loop all apply, each hides the next and none is shown, so the advice would
+    be "no rule matched" although rules did (a rule suppressing itself is R108, left out of `suppresses`). Every
+    loop is refused, whether or not its rules can hold together: one whose rules never do suppresses nothing, and
+    whether they can depends on derived facts and parameters a scenario may change. Without loops, of rules that
+    apply together, following "is suppressed by" ends at one that nothing applying suppresses, and it is shown.
+    The rules on loops are found first (strongly connected components: linear); in a component of at most
+    SMALL_LOOPS rules, each rule's shortest loop is found by a breadth-first search inside it, and in a larger one
+    (a pack built to be slow) each rule's loop through one rule of the component is written with its first and
+    last steps (_long_loops: linear), so that neither the time nor the output grows with the square of the rules."""
+    edges = {rule.id: rule.suppresses for rule in rules if rule.suppresses}
+    if not edges:
+        return []
+    component = _components(edges)
+    members: dict[str, list[str]] = {}
+    inner: dict[str, list[str]] = {}  # each rule on a loop -> the rules it suppresses in its component
+    for rule_id, root in component.items():
+        members.setdefault(root, []).append(rule_id)
+        inner[rule_id] = [target for target in edges[rule_id] if component.get(target) == root]
+    loops: dict[str, list[str]] = {}
+    for root, ids in members.items():
+        if len(ids) <= SMALL_LOOPS:
+            loops.update({rule_id: _suppress_loop(rule_id, inner) for rule_id in ids})
+        else:
+            loops.update(_long_loops(root, ids, inner))
+    found = []
+    for rule in rules:
+        if rule.id in loops:
+            loop = " → ".join(loops[rule.id])
+            found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
+                                    msg("v_suppress_cycle", loop=loop), "R114"))
+    return found
+
+
+def _components(edges: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each rule id in a strongly connected component of more than one rule of the graph `edges` -> the first
+    rule reached of its component (Tarjan's algorithm, without recursion: a loop may be as long as the pack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    component: dict[str, str] = {}
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            target = next(targets, None)
+            if target is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    _pop_component(node, stack, on_stack, component)
+            elif target not in index:
+                index[target] = low[target] = len(index)
+                stack.append(target)
+                on_stack.add(target)
+                work.append((target, iter(edges.get(target, ()))))
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+    return component
+
+
+def _pop_component(root: str, stack: list[str], on_stack: set[str], component: dict[str, str]) -> None:
+    """Take the component whose root is `root` off Tarjan's stack; record it if it has more than one rule."""
+    members = []
+    while True:
+        node = stack.pop()
+        on_stack.discard(node)
+        members.append(node)
+        if node == root:
+            break
+    if len(members) > 1:
+        component.update(dict.fromkeys(members, root))
+
+
+def _suppress_loop(start: str, inner: dict[str, list[str]]) -> list[str]:
+    """The shortest way from the rule `start` back to itself along `suppresses:` inside its component (`inner`;
+    breadth first, each rule's suppressions in the order named): start → ... → start."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for rule_id in frontier:
+            for target in inner[rule_id]:
+                if target == start:
+                    steps = [rule_id, start]
+                    while steps[0] != start:
+                        steps.insert(0, came_from[steps[0]])
+                    return steps
+                if target not in came_from:
+                    came_from[target] = rule_id
+                    following.append(target)
+        frontier = following
+    raise AssertionError(f"{start} is on no loop")  # a rule of a component of several rules is on a loop
+
+
+def _long_loops(root: str, ids: list[str], inner: dict[str, list[str]]) -> dict[str, list[str]]:
+    """For each rule of the large component of `root`, a loop from it back to it through `root`: the shortest way
+    to `root`, then the shortest way from `root` back (a closed walk; it may pass a rule twice), written in full
+    when it has at most SHOWN_STEPS steps, else as its first steps (up to root), "…" and its last step."""
+    preds: dict[str, list[str]] = {}
+    for rule_id in ids:
+        for target in inner[rule_id]:
+            preds.setdefault(target, []).append(rule_id)
+    before, out = _shortest_ways(root, inner)  # before[x]: the rule before x on the shortest way from root to x
+    after, back = _shortest_ways(root, preds)  # after[x]: the rule after x on its shortest way to root
+    first = min(inner[root], key=lambda t: back[t])  # the first named of the nearest to root
+    before[root], out[root], after[root], back[root] = _last_before(first, root, after), 0, first, 1 + back[first]
+    loops = {}
+    for rule_id in ids:
+        steps = back[rule_id] + out[rule_id]
+        head = [rule_id]
+        while len(head) <= min(steps, SHOWN_STEPS) and (head[-1] != root or len(head) == 1):
+            head.append(after[head[-1]])
+        if steps <= SHOWN_STEPS:
+            tail = [rule_id]
+            while tail[0] != root:
+                tail.insert(0, before[tail[0]])
+            loops[rule_id] = head + tail[1:] if rule_id != root else head
+        else:
+            loops[rule_id] = head[:SHOWN_STEPS - 3] + ["…", before[rule_id], rule_id]
+    return loops
+
+
+def _shortest_ways(root: str, following: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, int]]:
+    """Breadth first from `root` along `following`: each rule reached -> the rule it was reached from, and the
+    number of steps from root."""
+    came_from: dict[str, str] = {}
+    steps = {root: 0}
+    frontier = [root]
+    while frontier:
+        reached = []
+        for rule_id in frontier:
+            for target in following.get(rule_id, ()):
+                if target not in steps:
+                    steps[target], came_from[target] = steps[rule_id] + 1, rule_id
+                    reached.append(target)
+        frontier = reached
+    return came_from, steps
+
+
+def _last_before(first: str, root: str, after: dict[str, str]) -> str:
+    """The rule just before `root` on the shortest way from `first` to root."""
+    rule_id = first
+    while after.get(rule_id, root) != root:
+        rule_id = after[rule_id]
+    return rule_id

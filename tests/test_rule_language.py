@@ -255,6 +255,78 @@ def test_suppressing_an_unknown_name_or_itself_is_an_error(tmp_path):
         f'{pack / "rules.yaml"}:9:24: suppresses: a rule cannot suppress itself (one)']
 
 
+SUPPRESS_LOOP = {
+    "en": ("the rule is on a loop of suppresses: {loop}; when these rules all apply, each hides the next and none "
+           "is shown: keep only the suppresses: of the rule to show first, and order the others with priority"),
+    "ja": ("このルールは suppresses: の輪の中にあります：{loop}。これらのルールが同時に当てはまると、互いに抑止し合って"
+           "どれも表示されません。先に表示したいルールの suppresses: だけを残し、ほかの順番は priority で決めてください"),
+}
+
+
+@pytest.mark.parametrize("lang, error", [("en", "error"), ("ja", "エラー")])
+def test_rules_that_suppress_each_other_are_refused_at_each_rule(tmp_path, lang, error):
+    """p and q suppress each other: for n = 5 both apply, and neither would be shown ("no rule matched")."""
+    pack = make_pack(tmp_path / "pack", [with_key(rule("p", "{n: {gt: 1}}"), "suppresses", "[q]"),
+                                         with_key(rule("q", "{n: {gt: 2}}", action="b"), "suppresses", "[p]")])
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 5}\n", encoding="utf-8")
+    at = [(f"{pack / 'rules.yaml'}:2:5", "p → q → p"), (f"{pack / 'rules.yaml'}:10:5", "q → p → q")]
+    assert invoke("--lang", lang, "--rules", str(pack), str(scenario)) == (
+        2, "", "".join(f"{where}: {SUPPRESS_LOOP[lang].format(loop=loop)}\n" for where, loop in at))
+    assert invoke("--lang", lang, "check", str(pack)) == (
+        1, "".join(f"{where}: [{error}] R114 {SUPPRESS_LOOP[lang].format(loop=loop)}\n" for where, loop in at), "")
+
+
+def test_a_loop_of_suppresses_through_three_rules_is_refused_at_each(tmp_path):
+    pack = make_pack(tmp_path, [with_key(rule("p", "{n: {gt: 1}}"), "suppresses", "[q]"),
+                                with_key(rule("q", "{n: {gt: 2}}", action="b"), "suppresses", "[r]"),
+                                with_key(rule("r", "{n: {gt: 3}}"), "suppresses", "[p]")])
+    with pytest.raises(InputError) as error:
+        advice(pack, "{n: 5}")
+    assert [located(d, "en") for d in error.value.diagnostics] == [
+        f'{pack / "rules.yaml"}:{line}:5: {SUPPRESS_LOOP["en"].format(loop=loop)}'
+        for line, loop in [(2, "p → q → r → p"), (10, "q → r → p → q"), (18, "r → p → q → r")]]
+
+
+def test_a_loop_of_more_than_64_rules_is_written_with_its_first_and_last_steps(tmp_path):
+    """70 rules r0 → r1 → ... → r69 → r0: each rule's loop passes every rule; it is written with its first five
+    rules (up to the rule the loop was found from, r0), "…", and its last step."""
+    size = 70
+    pack = make_pack(tmp_path, [with_key(rule(f"r{i}", "{n: {gt: 1}}"), "suppresses", f"[r{(i + 1) % size}]")
+                                for i in range(size)])
+    code, out, err = invoke("--lang", "en", "check", str(pack))
+    lines = out.splitlines()
+    assert (code, len(lines), err) == (1, size, "")
+    shown = {line.split(": ")[0].rsplit(":", 2)[1]: line.split("suppresses: ")[1].split(";")[0]
+             for line in lines}
+    assert (shown["2"], shown["10"], shown["506"], shown["554"]) == (
+        "r0 → r1 → r2 → r3 → r4 → … → r69 → r0", "r1 → r2 → r3 → r4 → r5 → … → r0 → r1",
+        "r63 → r64 → r65 → r66 → r67 → … → r62 → r63", "r69 → r0 → … → r68 → r69")
+
+
+NO_ADVICE = {"en": "No rule matched this situation. Check the facts in the scenario; `advise --help` shows how "
+                   "they are written.",
+             "ja": "この状況に当てはまるルールはありませんでした。シナリオの facts を確認してください（書き方は `advise --help`）。"}
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("en", ["Your situation", "Test · as of 2026-11-01", "", "1. A", "   p", "   Why: why", "   Source: Source"]),
+    ("ja", ["あなたの状況", "テスト・2026年11月1日時点", "", "1. A", "   p", "   理由：なぜ", "   出典：出典"]),
+])
+def test_the_head_of_a_chain_of_suppressions_is_shown(tmp_path, lang, lines):
+    """p suppresses q, q suppresses r, and all three apply: p is shown, not "no rule matched"; that is only
+    said when no rule applies."""
+    pack = make_pack(tmp_path / "pack", [with_key(rule("p", "{n: {gt: 1}}"), "suppresses", "[q]"),
+                                         with_key(rule("q", "{n: {gt: 2}}", action="b"), "suppresses", "[r]"),
+                                         rule("r", "{n: {gt: 3}}")])
+    scenario = tmp_path / "s.yaml"
+    for n, shown in [(5, lines), (1, lines[:3] + [NO_ADVICE[lang]])]:
+        scenario.write_text(f"platform: testpack\nas_of: 2026-11-01\nfacts: {{n: {n}}}\n", encoding="utf-8")
+        code, out, err = invoke("--lang", lang, "--rules", str(pack), str(scenario))
+        assert (code, out.splitlines(), err) == (0, shown, "")
+
+
+
 @pytest.mark.parametrize("as_of, fired", [
     ("2026-03-31", ["always"]), ("2026-04-01", ["always", "from-april"]), ("2026-09-30", ["always", "from-april"]),
     ("2026-10-01", ["always"]),
