@@ -245,6 +245,7 @@ def _unlabelled(pack: Pack) -> Iterable[Diagnostic]:
             if not fact.labels:
                 yield _at(pack.declared_at[("fact", fact.name)], msg("c_unlabelled", fact=fact.name), "L207")
 
+
 # At most this many pairs of alternatives are compared by L208 in a whole pack: thousands of rules setting one
 # fact by turns would otherwise compare every pair of rules, and every pair of their alternatives.
 SETS_PAIR_BUDGET = 16 * MAX_TERMS
@@ -295,7 +296,6 @@ def _dates_overlap(one: Rule, two: Rule) -> bool:
     starts = [rule.valid_from for rule in (one, two) if rule.valid_from]
     ends = [rule.valid_until for rule in (one, two) if rule.valid_until]
     return not starts or not ends or max(starts) <= min(ends)
-
 
 
 CHECKS: dict[str, Check] = {check.code: check for check in (

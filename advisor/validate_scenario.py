@@ -38,8 +38,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
     facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
-    if not check.found:
-        _within_calendar(check, pack, facts, given, from_events, as_of, params)
+    _within_calendar(check, pack, facts, given, from_events, as_of, params)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
         raise InputError(check.found)
@@ -149,7 +148,10 @@ def _within_calendar(check: Checker, pack: Pack, facts: dict[str, Value], given:
                      as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
     """A date the scenario gives (or its timeline sets) from which the pack works out a date before year 1 or
     after 9999 is refused at its line: the date worked out could not be held, and the rules testing it, the
-    advice and the calendar would go on without it as if it were unknown."""
+    advice and the calendar would go on without it as if it were unknown. Only asked of a scenario without other
+    mistakes: the dates are worked out from its facts."""
+    if check.found:
+        return
     reported = set()
     for view in views(pack, facts, as_of, dict(params)):
         for name in beyond_calendar(pack, view, as_of):
