@@ -168,11 +168,7 @@ def _within_bounds(found: list[Literal], numbers: list[int], count: int) -> tupl
 
 def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
     values = _candidates(pack)
-    suppressors_of: dict[str, list[Rule]] = {}  # built once: a scan of every rule per rule was quadratic
-    for suppressor in pack.rules:
-        if not (suppressor.valid_from or suppressor.valid_until):
-            for target in suppressor.suppresses:
-                suppressors_of.setdefault(target, []).append(suppressor)
+    suppressors_of = _sure_suppressors(pack)
     for rule in pack.rules:
         suppressors = suppressors_of.get(rule.id, [])
         terms = dnf(rule.when) if suppressors else None  # expanded only for the rules something suppresses
@@ -182,6 +178,19 @@ def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
         covering = next((s.id for s in suppressors if _covers(s, live, values)), None)
         if live and covering:
             yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering), "L202")
+
+
+def _sure_suppressors(pack: Pack) -> dict[str, list[Rule]]:
+    """Rule id -> the rules that hide it whenever they apply: built once (a scan of every rule per rule was
+    quadratic). A rule with dates is left out (outside them it hides nothing), and so is one that another rule
+    suppresses: only a shown rule suppresses (pipeline.chain)."""
+    hidden = {target for rule in pack.rules for target in rule.suppresses}
+    suppressors_of: dict[str, list[Rule]] = {}
+    for suppressor in pack.rules:
+        if not (suppressor.valid_from or suppressor.valid_until or suppressor.id in hidden):
+            for target in suppressor.suppresses:
+                suppressors_of.setdefault(target, []).append(suppressor)
+    return suppressors_of
 
 
 def _covers(suppressor: Rule, live: list[Term], values: dict[str, list]) -> bool:

@@ -50,28 +50,34 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
 def chain(pack: Pack, compiled: Compiled, derived: tuple[View, ...], as_of: dt.date) -> tuple[list[Rule], dict]:
     """Forward chaining: assert the facts of the view matching each valuation of the compiled rules (`derived`,
     from derive.views with the same pinned parameters); the rules that fired add the facts they set (`sets:`)
-    and mark the rules they suppress; assert again until nothing changes. Returns what fired in the last round
-    (the advice) and the facts rules set.
+    and mark the rules they suppress; assert again until a round changes neither. Returns what fired in the
+    last round (the advice) and the facts rules set.
 
-    Facts only accumulate and a set fact never changes its value (that is an error), so this ends within
-    one round per settable fact and suppressed rule.
+    Facts only accumulate and a set fact never changes its value (that is an error, SetsConflict). The marks
+    are those of the rules that fired in the round before, not every mark ever made: a rule that is itself
+    suppressed, or that stops applying once another rule set a fact (`contract_ended: {present: false}`), hides
+    nothing. A mark kept from the first round hid, for an ended contract, advice that only a rule for a running
+    contract suppressed, and could leave no advice at all. With no loop of suppresses: (R114), the marks settle
+    within one round per step of the longest chain of suppressions once the facts have, so this ends; a pack
+    that did not would be a bug in advise (EngineError, exit 3).
     """
     bases = [next(view.facts for view in derived if view.params == params) for params in compiled.valuations]
     added: dict[str, tuple[Value, Rule]] = {}
-    suppressed: set[str] = set()
+    marks: set[str] = set()
     by_id = {rule.id: rule for rule in pack.rules}
-    while True:
+    for _ in range((len(pack.facts) + 1) * (len(pack.rules) + 1) + 1):
         facts = {name: value for name, (value, _) in added.items()}
-        fired = _fire(compiled, bases, facts, [by_id[r] for r in sorted(suppressed)], as_of)
-        before = (len(added), len(suppressed))
-        _take(fired, added, suppressed)
-        if (len(added), len(suppressed)) == before:
+        fired = _fire(compiled, bases, facts, [by_id[r] for r in sorted(marks)], as_of)
+        before, marks = (len(added), marks), set()
+        _take(fired, added, marks)
+        if (len(added), marks) == before:
             return fired, facts
+    raise engine.EngineError("the rounds of forward chaining did not settle")
 
 
 def _fire(compiled: Compiled, bases: list[dict], facts: dict, marks: list[Rule], as_of: dt.date) -> list[Rule]:
     """One round: the rules that fire in each valuation, on its view's facts with the facts rules set so far and
-    the marks of the rules suppressed so far."""
+    the marks of the rules that the round before suppressed."""
     return [compiled.rules[name]
             for valuation, base in enumerate(bases)
             for name in engine.run([s for s in compiled.shards if s.valuation == valuation],

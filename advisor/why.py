@@ -102,7 +102,8 @@ class _Trial:
         self.fired = {r.rule.id for r in advice.recommendations}
         self.advised = {r.rule.action for r in advice.recommendations}
         self.compiled = pipeline.compiled_for(self.pack, self.scenario.params)
-        self.watching = _watching(self.pack, self.fired)
+        self.watching = _watching(self.pack)
+        self.by_id = {rule.id: rule for rule in self.pack.rules}
         self.settable = {name for name, fact in self.pack.facts.items() if fact.set_by_rules}
         self.budget = SEARCH_BUDGET  # below 0: the search stopped
         self.ran: dict[tuple, set[str]] = {}  # changes -> the rules that fired, for those the engine ran
@@ -139,19 +140,31 @@ class _Trial:
 
     def _may_fire(self, changes: tuple, derived: tuple[View, ...], target: Rule | None) -> bool:
         """Whether a rule that did not fire may fire with the changes, decided without the engine: only a rule
-        that depends on a changed fact (or that such a rule suppressed) can start firing, and only if its
+        that depends on a changed fact, or is down a chain of suppressions from one (a rule that stops firing
+        stops hiding the next, which then hides nothing: pipeline.chain), can start firing, and only if its
         condition does not evaluate to false on its view, facts set by rules taken as undecided. The engine
         then runs only for these changes, so the search costs, per value tried, the rules that read the fact
-        rather than the whole pack. With a `target`, only whether that rule may fire."""
+        and those below them rather than the whole pack. With a `target`, only whether that rule may fire."""
         pinned = dict(self.scenario.params)
-        watched = [target] if target else \
-            {rule.id: rule for fact, _ in changes for rule in self.watching.get(fact, ())}.values()
+        watched = [target] if target else self._below([rule for fact, _ in changes
+                                                       for rule in self.watching.get(fact, ())])
         for rule in watched:
             params = rule_params(self.pack, rule, pinned)
             view = next(view for view in derived if view.params == params)
             if evaluate(rule.when, self._lookup(view.facts), params) is not False:
                 return True
         return False
+
+    def _below(self, rules: list[Rule]) -> list[Rule]:
+        """The rules that did not fire among `rules` and those down their chains of suppressions."""
+        seen = {rule.id: rule for rule in rules}
+        queue = list(seen.values())
+        while queue:
+            for target in queue.pop().suppresses:
+                if target not in seen:
+                    seen[target] = self.by_id[target]
+                    queue.append(seen[target])
+        return [rule for rule in seen.values() if rule.id not in self.fired]
 
     def _lookup(self, facts: dict[str, Value]):
         def value(name: str) -> Found:
@@ -280,15 +293,12 @@ def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
     return True
 
 
-def _watching(pack: Pack, fired: set[str]) -> dict[str, list[Rule]]:
-    """For each fact, the rules that did not fire and that a change of the fact may make fire: those depending
-    on it (`_inputs`), and those suppressed by a rule depending on it (which may stop firing)."""
+def _watching(pack: Pack) -> dict[str, list[Rule]]:
+    """For each fact, the rules depending on it (`_inputs`): a change of the fact may make them fire or stop."""
     found: dict[str, list[Rule]] = {}
-    by_id = {rule.id: rule for rule in pack.rules}
     for rule in pack.rules:
-        reached = [rule] + [by_id[target] for target in rule.suppresses]
         for fact in _inputs(rule, pack):
-            found.setdefault(fact, []).extend(other for other in reached if other.id not in fired)
+            found.setdefault(fact, []).append(rule)
     return found
 
 

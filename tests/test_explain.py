@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from packs import make_pack, rule
 from scale_packs import write_pack, write_scenario
 
 from advisor import pipeline, why
@@ -115,3 +116,18 @@ def test_a_pack_of_a_thousand_rules_is_explained_within_the_bound(tmp_path, monk
                                        str(write_scenario(tmp_path / "s.yaml"))])
     assert result.exit_code == 0 and "stopped at its limit for a pack of 1000 rules" in result.stdout
     assert 1 < len(runs) <= 1 + why.SEARCH_BUDGET // 1000  # the scenario's own run, then the search
+
+
+def test_a_near_miss_down_a_chain_of_suppressions_is_found(tmp_path):
+    # p (flag) suppresses q, q (n > 2) suppresses r (n > 3). With n = 5 and no flag, q is shown and hides r; with
+    # the flag, p would hide q, and q, hidden, would hide nothing: r would be advised, though it reads no flag.
+    def suppressing(text: str, target: str) -> str:
+        return text.replace("  source: s\n", f"  source: s\n  suppresses: [{target}]\n")
+    pack = make_pack(tmp_path / "pack", [suppressing(rule("p", "{flag: true}"), "q"),
+                                         suppressing(rule("q", "{n: {gt: 2}}", "b"), "r"), rule("r", "{n: {gt: 3}}")])
+    code, out, err = explain(tmp_path, "platform: testpack\nas_of: 2026-11-01\nfacts: {n: 5, flag: false}\n",
+                             "--rules", str(pack))
+    assert (code, err) == (0, "")
+    assert out.split("Nearly advised (one or two facts different):\n")[1].splitlines() == [
+        "  - A (p) would be advised if flag were yes (it is no)",
+        "  - A (r) would be advised if flag were yes (it is no)"]

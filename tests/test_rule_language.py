@@ -166,6 +166,23 @@ def test_rules_chain_through_facts_that_other_rules_set(tmp_path):
     assert (result.facts["stage"], result.facts["done"]) == ("one", True)
 
 
+def test_a_rule_that_stops_applying_once_a_fact_is_set_stops_hiding_what_it_suppressed(tmp_path):
+    # until-done applies while done is unset and hides concluding, which sets done: in the next round until-done
+    # no longer applies, so concluding is shown. A mark kept from the first round hid both ("no rule matched").
+    pack = chained_pack(tmp_path, [with_key(rule("until-done", "{done: {present: false}}"), "suppresses", "[concluding]"),
+                                   with_sets(rule("concluding", "{n: {gt: 0}}", "b"), "{done: true}")])
+    result = advice(pack, "{n: 1}")
+    assert ([r.rule.id for r in result.recommendations], result.facts["done"]) == (["concluding"], True)
+
+
+def test_a_rule_that_applies_once_a_fact_is_set_replaces_the_rule_that_set_it(tmp_path):
+    # concluding sets done; after-done applies from then on and hides concluding, whose fact stays set.
+    pack = chained_pack(tmp_path, [with_key(rule("after-done", "{done: true}"), "suppresses", "[concluding]"),
+                                   with_sets(rule("concluding", "{n: {gt: 0}}", "b"), "{done: true}")])
+    result = advice(pack, "{n: 1}")
+    assert ([r.rule.id for r in result.recommendations], result.facts["done"]) == (["after-done"], True)
+
+
 def conflicting_pack(tmp_path):
     """Rule one sets stage to one when n = 1; rule two sets it to two when flag is false (its default)."""
     return chained_pack(tmp_path / "pack", [with_sets(rule("one", "{n: 1}"), "{stage: one}"),
@@ -310,12 +327,14 @@ NO_ADVICE = {"en": "No rule matched this situation. Check the facts in the scena
 
 
 @pytest.mark.parametrize("lang, lines", [
-    ("en", ["Your situation", "Test · as of 2026-11-01", "", "1. A", "   p", "   Why: why", "   Source: Source"]),
-    ("ja", ["あなたの状況", "テスト・2026年11月1日時点", "", "1. A", "   p", "   理由：なぜ", "   出典：出典"]),
+    ("en", ["Your situation", "Test · as of 2026-11-01", "", "1. A", "   p", "   Why: why", "   Source: Source",
+            "", "2. A", "   r", "   Why: why", "   Source: Source"]),
+    ("ja", ["あなたの状況", "テスト・2026年11月1日時点", "", "1. A", "   p", "   理由：なぜ", "   出典：出典",
+            "", "2. A", "   r", "   理由：なぜ", "   出典：出典"]),
 ])
-def test_the_head_of_a_chain_of_suppressions_is_shown(tmp_path, lang, lines):
-    """p suppresses q, q suppresses r, and all three apply: p is shown, not "no rule matched"; that is only
-    said when no rule applies."""
+def test_the_head_of_a_chain_of_suppressions_is_shown_and_what_it_hides_hides_nothing(tmp_path, lang, lines):
+    """p suppresses q, q suppresses r, and all three apply: p is shown, and r, as q is not shown; not "no rule
+    matched", which is only said when no rule applies."""
     pack = make_pack(tmp_path / "pack", [with_key(rule("p", "{n: {gt: 1}}"), "suppresses", "[q]"),
                                          with_key(rule("q", "{n: {gt: 2}}", action="b"), "suppresses", "[r]"),
                                          rule("r", "{n: {gt: 3}}")])
