@@ -174,8 +174,9 @@ def reference(pack: Pack, scenario: Scenario) -> list[str] | None:
     rules set one fact to different values (an error).
 
     Each rule is evaluated on the facts derived with the parameter values it takes (derive.rule_params) plus the
-    facts the rules fired so far set; a rule a fired rule suppresses, or outside valid_from..valid_until, does
-    not fire. Rounds repeat until no fact is set and no rule suppressed anew; the advice is the last round's."""
+    facts the rules fired so far set; a rule that a rule fired in the round before suppresses, or outside
+    valid_from..valid_until, does not fire. Rounds repeat until neither the facts set nor the rules suppressed
+    change; the advice is the last round's."""
     pinned = dict(scenario.params)
     derived = views(pack, scenario.facts, scenario.as_of, pinned)
     own = {rule.id: rule_params(pack, rule, pinned) for rule in pack.rules}
@@ -186,7 +187,7 @@ def reference(pack: Pack, scenario: Scenario) -> list[str] | None:
         fired = [rule for rule in pack.rules
                  if rule.id not in suppressed and _in_force(rule, scenario.as_of)
                  and holds(rule.when, base[rule.id] | added, own[rule.id])]
-        before = (dict(added), set(suppressed))
+        before, suppressed = (dict(added), suppressed), set()
         for rule in fired:  # pack order
             for name, value in rule.sets:
                 if added.setdefault(name, value) != value:
