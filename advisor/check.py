@@ -43,6 +43,7 @@ from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Value, W
 from .validate import load_pack
 
 LEVELS = ("warning", "error")
+Candidates = dict[str, list]  # fact -> values worth trying (conditions.candidates)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class Check:
     name: str
     level: str  # error: the pack cannot run; warning: it runs, but something in it cannot matter
     summary: str
-    lint: Callable[[Pack], Iterable[Diagnostic]] | None = None  # None: found while the pack is read
+    # (the pack, the values of each fact worth trying: conditions.candidates) -> findings; None: found while the
+    # pack is read
+    lint: Callable[[Pack, Candidates], Iterable[Diagnostic]] | None = None
 
 
 def check_packs(target: str | Path) -> list[Diagnostic]:
@@ -90,7 +93,13 @@ def _check_pack(folder: Path) -> list[Diagnostic]:
         if any(not d.code for d in error.diagnostics):
             raise
         return error.diagnostics
-    return [finding for check in CHECKS.values() if check.lint for finding in check.lint(pack)]
+    return lints(pack)
+
+
+def lints(pack: Pack) -> list[Diagnostic]:
+    """The findings of the lints (L2xx) on a pack that can run, in the order of CHECKS."""
+    values = candidates(pack, constants(pack), beyond=True)  # worked out once: every test of every rule is read
+    return [finding for check in CHECKS.values() if check.lint for finding in check.lint(pack, values)]
 
 
 def level(finding: Diagnostic) -> str:
@@ -99,8 +108,7 @@ def level(finding: Diagnostic) -> str:
 
 # ------------------------------------------------------------------------------------------- lints
 
-def _never_fires(pack: Pack) -> Iterable[Diagnostic]:
-    values = _candidates(pack)
+def _never_fires(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
     numbers = _numbers(pack, values)
     for rule in pack.rules:
         terms = dnf(rule.when)
@@ -166,8 +174,7 @@ def _within_bounds(found: list[Literal], numbers: list[int], count: int) -> tupl
     return low, high
 
 
-def _shadowed(pack: Pack) -> Iterable[Diagnostic]:
-    values = _candidates(pack)
+def _shadowed(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
     suppressors_of = _sure_suppressors(pack)
     for rule in pack.rules:
         suppressors = suppressors_of.get(rule.id, [])
@@ -198,14 +205,14 @@ def _covers(suppressor: Rule, live: list[Term], values: dict[str, list]) -> bool
     return bool(covers(suppressor.when, live, values))  # None: too large to decide, so no finding
 
 
-def _unused_actions(pack: Pack) -> Iterable[Diagnostic]:
+def _unused_actions(pack: Pack, _: Candidates) -> Iterable[Diagnostic]:
     used = {rule.action for rule in pack.rules}
     for action in pack.actions:
         if action not in used:
             yield _at(pack.declared_at[("action", action)], msg("c_unused_action", action=action), "L203")
 
 
-def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
+def _unused_parameters(pack: Pack, _: Candidates) -> Iterable[Diagnostic]:
     used = {arg for fact in pack.facts.values() if fact.derive for arg in fact.derive.args}
     for rule in pack.rules:
         used.update(params_read(rule.when))
@@ -216,7 +223,7 @@ def _unused_parameters(pack: Pack) -> Iterable[Diagnostic]:
                       msg("c_unused_parameter", parameter=name), "L204")
 
 
-def _placeholders_differ(pack: Pack) -> Iterable[Diagnostic]:
+def _placeholders_differ(pack: Pack, _: Candidates) -> Iterable[Diagnostic]:
     """A value shown in one language's text but not in the other's: readers of one language miss it."""
     texts = [(rule.where, field, text) for rule in pack.rules
              for field, text in (("message", rule.message), ("because", rule.because))]
@@ -231,7 +238,7 @@ def _placeholders_differ(pack: Pack) -> Iterable[Diagnostic]:
                                      names=", ".join(f"{{{name}}}" for name in only)), "L205")
 
 
-def _unused_facts(pack: Pack) -> Iterable[Diagnostic]:
+def _unused_facts(pack: Pack, _: Candidates) -> Iterable[Diagnostic]:
     """A fact a scenario gives, or a derived one, that nothing reads. Events setting it and other facts'
     at_most: do not read it; facts set by rules are left to the rules that set them."""
     read = {name for rule in pack.rules for name in facts_read(rule.when)}
@@ -244,7 +251,7 @@ def _unused_facts(pack: Pack) -> Iterable[Diagnostic]:
             yield _at(pack.declared_at[("fact", name)], msg("c_unused_fact", fact=name), "L206")
 
 
-def _unlabelled(pack: Pack) -> Iterable[Diagnostic]:
+def _unlabelled(pack: Pack, _: Candidates) -> Iterable[Diagnostic]:
     """An enum fact without labels in a pack that labels its other enum facts: its values are shown as written,
     untranslated, beside labelled ones (model.Fact.labels). A pack that labels none is left alone: labels are
     optional, and such a pack shows every value as written."""
@@ -260,14 +267,13 @@ def _unlabelled(pack: Pack) -> Iterable[Diagnostic]:
 SETS_PAIR_BUDGET = 16 * MAX_TERMS
 
 
-def _sets_conflicts(pack: Pack) -> Iterable[Diagnostic]:
+def _sets_conflicts(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
     """Two rules that set one fact to different values and can fire for one scenario: their conditions can hold
     together (an alternative of each, satisfiable together) and their dates (valid_from, valid_until) overlap.
     At run time the scenario's advice stops with an error (pipeline.SetsConflict); suppression does not prevent
     it (both fire in the same round). Reported at the second rule in pack order, naming the first that can fire
     with it. Bounded: a pair of rules whose alternatives make more than MAX_TERMS pairs is left out, as
     conditions.covers leaves it out for L202, and once SETS_PAIR_BUDGET pairs are compared no more are."""
-    values = _candidates(pack)
     numbers = _numbers(pack, values)
     terms: dict[str, list[Term] | None] = {}
     budget = SETS_PAIR_BUDGET
@@ -348,17 +354,6 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
 
 
 # ------------------------------------------------------------------------------------------- helpers
-
-_LAST: list[tuple[Pack, dict[str, list]]] = []  # the last pack's candidates: L201 and L202 both need them
-
-
-def _candidates(pack: Pack) -> dict[str, list]:
-    """Values of each fact that fall in every region the pack's tests tell apart (the module docstring); worked
-    out once per pack (every test of every rule is read for them). The caller must not change them."""
-    if not _LAST or _LAST[0][0] is not pack:
-        _LAST[:] = [(pack, candidates(pack, constants(pack), beyond=True))]
-    return _LAST[0][1]
-
 
 def _at(where: Where, message: Message, code: str) -> Diagnostic:
     return Diagnostic(where.path, where.line, where.column, message, code)
