@@ -269,12 +269,13 @@ SETS_PAIR_BUDGET = 16 * MAX_TERMS
 
 def _sets_conflicts(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
     """Two rules that set one fact to different values and can fire for one scenario: their conditions can hold
-    together (an alternative of each, satisfiable together) and their dates (valid_from, valid_until) overlap.
+    in one run (an alternative of each: _in_one_run) and their dates (valid_from, valid_until) overlap.
     At run time the scenario's advice stops with an error (pipeline.SetsConflict); suppression does not prevent
     it (both fire in the same round). Reported at the second rule in pack order, naming the first that can fire
     with it. Bounded: a pair of rules whose alternatives make more than MAX_TERMS pairs is left out, as
     conditions.covers leaves it out for L202, and once SETS_PAIR_BUDGET pairs are compared no more are."""
     numbers = _numbers(pack, values)
+    settable = {name for rule in pack.rules for name, _ in rule.sets}
     terms: dict[str, list[Term] | None] = {}
     budget = SETS_PAIR_BUDGET
     earlier: dict[str, list[tuple[Rule, Value]]] = {}  # the setters of each fact so far, in pack order
@@ -291,12 +292,74 @@ def _sets_conflicts(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
                 budget -= cost
                 if budget < 0:
                     return
-                if any(_satisfiable(one + two, values, numbers) for one in mine for two in theirs):
-                    yield _at(rule.where, msg("c_sets_may_conflict", rule=rule.id, fact=fact, value=show(value),
-                                              other=other.id, where=_place(other), other_value=show(other_value)),
-                              "L208")
+                found = _in_one_run((rule, mine), (other, theirs), values, numbers, settable)
+                if found is not None:
+                    yield _at(rule.where, _sets_message(found, rule, fact, value, other, other_value), "L208")
                     break
             setters.append((rule, value))
+
+
+# How two rules can fire in one run (_in_one_run): in one round, or (the rule that fires first, the fact it
+# sees not set yet, the rule that fires once it is set)
+Together = tuple[()] | tuple[Rule, str, Rule]
+
+
+def _in_one_run(mine: tuple[Rule, list[Term]], theirs: tuple[Rule, list[Term]], values: Candidates,
+                numbers: dict[str, list[int]], settable: set[str]) -> Together | None:
+    """Whether an alternative of each rule (rule, its alternatives) can hold in one run: both in one round
+    (satisfiable together: ()), else one in a round before the other (_before). None when neither."""
+    pairs = [(one, two) for one in mine[1] for two in theirs[1]]
+    if any(_satisfiable(one + two, values, numbers) for one, two in pairs):
+        return ()
+    for one, two in pairs:
+        for (early, early_term), (late, late_term) in (((mine[0], one), (theirs[0], two)),
+                                                       ((theirs[0], two), (mine[0], one))):
+            unset = _before(early_term, late_term, values, numbers, settable)
+            if unset:
+                return early, unset, late
+    return None
+
+
+def _before(early: Term, late: Term, values: Candidates, numbers: dict[str, list[int]],
+            settable: set[str]) -> str | None:
+    """The first fact rules set that `early` can see not set yet while `late`, in a later round of the same run,
+    sees it set; None when the two alternatives cannot hold so. A fact no rule sets keeps one value for the whole
+    run: one value passes both alternatives' tests on it. A fact rules set is absent until a rule sets it and
+    then keeps that value: `early` sees the value `late` sees, or sees it absent, and so for every such fact at
+    once (a rule cannot fire both before and after the other). Facts are otherwise taken as independent of each
+    other: that can only report rules that cannot fire so, never miss some that can."""
+    if not _satisfiable([literal for literal in early + late if literal.test.fact not in settable], values, numbers):
+        return None
+    unset = None
+    for fact in dict.fromkeys(literal.test.fact for literal in early + late if literal.test.fact in settable):
+        same = _same_or_unset(fact, early, late, values, numbers)
+        if same is None:
+            return None
+        unset = unset or (None if same else fact)
+    return unset
+
+
+def _same_or_unset(fact: str, early: Term, late: Term, values: Candidates, numbers: dict[str, list[int]]) -> bool | None:
+    """How `early` and `late` can see a fact rules set: True with one value, False only `early` with the fact
+    absent and `late` with a value, None neither."""
+    ours = [literal for literal in early if literal.test.fact == fact and not literal.test.param]
+    theirs = [literal for literal in late if literal.test.fact == fact and not literal.test.param]
+    if _some_value(ours + theirs, values[fact], numbers.get(fact)):
+        return True
+    if all(literal.holds(ABSENT) for literal in ours) and _some_value(theirs, values[fact], numbers.get(fact)):
+        return False
+    return None
+
+
+def _sets_message(found: Together, rule: Rule, fact: str, value: Value, other: Rule, other_value: Value) -> Message:
+    """L208's message for `rule` setting `fact` to `value` and `other` setting it to `other_value`, `found` as
+    _in_one_run gives it: with the rule that fires first and the fact not set yet then, when they fire apart."""
+    names = {"rule": rule.id, "fact": fact, "value": show(value), "other": other.id, "where": _place(other),
+             "other_value": show(other_value)}
+    if not found:
+        return msg("c_sets_may_conflict", **names)
+    early, unset, late = found
+    return msg("c_sets_may_conflict_unset", **names, early=early.id, unset=unset, late=late.id)
 
 
 def _terms(rule: Rule, found: dict[str, list[Term] | None]) -> list[Term] | None:

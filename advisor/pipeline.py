@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
+from .conditions import facts_read
 from .derive import View, views
 from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show, shown_path
 from .explain import Advice, explain
@@ -62,11 +63,11 @@ def chain(pack: Pack, compiled: Compiled, derived: tuple[View, ...], as_of: dt.d
     that did not would be a bug in advise (EngineError, exit 3).
     """
     bases = [next(view.facts for view in derived if view.params == params) for params in compiled.valuations]
-    added: dict[str, tuple[Value, Rule]] = {}
+    added: dict[str, Setting] = {}
     marks: set[str] = set()
     by_id = {rule.id: rule for rule in pack.rules}
     for _ in range((len(pack.facts) + 1) * (len(pack.rules) + 1) + 1):
-        facts = {name: value for name, (value, _) in added.items()}
+        facts = {name: value for name, (value, _, _) in added.items()}
         fired = _fire(compiled, bases, facts, [by_id[r] for r in sorted(marks)], as_of)
         before, marks = (len(added), marks), set()
         _take(fired, added, marks)
@@ -84,14 +85,20 @@ def _fire(compiled: Compiled, bases: list[dict], facts: dict, marks: list[Rule],
                                    encode_facts(compiled, base | facts, as_of, marks))]
 
 
-def _take(fired: list[Rule], added: dict[str, tuple[Value, Rule]], suppressed: set[str]) -> None:
-    """Add to `added` the facts the fired rules set, with the rule that set each, and to `suppressed` the rules
-    they suppress; a fact set to two different values is an error (SetsConflict)."""
+# A fact set by rules: its value, the rule that set it, and how many facts rules had set before the round that
+# rule fired in (the first ones of `added`, in order: those it saw)
+Setting = tuple[Value, Rule, int]
+
+
+def _take(fired: list[Rule], added: dict[str, Setting], suppressed: set[str]) -> None:
+    """Add to `added` the facts the fired rules (of one round) set, with the rule that set each, and to
+    `suppressed` the rules they suppress; a fact set to two different values is an error (SetsConflict)."""
+    seen = len(added)
     for rule in sorted(fired, key=lambda r: r.order):  # pack order, whatever valuation fired it
         for name, value in rule.sets:
             if name in added and added[name][0] != value:
-                raise SetsConflict(_conflict(name, added[name], (value, rule)))
-            added.setdefault(name, (value, rule))
+                raise SetsConflict(_conflict(name, added[name], (value, rule), fired, added))
+            added.setdefault(name, (value, rule, seen))
         suppressed.update(rule.suppresses)
 
 
@@ -107,10 +114,18 @@ class SetsConflict(InputError):
         self.message, self.title, self.pack = message, title, pack
 
 
-def _conflict(name: str, first: tuple[Value, Rule], second: tuple[Value, Rule]) -> Message:
-    (value, rule), (other_value, other) = first, second
-    return msg("c_sets_conflict", rule=other.id, where=_place(other), fact=name, value=show(other_value),
-               other=rule.id, other_where=_place(rule), other_value=show(value))
+def _conflict(name: str, first: Setting, second: tuple[Value, Rule], fired: list[Rule],
+              added: dict[str, Setting]) -> Message:
+    """Why `name` cannot take the second value: both rules fire in this round, or the first fired in an earlier
+    one, before a fact it reads was set (it tested the fact's absence), and no longer fires."""
+    (value, rule, seen), (other_value, other) = first, second
+    names = {"rule": other.id, "where": _place(other), "fact": name, "value": show(other_value), "other": rule.id,
+             "other_where": _place(rule), "other_value": show(value)}
+    unseen = set(list(added)[seen:])  # set in the round the first rule fired in, or after
+    unset = None if rule in fired else next((fact for fact in facts_read(rule.when) if fact in unseen), None)
+    if unset is None:
+        return msg("c_sets_conflict", **names)
+    return msg("c_sets_conflict_unset", **names, unset=unset)
 
 
 def _place(rule: Rule) -> str:

@@ -301,3 +301,32 @@ def test_two_rules_setting_a_fact_differently_read_alike_in_japanese(tmp_path):
     assert out.splitlines() == [
         'rules.yaml:10:5: [警告] L208 ルール q は stage を "two" にしますが、ルール r（rules.yaml:2）は "one" にし、'
         "1つのシナリオで両方が発火しえます。そのシナリオのアドバイスはエラーで止まります。条件が互いに重ならないようにしてください"]
+
+
+@pytest.mark.parametrize("lang, finding, refusal", [
+    ("en", "rules.yaml:18:5: [warning] L208 rule p sets done to false, but rule q (rules.yaml:10) sets it to true, and "
+           "both can fire for one scenario, rule q before stage is set and rule p after: its advice would stop with an "
+           "error; make q test the facts that decide stage rather than stage, which is not set yet when q fires",
+     "rule p ({rules}:18) sets done to false, but rule q ({rules}:10) set it to true before stage was set, and a fact "
+     "keeps the first value set to it: make q test the facts that decide stage rather than stage (advise check "
+     "reports such rules as L208)"),
+    ("ja", "rules.yaml:18:5: [警告] L208 ルール p は done を false にしますが、ルール q（rules.yaml:10）は true にし、"
+           "1つのシナリオで、stage が設定される前にルール q が、設定された後にルール p が発火しえます。そのシナリオの"
+           "アドバイスはエラーで止まります。q が発火するときにはまだ設定されていないので、stage ではなく stage を"
+           "決めるファクトを q の条件で調べてください",
+     "ルール p（{rules}:18）は done を false にしますが、stage が設定される前にルール q（{rules}:10）が true にして"
+     "おり、ファクトは最初に設定された値を保ちます。stage ではなく stage を決めるファクトを q の条件で調べてください"
+     "（advise check はこのようなルールを L208 として報告します）"),
+])
+def test_a_rule_firing_before_a_fact_is_set_is_reported_and_refused(tmp_path, lang, finding, refusal):
+    """q tests that stage is not set yet and p that it is one: their conditions exclude each other, but with
+    n = 1 q fires in the first round beside r, which sets stage, and p in the second. advise check reports the
+    pair, naming the rule that fires first; the scenario is refused, naming the fact q saw not set yet."""
+    case = next(case for case in DATA_FILES["L208"]["cases"] if case["name"] == "fires-before-a-fact-is-set")
+    folder = build(tmp_path / "pack", case["files"])
+    assert check(folder, "--lang", lang) == (1, finding + "\n", "")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-25\nfacts: {n: 1}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", lang, "--rules", str(folder), str(scenario)])
+    expected = f"{scenario}: " + refusal.format(rules=folder / "rules.yaml") + "\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", expected)
