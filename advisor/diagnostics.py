@@ -125,7 +125,7 @@ def show(value: object) -> Message | str:
         return f'"{escaped(clipped(value))}"'
     if isinstance(value, (dict, list)):
         return msg("value_mapping" if isinstance(value, dict) else "value_list")
-    return str(value)
+    return clipped(str(value))  # a number of 4,000 digits too
 
 
 SHOWN = 80  # characters of a value a message quotes; a longer one is cut, with an ellipsis
@@ -139,18 +139,40 @@ def clipped(text: str) -> str:
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Bidirectional formatting characters: shown raw, U+202E (right-to-left override) and its kin reorder what a
-# terminal prints after them, so that a message could show a name other than the one it is about.
-_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# The characters no file may hold, as they are or as escapes (load.py refuses them at their line and column), as
+# (first, last code point, the catalog key saying why). Formatting characters act on the line they are shown
+# on: the bidirectional ones (U+202E, right-to-left override, and its kin) reorder what a terminal, an editor or
+# a calendar shows after them, so that advice, a draft or a diagnostic could read other than it is, and U+2028
+# and U+2029 end a line for YAML, Python's splitlines and many terminals. Invisible characters show nothing, so
+# that a key or value holding one is not what it looks like: "fee" with a zero width space in it is an unknown
+# key that reads as fee, and a word in the advice compares unequal to the one it shows.
+REFUSED_CHARACTERS = (
+    (0x061C, 0x061C, "y_formatting_character"),  # ARABIC LETTER MARK
+    (0x200E, 0x200F, "y_formatting_character"),  # LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK
+    (0x202A, 0x202E, "y_formatting_character"),  # embeddings and overrides
+    (0x2066, 0x2069, "y_formatting_character"),  # isolates
+    (0x2028, 0x2029, "y_formatting_character"),  # LINE SEPARATOR, PARAGRAPH SEPARATOR
+    (0x200B, 0x200B, "y_invisible_character"),  # ZERO WIDTH SPACE
+    (0x206A, 0x206F, "y_invisible_character"),  # deprecated formatting (symmetric swapping, digit shapes)
+    (0xFEFF, 0xFEFF, "y_invisible_character"),  # ZERO WIDTH NO-BREAK SPACE: a byte order mark, but past the start
+    (0xFFF9, 0xFFFB, "y_invisible_character"),  # interlinear annotation anchors
+    (0xE0000, 0xE007F, "y_invisible_character"),  # tags: invisible letters that can spell hidden text
+)
+REFUSED = {chr(code): key for first, last, key in REFUSED_CHARACTERS for code in range(first, last + 1)}
 
 
 def escaped(text: str) -> str:
     """`text` on one line: a line break or other control character (U+2028 and U+2029 included) as \\n, \\r, \\t
     or \\uXXXX, so that a message stays one line (a block scalar's value, a control character in a file), and a
-    bidirectional formatting character as \\uXXXX, so that it cannot reorder the line."""
-    return "".join(_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if char in _BIDI or
+    REFUSED character as \\uXXXX (\\U000E0041 beyond U+FFFF), so that it cannot reorder the line or hide."""
+    return "".join(_ESCAPES.get(char) or (_code_escape(char) if char in REFUSED or
                                            unicodedata.category(char) in ("Cc", "Zl", "Zp") else char)
                     for char in text)
+
+
+def _code_escape(char: str) -> str:
+    return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
 
 
 def kind_of(value: object) -> Message | str:

@@ -33,12 +33,24 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, escaped, msg, os_reason
+from .diagnostics import (
+    REFUSED,
+    REFUSED_CHARACTERS,
+    Diagnostic,
+    InputError,
+    Message,
+    about_file,
+    clipped,
+    escaped,
+    msg,
+    os_reason,
+)
 from .model import FACTS_FILE, PACK_FILE
 
 MAX_BYTES = 1024 * 1024  # no scenario or rule file comes near this; larger input is a mistake
 MAX_NODES = 100_000  # values built from one document, aliases counted each time they are used
 MAX_TEXT = 4 * MAX_BYTES  # characters of text built from one document, aliases counted each time too
+MAX_DEPTH = 50  # levels of nesting: no scenario or pack has ten
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -159,7 +171,7 @@ def parse(raw: bytes, path: str) -> Document:
         raise InputError([about_file(path, msg("y_too_large", size=MAX_BYTES // 1024))])
     text = _decode(raw, path)
     if formatting := _FORMATTING.search(text):
-        raise _fail(path, _unshowable(formatting.group()), *_position(text, formatting.start()))
+        raise _fail(path, _refused_at(text, formatting.start()), *_position(text, formatting.start()))
     slips = _slips(text)
     with collector_paused():
         node = _compose(text, path, slips)
@@ -382,7 +394,7 @@ def _compose(text: str, path: str, slips: list[Slip]) -> Node | None:
     except yaml.YAMLError as error:
         raise _fail(path, msg("y_invalid", problem=str(error))) from None
     except RecursionError:
-        raise _fail(path, msg("y_invalid", problem=msg("y_too_deep"))) from None
+        raise _fail(path, msg("y_invalid", problem=msg("y_too_deep", depth=MAX_DEPTH, hint=_alias_hint(text)))) from None
 
 
 # PyYAML's descriptions of the common syntax errors, as catalog keys; each is placed where PyYAML found it, but
@@ -556,8 +568,8 @@ class _Builder:
         self.count += 1
         if node.__class__ is ScalarNode:
             self.text += len(node.value)
-            if self.count > MAX_NODES or depth > 50 or self.text > MAX_TEXT:
-                raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
+            if self.count > MAX_NODES or depth > MAX_DEPTH or self.text > MAX_TEXT:
+                raise self.too_large(node, depth)
             # A text met before in this file, outside a folded block and in a file without slips, is the value
             # it had then: most of a rule pack's values are (scalar's checks ran when it was first met).
             if self.plain and node.style != ">":
@@ -565,14 +577,22 @@ class _Builder:
                 if value is not _UNSEEN:
                     return value
             return self.scalar(node, key)
-        if self.count > MAX_NODES or depth > 50:
-            raise self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT))
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise self.too_large(node, depth)
         if isinstance(node, SequenceNode):
             self.check_tag(node, _CORE + "seq")
             return [self.build(item, depth + 1) for item in node.value]
         if isinstance(node, MappingNode):
             return self.mapping(node, depth)
         raise self.fail(node, msg("y_unsupported_node"))  # pragma: no cover - PyYAML has only three kinds
+
+    def too_large(self, node: Node, depth: int) -> InputError:
+        """The mistake of a document found nested deeper than MAX_DEPTH at `node` (`depth` levels down), or with
+        more than MAX_NODES values or MAX_TEXT characters; aliases are named only when the file has some."""
+        hint = _alias_hint(self.source)
+        if depth > MAX_DEPTH:
+            return self.fail(node, msg("y_too_deep", depth=MAX_DEPTH, hint=hint))
+        return self.fail(node, msg("y_too_large_document", values=MAX_NODES, characters=MAX_TEXT, hint=hint))
 
     def mapping(self, node: MappingNode, depth: int) -> dict:
         """A mapping's keys (plain, not repeated) and built values."""
@@ -599,6 +619,8 @@ class _Builder:
             raise self.fail(node, msg("y_merge_key"))
         if not isinstance(node, ScalarNode):
             raise self.fail(node, msg("y_key_not_plain"))
+        if (hidden := _FORMATTING.search(node.value)) and REFUSED[hidden.group()] == "y_invisible_character":
+            raise self.fail(node, _unshowable(hidden.group(), node.value.replace(hidden.group(), "")))  # "fee\u200B"
         key = self.scalar(node)
         if not isinstance(key, str):
             raise self.fail(node, msg("y_key_not_text", text=escaped(clipped(node.value))))
@@ -660,27 +682,43 @@ class _Builder:
         return value
 
 
+# Characters a file can hold as they are that no file may (diagnostics.REFUSED_CHARACTERS says why: they reorder,
+# split or hide what is shown). Refused anywhere in a file (a comment included, where a reviewer of the pack reads
+# them too), at their own line and column.
+_REFUSED_RANGES = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, _ in REFUSED_CHARACTERS)
+_FORMATTING = re.compile(f"[{_REFUSED_RANGES}]")
 # What a double-quoted YAML text can hold ("\e", "\x9b", "\ud800") that no file holds as it is (PyYAML's
 # reader refuses them there): a control character other than tab and line break would act on the terminal it is
 # printed to (an escape sequence recolours it, a carriage return overwrites a line), and half of a surrogate
 # pair cannot be written in UTF-8 at all. Refused wherever they are, in keys and values of every file, and so
-# are the _FORMATTING characters written as escapes ("\u202E", "\L").
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                         "\u2028\u2029]")
-# Characters a file can hold as they are that act on the line they are shown on: the bidirectional formatting
-# characters (U+202E, right-to-left override, and its kin) reorder what a terminal, an editor or a calendar
-# shows after them, so that advice, a draft or a diagnostic could read other than it is, and U+2028 and U+2029
-# end a line for YAML, Python's splitlines and many terminals. Refused anywhere in a file (a comment included,
-# where a reviewer of the pack reads them too), at their own line and column.
-_FORMATTING = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# are the _FORMATTING characters written as escapes ("\u202E", "\L", "\u200B").
+_UNSHOWABLE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_REFUSED_RANGES}]")
+# A refused character inside a key, as it is in a file: the text of the line before it and after it (a block or
+# flow mapping's key, up to its colon).
+_KEY_BEFORE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)[\"']?([^\s:#'\"{}\[\],]*)$", re.M)  # ^: any line's start
+_KEY_AFTER = re.compile(r"([^\s:#'\"{}\[\],]*)[\"']?[ \t]*:(?:[ \t]|$)")
 
 
-def _unshowable(char: str) -> Message:
+def _unshowable(char: str, key: str | None = None) -> Message:
+    """Why `char` may not be in a file; `key`: the key it is inside of (without it), which the message names."""
     if "\ud800" <= char <= "\udfff":
         return msg("y_lone_surrogate", code=f"{ord(char):04X}")
-    if _FORMATTING.fullmatch(char):
-        return msg("y_formatting_character", code=f"{ord(char):04X}", name=unicodedata.name(char))
+    if char in REFUSED:
+        name = unicodedata.name(char, "") or msg("y_unassigned")  # most tags (U+E0000, U+E0002...) have no name
+        if key is not None:
+            return msg("y_invisible_in_key", code=f"{ord(char):04X}", name=name, key=escaped(clipped(key)))
+        return msg(REFUSED[char], code=f"{ord(char):04X}", name=name)
     return msg("y_control_character", code=f"{ord(char):02x}")
+
+
+def _refused_at(text: str, index: int) -> Message:
+    """Why the refused character at `index` of a file's `text` may not be there, naming the key it is inside of."""
+    start, end = text.rfind("\n", 0, index) + 1, text.find("\n", index)
+    before = _KEY_BEFORE.search(text, start, index)
+    after = _KEY_AFTER.match(text, index + 1, len(text) if end < 0 else end)
+    if REFUSED[text[index]] == "y_invisible_character" and before and after and (before[1] or after[1]):
+        return _unshowable(text[index], before[1] + after[1])
+    return _unshowable(text[index])
 
 
 def _impossible_date(text: str) -> Message | None:
@@ -735,6 +773,15 @@ def _tag_misread(node: ScalarNode) -> Message | None:
 def _tag_refused(tag: str) -> Message:
     shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
     return msg("y_tag_refused", tag=shown)
+
+
+# An alias (*name) where YAML reads one: at the start of a value, after a dash, in a flow collection.
+_ALIAS = re.compile(r"(?:^|[ \t\[{,])\*[^\s\[\]{},]", re.M)
+
+
+def _alias_hint(text: str) -> Message | str:
+    """The hint to look for aliases that repeat or nest parts of a document, when `text` has an alias, else ""."""
+    return msg("y_aliases_hint") if _ALIAS.search(text) else ""
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

@@ -44,7 +44,7 @@ from .model import (
     Where,
     folded,
 )
-from .validate_values import Checker, comparable, either, show_plain, type_of, value_problem
+from .validate_values import Checker, comparable, either, out_of_range, show_plain, type_of, value_problem
 
 
 def is_pack_file(name: str) -> bool:
@@ -314,7 +314,7 @@ def _check_parameter_values(check: Checker, where: tuple, values: list, ranged: 
     for index, value in enumerate(values):
         at = where + (("values", index, "value") if ranged else ("value",))
         if type_of(value) == "int" and abs(value) > MAX_INT:
-            check.error("R106", msg("v_out_of_range", value=value, max=MAX_INT), *at)
+            check.error("R106", out_of_range(value), *at)
         elif ranged and type_of(value) not in ("int", "date"):
             check.error("R106", msg("v_values_ordered", value=show(value)), *at)
         elif type_of(value) != type_of(values[0]):

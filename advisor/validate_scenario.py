@@ -14,7 +14,7 @@ from typing import Any
 from . import schema
 from .conditions import as_number
 from .derive import beyond_calendar, date_input, views
-from .diagnostics import InputError, Message, did_you_mean, msg, show
+from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
 from .validate_values import Checker, either, read_text, read_value, show_plain, type_of, value_problem
@@ -38,7 +38,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
     facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
-    _within_calendar(check, pack, facts, given, from_events, as_of, params)
+    _within_calendar(check, pack, facts, given, from_events, as_of, params, today)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
         raise InputError(check.found)
@@ -145,26 +145,81 @@ def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: di
 
 
 def _within_calendar(check: Checker, pack: Pack, facts: dict[str, Value], given: dict, from_events: dict[str, int],
-                     as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
-    """A date the scenario gives (or its timeline sets) from which the pack works out a date before year 1 or
-    after 9999 is refused at its line: the date worked out could not be held, and the rules testing it, the
-    advice and the calendar would go on without it as if it were unknown. Only asked of a scenario without other
-    mistakes: the dates are worked out from its facts."""
+                     as_of: dt.date, params: tuple[tuple[str, Value], ...], today: dt.date) -> None:
+    """A date the pack works out before year 1 or after 9999 is refused at what made it so: the date could not be
+    held, and the rules testing it, the advice and the calendar would go on without it as if it were unknown. The
+    cause is a value the scenario pins under params: when without it the date would fit, else the scenario's date
+    it is worked out from (under facts:, in the timeline, or as_of when the real today would fit), else the pack's
+    parameters it is worked out with, at their declaration. Only asked of a scenario without other mistakes: the
+    dates are worked out from its facts."""
     if check.found:
         return
     reported = set()
-    for view in views(pack, facts, as_of, dict(params)):
+    pinned = dict(params)
+    places = {name: ("facts", name) if name in given else ("events", index) for name, index in from_events.items()}
+    places.update({name: ("facts", name) for name in given})
+    for view in views(pack, facts, as_of, pinned):
+        known = {**view.params, **view.facts, "as_of": as_of}
         for name in beyond_calendar(pack, view, as_of):
-            source = date_input(pack, name, facts)
-            if source in reported:
-                continue
-            reported.add(source)
-            day = facts[source] if source is not None else None
-            late = not isinstance(day, dt.date) or day.year > 1  # a date near year 1 falls before it
-            where = ("facts", source) if source in given else ("events", from_events[source]) \
-                if source in from_events else ()
-            check.error("", msg("v_date_after_calendar" if late else "v_date_before_calendar", name=source or name,
-                                fact=name, value=show_plain(day) if day is not None else "?"), *where)
+            end = "after" if _later(pack, name, known) else "before"
+            for cause in _calendar_causes(check, pack, name, (facts, places, known), (pinned, as_of, today), end):
+                if (cause.path, cause.line, cause.column) not in reported:
+                    reported.add((cause.path, cause.line, cause.column))
+                    check.found.append(cause)
+
+
+def _later(pack: Pack, name: str, known: dict[str, Value]) -> bool:
+    """Whether the derived date `name`, worked out from the `known` values of its inputs, goes forward in time (a
+    number of days added that is not negative) rather than back (day_before, days taken away)."""
+    derivation = pack.facts[name].derive
+    assert derivation is not None  # beyond_calendar names derived facts only
+    return derivation.op != "day_before" and all(known[arg] >= 0 for arg in derivation.args  # type: ignore[operator]
+                                                   if type_of(known[arg]) == "int")
+
+
+def _inputs(pack: Pack, name: str) -> set[str]:
+    """The facts, parameters and as_of the derived fact `name` is worked out from, through derived facts too."""
+    found: set[str] = set()
+    fact = pack.facts.get(name)
+    for arg in fact.derive.args if fact is not None and fact.derive is not None else ():
+        found |= {arg} | _inputs(pack, arg)
+    return found
+
+
+def _fits(pack: Pack, name: str, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value]) -> bool:
+    """Whether the derived date `name` fits the calendar in every view of these facts, as_of and pinned values."""
+    return all(name not in beyond_calendar(pack, view, as_of) for view in views(pack, facts, as_of, pinned))
+
+
+def _pinned_causes(pack: Pack, name: str, facts: dict[str, Value], pinned: dict[str, Value],
+                   as_of: dt.date) -> list[str]:
+    """The parameters pinned under params: without which the derived date `name` would fit the calendar."""
+    inputs = _inputs(pack, name)
+    return [param for param in pinned if param in inputs
+            and _fits(pack, name, facts, as_of, {key: value for key, value in pinned.items() if key != param})]
+
+
+def _calendar_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict, dict, dict],
+                     when: tuple[dict[str, Value], dt.date, dt.date], end: str) -> list[Diagnostic]:
+    """Where the derived date `name`, past the calendar's end (`end` "after") or before its start ("before"), is
+    refused (see _within_calendar). `scenario`: its facts, the place of each fact it gives (under facts: or in the
+    timeline) and every value known in the view; `when`: the parameters it pins, its as_of and the real today."""
+    facts, places, known = scenario
+    pinned, as_of, today = when
+    inputs = _inputs(pack, name)
+    causes = [check.doc.error(msg(f"v_param_{end}_calendar", name=param, fact=name, value=show_plain(pinned[param])),
+                              "params", param) for param in _pinned_causes(pack, name, facts, pinned, as_of)]
+    source = date_input(pack, name, facts)
+    if causes or source is not None:
+        return causes or [check.doc.error(msg(f"v_date_{end}_calendar", name=source, fact=name,
+                                              value=show_plain(facts[source])), *places.get(source, ()))]
+    if "as_of" in inputs and "as_of" in check.doc.data and _fits(pack, name, facts, today, pinned):
+        return [check.doc.error(msg(f"v_date_{end}_calendar", name="as_of", fact=name, value=show_plain(as_of)),
+                                "as_of")]
+    return [Diagnostic(at.path, at.line, at.column, msg(f"v_param_{end}_calendar", name=param, fact=name,
+                                                        value=show_plain(pack.parameters[param].value
+                                                                         if param in pinned else known[param])))
+            for param in pack.parameters if param in inputs and (at := pack.declared_at.get(("parameter", param)))]
 
 
 def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value], ...]:
@@ -195,9 +250,9 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
 def _outside(parameter: Parameter, value: Value) -> Message | None:
     """Why a whole-number `value` is outside the limits the pack declares for `parameter` (min:, max:), or None."""
     if parameter.min is not None and value < parameter.min:  # type: ignore[operator]  # an int: checked above
-        return msg("v_at_least", min=parameter.min, value=value)
+        return msg("v_at_least", min=parameter.min, value=show(value))
     if parameter.max is not None and value > parameter.max:  # type: ignore[operator]
-        return msg("v_at_most_value", max=parameter.max, value=value)
+        return msg("v_at_most_value", max=parameter.max, value=show(value))
     return None
 
 

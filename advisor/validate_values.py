@@ -21,7 +21,7 @@ import re
 from decimal import Decimal  # 1.1万 is 11000 exactly; as a float it is 11000.000000000002
 from typing import Any
 
-from .diagnostics import Diagnostic, Labelled, Message, did_you_mean, msg, show
+from .diagnostics import Diagnostic, Labelled, Message, clipped, did_you_mean, msg, show
 from .load import Document, FoldedText, impossible_date, named
 from .model import LANGS, MAX_INT, Fact, Text, folded
 
@@ -71,12 +71,21 @@ def value_problem(fact: Fact, value: Any, typed: bool = False) -> Message | None
         return msg(key, value=show(value), hint=_quoted_hint(value, wanted))
     if kind == "int":
         if abs(value) > MAX_INT:
-            return msg("v_out_of_range", value=value, max=MAX_INT)
+            return out_of_range(value)
         if fact.min is not None and value < fact.min:
-            return msg("v_at_least", min=fact.min, value=value)
+            return msg("v_at_least", min=fact.min, value=show(value))
         if fact.max is not None and value > fact.max:
-            return msg("v_at_most_value", max=fact.max, value=value)
+            return msg("v_at_most_value", max=fact.max, value=show(value))
     return None
+
+
+def out_of_range(value: int | str, negative: bool | None = None) -> Message:
+    """Why a whole number beyond ±MAX_INT (an int, or the text it was typed as, `negative` or not) is refused,
+    naming the bound it is past: at most MAX_INT, or at least -MAX_INT; the number is quoted cut (show)."""
+    below = value < 0 if isinstance(value, int) else negative
+    if below:
+        return msg("v_out_of_range_below", value=show(value), min=-MAX_INT)
+    return msg("v_out_of_range", value=show(value), max=MAX_INT)
 
 
 _WANTED = {"bool": "bool", "int": "int", "money": "int", "date": "date"}  # a fact's type -> its values' type
@@ -173,7 +182,7 @@ def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Mess
         text = sign["number"]
     found = _NUMBER.fullmatch(text)
     if found and sum(char.isdigit() for char in text) > _DIGITS:
-        return None, msg("v_out_of_range", value=show(typed), max=MAX_INT)
+        return None, out_of_range(typed, found["sign"] == "-")
     if found and found["n"]:
         return int(found["sign"] + found["n"].replace(",", "").replace("_", "")), None
     if found:
@@ -276,6 +285,9 @@ def _date_why(typed: str, folded: str) -> Message:
     """Why a text with digits is not a date, naming the first character that is out of place."""
     if not re.match(r" *\d{4}", folded):
         return msg("t_why_year_first")
+    year = re.match(r" *0*(\d{5,}) *[-/.年]", folded)
+    if year:  # 10000-01-01: a year of five digits, past the last date Python's calendar holds
+        return msg("t_why_year_past", year=clipped(year[1]))
     if re.search(r"\d{1,2}:\d{2}", folded):  # 2026-11-10 10:00: a time of day, which no fact holds
         return msg("t_why_time")
     for index, char in enumerate(folded):
@@ -289,7 +301,8 @@ def _date_why(typed: str, folded: str) -> Message:
 
 
 def show_plain(value: Any) -> Message | str:
-    return str(value) if not isinstance(value, bool) else show(value)
+    """A value as a message names it without quotes (a number, a date, a fact's text), cut as show cuts it."""
+    return clipped(str(value)) if not isinstance(value, bool) else show(value)
 
 
 def _quoted_hint(value: Any, wanted: str) -> Message | str:

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
+from advisor.diagnostics import REFUSED
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "rules" / "crowdworks"
@@ -189,11 +190,11 @@ def test_a_bidi_or_line_separator_character_in_a_file_is_refused_at_its_column(t
     assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}")
 
 
-def test_the_bundled_packs_scenarios_and_catalogs_hold_no_bidi_or_line_separator():
+def test_the_bundled_packs_scenarios_and_catalogs_hold_no_refused_character():
+    """No bidi control, line separator or invisible character (diagnostics.REFUSED)."""
     folders = [REPO / "rules", REPO / "scenarios", REPO / "advisor" / "locale"]
     found = [(str(path), char) for folder in folders for path in sorted(folder.rglob("*.yaml"))
-             for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
-             if char in path.read_text(encoding="utf-8")]
+             for char in set(path.read_text(encoding="utf-8")) & set(REFUSED)]
     assert found == []
     assert invoke("check", str(BUNDLED)).exit_code == 0
 
@@ -423,3 +424,143 @@ def test_the_bundled_scenarios_still_give_advice():
     result = invoke("--lang", "en", str(REPO / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.strip()
+
+
+# ------------------------------------------------------------------- a date pushed off the calendar by a parameter
+
+PARAM_AFTER_CALENDAR = {"en": "{name}: with {value}, {fact} would be after 9999-12-31, the last day advise can count "
+                              "to; no advice can be given for a date this late",
+                        "ja": "{name}: {value} で計算する {fact} が、advise が数えられる最後の日 9999-12-31 より後になります。"
+                              "これほど遅い日付ではアドバイスできません"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_pinned_parameter_that_pushes_a_date_off_the_calendar_is_refused_at_its_value(tmp_path, lang):
+    """Sent on 9999-06-01, the request ends the contract within the calendar with the pack's 7 or 14 days, but not
+    with the 365 the scenario pins: refused at the pinned value, naming the parameter (it was blamed on the date)."""
+    scenario = write(tmp_path, "as_of: 9999-06-02\nparams:\n  auto_termination_days: 365\nfacts:\n"
+                               "  contract_type: fixed\n  work_started: true\n  request_sent_on: 9999-06-01\n"
+                               "  request_sent_by: worker\n")
+    message = PARAM_AFTER_CALENDAR[lang].format(name="auto_termination_days", value=365, fact="auto_termination_on")
+    assert seen(invoke("--lang", lang, str(scenario))) == refused(scenario, f"3:26: {message}")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_pack_parameter_that_pushes_a_date_off_the_calendar_is_refused_at_its_declaration(tmp_path, lang):
+    """A date worked out from as_of and the pack's own 4,000,000 days was refused at the scenario's 1:1 with "?";
+    it is the pack's parameter, at its declaration, whether the scenario pins another value that is too large as
+    well or not. An as_of the real today would fit is the cause, at as_of."""
+    pack = pack_copy(tmp_path)
+    replace_in(pack / "facts.yaml", "  last_day_before_auto_termination:\n",
+               "  horizon_on:\n    type: date\n    derive: {add_days: [as_of, horizon_days]}\n"
+               "    description: {ja: 期限, en: The horizon}\n  last_day_before_auto_termination:\n")
+    line = replace_in(pack / "parameters.yaml", "parameters:\n", "parameters:\n  horizon_days:\n    value: 4000000\n"
+                      "    description: {ja: 日数, en: Days}\n    source: seed\n") + 1
+    message = PARAM_AFTER_CALENDAR[lang].format(name="horizon_days", value=4000000, fact="horizon_on")
+    for pinned in ("", "params: {horizon_days: 5000000}\n"):
+        scenario = write(tmp_path, "as_of: 2026-11-25\n" + pinned + "facts:\n  work_started: true\n")
+        assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == \
+            (2, "", f"{pack / 'parameters.yaml'}:{line}:3: {message}\n")
+    replace_in(pack / "parameters.yaml", "value: 4000000", "value: 4")
+    scenario = write(tmp_path, "as_of: 9999-12-30\nfacts:\n  work_started: true\n")
+    message = AFTER_CALENDAR[lang].format(name="as_of", fact="horizon_on", value="9999-12-30")
+    assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == refused(scenario, f"1:8: {message}")
+
+
+# ------------------------------------------------------------------------------------ numbers quoted in messages
+
+@pytest.mark.parametrize("lang, above, below", [
+    ("en", "{value} is out of range (at most 1000000000000)", "{value} is out of range (at least -1000000000000)"),
+    ("ja", "{value} は範囲外です（最大 1000000000000）", "{value} は範囲外です（最小 -1000000000000）")])
+def test_a_number_out_of_range_is_quoted_cut_and_names_the_bound_it_is_past(tmp_path, lang, above, below):
+    """A 4,000-digit number was quoted whole, and one below -10^12 was told "at most 10^12"."""
+    path = write(tmp_path, BASE + f"  fee: -100000000000000\n  units_total: {'9' * 4000}\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(
+        path, "4:8: fee: " + below.format(value="-100000000000000"),
+        "5:16: units_total: " + above.format(value="9" * 79 + "…"))
+
+
+# ------------------------------------------------------------------------------------------ invisible characters
+
+INVISIBLE = {"en": "invisible character U+{code} ({name}) is not allowed: it shows nothing, so the text is not what "
+                   "it looks like; remove it",
+             "ja": "見えない文字 U+{code}（{name}）は使えません。何も表示されないため、見た目と違う文字列になります。"
+                   "削除してください"}
+IN_KEY = {"en": 'invisible character U+{code} ({name}) in the key "fee": the key read is not the one shown, so it is '
+                "an unknown key; remove it",
+          "ja": 'キー "fee" の中に見えない文字 U+{code}（{name}）があります。見た目と違う別のキーとして読まれ、'
+                "不明なキーになります。削除してください"}
+NAMES = {"en": {"E0000": "unassigned"}, "ja": {"E0000": "未割り当て"}}
+
+
+@pytest.mark.parametrize("char, code, name", [
+    ("\u200b", "200B", "ZERO WIDTH SPACE"), ("\ufeff", "FEFF", "ZERO WIDTH NO-BREAK SPACE"),
+    ("\u206a", "206A", "INHIBIT SYMMETRIC SWAPPING"), ("\u206f", "206F", "NOMINAL DIGIT SHAPES"),
+    ("\ufff9", "FFF9", "INTERLINEAR ANNOTATION ANCHOR"), ("\ufffb", "FFFB", "INTERLINEAR ANNOTATION TERMINATOR"),
+    ("\U000e0041", "E0041", "TAG LATIN CAPITAL LETTER A"), ("\U000e0000", "E0000", None),
+    ("\U000e007f", "E007F", "CANCEL TAG")])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_invisible_character_is_refused_at_its_column_in_a_scenario_and_a_pack(tmp_path, char, code, name, lang):
+    """They were read as part of the text: a key with one was an unknown key that reads as a known one, a value
+    one that reads as another. Refused as they are or as escapes, anywhere in a file; in a key, saying so."""
+    name = name or NAMES[lang][code]
+    message = INVISIBLE[lang].format(code=code, name=name)
+    in_key = IN_KEY[lang].format(code=code, name=name)
+    escape = f"\\u{code}" if len(code) == 4 else f"\\U{int(code, 16):08X}"
+    path = write(tmp_path, BASE + f"title: 送信{char}済み  # {char}\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:10: {message}")
+    path = write(tmp_path, BASE + f"  fee: 50000  # 5万{char}円\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}")
+    path = write(tmp_path, BASE + f'  client_response: "accepted{escape}"\n')
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}")
+    for key, column in ((f"fe{char}e", 5), (f'"fe{escape}e"', 3)):
+        path = write(tmp_path, BASE + f"  {key}: 5\n")
+        assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:{column}: {in_key}")
+    path = write(tmp_path, f"facts: {{work_started: true, fe{char}e: 5}}\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:31: {in_key}")
+    pack = pack_copy(tmp_path)
+    line = replace_in(pack / "parameters.yaml", "    value: 2\n", f"    value: 2  # 2{char}日\n")
+    assert seen(invoke("--lang", lang, "check", str(pack))) == (2, "", f"{pack / 'parameters.yaml'}:{line}:18: {message}\n")
+
+
+# ---------------------------------------------------------------------------------------- dates past year 9999
+
+PAST_9999 = {"en": 'cannot read "{value}" as a date: the year {year} is after 9999, the last year advise can count '
+                   "to; write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
+             "ja": '"{value}" を日付として読めません。{year} 年は advise が数えられる最後の年 9999 より後です。'
+                   "2026-11-10、2026/11/10、2026年11月10日のように書いてください"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_date_past_year_9999_says_so(tmp_path, lang):
+    """It was told it "needs the year, the month and the day", which it has; a year of 4,000 digits is quoted cut."""
+    path = write(tmp_path, "as_of: 10000-01-01\nfacts:\n  work_started: true\n")
+    message = PAST_9999[lang].format(value="10000-01-01", year=10000)
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: as_of: {message}")
+    path = write(tmp_path, "as_of: 2026-11-25\nfacts:\n  request_sent_on: ０１２３４５年1月1日\n")
+    message = PAST_9999[lang].format(value="０１２３４５年1月1日", year=12345)
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"3:20: request_sent_on: {message}")
+    path = write(tmp_path, f"as_of: {'2' * 4000}-01-01\n")
+    message = PAST_9999[lang].format(value="2" * 79 + "…", year="2" * 79 + "…")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: as_of: {message}")
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", 'platform "{name}" does not match the rule pack in {pack} ("crowdworks")'),
+    ("ja", 'プラットフォーム "{name}" は {pack} のルールパック（"crowdworks"）と一致しません')])
+def test_a_long_platform_that_does_not_match_the_pack_is_quoted_cut(tmp_path, lang, message):
+    pack = pack_copy(tmp_path)
+    path = write(tmp_path, f"platform: {'a' * 500}\n" + BASE)
+    assert seen(invoke("--lang", lang, "--rules", str(pack), str(path))) == refused(
+        path, "1:11: " + message.format(name="a" * 79 + "…", pack=pack))
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "the file is nested too deeply (more than 50 levels)"), ("ja", "入れ子が深すぎます（50 段を超えています）")])
+def test_a_file_nested_too_deeply_says_so_and_names_aliases_only_when_it_has_some(tmp_path, lang, message):
+    path = write(tmp_path, "title: " + "[" * 60 + "]" * 60 + "\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:58: {message}")
+    hint = {"en": "; check for aliases (*name) that repeat large parts",
+            "ja": "。大きな部分を繰り返すエイリアス（*name）がないか確認してください"}[lang]
+    path = write(tmp_path, "a: &a [1]\ntitle: " + "[" * 60 + "*a" + "]" * 60 + "\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"2:58: {message}{hint}")
