@@ -8,12 +8,13 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import click
 from click import parser as _click_parser  # its ngettext, which _click_speaks translates
 
 from . import __version__
-from .diagnostics import InputError, about_file, did_you_mean, escaped, msg, os_reason, shown_path
+from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, os_reason, shown_path
 from .engine import EngineError, EngineUnavailable
 from .expect import unmet
 from .load import bundled_rules, pack_folders
@@ -404,7 +405,8 @@ class _AdviseGroup(_Texts, click.Group):
     def _no_command(self, word: str) -> Failure:
         """`advise chek`, `advise help chek`: no such command, with the closest one; exit 2."""
         commands = sorted(self.commands)
-        return Failure(say(_current_lang(), "no_command", name=word, hint=did_you_mean(word, commands),
+        # escaped as every message shows a value: an escape sequence or a line break typed reaches no terminal
+        return Failure(say(_current_lang(), "no_command", name=escaped(clipped(word)), hint=did_you_mean(word, commands),
                            commands=say(_current_lang(), "range_comma").join(commands)))
 
     def _refuse_options(self, ctx: click.Context, args: list[str], position: int, valued: set[str]) -> None:
@@ -511,6 +513,7 @@ def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None)
 def _packs_here(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> str | None:
     """A folder that holds a rule pack, or packs in its folders (--rules DIR, advise check DIR), before any work:
     else `DIR: why` and exit 2."""
+    value = _named(ctx, param, value, "empty_folder_name")
     if value is None:
         return value
     if not os.path.exists(value):
@@ -526,6 +529,8 @@ def _packs_here(ctx: click.Context | None, param: click.Parameter | None, value:
 
 def _existing(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
     """Files and folders that exist (advise test PATHS), before any work: else `PATH: why` and exit 2."""
+    for path in value:
+        _named(ctx, param, path, "empty_path_name")
     reasons = {path: _stat_error(path) for path in value}
     missing = [about_file(path, msg("y_cannot_read", reason=os_reason(code)))
                for path, code in reasons.items() if code is not None]
@@ -544,10 +549,17 @@ def _stat_error(path: str) -> int | None:
 
 
 def _named_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A file an option names (--calendar, -o, --answers): an empty name names none, a usage error (click would
-    take it, and the command would then write or read nothing without a word)."""
+    """A file an option names (--calendar, -o, --answers), or None."""
+    return _named(ctx, param, value, "empty_file_name")
+
+
+def _named(ctx: click.Context | None, param: click.Parameter | None, value: str | None, why: str) -> str | None:
+    """`value` (a file or folder name of the command line, or None), unless it is empty: an empty name names
+    nothing, a usage error in the language asked for (click.BadParameter), explained by the catalog key `why`.
+    click would take it: an option would then write or read nothing without a word, and an argument would be
+    refused as `: no such folder`."""
     if value == "":
-        raise click.BadParameter(say(_current_lang(), "empty_file_name"), ctx=ctx, param=param)
+        raise click.BadParameter(say(_current_lang(), why), ctx=ctx, param=param)
     return value
 
 
@@ -560,7 +572,8 @@ _LANG_OPTION = _option("--lang", type=click.Choice(LANGS), default=None, callbac
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(allow_dash=True))  # a folder is refused by load.py, as file
+@click.argument("scenario", type=click.Path(allow_dash=True),  # a folder is refused by load.py, as file
+                callback=lambda ctx, param, value: _named(ctx, param, value, "empty_path_name"))
 @_option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="option_run_format")
 @_LANG_OPTION
 @_RULES_OPTION
@@ -725,15 +738,15 @@ def ask_command(output: str | None, force: bool, answers_file: str | None, rules
             check_writable(output, force, folder=True)
         except NotWritten as error:
             raise _not_written(error, lang) from None
-    with _reported(lang):
+    with _reported(lang), _piped():
         preset = read_file(answers_file) if answers_file else None
     terminal = sys.stdin.isatty() and answers_file != "-"
     asking = terminal or preset is None  # without a terminal, the answers file says all there is
-    with _reported(lang), _interruptible(lang):  # piped answers are read whole first: a byte that is not UTF-8
-        # stops before any question
+    with _reported(lang), _interruptible(lang), _piped():  # piped answers are read whole first: a byte that is
+        # not UTF-8 stops before any question
         answers = _typed_answers() if terminal else _piped_answers() if asking else iter(())
     with _reported(lang), _interruptible(lang):
-        result = interview.interview(rules, lang, answers, _conversation, as_of or dt.date.today(),
+        result = interview.interview(rules, lang, answers, _conversation, as_of,
                                      preset=preset, source=None if terminal else "<stdin>", asking=asking,
                                      pin_date=keep_date or as_of is not None)
         if output:
@@ -800,6 +813,24 @@ def _piped_answers() -> Iterator[str]:
 
     lines = decoded(sys.stdin.buffer.read(), "<stdin>").splitlines()
     return _shown(lines)
+
+
+# What load.py says of a file in another encoding, and what it says of answers piped in, which the sender converts.
+_PIPED_WORDS = {"y_not_utf8": "ask_stdin_not_utf8", "t_likely_encoding": "ask_stdin_likely_encoding",
+                "t_utf16_without_bom": "ask_stdin_utf16_without_bom", "t_not_utf16": "ask_stdin_not_utf16",
+                "t_not_utf32": "ask_stdin_not_utf32"}
+
+
+@contextmanager
+def _piped() -> Iterator[None]:
+    """Reading standard input: an encoding that is not UTF-8 is explained in words for a pipe ("send the answers
+    as UTF-8"), not for a file ("save the file as UTF-8"), as InputError at the same place."""
+    try:
+        yield
+    except InputError as error:
+        raise InputError([replace(d, message=Message(_PIPED_WORDS[d.message.key], d.message.values))
+                          if d.path == "<stdin>" and d.message.key in _PIPED_WORDS else d
+                          for d in error.diagnostics]) from None
 
 
 def _shown(lines: list[str]) -> Iterator[str]:

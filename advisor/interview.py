@@ -43,18 +43,18 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, setters, shown
-from .derive import derive, rule_params
+from .derive import beyond_calendar, date_input, derive, rule_params, views
 from .diagnostics import Diagnostic, InputError, Message, closest, msg
 from .diagnostics import show as quoted
 from .explain import Advice, format_fact, format_value
 from .load import Document, bundled_rules, pack_folders, parse
 from .messages import rendered, say
 from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
-from .pipeline import advise_document, pack_named, read_pack
+from .pipeline import advise_document, pack_for, pack_named, read_pack
 from .render import render_text, trace_lines
 from .schema import schema
 from .validate_scenario import validate_scenario
-from .validate_values import read_date, read_number
+from .validate_values import read_date, read_number, show_plain
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
@@ -70,6 +70,17 @@ class Interview:
     advice: Advice
 
 
+@dataclass(frozen=True)
+class Preset:
+    """What an answers file gives: the answers (None: "don't know") and, from a whole scenario, the rest of it."""
+
+    answers: dict[str, Value | None]
+    as_of: dt.date  # the day of the advice: --as-of, else the scenario's as_of:, else today
+    dated: bool = False  # the scenario names its as_of:, so the scenario written names it too
+    params: tuple[tuple[str, Value], ...] = ()  # the pack parameters the scenario pins (params:)
+    title: str | None = None
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C (or Ctrl-D at a terminal) after the advice was shown: `scenario` holds the answers, to be printed."""
 
@@ -79,28 +90,35 @@ class Interrupted(KeyboardInterrupt):
 
 
 def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show: Callable[[str], None],
-              as_of: dt.date, platform: str | None = None, *, preset: Document | None = None,
+              as_of: dt.date | None, platform: str | None = None, *, preset: Document | None = None,
               source: str | None = None, asking: bool = True, pin_date: bool = True) -> Interview:
     """Ask, build the scenario, show its advice, then explain recommendations on request (`how N`).
 
-    `answers`: lines, one per prompt. `preset`: an answers file (fact: value), validated as a scenario's facts:
-    once the pack is known (InputError at its lines). `source`: None at a terminal (a wrong answer is explained
-    and asked again), else the name of the lines (a wrong answer is an InputError at `source:LINE:1`).
-    `asking` False: nothing is asked and no line read; a question left open is "don't know". `pin_date`: the
-    scenario names `as_of` (else it is given for the day it is run). KeyboardInterrupt from `answers` goes
+    `as_of`: the day of the advice (--as-of); None: the answers file's as_of:, else today. `platform`: the pack's,
+    not asked; the platform: of a whole scenario given as `preset` comes first. `answers`: lines, one per prompt.
+    `preset`: an answers file (fact: value, or a whole scenario), validated as a scenario's facts: once the pack
+    is known (InputError at its lines); a scenario's as_of:, params: and title: are kept in the scenario written
+    and used for its advice. `source`: None at a terminal (a wrong answer is explained and asked again), else
+    the name of the lines (a wrong answer is an InputError at `source:LINE:1`). `asking` False: nothing is asked
+    and no line read; a question left open is "don't know". `pin_date`: the scenario names its as_of (else it
+    is given for the day it is run, unless the answers file names one). KeyboardInterrupt from `answers` goes
     through, as Interrupted once the advice was shown.
     """
     lines = _Lines(answers, source, lang, show)
-    pack = _choose_pack(rules, platform, lang, lines if asking else None, show)
+    if preset is not None and _names_platform(preset):  # at the line of its platform: when there is no such pack
+        pack, platform = pack_for(preset, rules)[0], preset.data["platform"]
+    else:
+        pack = _choose_pack(rules, platform, lang, lines if asking else None, show)
     # The answers file is checked before anything else is shown (unless the platform had to be asked first),
     # so that a mistake in it is all that is printed.
-    given = preset_answers(preset, pack, as_of) if preset is not None else {}
+    known = preset_answers(preset, pack, as_of) if preset is not None else Preset({}, as_of or dt.date.today())
     if asking and len(platforms(rules) if platform is None else [platform]) == 1:
         show(say(lang, "ask_intro"))
     show(say(lang, "ask_pack", name=pack.name.get(lang), id=pack.id))
-    given = _questions(pack, given, as_of, lines if asking else None)
-    text = scenario_text(pack, given, as_of if pin_date else None, lang)
-    advice = advise_document(parse(text.encode("utf-8"), SCENARIO_PATH), rules, as_of)
+    given = _questions(pack, known, lines if asking else None)
+    text = scenario_text(pack, given, known.as_of if pin_date or known.dated else None, lang,
+                         params=known.params, title=known.title)
+    advice = advise_document(parse(text.encode("utf-8"), SCENARIO_PATH), rules, known.as_of)
     show("")
     show(render_text(advice, lang))
     if asking:
@@ -111,36 +129,52 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     return Interview(pack, given, text, advice)
 
 
-def _questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date,
-               lines: _Lines | None) -> dict[str, Value | None]:
-    """`given` with every question that can still change the advice answered, in declaration order: asked in
-    that order when `lines` can answer, else "don't know"."""
+def _questions(pack: Pack, known: Preset, lines: _Lines | None) -> dict[str, Value | None]:
+    """The answers `known` with every question that can still change the advice answered, in declaration
+    order: asked in that order when `lines` can answer, else "don't know"."""
+    given, as_of, pinned = dict(known.answers), known.as_of, dict(known.params)
     number = 0
     for fact in pack.facts.values():
-        deciding = open_questions(pack, given, as_of).get(fact.name) if fact.given_by_user else None
+        deciding = open_questions(pack, given, as_of, pinned).get(fact.name) if fact.given_by_user else None
         if deciding and fact.name not in given:
             number += 1
-            given[fact.name] = _ask(fact, number, deciding, pack, given, as_of, lines) if lines else None
+            given[fact.name] = _ask(fact, number, deciding, pack, given, known, lines) if lines else None
     return {name: given[name] for name in pack.facts if name in given}
 
 
-def preset_answers(doc: Document, pack: Pack, as_of: dt.date) -> dict[str, Value | None]:
+def preset_answers(doc: Document, pack: Pack, as_of: dt.date | None) -> Preset:
     """An answers file (`fact: value`, as under a scenario's facts:, or a whole scenario file) -> the answers, None
-    for "don't know" (`fact:` with nothing after it). Checked as a scenario's facts are, against the pack and `as_of`; every
-    mistake is an InputError at its line in `doc`."""
+    for "don't know" (`fact:` with nothing after it), and the day of the advice: `as_of` (--as-of), else the
+    scenario's as_of:, else today; a scenario's params: and title: too. Checked as a scenario is, against the
+    pack; every mistake is an InputError at its line in `doc`."""
     if not isinstance(doc.data, dict):
         raise InputError([doc.error(msg("ask_answers_not_mapping", value=quoted(doc.data)))])
-    if set(doc.data) & set(schema("scenario")["properties"]) and not set(doc.data) & set(pack.facts):
+    today = dt.date.today()
+    if _whole_scenario(doc) and not set(doc.data) & set(pack.facts):
         # a whole scenario (one `advise ask` wrote, say, or one without facts:, or with `facts:` and nothing
         # under it): its facts, and those its timeline sets, answer
-        scenario = validate_scenario(doc, pack, as_of, as_of)
+        scenario = validate_scenario(doc, pack, today, as_of)
         stated = doc.data.get("facts") or {}
         given = {name: value for name, value in stated.items() if name not in scenario.from_events}
-        return {name: None if given.get(name, name) is None else scenario.facts.get(name)
-                for name in [*given, *sorted(scenario.from_events)]}
+        answers = {name: None if given.get(name, name) is None else scenario.facts.get(name)
+                   for name in [*given, *sorted(scenario.from_events)]}
+        return Preset(answers, scenario.as_of, "as_of" in doc.data, scenario.params, scenario.title)
     marks = {("facts", *where): mark for where, mark in doc.marks.items()}
-    scenario = validate_scenario(Document(doc.path, {"facts": doc.data}, marks), pack, as_of, as_of)
-    return {name: None if value is None else scenario.facts[name] for name, value in doc.data.items()}
+    day = as_of or today
+    scenario = validate_scenario(Document(doc.path, {"facts": doc.data}, marks), pack, day, day)
+    return Preset({name: None if value is None else scenario.facts[name] for name, value in doc.data.items()}, day)
+
+
+def _whole_scenario(doc: Document) -> bool:
+    """Whether an answers file (a mapping) holds a scenario's keys (title:, as_of:, facts: ...)."""
+    return bool(set(doc.data) & set(schema("scenario")["properties"]))
+
+
+def _names_platform(doc: Document) -> bool:
+    """Whether an answers file is a whole scenario naming its platform: every key a scenario's, platform: among
+    them (a file of answers by name may hold a fact that a pack calls platform)."""
+    keys = set(doc.data) if isinstance(doc.data, dict) else set()
+    return "platform" in keys and keys <= set(schema("scenario")["properties"])
 
 
 class _Lines:
@@ -169,9 +203,11 @@ class _Lines:
 
 # ------------------------------------------------------------------------------------------ relevance
 
-def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -> dict[str, list[Rule]]:
-    """Each question not asked yet whose answer can still change the advice -> the rules it can change, by rank."""
-    state = _Partial(pack, given, as_of)
+def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date,
+                   pinned: dict[str, Value] | None = None) -> dict[str, list[Rule]]:
+    """Each question not asked yet whose answer can still change the advice -> the rules it can change, by rank.
+    `pinned`: the parameter values the scenario pins (params:)."""
+    state = _Partial(pack, given, as_of, pinned or {})
     found: dict[str, list[Rule]] = {}
     for rule in sorted(pack.rules, key=lambda r: r.rank):
         if state.fires(rule) is False:
@@ -187,8 +223,8 @@ def open_questions(pack: Pack, given: dict[str, Value | None], as_of: dt.date) -
 class _Partial:
     """What the answers so far decide: fact values (or UNDECIDED), conditions (True, False or None: undecided)."""
 
-    def __init__(self, pack: Pack, given: dict[str, Value | None], as_of: dt.date):
-        self.pack, self.given, self.as_of = pack, given, as_of
+    def __init__(self, pack: Pack, given: dict[str, Value | None], as_of: dt.date, pinned: dict[str, Value]):
+        self.pack, self.given, self.as_of, self.pinned = pack, given, as_of, pinned
         self.known: dict[str, Value] = {}  # the answers; "don't know" is the default, as in a scenario
         for name, value in given.items():
             value = pack.facts[name].default if value is None else value
@@ -196,7 +232,7 @@ class _Partial:
                 self.known[name] = value
         # Each rule is evaluated with the parameter values at the side it takes (side:), as the engine does.
         self.derived_at: dict[tuple, dict[str, Value]] = {}
-        self.params, self.derived = self._at({name: p.value for name, p in pack.parameters.items()})
+        self.params, self.derived = self._at({name: p.value for name, p in pack.parameters.items()} | pinned)
         self.chained = {rule.id for rule in pack.rules
                         if rule.sets and any(pack.facts[name].set_by_rules for name in facts_read(rule.when))}
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
@@ -251,7 +287,7 @@ class _Partial:
     def _side_of(self, rule: Rule) -> Iterator[None]:
         """Evaluate with the parameter values at the side the rule takes, as the engine does."""
         outer = self.params, self.derived
-        self.params, self.derived = self._at(rule_params(self.pack, rule, {}))
+        self.params, self.derived = self._at(rule_params(self.pack, rule, self.pinned))
         try:
             yield
         finally:
@@ -324,9 +360,9 @@ def platforms(rules: str | Path | None) -> list[str]:
 
 
 def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[str, Value | None],
-         as_of: dt.date, lines: _Lines) -> Value | None:
+         known: Preset, lines: _Lines) -> Value | None:
     """One question, asked until the answer fits; None for "don't know" (or the end of the lines)."""
-    lang, show = lines.lang, lines.show
+    lang, show, as_of = lines.lang, lines.show, known.as_of
     show("")
     show(say(lang, "ask_question", number=str(number), text=(fact.question or fact.description).get(lang)))
     for index, (label, _) in enumerate(_choices(fact, lang), 1):
@@ -345,6 +381,9 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
             return None
         value, problem = answer_value(fact, answer, limit, as_of, lang)
         if problem is None:
+            assert value is not None  # an answer that fits
+            problem = _beyond_calendar(pack, given, fact.name, value, as_of, dict(known.params))
+        if problem is None:
             return value
         lines.refuse(answer, msg("ask_line_question", number=str(number), name=fact.name), problem)
 
@@ -359,6 +398,32 @@ def answer_value(fact: Fact, answer: str, limit: Value | None, as_of: dt.date,
     if fact.type == "enum" and (word := fact.read(answer)) is not None:
         return word, None  # an enum value, or its label in either language, in any case and width
     return _choice(answer, choices, lang, fact.words) if choices else _typed(fact, answer, limit, as_of, lang)
+
+
+def _beyond_calendar(pack: Pack, given: dict[str, Value | None], answered: str, value: Value, as_of: dt.date,
+                     pinned: dict[str, Value]) -> Message | None:
+    """Why `value`, the answer to the question of fact `answered`, cannot be taken with the answers `given` (None:
+    "don't know"), for a scenario `as_of` with the parameter values `pinned`: a date the pack works out from them would fall
+    after 9999-12-31 or before 0001-01-01 (request_sent_on 9999-12-30 + 14 days), which the scenario is refused
+    for (validate_scenario); None when it fits. Only a date this answer puts out of the calendar counts."""
+    def beyond(answers: dict[str, Value | None]) -> tuple[dict[str, Value], list[str]]:
+        """The facts as the scenario will hold them (a default for "don't know" and for a question not asked),
+        and the dates worked out from them that fall outside the calendar."""
+        stated = {name: value for name, value in answers.items() if value is not None}
+        facts = {name: value for name, fact in pack.facts.items() if fact.given_by_user
+                 if (value := stated.get(name, fact.default)) is not None}
+        return facts, [name for view in views(pack, facts, as_of, pinned) for name in beyond_calendar(pack, view, as_of)]
+
+    before = beyond(given)[1]
+    facts, after = beyond({**given, answered: value})
+    for name in after:
+        if name not in before:
+            source = date_input(pack, name, facts)
+            day = facts.get(source) if source is not None else None
+            late = not isinstance(day, dt.date) or day.year > 1  # a date near year 1 falls before it
+            return msg("ask_after_calendar" if late else "ask_before_calendar", fact=name,
+                       value=show_plain(day) if day is not None else "?")
+    return None
 
 
 def _normal(line: str) -> str:
@@ -451,11 +516,15 @@ _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _YAML_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}  # YAML 1.1 reads these as bool/null
 
 
-def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date | None, lang: str) -> str:
+def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date | None, lang: str, *,
+                  params: tuple[tuple[str, Value], ...] = (), title: str | None = None) -> str:
     """The answers as a scenario file: a fact answered "don't know" is written with nothing after it. Without
-    `as_of` the file names no date, so its advice is for the day it is run (and its dates stay live)."""
-    lines = [f"# {say(lang, 'ask_file_comment')}", f"platform: {_yaml(pack.id)}",
-             *([f"as_of: {as_of.isoformat()}"] if as_of is not None else []), "facts:" if given else "facts: {}"]
+    `as_of` the file names no date, so its advice is for the day it is run (and its dates stay live). `params`
+    (the parameter values pinned) and `title` are written when given."""
+    lines = [f"# {say(lang, 'ask_file_comment')}", *([f"title: {_yaml(title)}"] if title is not None else []),
+             f"platform: {_yaml(pack.id)}", *([f"as_of: {as_of.isoformat()}"] if as_of is not None else []),
+             *(["params:", *(f"  {name}: {_yaml(value)}" for name, value in params)] if params else []),
+             "facts:" if given else "facts: {}"]
     unknown = say(lang, "ask_unknown_comment")
     lines += [f"  {name}:  # {unknown}" if value is None else f"  {name}: {_yaml(value)}"
               for name, value in given.items()]

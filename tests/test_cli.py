@@ -334,6 +334,11 @@ def test_japanese_help_ends_every_heading_with_a_full_width_colon(args):
 # An option that names a file, given an empty name (--calendar "", -o ""): refused, never silently ignored.
 EMPTY_NAME = {"en": "an empty name names no file; give a file name, or leave the option out",
               "ja": "空の名前ではファイルを指定できません。ファイル名を指定するか、このオプションを省いてください"}
+# The same for a folder of packs and for an argument naming a file or folder: they were looked for (": no such folder").
+EMPTY_FOLDER = {"en": "an empty name names no folder; give a folder name, or leave it out",
+                "ja": "空の名前ではフォルダーを指定できません。フォルダー名を指定するか、省いてください"}
+EMPTY_PATH = {"en": "an empty name names no file or folder; give its name",
+              "ja": "空の名前ではファイルもフォルダーも指定できません。名前を指定してください"}
 
 
 @pytest.mark.parametrize("args, en, ja", [
@@ -356,6 +361,14 @@ EMPTY_NAME = {"en": "an empty name names no file; give a file name, or leave the
      f"エラー：「--answers」の値が正しくありません：{EMPTY_NAME['ja']}"),
     (["graph", "--output", ""], f"Error: Invalid value for '-o' / '--output': {EMPTY_NAME['en']}",
      f"エラー：「-o」 / 「--output」の値が正しくありません：{EMPTY_NAME['ja']}"),
+    (["run", "--rules", "", "s.yaml"], f"Error: Invalid value for '--rules': {EMPTY_FOLDER['en']}",
+     f"エラー：「--rules」の値が正しくありません：{EMPTY_FOLDER['ja']}"),
+    (["check", ""], f"Error: Invalid value for '[PACK_DIR]': {EMPTY_FOLDER['en']}",
+     f"エラー：「[PACK_DIR]」の値が正しくありません：{EMPTY_FOLDER['ja']}"),
+    (["test", "scenarios", ""], f"Error: Invalid value for '[PATHS]...': {EMPTY_PATH['en']}",
+     f"エラー：「[PATHS]...」の値が正しくありません：{EMPTY_PATH['ja']}"),
+    (["run", ""], f"Error: Invalid value for 'SCENARIO': {EMPTY_PATH['en']}",
+     f"エラー：「SCENARIO」の値が正しくありません：{EMPTY_PATH['ja']}"),
 ])
 def test_click_errors_in_the_language_asked_for(args, en, ja):
     for lang, message in (("en", en), ("ja", ja)):
@@ -366,6 +379,15 @@ def test_click_errors_in_the_language_asked_for(args, en, ja):
             assert err.splitlines()[1] == (f"Try '{command} --help' for help." if lang == "en"
                                            else f"ヘルプは「{command} --help」で表示します。")
     assert advise(*args, env={"LANGUAGE": "ja", "LANG": ""})[2].splitlines()[-1] == ja
+
+
+@pytest.mark.parametrize("args, key", [(["--rules", "", "s.yaml"], "--rules"), ([""], "SCENARIO")])
+def test_an_empty_name_without_a_command_is_the_same_usage_error(args, key):
+    """`advise --rules "" x.yaml` and `advise ""` go to run, and are refused as `advise run` refuses them."""
+    for lang in ("en", "ja"):
+        run = advise("--lang", lang, "run", *args)
+        assert advise("--lang", lang, *args) == run
+        assert run[:2] == (2, "") and (f"'{key}'" if lang == "en" else f"「{key}」") in run[2].splitlines()[-1]
 
 
 def test_clicks_words_in_japanese_are_punctuated_as_japanese():
@@ -552,6 +574,17 @@ def test_an_unknown_option_before_the_command_is_named(args, en, ja):
 ])
 def test_help_for_a_mistyped_command_is_refused_with_the_closest_one(lang, word, expected):
     assert advise("--lang", lang, "help", word) == (2, "", expected)
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", 'advise: no command or file named "a\\u001B[31mb\\u202E\\nc"; the commands are '
+           f"{COMMANDS} (advise --help)\n"),
+    ("ja", "advise: 「a\\u001B[31mb\\u202E\\nc」という名前のコマンドもファイルもありません。"
+           f"コマンドは {COMMANDS_JA} です（advise --help）\n"),
+])
+def test_help_for_a_word_with_control_or_bidi_characters_shows_it_escaped(lang, expected):
+    """An escape sequence, a bidi override or a line break in the word reached the terminal raw."""
+    assert advise("--lang", lang, "help", "a\x1b[31mb\u202e\nc") == (2, "", expected)
 
 
 @pytest.mark.parametrize("args, verb_en, verb_ja", [

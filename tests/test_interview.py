@@ -572,6 +572,11 @@ def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
     assert "Rules: CrowdWorks (crowdworks)\n" in out
     _, out, _ = ask("--rules", str(folder / "other"), input=lines("1"))
     assert "Which platform" not in out and "Rules: Other (other)\n" in out
+    # a whole scenario's platform: chooses the pack (it was crowdworks whatever the file said)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("platform: other\nfacts:\n  contract_type: hourly\n", encoding="utf-8")
+    code, out, printed = ask("--rules", str(folder), "--answers", str(answers))
+    assert code == 0 and out.startswith("Rules: Other (other)\n") and "platform: other\n" in printed
 
 
 # ---------------------------------------------------------------------------------------------- golden
@@ -942,8 +947,12 @@ def test_a_scenario_without_facts_answers_nothing_and_its_keys_are_no_facts(tmp_
     nothing.write_text("{}\n", encoding="utf-8")
     answers = tmp_path / "answers.yaml"
     answers.write_text(scenario, encoding="utf-8")
-    assert ask("--answers", str(answers)) == ask("--answers", str(nothing))
-    assert ask("--answers", str(answers))[0] == 0
+    code, out, printed = ask("--answers", str(answers))
+    _, out_nothing, printed_nothing = ask("--answers", str(nothing))
+    if scenario.startswith("title:"):  # the title is kept: shown above the advice and written in the scenario
+        out_nothing = out_nothing.replace("\n\nYour situation\n", "\n\nno facts yet\n")
+        printed_nothing = printed_nothing.replace("\nplatform:", '\ntitle: "no facts yet"\nplatform:')
+    assert (code, out, printed) == (0, out_nothing, printed_nothing)
 
 
 def test_a_scenario_with_a_timeline_and_no_facts_answers_what_its_events_set(tmp_path):
@@ -955,13 +964,149 @@ def test_a_scenario_with_a_timeline_and_no_facts_answers_what_its_events_set(tmp
     assert "  request_sent_on: 2026-11-10\n  request_sent_by: worker\n  client_response: none\n" in printed
 
 
-@pytest.mark.parametrize("encoding, en, ja", [
-    ("shift_jis", "<stdin>:1:1: the file is not UTF-8",
-     "<stdin>:1:1: ファイルが UTF-8 ではありません。Shift_JIS (CP932) で保存されているようです"),
-    ("utf-16-le", "<stdin>: the file looks saved as UTF-16 LE without a byte order mark",
-     "<stdin>: ファイルが BOM なしの UTF-16 LE で保存されているようです"),
+@pytest.mark.parametrize("raw, en, ja", [
+    ("はい\nfixed\n".encode("shift_jis"),
+     '<stdin>:1:1: standard input is not UTF-8: it looks like Shift_JIS (CP932), in which this reads "は"; '
+     "convert it to UTF-8 before sending it to advise ask\n",
+     "<stdin>:1:1: 標準入力が UTF-8 ではありません。Shift_JIS (CP932) のようです（ここは「は」と読めます）。"
+     "UTF-8 に変換してから advise ask に送ってください\n"),
+    ("はい\nfixed\n".encode("utf-16-le"),
+     "<stdin>: standard input looks like UTF-16 LE without a byte order mark; convert it to UTF-8 before sending "
+     "it to advise ask\n",
+     "<stdin>: 標準入力が BOM なしの UTF-16 LE のようです。UTF-8 に変換してから advise ask に送ってください\n"),
+    (b"1\n\xff\n", "<stdin>:2:1: not valid UTF-8 (byte 0xff); send the answers to advise ask as UTF-8\n",
+     "<stdin>:2:1: UTF-8 として正しくありません（バイト 0xff）。advise ask には回答を UTF-8 で送ってください\n"),
 ])
-def test_piped_answers_that_are_not_utf8_are_refused_before_any_question(encoding, en, ja):
-    for lang, start in (("en", en), ("ja", ja)):
-        code, err, out = ask(input="はい\nfixed\n".encode(encoding), lang=lang)
-        assert (code, out) == (2, "") and err.startswith(start) and err.count("\n") == 1 and "\\udc" not in repr(err)
+def test_piped_answers_that_are_not_utf8_are_refused_before_any_question(raw, en, ja):
+    """Answers piped in are converted by whoever sends them: the message says so (it said "save the file as
+    UTF-8"), for answers line by line and for an answers file read with --answers -."""
+    for lang, expected in (("en", en), ("ja", ja)):
+        assert ask(input=raw, lang=lang) == (2, expected, "")
+    answers = "contract_type: hourly\nrequest_sent_by: worker\n".encode("shift_jis") + b"x: \x82\xcd\n"
+    assert ask("--answers", "-", input=answers) == (
+        2, '<stdin>:3:4: standard input is not UTF-8: it looks like Shift_JIS (CP932), in which this reads "は"; '
+           "convert it to UTF-8 before sending it to advise ask\n", "")
+
+
+def test_an_answers_file_not_in_utf8_is_still_to_be_saved_as_utf8(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_bytes("contract_type: はい\n".encode("shift_jis"))
+    code, err, out = ask("--answers", str(answers))
+    assert (code, out) == (2, "") and err.startswith(f"{answers}:1:16: the file is not UTF-8") and "save the file" in err
+
+
+# ----------------------------------------------------------------------------- a whole scenario as answers
+
+WHOLE = """\
+title: Request sent
+platform: crowdworks
+as_of: 2026-11-20
+params:
+  auto_termination_days: 14
+facts:
+  contract_type: fixed
+  request_sent_on: 2026-11-10
+  client_response: none
+"""
+
+
+def ask_without_date(*args: str, lang: str = "en", input=None):
+    result = CliRunner().invoke(main, ["ask", "--lang", lang, *args], input=input)
+    return result.exit_code, result.stderr, result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_whole_scenario_keeps_its_as_of_params_platform_and_title(tmp_path, lang):
+    """Its as_of:, params: and title: were dropped: the advice was for today, with both automatic-end dates."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(WHOLE, encoding="utf-8")
+    code, out, printed = ask_without_date("--answers", str(answers), lang=lang)
+    assert code == 0
+    unknown = "不明" if lang == "ja" else "unknown"
+    assert printed.split("\n", 1)[1].startswith(
+        'title: "Request sent"\nplatform: crowdworks\nas_of: 2026-11-20\nparams:\n  auto_termination_days: 14\n'
+        f"facts:\n  contract_type: fixed\n  work_started:  # {unknown}\n  request_sent_on: 2026-11-10\n"
+        f"  request_sent_by:  # {unknown}\n  client_response: none\n")
+    written = tmp_path / "written.yaml"
+    written.write_text(printed, encoding="utf-8")
+    again = CliRunner().invoke(main, ["--lang", lang, str(written)])
+    given = CliRunner().invoke(main, ["--lang", lang, str(answers)])
+    assert again.exit_code == given.exit_code == 0 and again.stdout == given.stdout  # the scenario's own advice
+    assert given.stdout.startswith("Request sent\n") and given.stdout in out
+    day, other = ("2026年11月24日", "2026年11月17日") if lang == "ja" else ("2026-11-24", "2026-11-17")
+    assert day in out and other not in out  # the automatic end after 14 days, not also after 7
+
+
+def test_as_of_on_the_command_line_replaces_the_scenarios(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(WHOLE, encoding="utf-8")
+    code, out, printed = ask_without_date("--answers", str(answers), "--as-of", "2026-11-30")
+    assert code == 0 and "\nas_of: 2026-11-30\nparams:\n" in printed and "· as of 2026-11-30\n" in out
+
+
+@pytest.mark.parametrize("lang, change, expected", [
+    ("en", ("platform: crowdworks", "platform: lancers"), 'answers.yaml:2:11: unknown platform "lancers"; rule packs: crowdworks\n'),
+    ("ja", ("platform: crowdworks", "platform: lancers"),
+     'answers.yaml:2:11: プラットフォーム "lancers" は不明です。ルールパック：crowdworks\n'),
+    ("en", ("auto_termination_days", "auto_termination_dayz"),
+     'answers.yaml:5:3: unknown parameter "auto_termination_dayz" (did you mean "auto_termination_days"?); parameters: '),
+    ("en", ("as_of: 2026-11-20", "as_of: 2026-11-05"),
+     "answers.yaml:8:20: request_sent_on (2026-11-10) is after as_of (2026-11-05)"),
+])
+def test_a_whole_scenario_s_mistake_is_reported_at_its_key(tmp_path, monkeypatch, lang, change, expected):
+    monkeypatch.chdir(tmp_path)
+    Path("answers.yaml").write_text(WHOLE.replace(*change), encoding="utf-8")
+    code, out, printed = ask_without_date("--answers", "answers.yaml", lang=lang, input=lines("1"))
+    assert (code, printed) == (2, "") and out.startswith(expected) and out.count("\n") == 1
+
+
+# ------------------------------------------------------------------------- dates the calendar cannot hold
+
+LATE = ["1", "1", "9999-12-30"]  # fixed price, work started, a request sent the day before the last
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "auto_termination_on, worked out from 9999-12-30, would be after 9999-12-31, the last day advise can count "
+           "to; no advice can be given for a date this late."),
+    ("ja", "9999-12-30 から計算する auto_termination_on が、advise が数えられる最後の日 9999-12-31 より後になります。"
+           "これほど遅い日付ではアドバイスできません。"),
+])
+def test_at_a_terminal_a_date_too_late_to_work_out_from_is_asked_again(lang, expected):
+    """It was taken, and the interview failed after the last question, at <advise ask>:7:20."""
+    shown: list[str] = []
+
+    def typed():
+        for answer in [*LATE, "9999-12-01"]:
+            shown.append(f"> {answer}")
+            yield answer
+
+    result = interview(None, lang, typed(), shown.append, dt.date(9999, 12, 31))
+    assert f"\n> 9999-12-30\n{expected}\n> 9999-12-01\n" in "\n".join(shown)
+    assert "  request_sent_on: 9999-12-01\n" in result.scenario
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", '<stdin>:3:1: "9999-12-30" does not answer Q3 (request_sent_on): auto_termination_on, worked out from '
+           "9999-12-30, would be after 9999-12-31, the last day advise can count to; no advice can be given for a "
+           "date this late.\n"),
+    ("ja", "<stdin>:3:1: \"9999-12-30\" はQ3（request_sent_on）への回答になっていません：9999-12-30 から計算する "
+           "auto_termination_on が、advise が数えられる最後の日 9999-12-31 より後になります。"
+           "これほど遅い日付ではアドバイスできません。\n"),
+])
+def test_from_a_script_a_date_too_late_to_work_out_from_stops_at_its_line(lang, expected):
+    code, out, printed = ask("--as-of", "9999-12-31", input=lines(*LATE, "9999-12-01"), lang=lang)
+    assert (code, printed) == (2, "") and out.endswith("> 9999-12-30\n" + expected)
+    assert "Q4" not in out and "Q4." not in out
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "answers.yaml:1:18: request_sent_on: auto_termination_on, worked out from 9999-12-30, would be after "
+           "9999-12-31, the last day advise can count to; no advice can be given for a date this late\n"),
+    ("ja", "answers.yaml:1:18: request_sent_on: 9999-12-30 から計算する auto_termination_on が、advise が数えられる"
+           "最後の日 9999-12-31 より後になります。これほど遅い日付ではアドバイスできません\n"),
+])
+def test_an_answers_file_with_a_date_too_late_to_work_out_from_is_refused_at_its_line(tmp_path, monkeypatch, lang,
+                                                                                       expected):
+    monkeypatch.chdir(tmp_path)
+    Path("answers.yaml").write_text("request_sent_on: 9999-12-30\n", encoding="utf-8")
+    assert ask("--answers", "answers.yaml", "--as-of", "9999-12-31", lang=lang) == (2, expected, "")
