@@ -13,7 +13,7 @@ from typing import Any
 
 from . import schema
 from .conditions import as_number
-from .derive import beyond_calendar, date_input, views
+from .derive import MAX_BUSINESS_DAYS, beyond_calendar, date_input, past_business_days, views
 from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
@@ -38,6 +38,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
     facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
+    _business_days_cap(check, pack, facts, (given, from_events), as_of, params)
     _within_calendar(check, pack, facts, given, from_events, as_of, params, today)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
@@ -341,3 +342,33 @@ def _expectation(check: Checker, entry: dict, pack: Pack) -> Expectation:
     if both:
         check.error("", msg("v_expected_both", names=", ".join(sorted(both))), "expect")
     return Expectation(lists["actions"], lists["not_actions"], lists["order"])
+
+
+def _business_days_cap(check: Checker, pack: Pack, facts: dict[str, Value], places: tuple[dict, dict[str, int]],
+                       as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
+    """A date the pack works out with add_business_days from a count of more than derive.MAX_BUSINESS_DAYS
+    either way has no value: refused at the count, where the scenario gives it (`places`: its facts: and the
+    index of the event that sets each fact) or pins it (params:), else at the pack's parameter. The dates are no
+    mistake: this was blamed on the scenario's date, as a date after 9999-12-31. Only asked of a scenario without
+    other mistakes: the counts are worked out from its facts."""
+    if check.found or not any(fact.derive and fact.derive.op == "add_business_days" for fact in pack.facts.values()):
+        return  # the facts are derived once more only for a pack that counts business days
+    given, from_events = places
+    reported = set()
+    for view in views(pack, facts, as_of, dict(params)):
+        for fact, arg in past_business_days(pack, view, as_of).items():
+            if arg in reported:
+                continue
+            reported.add(arg)
+            message = msg("v_business_days_cap", name=arg, fact=fact, limit=f"{MAX_BUSINESS_DAYS:,}",
+                          value=show_plain({**view.params, **view.facts}[arg]))
+            if arg in dict(params):
+                check.error("", message, "params", arg)
+            elif arg in given:
+                check.error("", message, "facts", arg)
+            elif arg in from_events:
+                check.error("", message, "events", from_events[arg])
+            elif (declared := pack.declared_at.get(("parameter", arg))) is not None:
+                check.found.append(Diagnostic(declared.path, declared.line, declared.column, message))
+            else:  # a count worked out from other facts: the scenario as a whole
+                check.error("", message)

@@ -153,3 +153,27 @@ def test_memory_stays_flat_over_5000_scenarios_each_with_its_own_parameters(tmp_
     growth, in_host, cached = map(int, result.stdout.split())
     assert growth < 8 * 2**20, f"memory grew {growth / 2**20:.1f} MB from evaluation 2,000 to 5,000"
     assert in_host == cached < 5000
+
+
+def test_a_chain_of_suppressions_runs_again_only_the_shards_whose_marks_changed(tmp_path, monkeypatch):
+    """A chain of 120 suppressions takes 120 rounds; after the first, a round asserts only into the shards of
+    the chain, whose marks change, and gives the advice of asserting into every shard (a pack of 2,000 other
+    rules and a chain of 240 took 17.7 s, 0.7 s without the chain)."""
+    from advisor import engine, pipeline
+    from advisor.pipeline import advise_file
+
+    rules = [rule(f"x{i}", f"{{n: {{gt: {i}}}}}") for i in range(300)]
+    rules += [rule(f"c{i}", "{color: red}", "b").replace("  source: s\n", f"  source: s\n  suppresses: [c{i + 1}]\n")
+              for i in range(119)] + [rule("c119", "{color: red}", "b")]
+    pack = make_pack(tmp_path / "testpack", rules)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 1000, color: red}\n", encoding="utf-8")
+    asserted = []
+    run = engine.run
+    monkeypatch.setattr(engine, "run", lambda shards, facts: asserted.append(len(shards)) or run(shards, facts))
+    advice = advise_file(scenario, pack)
+    shards = len(pipeline.read_pack(str(pack), pipeline._signature(str(pack)))[1].shards)
+    chain_shards = -(-120 // 47)  # 47 one-test rules a shard, the sentinel besides
+    assert {r.rule.id for r in advice.recommendations if r.rule.id.startswith("c")} == {f"c{i}" for i in range(0, 120, 2)}
+    assert shards + 120 * chain_shards >= sum(asserted) > 120
+    assert sum(asserted) < 120 * shards / 2

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -131,3 +132,83 @@ def test_a_near_miss_down_a_chain_of_suppressions_is_found(tmp_path):
     assert out.split("Nearly advised (one or two facts different):\n")[1].splitlines() == [
         "  - A (p) would be advised if flag were yes (it is no)",
         "  - A (r) would be advised if flag were yes (it is no)"]
+
+
+def _chained_pack(folder: Path, chain: int, others: int = 200) -> Path:
+    """`others` rules on n, each firing for a different value of it (so the search runs the engine for each),
+    and `chain` rules on color, each suppressing the next: a chain of suppressions that takes a round a step."""
+    rules = [rule(f"x{i}", f"{{n: {{gt: {i}}}}}") for i in range(others)]
+    rules += [rule(f"c{i}", "{color: red}", "b").replace("  source: s\n", f"  source: s\n  suppresses: [c{i + 1}]\n")
+              for i in range(chain - 1)] + [rule(f"c{chain - 1}", "{color: red}", "b")]
+    make_pack(folder / "testpack", rules)
+    return folder
+
+
+def _least_time(folder: Path, scenario: Path) -> tuple[float, str]:
+    """The least of 3 runs' times of --explain, and what it printed."""
+    times, out = [], ""
+    for _ in range(3):
+        start = time.perf_counter()
+        result = CliRunner().invoke(main, ["--rules", str(folder), "--explain", "--lang", "en", str(scenario)])
+        times.append(time.perf_counter() - start)
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+    return min(times), out
+
+
+def test_a_chain_of_suppressions_is_charged_a_round_a_step(tmp_path, monkeypatch):
+    """Each round of a chain of suppressions asserts into the shards of the chain, and --explain charges them: with
+    a chain of 240 rules it took minutes, every run charged as one round."""
+    monkeypatch.setattr(why, "SEARCH_BUDGET", 30_000)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 0, color: red}\n", encoding="utf-8")
+    plain, plain_out = _least_time(_chained_pack(tmp_path / "plain", 1), scenario)
+    chained, chained_out = _least_time(_chained_pack(tmp_path / "chained", 120), scenario)
+    assert "stopped at its limit for a pack of 320 rules" in chained_out
+    assert "stopped at its limit for a pack of 201 rules" in plain_out
+    # measured: twice as long; with every run charged as one round (120 rounds a run), over 50 times
+    assert chained < 3.5 * plain, (chained, plain)
+
+
+def _business_days_pack(folder: Path, days: int) -> Path:
+    """A pack deriving `due` as `days` business days (parameter k) after the date `sent`."""
+    pack = make_pack(folder / "testpack", [rule("late", "{due: {lt: 2030-01-01}}")]
+                     + [rule(f"n{i}", f"{{n: {{gt: {i}}}}}", "b") for i in range(1, 21)])
+    with open(pack / "parameters.yaml", "a", encoding="utf-8") as parameters:
+        parameters.write(f"  k: {{value: {days}, description: {{ja: 日数, en: Days}}, source: s}}\n")
+    with open(pack / "facts.yaml", "a", encoding="utf-8") as facts:
+        facts.write("  sent: {type: date, description: {ja: 送信日, en: Sent}}\n"
+                    "  due: {type: date, derive: {add_business_days: [sent, k]}, description: {ja: 期限, en: Due}}\n")
+    (folder / "s.yaml").write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 1, sent: 2026-10-01}\n",
+                                   encoding="utf-8")
+    return folder
+
+
+def test_business_days_walked_are_charged_to_the_search(tmp_path, monkeypatch):
+    """Deriving a date 10,000 business days on walks each day (about a second): --explain charges each day, where
+    it charged each variant 1 and ran for minutes."""
+    monkeypatch.setattr(why, "SEARCH_BUDGET", 20_000)
+    near, near_out = _least_time(_business_days_pack(tmp_path / "near", 10), tmp_path / "near" / "s.yaml")
+    far, far_out = _least_time(_business_days_pack(tmp_path / "far", 5_000), tmp_path / "far" / "s.yaml")
+    assert "stopped at its limit" not in near_out
+    assert far_out.endswith("(The search for advice that other facts would give stopped at its limit for a pack of 21 "
+                            "rules: the lists above may be incomplete.)\n")
+    assert far < 30 * near + 5, (far, near)  # 4 variants walked 5,000 days each; unbounded, 20
+
+
+def test_a_count_past_the_business_day_cap_is_named_at_the_parameter(tmp_path):
+    folder = _business_days_pack(tmp_path, 20_000)
+    for lang, text in (("en", "k: due would count 20000 business days, more than the 10,000 (about 40 years) advise "
+                              "can count; no advice can be given for a date this far"),
+                       ("ja", "k: due は 20000 営業日を数えますが、advise が数えられるのは 10,000 営業日（約 40 年）"
+                              "までです。これほど先の日付ではアドバイスできません")):
+        result = CliRunner().invoke(main, ["--rules", str(folder), "--lang", lang, str(folder / "s.yaml")])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"{folder / 'testpack' / 'parameters.yaml'}:3:3: {text}\n"
+    scenario = folder / "pinned.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {sent: 2026-10-01}\nparams: {k: -10001}\n",
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["--rules", str(folder), "--lang", "en", str(scenario)])
+    assert (result.exit_code, result.stderr) == (2, f"{scenario}:4:13: k: due would count -10001 business days, more "
+                                                    "than the 10,000 (about 40 years) advise can count; no advice can "
+                                                    "be given for a date this far\n")
