@@ -37,7 +37,7 @@ from .conditions import (
     satisfiable,
     shown,
 )
-from .diagnostics import Diagnostic, InputError, Message, about_file, msg, show, shown_path
+from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, msg, show, shown_path
 from .load import collector_paused, pack_folders, read_file
 from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Value, Where
 from .validate import load_pack
@@ -113,7 +113,7 @@ def _never_fires(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
     for rule in pack.rules:
         terms = dnf(rule.when)
         if terms is not None and not any(_satisfiable(term, values, numbers) for term in terms):
-            yield _at(rule.where, msg("c_never_fires", rule=rule.id), "L201")
+            yield _at(rule.where, msg("c_never_fires", rule=clipped(rule.id)), "L201")
 
 
 def _numbers(pack: Pack, values: dict[str, list]) -> dict[str, list[int]]:
@@ -174,17 +174,26 @@ def _within_bounds(found: list[Literal], numbers: list[int], count: int) -> tupl
     return low, high
 
 
+# At most this many suppressors are compared with the rules they suppress by L202 in a whole pack: thousands of
+# rules suppressing an action (`suppresses: [an_action]`) would otherwise each be compared with every rule of it.
+SHADOW_BUDGET = MAX_TERMS
+
+
 def _shadowed(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
+    """L202: a rule that one of its suppressors hides whenever the rule fires. Bounded: once SHADOW_BUDGET
+    suppressors (in pack order, rule by rule) have been taken for comparison, no more are."""
     suppressors_of = _sure_suppressors(pack)
+    budget = SHADOW_BUDGET
     for rule in pack.rules:
-        suppressors = suppressors_of.get(rule.id, [])
+        suppressors = suppressors_of.get(rule.id, [])[:budget]
+        budget -= len(suppressors)
         terms = dnf(rule.when) if suppressors else None  # expanded only for the rules something suppresses
         if terms is None:
             continue
         live = [term for term in terms if satisfiable(term, values)]
         covering = next((s.id for s in suppressors if _covers(s, live, values)), None)
         if live and covering:
-            yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering), "L202")
+            yield _at(rule.where, msg("c_shadowed", rule=clipped(rule.id), by=clipped(covering)), "L202")
 
 
 def _sure_suppressors(pack: Pack) -> dict[str, list[Rule]]:
