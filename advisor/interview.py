@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, setters, shown
-from .derive import beyond_calendar, date_input, derive, rule_params, views
+from .derive import MAX_BUSINESS_DAYS, beyond_calendar, date_input, derive, past_business_days, rule_params, views
 from .diagnostics import Diagnostic, InputError, Message, closest, msg
 from .diagnostics import show as quoted
 from .explain import Advice, format_fact, format_value
@@ -404,19 +404,27 @@ def _beyond_calendar(pack: Pack, given: dict[str, Value | None], answered: str, 
                      pinned: dict[str, Value]) -> Message | None:
     """Why `value`, the answer to the question of fact `answered`, cannot be taken with the answers `given` (None:
     "don't know"), for a scenario `as_of` with the parameter values `pinned`: a date the pack works out from them would fall
-    after 9999-12-31 or before 0001-01-01 (request_sent_on 9999-12-30 + 14 days), which the scenario is refused
-    for (validate_scenario); None when it fits. Only a date this answer puts out of the calendar counts."""
-    def beyond(answers: dict[str, Value | None]) -> tuple[dict[str, Value], list[str]]:
+    after 9999-12-31 or before 0001-01-01 (request_sent_on 9999-12-30 + 14 days), or would count more business
+    days than add_business_days walks, which the scenario is refused for (validate_scenario); None when it fits.
+    Only a date this answer puts out of the calendar counts."""
+    def beyond(answers: dict[str, Value | None]) -> tuple[dict[str, Value], list[str], dict[str, Value]]:
         """The facts as the scenario will hold them (a default for "don't know" and for a question not asked),
-        and the dates worked out from them that fall outside the calendar."""
+        the dates worked out from them that fall outside the calendar or count more business days than
+        add_business_days walks, and the count of each of the latter."""
         stated = {name: value for name, value in answers.items() if value is not None}
         facts = {name: value for name, fact in pack.facts.items() if fact.given_by_user
                  if (value := stated.get(name, fact.default)) is not None}
-        return facts, [name for view in views(pack, facts, as_of, pinned) for name in beyond_calendar(pack, view, as_of)]
+        derived = views(pack, facts, as_of, pinned)
+        counts = {name: {**view.params, **view.facts}[arg] for view in derived
+                  for name, arg in past_business_days(pack, view, as_of).items()}
+        return facts, [name for view in derived for name in beyond_calendar(pack, view, as_of)] + list(counts), counts
 
     before = beyond(given)[1]
-    facts, after = beyond({**given, answered: value})
+    facts, after, counts = beyond({**given, answered: value})
     for name in after:
+        if name in counts and name not in before:
+            return msg("ask_business_days_cap", fact=name, value=show_plain(counts[name]),
+                       limit=f"{MAX_BUSINESS_DAYS:,}")
         if name not in before:
             source = date_input(pack, name, facts)
             day = facts.get(source) if source is not None else None

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from goldens import assert_golden
+from packs import make_pack, rule
 
 from advisor.cli import main
 from advisor.interview import interview, open_questions, scenario_text
@@ -1110,3 +1111,35 @@ def test_an_answers_file_with_a_date_too_late_to_work_out_from_is_refused_at_its
     monkeypatch.chdir(tmp_path)
     Path("answers.yaml").write_text("request_sent_on: 9999-12-30\n", encoding="utf-8")
     assert ask("--answers", "answers.yaml", "--as-of", "9999-12-31", lang=lang) == (2, expected, "")
+
+
+def _business_days_pack(folder: Path) -> Path:
+    """A pack asking for a date `sent` and a whole number `days`, deriving `due` that many business days on."""
+    pack = make_pack(folder / "testpack", [rule("late", "{due: {lt: 2030-01-01}}")])
+    with open(pack / "facts.yaml", "a", encoding="utf-8") as facts:
+        facts.write("  sent: {type: date, description: {ja: 送信日, en: Sent}}\n"
+                    "  days: {type: int, description: {ja: 日数, en: Days}}\n"
+                    "  due: {type: date, derive: {add_business_days: [sent, days]}, description: {ja: 期限, en: Due}}\n")
+    return pack
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", '<stdin>:2:1: "20000" does not answer Q2 (days): due would count 20000 business days, more than the 10,000 '
+           "(about 40 years) advise can count; no advice can be given for a date this far.\n"),
+    ("ja", '<stdin>:2:1: "20000" はQ2（days）への回答になっていません：due は 20000 営業日を数えますが、advise が'
+           "数えられるのは 10,000 営業日（約 40 年）までです。これほど先の日付ではアドバイスできません。\n"),
+])
+def test_a_count_of_business_days_past_the_limit_stops_at_its_line(tmp_path, lang, expected):
+    """Named as what it is: the date it counts from is no mistake (it was refused as a date after 9999-12-31)."""
+    code, out, printed = ask("--rules", str(_business_days_pack(tmp_path)), input=lines("2026-10-01", "20000"),
+                             lang=lang)
+    assert (code, printed) == (2, "") and out.endswith("> 20000\n" + expected)
+
+
+def test_an_answers_file_with_a_count_of_business_days_past_the_limit_is_refused_at_it(tmp_path, monkeypatch):
+    pack = _business_days_pack(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    Path("answers.yaml").write_text("sent: 2026-10-01\ndays: -20000\n", encoding="utf-8")
+    assert ask("--rules", str(pack), "--answers", "answers.yaml") == (
+        2, "answers.yaml:2:7: days: due would count -20000 business days, more than the 10,000 (about 40 years) "
+           "advise can count; no advice can be given for a date this far\n", "")
