@@ -103,3 +103,21 @@ def test_a_loop_of_suppresses_writes_a_long_rule_id_clipped_in_either_language(t
         "これらのルールが同時に当てはまると、互いに抑止し合ってどれも表示されません。先に表示したいルールの "
         "suppresses: だけを残し、ほかの順番は priority で決めてください")
     assert english.exit_code == japanese.exit_code == 1
+
+
+def test_other_findings_about_a_rule_write_a_long_id_clipped(tmp_path):
+    # The same clipping as in loops: a duplicate id (R101), a rule suppressing itself (R108) and a rule that never
+    # fires (L201) name the rule with its first 79 characters and "…".
+    shown = "r" * 79 + "…"
+    duplicate = make_pack(tmp_path / "duplicate", [rule(LONG, "{n: {gt: 1}}"), rule(LONG, "{n: {gt: 2}}"),
+                                                   _suppressing(rule("q" + LONG, "{n: {gt: 1}}"), "q" + LONG)])
+    lines, code, _ = _check(duplicate)
+    assert lines == [f'{duplicate}/rules.yaml:9:9: [error] R101 duplicate rule id "{shown}" '
+                     f"(first defined at {duplicate}/rules.yaml:2)",
+                     f"{duplicate}/rules.yaml:23:18: [error] R108 suppresses: a rule cannot suppress itself "
+                     f"(q{'r' * 78}…)"]
+    assert code == 1
+    never = make_pack(tmp_path / "never", [rule(LONG, "{all: [{n: {gt: 5}}, {n: {lt: 3}}]}")])
+    lines, _, _ = _check(never)
+    assert [line for line in lines if "L201" in line] == [
+        f"{never}/rules.yaml:2:5: [warning] L201 rule {shown} can never fire: no values of its facts satisfy its condition"]
