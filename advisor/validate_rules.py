@@ -8,11 +8,11 @@ against their facts' types with validate_values.py.
 """
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from .compile import MAX_PROPERTIES, OWN_PROPERTIES
 from .conditions import facts_read, placeholders, tests
-from .diagnostics import Diagnostic, clipped, did_you_mean, msg, show
+from .diagnostics import Diagnostic, Message, clipped, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import (
     LANGS,
@@ -62,8 +62,26 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
         by_action.setdefault(rule.action, []).append(rule.id)
     too_many = _too_many_suppressed(_suppressed(rules, spans, by_id, by_action), len(facts))
     found += too_many
-    return [_resolve_suppressions(rule, *span, by_id, by_action, actions, not too_many)
+    hint = _hints(sorted([*by_id, *actions]))
+    return [_resolve_suppressions(rule, *span, by_id, by_action, actions, not too_many, hint)
             for rule, span in zip(rules, spans)], seen
+
+
+HINTED = 64  # unknown names in suppresses: given a "did you mean" in a pack; those after it get none
+
+
+def _hints(choices: list[str]) -> Callable[[object], Message | str]:
+    """did_you_mean against `choices` (every rule id and action, sorted once per pack) for the first HINTED
+    names asked about, then '': each hint compares the name with every choice, so thousands of rules naming
+    unknown rules among thousands made loading quadratic (4,000 took 23 s)."""
+    left = [HINTED]
+
+    def hint(name: object) -> Message | str:
+        if not left[0]:
+            return ""
+        left[0] -= 1
+        return did_you_mean(name, choices)
+    return hint
 
 
 def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], parameters: dict[str, Parameter],
@@ -218,12 +236,14 @@ def _too_many_suppressed(targets: list[Rule], facts: int) -> list[Diagnostic]:
 
 
 def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, by_id: dict[str, Rule],
-                          by_action: dict[str, list[str]], actions: dict[str, Text], resolve: bool) -> Rule:
+                          by_action: dict[str, list[str]], actions: dict[str, Text], resolve: bool,
+                          hint: Callable[[object], Message | str]) -> Rule:
     """`suppresses:` names rule ids or action ids; the model keeps the rule ids, each once, in the order named.
     `by_id` and `by_action` (action id -> its rules' ids in pack order) are built once per pack: this runs once
     per rule, so anything it built from all the rules would make loading a pack quadratic. Without `resolve`
     (the pack has too many suppressed rules, R111: it is refused) actions named are checked but not expanded to
-    their rules, which could make one entry per pair of rules; rule ids named are kept, for R114."""
+    their rules, which could make one entry per pair of rules; rule ids named are kept, for R114. `hint`:
+    _hints of the pack."""
     targets: dict[str, None] = {}  # ordered and de-duplicated in constant time per name
     for position, name in enumerate(names):
         if name in by_id:
@@ -231,7 +251,7 @@ def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, b
         elif name in actions:
             matched, itself = by_action.get(name, []), name == rule.action
         else:
-            check.unknown("R108", name, msg("v_suppresses_unknown", name=show(name), hint=did_you_mean(name, [*by_id, *actions])),
+            check.unknown("R108", name, msg("v_suppresses_unknown", name=show(name), hint=hint(name)),
                         "rules", index, "suppresses", position)
             continue
         if itself:
