@@ -37,7 +37,7 @@ from .conditions import (
     satisfiable,
     shown,
 )
-from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, msg, show, shown_path
+from .diagnostics import Diagnostic, InputError, Message, about_file, msg, show, shown_path
 from .load import collector_paused, pack_folders, read_file
 from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Value, Where
 from .validate import load_pack
@@ -113,7 +113,7 @@ def _never_fires(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
     for rule in pack.rules:
         terms = dnf(rule.when)
         if terms is not None and not any(_satisfiable(term, values, numbers) for term in terms):
-            yield _at(rule.where, msg("c_never_fires", rule=clipped(rule.id)), "L201")
+            yield _at(rule.where, msg("c_never_fires", rule=rule.id), "L201")
 
 
 def _numbers(pack: Pack, values: dict[str, list]) -> dict[str, list[int]]:
@@ -193,7 +193,7 @@ def _shadowed(pack: Pack, values: Candidates) -> Iterable[Diagnostic]:
         live = [term for term in terms if satisfiable(term, values)]
         covering = next((s.id for s in suppressors if _covers(s, live, values)), None)
         if live and covering:
-            yield _at(rule.where, msg("c_shadowed", rule=clipped(rule.id), by=clipped(covering)), "L202")
+            yield _at(rule.where, msg("c_shadowed", rule=rule.id, by=covering), "L202")
 
 
 def _sure_suppressors(pack: Pack) -> dict[str, list[Rule]]:

@@ -1,7 +1,7 @@
 """Structure checks from the JSON Schemas in rules/schemas/, the same files editors use.
 
 This is a small interpreter of the part of JSON Schema (2020-12) those files use: type, format: date,
-enum, pattern, minLength, minimum, maximum, properties, required, additionalProperties, propertyNames,
+enum, pattern, minLength, maxLength, minimum, maximum, properties, required, additionalProperties, propertyNames,
 minProperties, maxProperties, items, minItems, uniqueItems, anyOf, not and local $ref. A full validator
 would cost more at start-up than all of advise; tests/test_schemas.py checks that the reference
 implementation (jsonschema) agrees with this one on every shipped and broken file. Messages come from
@@ -121,7 +121,10 @@ def _refused(value: Any, node: dict, message: Message | None) -> Message | None:
 
 
 def _text_refused(value: str, node: dict, message: Message | None) -> Message | None:
-    """Why a string does not match the node's pattern or is too short, or None."""
+    """Why a string is too long, does not match the node's pattern or is too short, or None. Length first: a name
+    too long is told so, not that it breaks a pattern it may well follow."""
+    if len(value) > node.get("maxLength", len(value)):
+        return _got(msg("s_too_long", limit=node["maxLength"], length=len(value)), show(value))
     if "pattern" in node and not re.search(node["pattern"], value):
         return _got(message or msg("s_no_match", pattern=node["pattern"]), show(value))
     if len(value) < node.get("minLength", 0):
@@ -170,7 +173,9 @@ def _entry_errors(key: Any, item: Any, node: dict, root: dict, where: tuple) -> 
     extra = node.get("additionalProperties", True)
     names = node.get("propertyNames")
     if names is not None and (problem := _errors(key, names, root, where + (key, KEY), STRUCTURE)):
-        said = _got(SchemaText(names["errorMessage"]), show(key)) if "errorMessage" in names else problem[0][1]
+        too_long = len(key) > names.get("maxLength", len(key))  # said as such, not as a name that breaks the rules
+        said = (_got(SchemaText(names["errorMessage"]), show(key)) if "errorMessage" in names and not too_long
+                else problem[0][1])
         return [(where + (key, KEY), said, problem[0][2])]
     if key in properties:
         return _errors(item, properties[key], root, where + (key,), STRUCTURE)
@@ -295,10 +300,11 @@ def _content_tests(node: dict, root: dict) -> list[Accepts]:
 
 def _text_test(node: dict) -> Accepts | None:
     pattern = re.compile(node["pattern"]) if "pattern" in node else None
-    shortest = node.get("minLength", 0)
-    if pattern is None and not shortest:
+    shortest, longest = node.get("minLength", 0), node.get("maxLength")
+    if pattern is None and not shortest and longest is None:
         return None
-    return lambda value: (pattern is None or pattern.search(value) is not None) and len(value) >= shortest
+    return lambda value: ((pattern is None or pattern.search(value) is not None) and len(value) >= shortest
+                          and (longest is None or len(value) <= longest))
 
 
 def _number_test(node: dict) -> Accepts | None:

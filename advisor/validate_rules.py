@@ -12,7 +12,7 @@ from typing import Any, Callable, Union
 
 from .compile import MAX_PROPERTIES, OWN_PROPERTIES
 from .conditions import facts_read, placeholders, tests
-from .diagnostics import Diagnostic, Message, clipped, did_you_mean, msg, show
+from .diagnostics import Diagnostic, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import (
     LANGS,
@@ -50,7 +50,7 @@ def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str],
                 continue
             if rule.id in seen:
                 first = seen[rule.id]
-                check.error("R101", msg("v_duplicate_rule", id=clipped(rule.id), path=first.path, line=first.line),
+                check.error("R101", msg("v_duplicate_rule", id=rule.id, path=first.path, line=first.line),
                             "rules", index, "id")
                 continue
             seen[rule.id] = rule.where
@@ -255,7 +255,7 @@ def _resolve_suppressions(rule: Rule, check: Checker, index: int, names: list, b
                         "rules", index, "suppresses", position)
             continue
         if itself:
-            check.error("R108", msg("v_suppresses_itself", name=clipped(name)), "rules", index, "suppresses", position)
+            check.error("R108", msg("v_suppresses_itself", name=name), "rules", index, "suppresses", position)
         elif resolve or name in by_id:
             targets.update(dict.fromkeys(matched))
     return Rule(**{**rule.__dict__, "suppresses": tuple(targets)})
@@ -333,7 +333,6 @@ def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
     return Test(fact.name, op, operand, param)
 
 
-
 def sets_cycles(rules: list[Rule]) -> list[Diagnostic]:
     """R112 diagnostics, at each rule whose condition tests a fact it sets (`sets:`), itself or through other
     rules that set facts from it: q → done → p → more → q. Whether such a rule fires would depend on whether it
@@ -353,7 +352,7 @@ def sets_cycles(rules: list[Rule]) -> list[Diagnostic]:
     for rule in rules:  # a rule on a loop both sets a fact and reads one
         if rule.sets and rule.id in reading and (loop := _loop(rule.id, sets, readers)):
             found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
-                                    msg("v_sets_cycle", loop=_steps(loop)), "R112"))
+                                    msg("v_sets_cycle", loop=" → ".join(loop)), "R112"))
     return found
 
 
@@ -432,14 +431,8 @@ def suppress_cycles(rules: list[Rule]) -> list[Diagnostic]:
     for rule in rules:
         if rule.id in loops:
             found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
-                                    msg("v_suppress_cycle", loop=_steps(loops[rule.id])), "R114"))
+                                    msg("v_suppress_cycle", loop=" → ".join(loops[rule.id])), "R114"))
     return found
-
-
-def _steps(loop: list[str]) -> str:
-    """A loop of rule ids (and facts, for R112) as a message writes it, p → q → p, each name clipped: a loop
-    of 64 rules with 3,000-character ids, written at each of them, made 12.5 MB of output."""
-    return " → ".join(clipped(name) for name in loop)
 
 
 Node = Union[str, int]  # a rule id, or the number of a list of rules (_through_lists)
