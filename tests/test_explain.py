@@ -166,9 +166,9 @@ def test_a_chain_of_suppressions_is_charged_a_round_a_step(tmp_path, monkeypatch
     chained, chained_out = _least_time(_chained_pack(tmp_path / "chained", 120), scenario)
     assert "stopped at its limit for a pack of 320 rules" in chained_out
     assert "stopped at its limit for a pack of 201 rules" in plain_out
-    # measured: twice as long, and up to three times on a busy machine; with every run charged as one round
+    # measured: twice as long, and up to four times on a busy machine; with every run charged as one round
     # (120 rounds a run), over 50 times
-    assert chained < 5 * plain, (chained, plain)
+    assert chained < 6 * plain, (chained, plain)
 
 
 def _business_days_pack(folder: Path, days: int) -> Path:
