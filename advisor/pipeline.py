@@ -207,8 +207,7 @@ def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Me
         return problem
     pack, compiled = read_pack(directory, _signature(directory))
     if pack.id != platform:
-        return msg("c_platform_mismatch", platform=escaped(clipped(platform)), directory=directory,
-                   pack=escaped(clipped(pack.id)))
+        return msg("c_platform_mismatch", platform=escaped(clipped(platform)), directory=directory, pack=pack.id)
     return pack, compiled
 
 
