@@ -337,64 +337,28 @@ def sets_cycles(rules: list[Rule]) -> list[Diagnostic]:
     """R112 diagnostics, at each rule whose condition tests a fact it sets (`sets:`), itself or through other
     rules that set facts from it: q → done → p → more → q. Whether such a rule fires would depend on whether it
     has fired, so its advice could come and go with the order the engine runs rules in (with a test it undoes, it
-    is dropped while its consequences stay); a pack author means a chain, never a loop. One breadth-first search
-    per rule that both sets and reads a fact rules set."""
-    setters: dict[str, list[Rule]] = {}
+    is dropped while its consequences stay); a pack author means a chain, never a loop. The loops are those of
+    the graph rule → each fact it sets → each rule testing that fact, found and written as R114's are (_loops),
+    with the facts between the rules: each fact is one node, so a fact set by 5,000 rules and tested by 5,000
+    makes 10,000 edges, not one per pair. A derived fact is never computed from a fact rules set (R108), so only
+    tests read them."""
+    numbers: dict[str, int] = {}  # each fact rules set -> its node in the graph
+    graph: dict[Node, tuple[Node, ...]] = {}
     for rule in rules:
-        for name, _ in rule.sets:
-            setters.setdefault(name, []).append(rule)
-    if not setters:
+        if rule.sets:
+            graph[rule.id] = tuple(numbers.setdefault(name, len(numbers)) for name, _ in rule.sets)
+    if not numbers:
         return []
-    readers = _readers(rules, setters)
-    sets = {rule.id: [name for name, _ in rule.sets] for rule in rules}
-    reading = {rule_id for ids in readers.values() for rule_id in ids}
-    found = []
-    for rule in rules:  # a rule on a loop both sets a fact and reads one
-        if rule.sets and rule.id in reading and (loop := _loop(rule.id, sets, readers)):
-            found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
-                                    msg("v_sets_cycle", loop=" → ".join(loop)), "R112"))
-    return found
-
-
-def _readers(rules: list[Rule], setters: dict[str, list[Rule]]) -> dict[str, list[str]]:
-    """For each fact rules set, the ids of the rules whose condition tests it. A derived fact is never computed
-    from a fact rules set (R108), so only tests read them."""
-    readers: dict[str, list[str]] = {}
+    readers: dict[Node, list[str]] = {number: [] for number in numbers.values()}
     for rule in rules:
         for name in facts_read(rule.when):
-            if name in setters:
-                readers.setdefault(name, []).append(rule.id)
-    return readers
-
-
-def _loop(start: str, sets: dict[str, list[str]], readers: dict[str, list[str]]) -> list[str] | None:
-    """The shortest way from the rule `start` back to itself, as rule ids and the facts between them (breadth
-    first over "a rule reads a fact this rule sets"), or None."""
-    came_from: dict[str, tuple[str, str]] = {}  # rule id -> (the rule before it, the fact between them)
-    frontier = [start]
-    while frontier:
-        following = []
-        for rule_id in frontier:
-            for name in sets.get(rule_id, []):
-                for reader in readers.get(name, []):
-                    if reader == start:
-                        return _path(start, rule_id, name, came_from)
-                    if reader not in came_from:
-                        came_from[reader] = (rule_id, name)
-                        following.append(reader)
-        frontier = following
-    return None
-
-
-def _path(start: str, last: str, name: str, came_from: dict[str, tuple[str, str]]) -> list[str]:
-    """start → fact → rule → ... → last → name → start, from the breadth-first search of _loop."""
-    steps = [last, name, start]
-    rule_id = last
-    while rule_id != start:
-        before, fact = came_from[rule_id]
-        steps[:0] = [before, fact]
-        rule_id = before
-    return steps
+            if name in numbers:
+                readers[numbers[name]].append(rule.id)
+    graph.update((number, tuple(ids)) for number, ids in readers.items())
+    loops = _loops(graph, {number: name for name, number in numbers.items()})
+    return [Diagnostic(rule.where.path, rule.where.line, rule.where.column,
+                       msg("v_sets_cycle", loop=" → ".join(loops[rule.id])), "R112")
+            for rule in rules if rule.id in loops]
 
 
 SMALL_LOOPS = 64  # in a component of at most this many rules, each rule's loop is its shortest, written in full
@@ -408,34 +372,47 @@ def suppress_cycles(rules: list[Rule]) -> list[Diagnostic]:
     loop is refused, whether or not its rules can hold together: one whose rules never do suppresses nothing, and
     whether they can depends on derived facts and parameters a scenario may change. Without loops, of rules that
     apply together, following "is suppressed by" ends at one that nothing applying suppresses, and it is shown.
-    The rules on loops are found first (strongly connected components: linear); in a component of at most
-    SMALL_LOOPS rules, each rule's shortest loop is found by a breadth-first search inside it, and in a larger one
-    (a pack built to be slow) each rule's loop through one rule of the component is written with its first and
-    last steps (_long_loops: linear), so that neither the time nor the output grows with the square of the rules."""
+    The loops are found and written by _loops, through each distinct list of suppressed rules (not written)."""
     edges = {rule.id: rule.suppresses for rule in rules if rule.suppresses}
     if not edges:
         return []
-    component = _components(_through_lists(edges))
-    members: dict[str, list[str]] = {}
-    inner: dict[str, list[str]] = {}  # each rule on a loop -> the rules it suppresses in its component
-    for rule_id, root in component.items():
-        members.setdefault(root, []).append(rule_id)
-        inner[rule_id] = [target for target in edges[rule_id] if component.get(target) == root]
+    loops = _loops(_through_lists(edges), {})
+    return [Diagnostic(rule.where.path, rule.where.line, rule.where.column,
+                       msg("v_suppress_cycle", loop=" → ".join(loops[rule.id])), "R114")
+            for rule in rules if rule.id in loops]
+
+
+Node = Union[str, int]  # a rule id, or the number of a node between rules: a list of rules, a fact
+
+
+def _loops(graph: dict[Node, tuple[Node, ...]], between: dict[int, str]) -> dict[str, list[str]]:
+    """Each rule on a loop of `graph` -> its loop, as the names to write: rule ids, and the names in `between`
+    of the numbered nodes between them (a numbered node not in it is not written). Every edge of `graph` goes
+    from a rule to a numbered node or back, so a loop has two edges per rule. The rules on loops are found
+    first (strongly connected components: linear); in a component of at most SMALL_LOOPS rules, each rule's
+    shortest loop is found by a breadth-first search inside it, and in a larger one (a pack built to be slow)
+    each rule's loop through one rule of the component is written with its first and last steps (_long_loops:
+    linear), so that neither the time nor the output grows with the square of the rules."""
+    component = _components(graph)
+    members: dict[str, list[str]] = {}  # the first rule reached of each component -> its rules
+    inner: dict[Node, list[Node]] = {}  # each node on a loop -> the nodes it leads to in its component
+    for node, root in component.items():
+        if isinstance(node, str):
+            members.setdefault(root, []).append(node)
+        inner[node] = [target for target in graph[node] if component.get(target) == root]
     loops: dict[str, list[str]] = {}
     for root, ids in members.items():
         if len(ids) <= SMALL_LOOPS:
-            loops.update({rule_id: _suppress_loop(rule_id, inner) for rule_id in ids})
+            loops.update({rule_id: _names(_shortest_loop(rule_id, inner), between) for rule_id in ids})
         else:
-            loops.update(_long_loops(root, ids, inner))
-    found = []
-    for rule in rules:
-        if rule.id in loops:
-            found.append(Diagnostic(rule.where.path, rule.where.line, rule.where.column,
-                                    msg("v_suppress_cycle", loop=" → ".join(loops[rule.id])), "R114"))
-    return found
+            loops.update(_long_loops(root, ids, inner, between))
+    return loops
 
 
-Node = Union[str, int]  # a rule id, or the number of a list of rules (_through_lists)
+def _names(nodes: list[Node], between: dict[int, str]) -> list[str]:
+    """The names to write of a loop's `nodes`: the rule ids, and the numbered nodes named in `between`."""
+    return [node if isinstance(node, str) else between[node] for node in nodes
+            if isinstance(node, str) or node in between]
 
 
 def _through_lists(edges: dict[str, tuple[str, ...]]) -> dict[Node, tuple[Node, ...]]:
@@ -453,14 +430,15 @@ def _through_lists(edges: dict[str, tuple[str, ...]]) -> dict[Node, tuple[Node, 
     return graph
 
 
-def _components(edges: dict[Node, tuple[Node, ...]]) -> dict[str, str]:
-    """Each rule id in a strongly connected component of more than one rule of the graph `edges` -> the first
-    rule reached of its component (Tarjan's algorithm, without recursion: a loop may be as long as the pack)."""
+def _components(edges: dict[Node, tuple[Node, ...]]) -> dict[Node, str]:
+    """Each node of a strongly connected component of more than one node of the graph `edges` (rules and the
+    numbered nodes between them) -> the first rule reached of its component (Tarjan's algorithm, without
+    recursion: a loop may be as long as the pack)."""
     index: dict[Node, int] = {}
     low: dict[Node, int] = {}
     stack: list[Node] = []
     on_stack: set[Node] = set()
-    component: dict[str, str] = {}
+    component: dict[Node, str] = {}
     for root in edges:
         if root in index:
             continue
@@ -487,90 +465,103 @@ def _components(edges: dict[Node, tuple[Node, ...]]) -> dict[str, str]:
     return component
 
 
-def _pop_component(root: Node, stack: list[Node], on_stack: set[Node], component: dict[str, str]) -> None:
-    """Take the component whose root is `root` off Tarjan's stack; record its rules if it has more than one,
-    each with the first of them reached (the last taken off)."""
+def _pop_component(root: Node, stack: list[Node], on_stack: set[Node], component: dict[Node, str]) -> None:
+    """Take the component whose root is `root` off Tarjan's stack; record its nodes if it has more than one
+    (then it holds a loop, and so a rule), each with the first rule reached (the last taken off)."""
     members = []
     while True:
         node = stack.pop()
         on_stack.discard(node)
-        if isinstance(node, str):
-            members.append(node)
+        members.append(node)
         if node == root:
             break
     if len(members) > 1:
-        component.update(dict.fromkeys(members, members[-1]))
+        component.update(dict.fromkeys(members, [node for node in members if isinstance(node, str)][-1]))
 
 
-def _suppress_loop(start: str, inner: dict[str, list[str]]) -> list[str]:
-    """The shortest way from the rule `start` back to itself along `suppresses:` inside its component (`inner`;
-    breadth first, each rule's suppressions in the order named): start → ... → start."""
-    came_from: dict[str, str] = {}
-    frontier = [start]
+def _shortest_loop(start: str, inner: dict[Node, list[Node]]) -> list[Node]:
+    """The shortest way from the rule `start` back to itself inside its component (`inner`; breadth first, each
+    node's targets in order): start → ... → start, as nodes."""
+    came_from: dict[Node, Node] = {}
+    frontier: list[Node] = [start]
     while frontier:
         following = []
-        for rule_id in frontier:
-            for target in inner[rule_id]:
+        for node in frontier:
+            for target in inner[node]:
                 if target == start:
-                    steps = [rule_id, start]
+                    steps = [node, start]
                     while steps[0] != start:
                         steps.insert(0, came_from[steps[0]])
                     return steps
                 if target not in came_from:
-                    came_from[target] = rule_id
+                    came_from[target] = node
                     following.append(target)
         frontier = following
-    raise AssertionError(f"{start} is on no loop")  # a rule of a component of several rules is on a loop
+    raise AssertionError(f"{start} is on no loop")  # a rule of a component of several nodes is on a loop
 
 
-def _long_loops(root: str, ids: list[str], inner: dict[str, list[str]]) -> dict[str, list[str]]:
+def _long_loops(root: str, ids: list[str], inner: dict[Node, list[Node]],
+                between: dict[int, str]) -> dict[str, list[str]]:
     """For each rule of the large component of `root`, a loop from it back to it through `root`: the shortest way
-    to `root`, then the shortest way from `root` back (a closed walk; it may pass a rule twice), written in full
-    when it has at most SHOWN_STEPS steps, else as its first steps (up to root), "…" and its last step."""
-    preds: dict[str, list[str]] = {}
+    to `root`, then the shortest way from `root` back (a closed walk; it may pass a rule twice), written by _cut.
+    Each rule's two ways are followed only as far as _cut may write them, root's own loop in full (once)."""
+    preds: dict[Node, list[Node]] = {}
+    for node, targets in inner.items():
+        for target in targets:
+            preds.setdefault(target, []).append(node)
+    before, _ = _shortest_ways(root, inner)  # before[x]: the node before x on the shortest way from root to x
+    after, back = _shortest_ways(root, preds)  # after[x]: the node after x on its shortest way to root
+    loops = {root: _cut(_round(root, inner, after, back), [root], between)}
     for rule_id in ids:
-        for target in inner[rule_id]:
-            preds.setdefault(target, []).append(rule_id)
-    before, out = _shortest_ways(root, inner)  # before[x]: the rule before x on the shortest way from root to x
-    after, back = _shortest_ways(root, preds)  # after[x]: the rule after x on its shortest way to root
-    first = min(inner[root], key=lambda t: back[t])  # the first named of the nearest to root
-    before[root], out[root], after[root], back[root] = _last_before(first, root, after), 0, first, 1 + back[first]
-    loops = {}
-    for rule_id in ids:
-        steps = back[rule_id] + out[rule_id]
-        head = [rule_id]
-        while len(head) <= min(steps, SHOWN_STEPS) and (head[-1] != root or len(head) == 1):
-            head.append(after[head[-1]])
-        if steps <= SHOWN_STEPS:
-            tail = [rule_id]
-            while tail[0] != root:
-                tail.insert(0, before[tail[0]])
-            loops[rule_id] = head + tail[1:] if rule_id != root else head
-        else:
-            loops[rule_id] = head[:SHOWN_STEPS - 3] + ["…", before[rule_id], rule_id]
+        if rule_id != root:
+            loops[rule_id] = _cut(_toward(rule_id, root, after, 2 * SHOWN_STEPS + 1),
+                                  _toward(rule_id, root, before, 2 * SHOWN_STEPS + 1)[::-1], between)
     return loops
 
 
-def _shortest_ways(root: str, following: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, int]]:
-    """Breadth first from `root` along `following`: each rule reached -> the rule it was reached from, and the
+def _round(root: str, inner: dict[Node, list[Node]], after: dict[Node, Node], back: dict[Node, int]) -> list[Node]:
+    """Root's own loop, root → ... → root: to the first named of the nearest rules after it (through the first
+    named of the nearest nodes between), then along `after`."""
+    nodes: list[Node] = [root]
+    while len(nodes) == 1 or isinstance(nodes[-1], int):
+        nodes.append(min(inner[nodes[-1]], key=back.__getitem__))
+    if nodes[-1] == root:  # root tests a fact it sets itself
+        return nodes
+    return nodes[:-1] + _toward(nodes[-1], root, after, back[nodes[-1]] + 1)
+
+
+def _toward(start: Node, root: str, step: dict[Node, Node], most: int) -> list[Node]:
+    """The nodes from `start` along `step` until `root` (from root: round to it again), at most `most` of them."""
+    nodes = [start]
+    while (nodes[-1] != root or len(nodes) == 1) and len(nodes) < most:
+        nodes.append(step[nodes[-1]])
+    return nodes
+
+
+def _cut(head: list[Node], tail: list[Node], between: dict[int, str]) -> list[str]:
+    """The names to write of a loop (_names): `head` the nodes from its rule to root, `tail` those from root
+    back to the rule (or only the last of them, as _toward gives them; [root] for root's own loop). A rule and
+    the node after it make a step. A loop of at most SHOWN_STEPS steps is written in full (head and tail then
+    both reach root, or it would be longer), a longer one as its first steps (up to root), "…" and its last."""
+    walk = head + tail[1:]
+    if len(walk) <= 2 * SHOWN_STEPS + 1:
+        return _names(walk, between)
+    last = tail[-3:] if len(tail) > 1 else head[-3:]  # root's own loop is all in head
+    return _names(head[:2 * (SHOWN_STEPS - 3) - 1], between) + ["…"] + _names(last, between)
+
+
+def _shortest_ways(root: str, following: dict[Node, list[Node]]) -> tuple[dict[Node, Node], dict[Node, int]]:
+    """Breadth first from `root` along `following`: each node reached -> the node it was reached from, and the
     number of steps from root."""
-    came_from: dict[str, str] = {}
-    steps = {root: 0}
-    frontier = [root]
+    came_from: dict[Node, Node] = {}
+    steps: dict[Node, int] = {root: 0}
+    frontier: list[Node] = [root]
     while frontier:
         reached = []
-        for rule_id in frontier:
-            for target in following.get(rule_id, ()):
+        for node in frontier:
+            for target in following.get(node, ()):
                 if target not in steps:
-                    steps[target], came_from[target] = steps[rule_id] + 1, rule_id
+                    steps[target], came_from[target] = steps[node] + 1, node
                     reached.append(target)
         frontier = reached
     return came_from, steps
-
-
-def _last_before(first: str, root: str, after: dict[str, str]) -> str:
-    """The rule just before `root` on the shortest way from `first` to root."""
-    rule_id = first
-    while after.get(rule_id, root) != root:
-        rule_id = after[rule_id]
-    return rule_id
