@@ -193,12 +193,20 @@ def derivation_work(pack: Pack, view: View, as_of: dt.date) -> int:
 
 def date_input(pack: Pack, name: str, facts: dict[str, Value]) -> str | None:
     """The first date the derived fact `name` is worked out from that is one of `facts` (the scenario's, not
-    derived), through the facts it is derived from; None when there is none."""
+    derived), through the facts it is derived from; None when there is none. A derived fact met again is not
+    walked again (`seen`): derived facts sharing inputs made the walk exponential in their depth."""
+    return _date_input(pack, name, facts, set())
+
+
+def _date_input(pack: Pack, name: str, facts: dict[str, Value], seen: set[str]) -> str | None:
     derivation = pack.facts[name].derive
     for arg in derivation.args if derivation is not None else ():
         fact = pack.facts.get(arg)
         if fact is not None and fact.derive is not None:
-            if (found := date_input(pack, arg, facts)) is not None:
+            if arg in seen:
+                continue
+            seen.add(arg)
+            if (found := _date_input(pack, arg, facts, seen)) is not None:
                 return found
         elif isinstance(facts.get(arg), dt.date):
             return arg

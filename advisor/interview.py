@@ -236,16 +236,22 @@ class _Partial:
         self.chained = {rule.id for rule in pack.rules
                         if rule.sets and any(pack.facts[name].set_by_rules for name in facts_read(rule.when))}
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
+        # A derived fact's value and open inputs, once worked out: they depend on the answers only (never on a
+        # fact set by rules, R108), and derived facts sharing inputs made the walk exponential in their depth.
+        self.derived_value: dict[str, Found] = {}
+        self.derived_open: dict[str, set[str]] = {}
 
     def value(self, name: str) -> Found:
         fact = self.pack.facts[name]
         if fact.given_by_user:
             return self.known.get(name, ABSENT) if name in self.given else UNDECIDED
         if fact.derive is not None:
-            inputs = [self.value(arg) for arg in fact.derive.args if arg in self.pack.facts]
-            if any(value is ABSENT for value in inputs):
-                return ABSENT
-            return UNDECIDED if any(value is UNDECIDED for value in inputs) else self.derived.get(name, ABSENT)
+            if name not in self.derived_value:
+                inputs = [self.value(arg) for arg in fact.derive.args if arg in self.pack.facts]
+                self.derived_value[name] = (ABSENT if any(value is ABSENT for value in inputs) else UNDECIDED
+                                            if any(value is UNDECIDED for value in inputs)
+                                            else self.derived.get(name, ABSENT))
+            return self.derived_value[name]
         return self._set_value(name)
 
     def _set_value(self, name: str) -> Found:
@@ -309,7 +315,10 @@ class _Partial:
         if fact.given_by_user:
             return {name}
         if fact.derive is not None:
-            return set().union(*(self.open_inputs(arg) for arg in fact.derive.args if arg in self.pack.facts))
+            if name not in self.derived_open:
+                self.derived_open[name] = set().union(*(self.open_inputs(arg) for arg in fact.derive.args
+                                                        if arg in self.pack.facts))
+            return self.derived_open[name]
         self.visiting.add(name)
         try:
             return set().union(*(self.open_facts_of(rule) for rule in setters(self.pack, name)

@@ -141,15 +141,16 @@ class Test:
     param: str | None  # the parameter the value came from, if any
 
 
-def disputed_inputs(name: str, facts: dict[str, "Fact"], parameters: dict[str, Parameter]) -> frozenset[str]:
-    """The parameters with several values that a fact or parameter's value depends on, through derived facts:
-    auto_termination_on (request_sent_on + auto_termination_days) -> {auto_termination_days}."""
-    if name in parameters:
-        return frozenset([name]) if parameters[name].ranged else frozenset()
-    fact = facts.get(name)
-    if fact is None or fact.derive is None:
-        return frozenset()
-    return frozenset().union(*(disputed_inputs(arg, facts, parameters) for arg in fact.derive.args))
+def disputed_inputs(facts: dict[str, "Fact"], parameters: dict[str, Parameter]) -> dict[str, frozenset[str]]:
+    """Each fact and parameter -> the parameters with several values its value depends on, through derived facts:
+    auto_termination_on (request_sent_on + auto_termination_days) -> {auto_termination_days}. One pass in
+    declaration order (a derived fact's inputs are declared before it, R102): walking each fact's inputs anew
+    took time exponential in the depth of derived facts sharing inputs (34 of them: 29 s)."""
+    found = {name: frozenset([name]) if parameter.ranged else frozenset() for name, parameter in parameters.items()}
+    for name, fact in facts.items():
+        args = fact.derive.args if fact.derive is not None else ()
+        found[name] = frozenset().union(*(found.get(arg, frozenset()) for arg in args))
+    return found
 
 
 @dataclass(frozen=True)
@@ -227,8 +228,7 @@ class Pack:
     def disputed(self) -> dict[str, frozenset[str]]:
         """The facts and parameters whose value depends on parameters with several values, with those parameters
         (computed once per pack: explaining each scenario asks it for every name)."""
-        found = {name: disputed_inputs(name, self.facts, self.parameters) for name in [*self.facts, *self.parameters]}
-        return {name: params for name, params in found.items() if params}
+        return {name: params for name, params in disputed_inputs(self.facts, self.parameters).items() if params}
 
 
 @dataclass(frozen=True)

@@ -160,15 +160,15 @@ def _disputed_through(names: list[str], disputed: dict[str, list[str]]) -> dict[
 
 def _disputed(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> dict[str, list[str]]:
     """model.disputed_inputs of each fact and parameter, sorted, worked out once per pack rather than for each
-    name each rule reads (a derived fact's is a walk down its inputs)."""
-    return {name: sorted(disputed_inputs(name, facts, parameters)) for name in [*facts, *parameters]}
+    name each rule reads."""
+    return {name: sorted(params) for name, params in disputed_inputs(facts, parameters).items()}
 
 
 def placeholder_names(facts: dict[str, Fact], parameters: dict[str, Parameter]) -> set[str]:
     """What a text may show: facts, parameters and as_of; for a value with several (it depends on a parameter
     with several values), also one of them: {auto_termination_on.lowest}, {auto_termination_on.highest}."""
     names = {*facts, *parameters, "as_of"}
-    names |= {f"{name}.{side}" for name in [*facts, *parameters] if disputed_inputs(name, facts, parameters)
+    names |= {f"{name}.{side}" for name, params in disputed_inputs(facts, parameters).items() if params
               for side in SIDES}
     return names
 

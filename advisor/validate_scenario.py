@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import schema
-from .conditions import as_number
+from .conditions import as_number, depends_on
 from .derive import MAX_BUSINESS_DAYS, beyond_calendar, date_input, past_business_days, views
 from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
@@ -178,15 +178,6 @@ def _later(pack: Pack, name: str, known: dict[str, Value]) -> bool:
                                                    if type_of(known[arg]) == "int")
 
 
-def _inputs(pack: Pack, name: str) -> set[str]:
-    """The facts, parameters and as_of the derived fact `name` is worked out from, through derived facts too."""
-    found: set[str] = set()
-    fact = pack.facts.get(name)
-    for arg in fact.derive.args if fact is not None and fact.derive is not None else ():
-        found |= {arg} | _inputs(pack, arg)
-    return found
-
-
 def _fits(pack: Pack, name: str, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value]) -> bool:
     """Whether the derived date `name` fits the calendar in every view of these facts, as_of and pinned values."""
     return all(name not in beyond_calendar(pack, view, as_of) for view in views(pack, facts, as_of, pinned))
@@ -195,7 +186,7 @@ def _fits(pack: Pack, name: str, facts: dict[str, Value], as_of: dt.date, pinned
 def _pinned_causes(pack: Pack, name: str, facts: dict[str, Value], pinned: dict[str, Value],
                    as_of: dt.date) -> list[str]:
     """The parameters pinned under params: without which the derived date `name` would fit the calendar."""
-    inputs = _inputs(pack, name)
+    inputs = depends_on(pack, [name]) - {name}  # worked out from these, through derived facts too
     return [param for param in pinned if param in inputs
             and _fits(pack, name, facts, as_of, {key: value for key, value in pinned.items() if key != param})]
 
@@ -207,7 +198,7 @@ def _calendar_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict
     timeline) and every value known in the view; `when`: the parameters it pins, its as_of and the real today."""
     facts, places, known = scenario
     pinned, as_of, today = when
-    inputs = _inputs(pack, name)
+    inputs = depends_on(pack, [name]) - {name}  # worked out from these, through derived facts too
     causes = [check.doc.error(msg(f"v_param_{end}_calendar", name=param, fact=name, value=show_plain(pinned[param])),
                               "params", param) for param in _pinned_causes(pack, name, facts, pinned, as_of)]
     source = date_input(pack, name, facts)
