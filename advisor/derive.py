@@ -17,7 +17,7 @@ from typing import Callable
 import jpholiday
 
 from .messages import say
-from .model import Pack, Rule, Value, Variant
+from .model import MAX_INT, Pack, Rule, Value, Variant
 
 # The holiday calendar of add_business_days: Japan, where the platforms of the bundled packs (CrowdWorks)
 # and their support desks work. jpholiday computes Japan's national holidays (祝日), substitute holidays
@@ -64,7 +64,8 @@ class Operation:
 
     args: tuple[str, ...]  # the types of the arguments an author writes: date, int, money
     gives: str  # the type of the result
-    compute: Callable[..., Value]  # OverflowError (no such day) or ZeroDivisionError: the fact has no value
+    compute: Callable[..., Value]  # OverflowError (no such day), ZeroDivisionError or a number beyond ±MAX_INT
+    #                                   (held): the fact has no value
     explained: Callable[[list[str], str], str]  # (arguments as shown, as_of last if takes_as_of; lang) -> formula
     takes_as_of: bool = False  # as_of is passed after the written arguments
     rounded_down: bool = False  # --explain says so
@@ -149,10 +150,59 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
         if any(arg not in known for arg in args):
             continue
         try:
-            known[fact.name] = result[fact.name] = operation.compute(*(known[arg] for arg in args))
+            value = operation.compute(*(known[arg] for arg in args))
         except (OverflowError, ZeroDivisionError):  # a date before year 1 or after 9999, a whole of 0: no value
             continue
+        if held(value):  # else no value: a chain of them would grow without end (squared at each pro_rata step)
+            known[fact.name] = result[fact.name] = value
     return result
+
+
+def held(value: Value) -> bool:
+    """Whether a derived value can be held as every value a scenario or pack writes is: a date, or a whole number
+    or amount within ±MAX_INT (durable_rules holds 64-bit integers, and no fee comes near)."""
+    return not isinstance(value, int) or abs(value) <= MAX_INT
+
+
+def beyond_range(pack: Pack, view: View, as_of: dt.date) -> dict[str, int]:
+    """The derived whole numbers and amounts of a view that have every input and yet no value, as they would be
+    beyond ±MAX_INT (pro_rata: [fee, fee, one] squares the fee): fact -> the number it would be (at most about
+    10**24, its inputs being held; never shown). Only the first of a chain (a fact derived from one of these has
+    an input missing)."""
+    known = {**view.params, **view.facts, "as_of": as_of}
+    beyond = {}
+    for fact in pack.facts.values():
+        if fact.derive is None or fact.name in view.facts or OPERATIONS[fact.derive.op].gives == "date":
+            continue
+        operation = OPERATIONS[fact.derive.op]
+        args = [*fact.derive.args, *(["as_of"] if operation.takes_as_of else [])]
+        if any(arg not in known for arg in args):
+            continue
+        try:
+            value = operation.compute(*(known[arg] for arg in args))
+        except ZeroDivisionError:  # a whole of 0: no value, and no mistake
+            continue
+        if isinstance(value, int) and not held(value):
+            beyond[fact.name] = value
+    return beyond
+
+
+def worked_out_from(pack: Pack, name: str) -> list[str]:
+    """The facts, parameters and as_of the derived fact `name` is worked out from, through the derived facts it
+    is worked out from too (these included), in the order of its arguments, each once: a derived fact met again
+    is not walked again, so derived facts sharing inputs cost no more than their number."""
+    def args(fact_name: str) -> tuple[str, ...]:
+        fact = pack.facts.get(fact_name)
+        return fact.derive.args if fact is not None and fact.derive is not None else ()
+
+    found: dict[str, None] = {}
+    stack = list(reversed(args(name)))  # depth first, without recursion: a chain may be thousands of facts long
+    while stack:
+        arg = stack.pop()
+        if arg not in found:
+            found[arg] = None
+            stack.extend(reversed(args(arg)))
+    return list(found)
 
 
 def beyond_calendar(pack: Pack, view: View, as_of: dt.date) -> list[str]:

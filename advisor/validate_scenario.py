@@ -13,7 +13,15 @@ from typing import Any
 
 from . import schema
 from .conditions import as_number, depends_on
-from .derive import MAX_BUSINESS_DAYS, beyond_calendar, date_input, past_business_days, views
+from .derive import (
+    MAX_BUSINESS_DAYS,
+    beyond_calendar,
+    beyond_range,
+    date_input,
+    past_business_days,
+    views,
+    worked_out_from,
+)
 from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
@@ -40,6 +48,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     params = _params(check, top.get("params") or {}, pack)
     _business_days_cap(check, pack, facts, (given, from_events), as_of, params)
     _within_calendar(check, pack, facts, given, from_events, as_of, params, today)
+    _within_range(check, pack, facts, (given, from_events), as_of, params)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
         raise InputError(check.found)
@@ -212,6 +221,72 @@ def _calendar_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict
                                                         value=show_plain(pack.parameters[param].value
                                                                          if param in pinned else known[param])))
             for param in pack.parameters if param in inputs and (at := pack.declared_at.get(("parameter", param)))]
+
+
+def _within_range(check: Checker, pack: Pack, facts: dict[str, Value], places: tuple[dict, dict[str, int]],
+                  as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
+    """A whole number or amount the pack works out beyond ±MAX_INT (pro_rata: [fee, fee, one] squares the fee) is
+    refused at what made it so, as a date past the calendar is (_within_calendar): it could not be held, and the
+    rules testing it would go on without it as if it were unknown. The cause is a value the scenario pins under
+    params: when without it the number would fit, else the number farthest from 0 (without one, the first date)
+    it is worked out from: the scenario's, under facts: or in the timeline (`places`: its facts: and the index of
+    the event that sets each fact), or the pack's parameter's, at its declaration; the scenario's when they are
+    equal. Only asked of a scenario without other mistakes: the numbers are worked out from its facts."""
+    if check.found:
+        return
+    given, from_events = places
+    where = {name: ("facts", name) if name in given else ("events", index) for name, index in from_events.items()}
+    where.update({name: ("facts", name) for name in given})
+    pinned = dict(params)
+    reported = set()
+    for view in views(pack, facts, as_of, pinned):
+        for name, number in beyond_range(pack, view, as_of).items():
+            end = "above" if number > 0 else "below"
+            for cause in _range_causes(check, pack, name, (facts, where, view.params), pinned, as_of, end):
+                if (cause.path, cause.line, cause.column) not in reported:
+                    reported.add((cause.path, cause.line, cause.column))
+                    check.found.append(cause)
+
+
+def _range_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict, dict, dict[str, Value]],
+                  pinned: dict[str, Value], as_of: dt.date, end: str) -> list[Diagnostic]:
+    """Where the derived number `name`, above MAX_INT (`end` "above") or below -MAX_INT ("below"), is refused (see
+    _within_range). `scenario`: its facts, the place of each fact it gives and the parameter values of the view."""
+    facts, where, values = scenario
+    inputs = worked_out_from(pack, name)
+    limit = f"{MAX_INT if end == 'above' else -MAX_INT:,}"
+    if pins := _pins_beyond_range(pack, name, facts, pinned, as_of, inputs):
+        return [check.doc.error(msg(f"v_param_{end}_range", name=param, fact=name, value=show_plain(pinned[param]),
+                                    limit=limit), "params", param) for param in pins]
+    given = {arg: facts[arg] for arg in inputs if arg in facts}
+    own = {param: pack.parameters[param].value if param in pinned else values[param] for param in inputs
+           if param in pack.parameters}  # the pack's value of each (a pinned one is no cause: it would not fit)
+    cause = _largest([*given, *own], given | own)
+    if cause in given:
+        return [check.doc.error(msg(f"v_number_{end}_range", name=cause, fact=name, limit=limit,
+                                    value=show_plain(given[cause])), *where.get(cause, ()))]
+    at = pack.declared_at.get(("parameter", cause)) if cause is not None else None
+    if cause is None or at is None:  # none: a number worked out from as_of alone is 0 (days_since: [as_of])
+        return []
+    return [Diagnostic(at.path, at.line, at.column, msg(f"v_param_{end}_range", name=cause, fact=name, limit=limit,
+                                                        value=show_plain(own[cause])))]
+
+
+def _pins_beyond_range(pack: Pack, name: str, facts: dict[str, Value], pinned: dict[str, Value], as_of: dt.date,
+                       inputs: list[str]) -> list[str]:
+    """The parameters pinned under params: without which the derived number `name` (worked out from `inputs`)
+    would be within ±MAX_INT in every view."""
+    return [param for param in pinned if param in inputs and all(
+        name not in beyond_range(pack, view, as_of)
+        for view in views(pack, facts, as_of, {key: value for key, value in pinned.items() if key != param}))]
+
+
+def _largest(names: list[str], values: dict[str, Value]) -> str | None:
+    """The name among `names` whose value is the number farthest from 0 (the first of equals), else the first
+    name (a date); None without names. What a derived number beyond ±MAX_INT is blamed on: the scenario's number
+    or the pack's parameter that is farthest from any amount a contract has (the scenario's first, when equal)."""
+    numbers = [name for name in names if isinstance(values[name], int)]
+    return max(numbers, key=lambda name: abs(values[name]), default=names[0] if names else None)  # type: ignore
 
 
 def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value], ...]:
