@@ -43,7 +43,16 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .conditions import UNDECIDED, Found, as_number, evaluate, facts_read, setters, shown
-from .derive import MAX_BUSINESS_DAYS, beyond_calendar, date_input, derive, past_business_days, rule_params, views
+from .derive import (
+    MAX_BUSINESS_DAYS,
+    beyond_calendar,
+    beyond_range,
+    date_input,
+    derive,
+    past_business_days,
+    rule_params,
+    views,
+)
 from .diagnostics import Diagnostic, InputError, Message, closest, msg
 from .diagnostics import show as quoted
 from .explain import Advice, format_fact, format_value
@@ -391,7 +400,7 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
         value, problem = answer_value(fact, answer, limit, as_of, lang)
         if problem is None:
             assert value is not None  # an answer that fits
-            problem = _beyond_calendar(pack, given, fact.name, value, as_of, dict(known.params))
+            problem = _beyond_limits(pack, given, fact.name, value, as_of, dict(known.params))
         if problem is None:
             return value
         lines.refuse(answer, msg("ask_line_question", number=str(number), name=fact.name), problem)
@@ -409,38 +418,42 @@ def answer_value(fact: Fact, answer: str, limit: Value | None, as_of: dt.date,
     return _choice(answer, choices, lang, fact.words) if choices else _typed(fact, answer, limit, as_of, lang)
 
 
-def _beyond_calendar(pack: Pack, given: dict[str, Value | None], answered: str, value: Value, as_of: dt.date,
-                     pinned: dict[str, Value]) -> Message | None:
+def _beyond_limits(pack: Pack, given: dict[str, Value | None], answered: str, value: Value, as_of: dt.date,
+                   pinned: dict[str, Value]) -> Message | None:
     """Why `value`, the answer to the question of fact `answered`, cannot be taken with the answers `given` (None:
-    "don't know"), for a scenario `as_of` with the parameter values `pinned`: a date the pack works out from them would fall
-    after 9999-12-31 or before 0001-01-01 (request_sent_on 9999-12-30 + 14 days), or would count more business
-    days than add_business_days walks, which the scenario is refused for (validate_scenario); None when it fits.
-    Only a date this answer puts out of the calendar counts."""
-    def beyond(answers: dict[str, Value | None]) -> tuple[dict[str, Value], list[str], dict[str, Value]]:
-        """The facts as the scenario will hold them (a default for "don't know" and for a question not asked),
-        the dates worked out from them that fall outside the calendar or count more business days than
-        add_business_days walks, and the count of each of the latter."""
-        stated = {name: value for name, value in answers.items() if value is not None}
-        facts = {name: value for name, fact in pack.facts.items() if fact.given_by_user
-                 if (value := stated.get(name, fact.default)) is not None}
-        derived = views(pack, facts, as_of, pinned)
-        counts = {name: {**view.params, **view.facts}[arg] for view in derived
-                  for name, arg in past_business_days(pack, view, as_of).items()}
-        return facts, [name for view in derived for name in beyond_calendar(pack, view, as_of)] + list(counts), counts
+    "don't know"), for a scenario `as_of` with the parameter values `pinned`: a value the pack works out from them
+    could not be held, which the scenario is refused for (validate_scenario): a date after 9999-12-31 or before
+    0001-01-01 (request_sent_on 9999-12-30 + 14 days), more business days than add_business_days walks, a number
+    beyond ±MAX_INT (pro_rata of a fee by itself). None when it fits. Only a value this answer puts out of reach
+    counts: one out of reach before it is no fault of this answer."""
+    before = _out_of_reach(pack, given, as_of, pinned)
+    after = _out_of_reach(pack, {**given, answered: value}, as_of, pinned)
+    return next((problem for name, problem in after.items() if name not in before), None)
 
-    before = beyond(given)[1]
-    facts, after, counts = beyond({**given, answered: value})
-    for name in after:
-        if name in counts and name not in before:
-            return msg("ask_business_days_cap", fact=name, value=show_plain(counts[name]),
-                       limit=f"{MAX_BUSINESS_DAYS:,}")
-        if name not in before:
+
+def _out_of_reach(pack: Pack, answers: dict[str, Value | None], as_of: dt.date,
+                  pinned: dict[str, Value]) -> dict[str, Message]:
+    """The derived facts that would have no value with these answers (a default for "don't know" and for a
+    question not asked, as the scenario will hold them) because they could not be held -> why, dates first."""
+    stated = {name: value for name, value in answers.items() if value is not None}
+    facts = {name: value for name, fact in pack.facts.items() if fact.given_by_user
+             if (value := stated.get(name, fact.default)) is not None}
+    found: dict[str, Message] = {}
+    for view in views(pack, facts, as_of, pinned):
+        for name in beyond_calendar(pack, view, as_of):
             source = date_input(pack, name, facts)
             day = facts.get(source) if source is not None else None
             late = not isinstance(day, dt.date) or day.year > 1  # a date near year 1 falls before it
-            return msg("ask_after_calendar" if late else "ask_before_calendar", fact=name,
-                       value=show_plain(day) if day is not None else "?")
-    return None
+            found.setdefault(name, msg("ask_after_calendar" if late else "ask_before_calendar", fact=name,
+                                       value=show_plain(day) if day is not None else "?"))
+        known = {**view.params, **view.facts}
+        for name, arg in past_business_days(pack, view, as_of).items():
+            found.setdefault(name, msg("ask_business_days_cap", fact=name, value=show_plain(known[arg]),
+                                       limit=f"{MAX_BUSINESS_DAYS:,}"))
+        for name, number in beyond_range(pack, view, as_of).items():
+            found.setdefault(name, msg("ask_above_range" if number > 0 else "ask_below_range", fact=name,
+                                       limit=f"{MAX_INT:,}"))
+    return found
 
 
 def _normal(line: str) -> str:

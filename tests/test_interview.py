@@ -1143,3 +1143,26 @@ def test_an_answers_file_with_a_count_of_business_days_past_the_limit_is_refused
     assert ask("--rules", str(pack), "--answers", "answers.yaml") == (
         2, "answers.yaml:2:7: days: due would count -20000 business days, more than the 10,000 (about 40 years) "
            "advise can count; no advice can be given for a date this far\n", "")
+
+
+def _squaring_pack(folder: Path) -> Path:
+    """A pack asking for an amount `fee`, deriving `squared` = fee × fee ÷ 1 (pro_rata) and testing it."""
+    pack = make_pack(folder / "testpack", [rule("big", "{squared: {gt: 100}}")])
+    with open(pack / "parameters.yaml", "a", encoding="utf-8") as parameters:
+        parameters.write("  one: {value: 1, description: {ja: 一, en: One}, source: s}\n")
+    with open(pack / "facts.yaml", "a", encoding="utf-8") as facts:
+        facts.write("  fee: {type: money, description: {ja: 報酬, en: Fee}}\n"
+                    "  squared: {type: money, derive: {pro_rata: [fee, fee, one]}, description: {ja: 二乗, en: Squared}}\n")
+    return pack
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", '<stdin>:1:1: "2000000" does not answer Q1 (fee): squared, worked out with this answer, would be more than '
+           "1,000,000,000,000, the largest number advise can hold; no advice can be given for a number this large.\n"),
+    ("ja", '<stdin>:1:1: "2000000" はQ1（fee）への回答になっていません：この回答から計算する squared が、advise が扱える'
+           "最大の数 1,000,000,000,000 を超えます。これほど大きな数ではアドバイスできません。\n"),
+])
+def test_an_answer_from_which_a_number_past_the_range_is_worked_out_stops_at_its_line(tmp_path, lang, expected):
+    """Asked when answered, not refused after the last question with every answer lost."""
+    code, out, printed = ask("--rules", str(_squaring_pack(tmp_path)), input=lines("2000000"), lang=lang)
+    assert (code, printed) == (2, "") and out.endswith("> 2000000\n" + expected)
