@@ -150,6 +150,13 @@ class Document:
         line, column = self.mark(*where)
         return Diagnostic(self.path, line, column, message, code)
 
+    def plain_text(self, *where: Any) -> str | None:
+        """The text of the plain (unquoted, not a block) scalar at `where` as it was typed, or None when there is
+        none (a document built without a file has no texts): YAML makes a float of 50000., a datetime of
+        2026-11-10T00:00:00 and true of on, none of which shows what was typed."""
+        node = self.marks.node(where) if isinstance(self.marks, _Marks) else None
+        return node.value if isinstance(node, ScalarNode) and not node.style else None
+
 
 def read_file(path: Path | str) -> Document:
     """Load one YAML file; `-` reads standard input."""

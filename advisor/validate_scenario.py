@@ -130,7 +130,7 @@ def _given_facts(check: Checker, given: dict, pack: Pack) -> dict[str, Value]:
                         else msg("v_scenario_fact_set_by_rules", name=name), "facts", name, KEY)
         elif value is None:
             continue  # `fact:` with nothing after it means "not known", like leaving it out
-        elif (read := read_value(fact, value))[1]:
+        elif (read := read_value(fact, value, check.doc.plain_text("facts", name)))[1]:
             check.error("", msg("v_fact_problem", name=name, problem=read[1]), "facts", name)
         else:
             value = read[0]  # 50,000円 as 50000, 2026/11/10 as a date

@@ -132,16 +132,30 @@ BOOL_WORDS = {**dict.fromkeys(("true", "yes", "y", "on", "はい"), True),
               **dict.fromkeys(("false", "no", "n", "off", "いいえ"), False)}
 
 
-def read_value(fact: Fact, value: Any) -> tuple[Any, Message | None]:
+def read_value(fact: Fact, value: Any, typed: str | None = None) -> tuple[Any, Message | None]:
     """A user's value for `fact` (a scenario's) and why it cannot be one, or None: text is read by read_text for a
     bool, int, money or date fact, whether YAML saw it quoted, plain or as a block (a quote never changes what a
-    value means); any other value is checked as it is (value_problem, enum labels included)."""
+    value means); any other value is checked as it is (value_problem, enum labels included). `typed`: the text
+    of a plain scalar as typed (load.Document.plain_text), read in place of what YAML made of it when that would
+    show a value never typed (50000. as 50000.0, 2026-11-10T00:00:00 as 2026-11-10 00:00:00) or when it names an
+    enum value (on and true, which YAML reads as true)."""
+    if typed is not None and not isinstance(value, str) and _read_typed(fact, value, typed):
+        value = typed
     if isinstance(value, str) and fact.type in _WANTED:
         read, why = read_text(fact.type, value)
         if why is not None:
             return value, why
         value = read
     return value, value_problem(fact, value, typed=True)
+
+
+def _read_typed(fact: Fact, value: Any, typed: str) -> bool:
+    """Whether a plain scalar's text `typed` is read rather than the `value` YAML made of it (see read_value)."""
+    if fact.type == "enum":
+        return fact.read(typed) is not None
+    if isinstance(value, float):  # 1.5 is shown as typed; 50000. and 1_000.5 are not
+        return str(value) != typed and any(char.isdigit() for char in typed)
+    return isinstance(value, dt.datetime)
 
 
 def read_text(kind: str, text: str) -> tuple[Any, Message | None]:
@@ -204,9 +218,10 @@ def _with_man(found: re.Match) -> int | None:
 
 def _man_ambiguous(typed: str, found: re.Match) -> Message | None:
     """1万5: in speech short for 1万5000 (15000), as written 10005; both readings, each with how to write it. None
-    when the digits after 万 are four (1万0500) or grouped (1万5,000), or there are none."""
+    when the digits after 万 are four (1万0500), grouped (1万5,000) or zeros (5万0 is 50000 either way), or there
+    are none."""
     sign, man, rest = found["sign"], found["man"], found["rest"]
-    if not rest or "," in rest or len(rest) >= 4 or "." in man:
+    if not rest or "," in rest or len(rest) >= 4 or "." in man or not rest.strip("0"):
         return None
     base = int(man.replace(",", "").replace("_", "")) * 10_000
     return msg("t_man_ambiguous", value=show(typed), rest=rest, man=sign + man, padded=rest.ljust(4, "0"),
@@ -237,7 +252,7 @@ def _number_why(typed: str, folded: str, money: bool) -> Message:
 def _misplaced(typed: str, folded: str) -> Message | None:
     """The first character of a number's text that is out of place (each is one a number may have): a mark
     written twice, ¥ or a sign after the digits, 円 before them, 万 without digits before it or with more than four
-    after it, a space between digits, _ not after a digit."""
+    after it, a space between digits, a decimal point without digits after it, _ not after a digit."""
     for index, char in enumerate(folded):
         before, after = folded[:index].strip(), folded[index + 1:].strip()
         if char in "¥\\円万." and char in folded[:index]:
@@ -248,6 +263,8 @@ def _misplaced(typed: str, folded: str) -> Message | None:
             return msg(key) if key == "t_why_after_man" else msg(key, char=named(typed[index]))
         if char == "_" and not re.search(r"\d_*$", folded[:index]):
             return msg("t_why_char", char=named(typed[index]))
+    if point := re.search(r"\.(?=\D*$)", folded):  # 50000. and 5万., which YAML would make 50000.0
+        return msg("t_why_point_last", char=named(typed[point.start()]))
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from packs import FACTS, make_pack, rule
 
 from advisor.cli import main
 from advisor.interview import NO_WORDS, YES_WORDS
@@ -48,6 +49,14 @@ ACCEPTED = [
     pytest.param(edited("fee: 50000", "fee: 5万円"), id="man"),
     pytest.param(edited("fee: 50000", "fee: ５万"), id="full-width-man"),
     pytest.param(edited("fee: 50000", "fee: 5万0000"), id="man-four-zeros"),
+    # zeros after 万 are 50000 whether short for 5万0000 or written out
+    pytest.param(edited("fee: 50000", "fee: 5万0"), id="man-one-zero"),
+    pytest.param(edited("fee: 50000", "fee: 5万０"), id="man-full-width-zero"),
+    pytest.param(edited("fee: 50000", "fee: 5万00円"), id="man-two-zeros-yen"),
+    # any Unicode decimal digit, as Python's int reads them
+    pytest.param(edited("fee: 50000", "fee: ٥٠٠٠٠"), id="arabic-indic-digits"),
+    pytest.param(edited("fee: 50000", "fee: 𝟓𝟎𝟎𝟎𝟎"), id="mathematical-bold-digits"),
+    pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: ٢٠٢٦-١١-١٠"), id="date-arabic-indic-digits"),
     pytest.param(edited("fee: 50000", "fee: 50000　"), id="trailing-ideographic-space"),
     pytest.param(edited("units_total: 10", "units_total: １０"), id="full-width-count"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/11/10"), id="date-slashes"),
@@ -330,6 +339,15 @@ REFUSED += [
     pytest.param(edited("fee: 50000", "fee: _5000"),
                  '9:8: fee: cannot read "_5000" as a whole number: "_" (U+005F) cannot be part of it; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
                  '9:8: fee: "_5000" を整数として読めません。「_」(U+005F)はここに書けません。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="underscore-first"),
+    pytest.param(edited("fee: 50000", "fee: 50000."),
+                 '9:8: fee: cannot read "50000." as a whole number: "." (U+002E) has no digits after it: leave it out; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "50000." を整数として読めません。「.」(U+002E)の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-last"),
+    pytest.param(edited("fee: 50000", "fee: 5万."),
+                 '9:8: fee: cannot read "5万." as a whole number: "." (U+002E) has no digits after it: leave it out; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "5万." を整数として読めません。「.」(U+002E)の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-after-man"),
+    pytest.param(edited("fee: 50000", "fee: 1_000.5"),
+                 '9:8: fee: cannot read "1_000.5" as a whole number: it has a fraction; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
+                 '9:8: fee: "1_000.5" を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="fraction-as-typed"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-11/10"),
                  '5:20: request_sent_on: cannot read "2026-11/10" as a date: "/" (U+002F) separates it as well as "-": use '
                  'one of them throughout; write it as 2026-11-10, 2026/11/10 or 2026年11月10日',
@@ -366,6 +384,12 @@ REFUSED += [
                  '2:8: as_of: there is no date "2026/11/31": 2026-11 has no day 31 (it has 30 days)',
                  '2:8: as_of: 日付 "2026/11/31" は存在しません：2026-11 に 31 日はありません（30 日までです）',
                  id="as-of-impossible"),
+    *[pytest.param(edited("request_sent_on: 2026-11-10", f"request_sent_on: {typed}"),
+                   f'5:20: request_sent_on: cannot read "{typed}" as a date: a date has no time of day; leave the time '
+                   'out; write it as 2026-11-10, 2026/11/10 or 2026年11月10日',
+                   f'5:20: request_sent_on: "{typed}" を日付として読めません。日付に時刻は書けません（時刻を消してください）。'
+                   '2026-11-10、2026/11/10、2026年11月10日のように書いてください', id=f"date-with-a-time-{typed}")
+      for typed in ("2026-11-10 23:59", "2026-11-10T00:00:00", "2026-11-10T00:00:00+09:00", "2026-11-10 00:00:00Z")],
     pytest.param(BASE + "events:\n  - {date: 11/10, event: termination_requested}\n",
                  '11:12: date: cannot read "11/10" as a date: it must start with the year in four digits; write it as '
                  '2026-11-10, 2026/11/10 or 2026年11月10日',
@@ -477,6 +501,7 @@ REFUSED += [
     pytest.param(edited("fee: 50000", "fee: 3万5円"), *_ambiguous("3万5円", "5", "3", 35000, 30005), id="man-digit-yen"),
     pytest.param(edited("fee: 50000", "fee: 1万50"), *_ambiguous("1万50", "50", "1", 15000, 10050), id="man-two-digits-after"),
     pytest.param(edited("fee: 50000", "fee: 1万500"), *_ambiguous("1万500", "500", "1", 15000, 10500), id="man-three-digits-after"),
+    pytest.param(edited("fee: 50000", "fee: 1万05"), *_ambiguous("1万05", "05", "1", 10500, 10005), id="man-zero-then-digit"),
     # --- an explicit tag whose value it cannot read
     pytest.param(edited("work_started: true", 'work_started: !!bool "はい"'), *_tagged("!!bool", "はい", *_BOOL_FIX),
                  id="bool-tag-hai"),
@@ -542,3 +567,35 @@ def test_a_key_typed_in_full_width_is_told_its_half_width_spelling(tmp_path, lan
     code, out, err = advise(lang, edited("fee: 50000", f"{key}: 50000").encode(), tmp_path)
     assert (code, out) == (2, "") and err.startswith(f'9:3: {"unknown fact" if lang == "en" else "不明なファクト"} "{key}"')
     assert hint in err
+
+
+# The test pack's colours with words YAML reads as true and false: the value "on", the label "true".
+LABELLED = FACTS.replace("values: [red, green, blue]", 'values: [red, "on", blue], labels: {red: {ja: 赤, en: "true"}, '
+                         '"on": {ja: 点灯, en: lit}, blue: {ja: 青, en: blue}}')
+
+
+def advise_colour(tmp_path, lang: str, word: str):
+    pack = make_pack(tmp_path / "pack", [rule("r", "{color: red}", "a"), rule("q", "{color: 'on'}", "b")])
+    (pack / "facts.yaml").write_text(LABELLED, encoding="utf-8")
+    path = tmp_path / "scenario.yaml"
+    path.write_text(f"platform: testpack\nfacts:\n  color: {word}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", lang, "--rules", str(pack), str(path)])
+    return result.exit_code, result.stdout, result.stderr.replace(f"{path}:", "")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("typed, value", [("true", "red"), ("TRUE", "red"), ("on", '"on"'), ("On", '"on"')])
+def test_an_enum_word_yaml_reads_as_true_or_false_is_read_as_typed(tmp_path, lang, typed, value):
+    """color: true names the value labelled "true", color: on the value "on", quoted or not."""
+    expected = advise_colour(tmp_path, lang, value)
+    assert expected[0] == 0 and expected[1]
+    assert advise_colour(tmp_path, lang, typed) == expected
+
+
+@pytest.mark.parametrize("lang, err", [
+    ("en", "3:10: color: expected one of true (red), lit (on), blue; got false (YAML reads unquoted yes/no/on/off as "
+           "true/false: quote the word)\n"),
+    ("ja", "3:10: color: 赤（red）、点灯（on）、青（blue） のいずれかが必要ですが、false が指定されています（YAML は引用符のない "
+           "yes/no/on/off を true/false と読みます。語を引用符で囲んでください）\n")])
+def test_an_enum_word_yaml_reads_as_false_that_names_no_value_is_refused(tmp_path, lang, err):
+    assert advise_colour(tmp_path, lang, "off") == (2, "", err)
