@@ -67,6 +67,8 @@ def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
     unread: dict[tuple, Message] = {}
 
     def read(value: Any, kind: str, where: tuple) -> Any:
+        if isinstance(value, dt.datetime):  # 2026-11-25 09:30:00: read as typed, a date with a time of day
+            value = doc.plain_text(*where) or value
         if not isinstance(value, str):
             return value
         read, why = read_text(kind, value)

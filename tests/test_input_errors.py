@@ -168,7 +168,8 @@ CASES = [
     pytest.param("as_of: 20261125\n", ["1:8: as_of must be a date written YYYY-MM-DD; got 20261125"],
                  id="as-of-a-number"),
     pytest.param("as_of: 2026-11-25 09:30:00\n",
-                 ["1:8: as_of must be a date written YYYY-MM-DD; got 2026-11-25 09:30:00"], id="as-of-with-a-time"),
+                 ['1:8: as_of: cannot read "2026-11-25 09:30:00" as a date: a date has no time of day; leave the time '
+                  "out; write it as 2026-11-10, 2026/11/10 or 2026年11月10日"], id="as-of-with-a-time"),
     pytest.param(AS_OF + "facts:\n  request_sent_on: 2026-12-01\n",
                  ["3:20: request_sent_on (2026-12-01) is after as_of (2026-11-25)"], id="request-after-as-of"),
     # --- impossible numbers
