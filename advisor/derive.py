@@ -17,7 +17,7 @@ from typing import Callable
 import jpholiday
 
 from .messages import say
-from .model import MAX_INT, Pack, Rule, Value, Variant
+from .model import MAX_INT, Fact, Pack, Rule, Value, Variant
 
 # The holiday calendar of add_business_days: Japan, where the platforms of the bundled packs (CrowdWorks)
 # and their support desks work. jpholiday computes Japan's national holidays (祝日), substitute holidays
@@ -143,19 +143,25 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
     known["as_of"] = as_of
     result = dict(facts)
     for fact in pack.facts.values():
-        if fact.derive is None:
-            continue
-        operation = OPERATIONS[fact.derive.op]
-        args = [*fact.derive.args, *(["as_of"] if operation.takes_as_of else [])]
-        if any(arg not in known for arg in args):
-            continue
-        try:
-            value = operation.compute(*(known[arg] for arg in args))
-        except (OverflowError, ZeroDivisionError):  # a date before year 1 or after 9999, a whole of 0: no value
-            continue
-        if held(value):  # else no value: a chain of them would grow without end (squared at each pro_rata step)
+        value = _computed(fact, known)
+        if value is not None and held(value):  # else none: numbers beyond it would grow on (squared by pro_rata)
             known[fact.name] = result[fact.name] = value
     return result
+
+
+def _computed(fact: Fact, known: dict[str, Value]) -> Value | None:
+    """The value of the derived fact from the `known` values (as_of among them), held or not; None for a fact
+    not derived, an input not known, a date before year 1 or after 9999, a whole of 0."""
+    if fact.derive is None:
+        return None
+    operation = OPERATIONS[fact.derive.op]
+    args = [*fact.derive.args, *(["as_of"] if operation.takes_as_of else [])]
+    if any(arg not in known for arg in args):
+        return None
+    try:
+        return operation.compute(*(known[arg] for arg in args))
+    except (OverflowError, ZeroDivisionError):
+        return None
 
 
 def held(value: Value) -> bool:
@@ -170,21 +176,8 @@ def beyond_range(pack: Pack, view: View, as_of: dt.date) -> dict[str, int]:
     10**24, its inputs being held; never shown). Only the first of a chain (a fact derived from one of these has
     an input missing)."""
     known = {**view.params, **view.facts, "as_of": as_of}
-    beyond = {}
-    for fact in pack.facts.values():
-        if fact.derive is None or fact.name in view.facts or OPERATIONS[fact.derive.op].gives == "date":
-            continue
-        operation = OPERATIONS[fact.derive.op]
-        args = [*fact.derive.args, *(["as_of"] if operation.takes_as_of else [])]
-        if any(arg not in known for arg in args):
-            continue
-        try:
-            value = operation.compute(*(known[arg] for arg in args))
-        except ZeroDivisionError:  # a whole of 0: no value, and no mistake
-            continue
-        if isinstance(value, int) and not held(value):
-            beyond[fact.name] = value
-    return beyond
+    numbers = {fact.name: _computed(fact, known) for fact in pack.facts.values() if fact.name not in view.facts}
+    return {name: number for name, number in numbers.items() if isinstance(number, int) and not held(number)}
 
 
 def worked_out_from(pack: Pack, name: str) -> list[str]:
@@ -243,24 +236,9 @@ def derivation_work(pack: Pack, view: View, as_of: dt.date) -> int:
 
 def date_input(pack: Pack, name: str, facts: dict[str, Value]) -> str | None:
     """The first date the derived fact `name` is worked out from that is one of `facts` (the scenario's, not
-    derived), through the facts it is derived from; None when there is none. A derived fact met again is not
-    walked again (`seen`): derived facts sharing inputs made the walk exponential in their depth."""
-    return _date_input(pack, name, facts, set())
-
-
-def _date_input(pack: Pack, name: str, facts: dict[str, Value], seen: set[str]) -> str | None:
-    derivation = pack.facts[name].derive
-    for arg in derivation.args if derivation is not None else ():
-        fact = pack.facts.get(arg)
-        if fact is not None and fact.derive is not None:
-            if arg in seen:
-                continue
-            seen.add(arg)
-            if (found := _date_input(pack, arg, facts, seen)) is not None:
-                return found
-        elif isinstance(facts.get(arg), dt.date):
-            return arg
-    return None
+    derived), through the facts it is derived from; None when there is none."""
+    return next((arg for arg in worked_out_from(pack, name) if arg not in pack.facts or pack.facts[arg].derive is None
+                 if isinstance(facts.get(arg), dt.date)), None)
 
 
 # ------------------------------------------------------------------ parameters with several values

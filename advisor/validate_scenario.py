@@ -8,13 +8,15 @@ mistakes carry no check code: codes name the checks of rule packs (advisor/check
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from . import schema
-from .conditions import as_number, depends_on
+from .conditions import as_number
 from .derive import (
     MAX_BUSINESS_DAYS,
+    View,
     beyond_calendar,
     beyond_range,
     date_input,
@@ -189,17 +191,19 @@ def _later(pack: Pack, name: str, known: dict[str, Value]) -> bool:
                                                    if type_of(known[arg]) == "int")
 
 
-def _fits(pack: Pack, name: str, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value]) -> bool:
-    """Whether the derived date `name` fits the calendar in every view of these facts, as_of and pinned values."""
-    return all(name not in beyond_calendar(pack, view, as_of) for view in views(pack, facts, as_of, pinned))
+def _fits(pack: Pack, name: str, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value],
+          beyond: Callable[[Pack, View, dt.date], Iterable[str]] = beyond_calendar) -> bool:
+    """Whether the derived value `name` can be held in every view of these facts, as_of and pinned values:
+    `beyond` names those that cannot (derive.beyond_calendar, dates; derive.beyond_range, numbers)."""
+    return all(name not in beyond(pack, view, as_of) for view in views(pack, facts, as_of, pinned))
 
 
-def _pinned_causes(pack: Pack, name: str, facts: dict[str, Value], pinned: dict[str, Value],
-                   as_of: dt.date) -> list[str]:
-    """The parameters pinned under params: without which the derived date `name` would fit the calendar."""
-    inputs = depends_on(pack, [name]) - {name}  # worked out from these, through derived facts too
+def _pinned_causes(pack: Pack, name: str, facts: dict[str, Value], pinned: dict[str, Value], as_of: dt.date,
+                   beyond: Callable[[Pack, View, dt.date], Iterable[str]] = beyond_calendar) -> list[str]:
+    """The parameters pinned under params: without which the derived value `name` could be held (see _fits)."""
+    inputs = worked_out_from(pack, name)
     return [param for param in pinned if param in inputs
-            and _fits(pack, name, facts, as_of, {key: value for key, value in pinned.items() if key != param})]
+            and _fits(pack, name, facts, as_of, {key: value for key, value in pinned.items() if key != param}, beyond)]
 
 
 def _calendar_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict, dict, dict],
@@ -209,7 +213,7 @@ def _calendar_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict
     timeline) and every value known in the view; `when`: the parameters it pins, its as_of and the real today."""
     facts, places, known = scenario
     pinned, as_of, today = when
-    inputs = depends_on(pack, [name]) - {name}  # worked out from these, through derived facts too
+    inputs = worked_out_from(pack, name)
     causes = [check.doc.error(msg(f"v_param_{end}_calendar", name=param, fact=name, value=show_plain(pinned[param])),
                               "params", param) for param in _pinned_causes(pack, name, facts, pinned, as_of)]
     source = date_input(pack, name, facts)
@@ -257,7 +261,7 @@ def _range_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict, d
     facts, where, values = scenario
     inputs = worked_out_from(pack, name)
     limit = f"{MAX_INT if end == 'above' else -MAX_INT:,}"
-    if pins := _pins_beyond_range(pack, name, facts, pinned, as_of, inputs):
+    if pins := _pinned_causes(pack, name, facts, pinned, as_of, beyond_range):
         return [check.doc.error(msg(f"v_param_{end}_range", name=param, fact=name, value=show_plain(pinned[param]),
                                     limit=limit), "params", param) for param in pins]
     given = {arg: facts[arg] for arg in inputs if arg in facts}
@@ -272,15 +276,6 @@ def _range_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict, d
         return []
     return [Diagnostic(at.path, at.line, at.column, msg(f"v_param_{end}_range", name=cause, fact=name, limit=limit,
                                                         value=show_plain(own[cause])))]
-
-
-def _pins_beyond_range(pack: Pack, name: str, facts: dict[str, Value], pinned: dict[str, Value], as_of: dt.date,
-                       inputs: list[str]) -> list[str]:
-    """The parameters pinned under params: without which the derived number `name` (worked out from `inputs`)
-    would be within ±MAX_INT in every view."""
-    return [param for param in pinned if param in inputs and all(
-        name not in beyond_range(pack, view, as_of)
-        for view in views(pack, facts, as_of, {key: value for key, value in pinned.items() if key != param}))]
 
 
 def _largest(names: list[str], values: dict[str, Value]) -> str | None:
