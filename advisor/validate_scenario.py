@@ -48,9 +48,7 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
     facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
-    _business_days_cap(check, pack, facts, (given, from_events), as_of, params)
-    _within_calendar(check, pack, facts, given, from_events, as_of, params, today)
-    _within_range(check, pack, facts, (given, from_events), as_of, params)
+    _held(check, pack, facts, (given, from_events), as_of, params, today)
     expect = _expectation(check, top["expect"], pack) if "expect" in top else None
     if check.found:
         raise InputError(check.found)
@@ -158,28 +156,49 @@ def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: di
                                 value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
 
 
-def _within_calendar(check: Checker, pack: Pack, facts: dict[str, Value], given: dict, from_events: dict[str, int],
-                     as_of: dt.date, params: tuple[tuple[str, Value], ...], today: dt.date) -> None:
+def _within_calendar(check: Checker, pack: Pack, derived: tuple[View, ...], facts: dict[str, Value],
+                     places: tuple[dict, dict[str, int]], as_of: dt.date, params: tuple[tuple[str, Value], ...],
+                     today: dt.date) -> None:
     """A date the pack works out before year 1 or after 9999 is refused at what made it so: the date could not be
     held, and the rules testing it, the advice and the calendar would go on without it as if it were unknown. The
     cause is a value the scenario pins under params: when without it the date would fit, else the scenario's date
     it is worked out from (under facts:, in the timeline, or as_of when the real today would fit), else the pack's
-    parameters it is worked out with, at their declaration. Only asked of a scenario without other mistakes: the
-    dates are worked out from its facts."""
+    parameters it is worked out with, at their declaration. `derived`: the views of the facts; `places`: the facts
+    under facts: and the index of the event that sets each fact."""
     if check.found:
         return
+    where = _where(places)
     reported = set()
     pinned = dict(params)
-    places = {name: ("facts", name) if name in given else ("events", index) for name, index in from_events.items()}
-    places.update({name: ("facts", name) for name in given})
-    for view in views(pack, facts, as_of, pinned):
+    for view in derived:
         known = {**view.params, **view.facts, "as_of": as_of}
         for name in beyond_calendar(pack, view, as_of):
             end = "after" if _later(pack, name, known) else "before"
-            for cause in _calendar_causes(check, pack, name, (facts, places, known), (pinned, as_of, today), end):
+            for cause in _calendar_causes(check, pack, name, (facts, where, known), (pinned, as_of, today), end):
                 if (cause.path, cause.line, cause.column) not in reported:
                     reported.add((cause.path, cause.line, cause.column))
                     check.found.append(cause)
+
+
+def _held(check: Checker, pack: Pack, facts: dict[str, Value], places: tuple[dict, dict[str, int]], as_of: dt.date,
+          params: tuple[tuple[str, Value], ...], today: dt.date) -> None:
+    """Whether every value the pack works out from the facts can be held (business days counted, dates in the
+    calendar, numbers within ±MAX_INT), each refused at its cause, in that order, the first kind found only.
+    Asked of facts without other mistakes, which are derived once for all three."""
+    if check.found:
+        return
+    derived = views(pack, facts, as_of, dict(params))
+    _business_days_cap(check, pack, derived, facts, places, as_of, params)
+    _within_calendar(check, pack, derived, facts, places, as_of, params, today)
+    _within_range(check, pack, derived, facts, places, as_of, params)
+
+
+def _where(places: tuple[dict, dict[str, int]]) -> dict[str, tuple]:
+    """Where the scenario gives each fact, from its facts: and the index of the event that sets each fact: under
+    facts: when it is there, else at the event."""
+    given, from_events = places
+    return {**{name: ("events", index) for name, index in from_events.items()},
+            **{name: ("facts", name) for name in given}}
 
 
 def _later(pack: Pack, name: str, known: dict[str, Value]) -> bool:
@@ -229,23 +248,21 @@ def _calendar_causes(check: Checker, pack: Pack, name: str, scenario: tuple[dict
             for param in pack.parameters if param in inputs and (at := pack.declared_at.get(("parameter", param)))]
 
 
-def _within_range(check: Checker, pack: Pack, facts: dict[str, Value], places: tuple[dict, dict[str, int]],
-                  as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
+def _within_range(check: Checker, pack: Pack, derived: tuple[View, ...], facts: dict[str, Value],
+                  places: tuple[dict, dict[str, int]], as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
     """A whole number or amount the pack works out beyond ±MAX_INT (pro_rata: [fee, fee, one] squares the fee) is
     refused at what made it so, as a date past the calendar is (_within_calendar): it could not be held, and the
     rules testing it would go on without it as if it were unknown. The cause is a value the scenario pins under
     params: when without it the number would fit, else the number farthest from 0 (without one, the first date)
     it is worked out from: the scenario's, under facts: or in the timeline (`places`: its facts: and the index of
     the event that sets each fact), or the pack's parameter's, at its declaration; the scenario's when they are
-    equal. Only asked of a scenario without other mistakes: the numbers are worked out from its facts."""
+    equal. `derived`: the views of the facts."""
     if check.found:
         return
-    given, from_events = places
-    where = {name: ("facts", name) if name in given else ("events", index) for name, index in from_events.items()}
-    where.update({name: ("facts", name) for name in given})
+    where = _where(places)
     pinned = dict(params)
     reported = set()
-    for view in views(pack, facts, as_of, pinned):
+    for view in derived:
         for name, number in beyond_range(pack, view, as_of).items():
             end = "above" if number > 0 else "below"
             for cause in _range_causes(check, pack, name, (facts, where, view.params), pinned, as_of, end):
@@ -407,18 +424,17 @@ def _expectation(check: Checker, entry: dict, pack: Pack) -> Expectation:
     return Expectation(lists["actions"], lists["not_actions"], lists["order"])
 
 
-def _business_days_cap(check: Checker, pack: Pack, facts: dict[str, Value], places: tuple[dict, dict[str, int]],
-                       as_of: dt.date, params: tuple[tuple[str, Value], ...]) -> None:
+def _business_days_cap(check: Checker, pack: Pack, derived: tuple[View, ...], facts: dict[str, Value],
+                       places: tuple[dict, dict[str, int]], as_of: dt.date,
+                       params: tuple[tuple[str, Value], ...]) -> None:
     """A date the pack works out with add_business_days from a count of more than derive.MAX_BUSINESS_DAYS
     either way has no value: refused at the count, where the scenario gives it (`places`: its facts: and the
     index of the event that sets each fact) or pins it (params:), else at the pack's parameter. The dates are no
-    mistake: this was blamed on the scenario's date, as a date after 9999-12-31. Only asked of a scenario without
-    other mistakes: the counts are worked out from its facts."""
-    if check.found or not any(fact.derive and fact.derive.op == "add_business_days" for fact in pack.facts.values()):
-        return  # the facts are derived once more only for a pack that counts business days
-    given, from_events = places
+    mistake: this was blamed on the scenario's date, as a date after 9999-12-31. `derived`: the views of the
+    facts."""
+    where = _where(places)
     reported = set()
-    for view in views(pack, facts, as_of, dict(params)):
+    for view in derived:
         for fact, arg in past_business_days(pack, view, as_of).items():
             if arg in reported:
                 continue
@@ -427,10 +443,8 @@ def _business_days_cap(check: Checker, pack: Pack, facts: dict[str, Value], plac
                           value=show_plain({**view.params, **view.facts}[arg]))
             if arg in dict(params):
                 check.error("", message, "params", arg)
-            elif arg in given:
-                check.error("", message, "facts", arg)
-            elif arg in from_events:
-                check.error("", message, "events", from_events[arg])
+            elif arg in where:
+                check.error("", message, *where[arg])
             elif (declared := pack.declared_at.get(("parameter", arg))) is not None:
                 check.found.append(Diagnostic(declared.path, declared.line, declared.column, message))
             else:  # a count worked out from other facts: the scenario as a whole
