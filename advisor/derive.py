@@ -25,7 +25,16 @@ from .model import MAX_INT, Fact, Pack, Rule, Value, Variant
 # downloaded at run time; it is checked against the Cabinet Office's published list through 2026. Saturdays and
 # Sundays are never business days. A pack cannot choose another calendar (yet): change this one if needed.
 HOLIDAY_CALENDAR = "JP"
-_IS_HOLIDAY: dict[str, Callable[[dt.date], bool]] = {"JP": jpholiday.is_holiday}
+
+
+def _is_jp_holiday(day: dt.date) -> bool:
+    # jpholiday looks at the next day to find 国民の休日 and raises OverflowError on 9999-12-31, which has no next
+    # day: that day is no holiday (12-31 is no 祝日, and 国民の休日 needs a holiday the day after), so it is a
+    # business day rather than "no such day".
+    return day != dt.date.max and jpholiday.is_holiday(day)
+
+
+_IS_HOLIDAY: dict[str, Callable[[dt.date], bool]] = {"JP": _is_jp_holiday}
 
 
 def is_business_day(day: dt.date) -> bool:

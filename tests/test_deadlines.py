@@ -54,6 +54,33 @@ def test_business_days_are_weekdays_that_are_not_holidays():
     assert [is_business_day(D(2026, 11, d)) for d in range(20, 26)] == [True, False, False, False, True, True]
 
 
+def test_the_last_day_of_the_calendar_is_a_business_day_and_a_count_may_end_on_it():
+    # 9999-12-31 is a Friday, no public holiday, and 国民の休日 would need a holiday on a day that does not exist
+    assert is_business_day(D(9999, 12, 31))
+    assert add_business_days(D(9999, 12, 29), 2) == D(9999, 12, 31)
+    assert add_business_days(D(9999, 12, 31), -2) == D(9999, 12, 29)
+    with pytest.raises(OverflowError):  # the day after it is no such day
+        add_business_days(D(9999, 12, 29), 3)
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "   Support reviews a contact-prompt request within 2 business days: you asked on 9999-12-29, so by "
+           "9999-12-31 (days left: 0; weekends and Japanese public holidays do not count, and days support is closed "
+           "for other reasons, such as the New Year holidays, may push it later). On that day, check whether the "
+           "client has replied and whether support has written to you."),
+    ("ja", "   事務局は連絡催促の依頼を2営業日以内に確認します。9999年12月29日の依頼なので、9999年12月31日までです（残り0日。"
+           "土日祝日は数えません。年末年始など事務局の休業日が重なると、さらに遅れることがあります）。その日に、クライアントから"
+           "返信があったか、事務局から連絡が来ていないかを確認してください。"),
+])
+def test_a_review_due_on_the_last_day_of_the_calendar_is_advised(tmp_path, lang, line):
+    scenario = tmp_path / "last-day.yaml"
+    scenario.write_text("platform: crowdworks\nas_of: 9999-12-31\nfacts:\n  work_started: true\n"
+                        "  client_unresponsive: true\n  contact_prompt_requested_on: 9999-12-29\n", encoding="utf-8")
+    code, out, err = run("--lang", lang, str(scenario))
+    assert (code, err) == (0, "")
+    assert line in out.splitlines()
+
+
 def test_a_count_beyond_any_sensible_period_gives_no_date_rather_than_running_for_minutes():
     with pytest.raises(OverflowError):
         add_business_days(D(2026, 1, 1), 10**12)
