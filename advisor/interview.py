@@ -358,14 +358,15 @@ def _ask_platform(choices: list[str], default: str, lang: str, lines: _Lines, sh
         show(say(lang, "ask_choice", number=str(number), label=name))
     show(say(lang, "ask_hint", text=say(lang, "ask_hint_platform", value=default)))
     while True:
-        answer = _normal(lines.read() or "")
+        typed = (lines.read() or "").strip()
+        answer = _normal(typed)
         if answer.lower() in UNKNOWN_WORDS:
             return default
         picked, problem = _choice(answer, [(name, name) for name in choices], lang)
         if problem is None:
             assert isinstance(picked, str)  # one of the platform names offered
             return picked
-        lines.refuse(answer, msg("ask_line_platform"), problem)
+        lines.refuse(typed, msg("ask_line_platform"), problem)
 
 
 def platforms(rules: str | Path | None) -> list[str]:
@@ -389,7 +390,8 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
     show(_hint(fact, limit, lang))
     while True:
         line = lines.read()
-        answer = _normal(line or "")
+        typed = (line or "").strip()
+        answer = _normal(typed)
         if answer.lower() in WHY_WORDS:
             show(say(lang, "ask_why"))
             for title in dict.fromkeys(pack.actions[rule.action].get(lang) for rule in deciding):
@@ -397,25 +399,33 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
             continue
         if line is None or answer.lower() in UNKNOWN_WORDS:
             return None
-        value, problem = answer_value(fact, answer, limit, as_of, lang)
+        value, problem = answer_value(fact, typed, limit, as_of, lang)
         if problem is None:
             assert value is not None  # an answer that fits
             problem = _beyond_limits(pack, given, fact.name, value, as_of, dict(known.params))
         if problem is None:
             return value
-        lines.refuse(answer, msg("ask_line_question", number=str(number), name=fact.name), problem)
+        lines.refuse(typed, msg("ask_line_question", number=str(number), name=fact.name), problem)
 
 
-def answer_value(fact: Fact, answer: str, limit: Value | None, as_of: dt.date,
+def answer_value(fact: Fact, typed: str, limit: Value | None, as_of: dt.date,
                  lang: str) -> tuple[Value | None, Message | None]:
-    """What one typed answer (normalised, not empty) says of `fact`: (value, None), or (None, why it does not fit).
+    """What one answer (as typed, without surrounding space, not empty) says of `fact`: (value, None), or (None, why
+    it does not fit).
 
     A choice (enum, bool) by its number or its word, with "did you mean" for a near miss; a date or a whole
     number checked as the scenario will be, against `limit` (the largest value at_most allows, if known)."""
     choices = _choices(fact, lang)
     if fact.type == "enum" and (word := fact.read(answer)) is not None:
         return word, None  # an enum value, or its label in either language, in any case and width
-    return _choice(answer, choices, lang, fact.words) if choices else _typed(fact, answer, limit, as_of, lang)
+    if choices:
+        return _choice(answer, choices, lang, fact.words)
+    value, problem = _typed(fact, answer, limit, as_of, lang)
+    if problem is None or answer == typed:
+        return value, problem
+    # The refusal quotes the text and names the character out of place: those of the text as typed (「（」 U+FF08),
+    # as for a scenario's value, not the ones NFKC made of them ("(" U+0028). The readers fold widths themselves.
+    return _typed(fact, typed, limit, as_of, lang)
 
 
 def _beyond_limits(pack: Pack, given: dict[str, Value | None], answered: str, value: Value, as_of: dt.date,
@@ -427,6 +437,7 @@ def _beyond_limits(pack: Pack, given: dict[str, Value | None], answered: str, va
     beyond ±MAX_INT (pro_rata of a fee by itself). None when it fits. Only a value this answer puts out of reach
     counts: one out of reach before it is no fault of this answer."""
     before = _out_of_reach(pack, given, as_of, pinned)
+    answer = _normal(typed)
     after = _out_of_reach(pack, {**given, answered: value}, as_of, pinned)
     return next((problem for name, problem in after.items() if name not in before), None)
 
@@ -587,7 +598,7 @@ def _explain_on_request(advice: Advice, lang: str, lines: _Lines, show: Callable
             words = words[1:]
         ranks = _ranks(advice, words[0]) if len(words) == 1 else []
         if not ranks:
-            lines.refuse(_normal(line), msg("ask_line_how"), _how_help(advice, words))
+            lines.refuse(line.strip(), msg("ask_line_how"), _how_help(advice, words))
             continue
         reasons = reasons or why(advice)
         for rank in ranks:

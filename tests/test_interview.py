@@ -696,6 +696,35 @@ def test_a_line_that_does_not_answer_in_japanese():
                         "1〜2の番号か、次のいずれかを入力してください：はい、いいえ\n")
 
 
+@pytest.mark.parametrize("lang, typed, expected", [
+    ("en", "2026/11/10（火）", '<stdin>:3:1: "2026/11/10（火）" does not answer Q3 (request_sent_on): cannot read '
+     '"2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; write it as 2026-11-10, 2026/11/10 or '
+     "2026年11月10日\n"),
+    ("ja", "2026/11/10（火）", "<stdin>:3:1: \"2026/11/10（火）\" はQ3（request_sent_on）への回答になっていません："
+     "\"2026/11/10（火）\" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、2026/11/10、"
+     "2026年11月10日のように書いてください\n"),
+    ("en", "２０２６年１１月１０日㈫", '<stdin>:3:1: "２０２６年１１月１０日㈫" does not answer Q3 (request_sent_on): cannot '
+     'read "２０２６年１１月１０日㈫" as a date: "㈫" (U+322B) cannot be part of it; write it as 2026-11-10, 2026/11/10 or '
+     "2026年11月10日\n"),
+])
+def test_a_line_that_does_not_answer_is_quoted_and_its_character_named_as_typed(lang, typed, expected):
+    """Not as NFKC folds them to read the answer: "2026/11/10(火)" and "(" (U+0028) were never typed."""
+    code, out, printed = ask(input=lines("2", "1", typed), lang=lang)
+    assert (code, printed) == (2, "") and out.endswith(f"> {typed}\n{expected}")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", 'cannot read "2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; write it as 2026-11-10, '
+           "2026/11/10 or 2026年11月10日"),
+    ("ja", "\"2026/11/10（火）\" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、2026/11/10、"
+           "2026年11月10日のように書いてください"),
+])
+def test_at_a_terminal_an_answer_that_does_not_fit_is_quoted_as_typed(lang, expected):
+    result, out = at_a_terminal("2", "1", "2026/11/10（火）", "２０２６/１１/１０", lang=lang)
+    assert f"> 2026/11/10（火）\n{expected}\n> ２０２６/１１/１０\n" in out
+    assert "  request_sent_on: 2026-11-10\n" in result.scenario  # full-width digits are read, as in a scenario
+
+
 def test_a_near_miss_of_a_choice_is_offered_as_did_you_mean():
     code, out, _ = ask(input=lines("1", "yse"))
     assert code == 2
