@@ -415,6 +415,7 @@ def answer_value(fact: Fact, typed: str, limit: Value | None, as_of: dt.date,
 
     A choice (enum, bool) by its number or its word, with "did you mean" for a near miss; a date or a whole
     number checked as the scenario will be, against `limit` (the largest value at_most allows, if known)."""
+    answer = _normal(typed)
     choices = _choices(fact, lang)
     if fact.type == "enum" and (word := fact.read(answer)) is not None:
         return word, None  # an enum value, or its label in either language, in any case and width
@@ -437,7 +438,6 @@ def _beyond_limits(pack: Pack, given: dict[str, Value | None], answered: str, va
     beyond ±MAX_INT (pro_rata of a fee by itself). None when it fits. Only a value this answer puts out of reach
     counts: one out of reach before it is no fault of this answer."""
     before = _out_of_reach(pack, given, as_of, pinned)
-    answer = _normal(typed)
     after = _out_of_reach(pack, {**given, answered: value}, as_of, pinned)
     return next((problem for name, problem in after.items() if name not in before), None)
 
