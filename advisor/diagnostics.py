@@ -144,22 +144,43 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # (first, last code point, the catalog key saying why). Formatting characters act on the line they are shown
 # on: the bidirectional ones (U+202E, right-to-left override, and its kin) reorder what a terminal, an editor or
 # a calendar shows after them, so that advice, a draft or a diagnostic could read other than it is, and U+2028
-# and U+2029 end a line for YAML, Python's splitlines and many terminals. Invisible characters show nothing, so
-# that a key or value holding one is not what it looks like: "fee" with a zero width space in it is an unknown
-# key that reads as fee, and a word in the advice compares unequal to the one it shows.
+# and U+2029 end a line for YAML, Python's splitlines and many terminals. Invisible characters (Unicode's
+# Default_Ignorable_Code_Point, and the Hangul fillers, which show as a blank) show nothing, so that a key or
+# value holding one is not what it looks like: "fee" with a zero width space in it is an unknown key that reads
+# as fee, and a word in the advice compares unequal to the one it shows. The joiners and variation selectors
+# ("y_invisible_in_name") are invisible too, but text needs them: an emoji sequence (👨‍👩‍👧, ❤️) or a Persian
+# word is written with them; they are refused only in keys and in values that are names, numbers, dates or
+# words of a list (NAME_ONLY), never in a title, a note or a pack's texts.
 REFUSED_CHARACTERS = (
     (0x061C, 0x061C, "y_formatting_character"),  # ARABIC LETTER MARK
     (0x200E, 0x200F, "y_formatting_character"),  # LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK
     (0x202A, 0x202E, "y_formatting_character"),  # embeddings and overrides
     (0x2066, 0x2069, "y_formatting_character"),  # isolates
     (0x2028, 0x2029, "y_formatting_character"),  # LINE SEPARATOR, PARAGRAPH SEPARATOR
+    (0x00AD, 0x00AD, "y_invisible_character"),  # SOFT HYPHEN: shown only where a line is broken at it
+    (0x034F, 0x034F, "y_invisible_character"),  # COMBINING GRAPHEME JOINER
+    (0x115F, 0x1160, "y_invisible_character"),  # HANGUL CHOSEONG and JUNGSEONG FILLER: letters shown blank
+    (0x17B4, 0x17B5, "y_invisible_character"),  # KHMER VOWEL INHERENT AQ, AA: deprecated, show nothing
+    (0x180E, 0x180E, "y_invisible_character"),  # MONGOLIAN VOWEL SEPARATOR
     (0x200B, 0x200B, "y_invisible_character"),  # ZERO WIDTH SPACE
+    (0x2060, 0x2064, "y_invisible_character"),  # WORD JOINER, invisible mathematical operators
     (0x206A, 0x206F, "y_invisible_character"),  # deprecated formatting (symmetric swapping, digit shapes)
+    (0x3164, 0x3164, "y_invisible_character"),  # HANGUL FILLER: a letter shown blank
     (0xFEFF, 0xFEFF, "y_invisible_character"),  # ZERO WIDTH NO-BREAK SPACE: a byte order mark, but past the start
+    (0xFFA0, 0xFFA0, "y_invisible_character"),  # HALFWIDTH HANGUL FILLER
+    (0xFFF0, 0xFFF8, "y_invisible_character"),  # unassigned, reserved as ignorable: shown as nothing when assigned
     (0xFFF9, 0xFFFB, "y_invisible_character"),  # interlinear annotation anchors
+    (0x1BCA0, 0x1BCA3, "y_invisible_character"),  # shorthand format controls
+    (0x1D173, 0x1D17A, "y_invisible_character"),  # musical symbol formatting (begin beam, end phrase ...)
     (0xE0000, 0xE007F, "y_invisible_character"),  # tags: invisible letters that can spell hidden text
+    (0x200C, 0x200D, "y_invisible_in_name"),  # ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER
+    (0xFE00, 0xFE0F, "y_invisible_in_name"),  # VARIATION SELECTOR-1 to -16 (❤️ is U+2764 U+FE0F)
+    (0xE0100, 0xE01EF, "y_invisible_in_name"),  # VARIATION SELECTOR-17 to -256 (ideographic variants)
 )
-REFUSED = {chr(code): key for first, last, key in REFUSED_CHARACTERS for code in range(first, last + 1)}
+REFUSED = {chr(code): key for first, last, key in REFUSED_CHARACTERS for code in range(first, last + 1)
+           if key != "y_invisible_in_name"}
+NAME_ONLY = {chr(code) for first, last, key in REFUSED_CHARACTERS for code in range(first, last + 1)
+             if key == "y_invisible_in_name"}
 
 
 def escaped(text: str) -> str:

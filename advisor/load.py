@@ -34,6 +34,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import (
+    NAME_ONLY,
     REFUSED,
     REFUSED_CHARACTERS,
     Diagnostic,
@@ -183,7 +184,8 @@ def parse(raw: bytes, path: str) -> Document:
     with collector_paused():
         node = _compose(text, path, slips)
         if node is None or (isinstance(node, ScalarNode) and node.tag == _CORE + "null" and node.value == ""):
-            raise InputError([about_file(path, msg("y_empty"))])
+            # In a file without a value, a "#" can only start a comment.
+            raise InputError([about_file(path, msg("y_only_comments" if "#" in text else "y_empty"))])
         builder = _Builder(path, slips)
         builder.source = text
         data = builder.build(node, 0)
@@ -441,6 +443,8 @@ def _syntax_error(error: yaml.MarkedYAMLError, path: str, text: str) -> InputErr
 def _our_words(error: yaml.MarkedYAMLError, said: str, text: str) -> tuple[Message, Any] | None:
     """A common syntax error (_PROBLEMS, an unclosed quote or bracket) in our words, with the mark where it is
     shown; None for any other."""
+    if (key_start := _long_key(error, text)) is not None:
+        return msg("y_key_too_long"), key_start
     for pattern, key in _PROBLEMS:
         if found := pattern.fullmatch(said):
             problem = msg(key, **{name: named(value) if name == "char" else value
@@ -453,6 +457,25 @@ def _our_words(error: yaml.MarkedYAMLError, said: str, text: str) -> tuple[Messa
         return msg("t_quote_not_closed" if opener in "\"'" else "t_bracket_not_closed", char=opener,
                    closer=_CLOSERS[opener]), error.context_mark
     return None
+
+
+_MAX_KEY = 1024  # characters of a plain key YAML reads (PyYAML's scanner): past them, its ": " starts nothing
+
+
+def _long_key(error: yaml.MarkedYAMLError, text: str) -> yaml.Mark | None:
+    """Where a key longer than YAML reads starts, when the error is found at the colon after it, or None: PyYAML
+    tells it as ": " inside a value, at the colon 100,000 characters on."""
+    mark = error.problem_mark
+    if mark is None or text[mark.index:mark.index + 1] != ":":
+        return None
+    line = text[text.rfind("\n", 0, mark.index) + 1:mark.index]
+    lead = _LEAD_DASHES.match(line).end()  # type: ignore[union-attr]  # matches the empty string at least
+    if len(line) - lead <= _MAX_KEY:
+        return None
+    return yaml.Mark(mark.name, mark.index - len(line) + lead, mark.line, lead, None, 0)
+
+
+_LEAD_DASHES = re.compile(r"[ \t]*(?:-[ \t]+)*")
 
 
 def _unclosed(error: yaml.MarkedYAMLError, text: str) -> bool:
@@ -626,8 +649,13 @@ class _Builder:
             raise self.fail(node, msg("y_merge_key"))
         if not isinstance(node, ScalarNode):
             raise self.fail(node, msg("y_key_not_plain"))
-        if (hidden := _FORMATTING.search(node.value)) and REFUSED[hidden.group()] == "y_invisible_character":
-            raise self.fail(node, _unshowable(hidden.group(), node.value.replace(hidden.group(), "")))  # "fee\u200B"
+        hidden = _FORMATTING.search(node.value) or _NAME_ONLY.search(node.value)
+        if hidden and (hidden.group() in NAME_ONLY or REFUSED.get(hidden.group()) == "y_invisible_character"):
+            message = _unshowable(hidden.group(), node.value.replace(hidden.group(), ""))  # "fee\u200B"
+            start = node.start_mark.index + hidden.start()
+            if not node.style and self.source[start:start + 1] == hidden.group():  # as typed: at its own column
+                raise _fail(self.path, message, *_position(self.source, start))
+            raise self.fail(node, message)
         key = self.scalar(node)
         if not isinstance(key, str):
             raise self.fail(node, msg("y_key_not_text", text=escaped(clipped(node.value))))
@@ -692,8 +720,15 @@ class _Builder:
 # Characters a file can hold as they are that no file may (diagnostics.REFUSED_CHARACTERS says why: they reorder,
 # split or hide what is shown). Refused anywhere in a file (a comment included, where a reviewer of the pack reads
 # them too), at their own line and column.
-_REFUSED_RANGES = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, _ in REFUSED_CHARACTERS)
-_FORMATTING = re.compile(f"[{_REFUSED_RANGES}]")
+_REFUSED_RANGES = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, key in REFUSED_CHARACTERS
+                          if key != "y_invisible_in_name")
+# NEL (U+0085) is a control character that YAML reads as a line break wherever it is: refused in the file at its
+# place, as it is written as an escape ("\x85"), not as the line it would end.
+_FORMATTING = re.compile(f"[\x85{_REFUSED_RANGES}]")
+# Joiners and variation selectors (diagnostics.NAME_ONLY): refused in keys (here) and in values that are no text
+# (validate_values.read_text), kept in texts.
+_NAME_ONLY = re.compile("[" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, key in REFUSED_CHARACTERS
+                                      if key == "y_invisible_in_name") + "]")
 # What a double-quoted YAML text can hold ("\e", "\x9b", "\ud800") that no file holds as it is (PyYAML's
 # reader refuses them there): a control character other than tab and line break would act on the terminal it is
 # printed to (an escape sequence recolours it, a carriage return overwrites a line), and half of a surrogate
@@ -710,11 +745,11 @@ def _unshowable(char: str, key: str | None = None) -> Message:
     """Why `char` may not be in a file; `key`: the key it is inside of (without it), which the message names."""
     if "\ud800" <= char <= "\udfff":
         return msg("y_lone_surrogate", code=f"{ord(char):04X}")
-    if char in REFUSED:
+    if char in REFUSED or char in NAME_ONLY:
         name = unicodedata.name(char, "") or msg("y_unassigned")  # most tags (U+E0000, U+E0002...) have no name
         if key is not None:
             return msg("y_invisible_in_key", code=f"{ord(char):04X}", name=name, key=escaped(clipped(key)))
-        return msg(REFUSED[char], code=f"{ord(char):04X}", name=name)
+        return msg(REFUSED.get(char, "y_invisible_in_name"), code=f"{ord(char):04X}", name=name)
     return msg("y_control_character", code=f"{ord(char):02x}")
 
 
@@ -723,7 +758,7 @@ def _refused_at(text: str, index: int) -> Message:
     start, end = text.rfind("\n", 0, index) + 1, text.find("\n", index)
     before = _KEY_BEFORE.search(text, start, index)
     after = _KEY_AFTER.match(text, index + 1, len(text) if end < 0 else end)
-    if REFUSED[text[index]] == "y_invisible_character" and before and after and (before[1] or after[1]):
+    if REFUSED.get(text[index]) == "y_invisible_character" and before and after and (before[1] or after[1]):
         return _unshowable(text[index], before[1] + after[1])
     return _unshowable(text[index])
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal  # 1.1万 is 11000 exactly; as a float it is 11000.000000000002
 from typing import Any
 
-from .diagnostics import Diagnostic, Labelled, Message, clipped, did_you_mean, msg, show
+from .diagnostics import NAME_ONLY, Diagnostic, Labelled, Message, clipped, did_you_mean, msg, show
 from .load import Document, FoldedText, impossible_date, named
 from .model import LANGS, MAX_INT, Fact, Text, folded
 
@@ -128,8 +129,9 @@ _KANJI_NUMERALS = "〇一二三四五六七八九十百千万億兆"
 _DIGITS = 20  # more digits than any amount has (MAX_INT has 13): refused before any arithmetic on them
 # Words for true and false, compared folded (model.folded: any case and width): YAML's own (true, yes, on ...,
 # which it reads so unquoted) and those advise ask takes (interview.YES_WORDS), in either language.
-BOOL_WORDS = {**dict.fromkeys(("true", "yes", "y", "on", "はい"), True),
-              **dict.fromkeys(("false", "no", "n", "off", "いいえ"), False)}
+# はい and いいえ also in katakana (ハイ, イイエ), which an IME offers as readily.
+BOOL_WORDS = {**dict.fromkeys(("true", "yes", "y", "on", "はい", "ハイ"), True),
+              **dict.fromkeys(("false", "no", "n", "off", "いいえ", "イイエ"), False)}
 
 
 def read_value(fact: Fact, value: Any, typed: str | None = None) -> tuple[Any, Message | None]:
@@ -141,12 +143,34 @@ def read_value(fact: Fact, value: Any, typed: str | None = None) -> tuple[Any, M
     enum value (on and true, which YAML reads as true)."""
     if typed is not None and not isinstance(value, str) and _read_typed(fact, value, typed):
         value = typed
+    if isinstance(value, str) and (hidden := _hidden(value)):
+        return value, hidden
     if isinstance(value, str) and fact.type in _WANTED:
         read, why = read_text(fact.type, value)
         if why is not None:
-            return value, why
+            return value, _in_range(fact, why)
         value = read
     return value, value_problem(fact, value, typed=True)
+
+
+def _hidden(text: str) -> Message | None:
+    """Why `text`, a value that is no text (a number, a date, yes/no, a word of a list), may not hold the joiner
+    or variation selector it holds (diagnostics.NAME_ONLY: invisible, kept only in texts), or None."""
+    char = next((char for char in text if char in NAME_ONLY), None)
+    if char is None:
+        return None
+    return msg("y_invisible_in_name", code=f"{ord(char):04X}", name=unicodedata.name(char))
+
+
+def _in_range(fact: Fact, why: Message) -> Message:
+    """`why` a text is no whole number, its examples (12, 50000) replaced by the fact's range where 50000 is
+    past it: progress_percent (0 to 100) is not told to write 50000."""
+    if why.key != "t_bad_number" or fact.max is None or fact.max >= 50000:
+        return why
+    low = fact.min if fact.min is not None else 0
+    values = {**dict(why.values), "forms": msg("t_number_forms_range", min=low, max=fact.max,
+                                                example=(low + fact.max) // 2)}
+    return msg(why.key, **values)
 
 
 def _read_typed(fact: Fact, value: Any, typed: str) -> bool:
@@ -164,6 +188,8 @@ def read_text(kind: str, text: str) -> tuple[Any, Message | None]:
     yes/no and はい/いいえ for a bool), and why it cannot be read as one, naming the character out of place. Text
     without digits (or, for a bool, no such word) comes back as it is, for the caller's type check to refuse."""
     text = type(text)(text.rstrip("\n"))  # a block scalar's last line break (fee: |): not part of what was typed
+    if hidden := _hidden(text):
+        return text, hidden
     if kind == "bool":
         word = folded(text)
         return (BOOL_WORDS[word], None) if word in BOOL_WORDS else (text, None)

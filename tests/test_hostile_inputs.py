@@ -490,7 +490,7 @@ IN_KEY = {"en": 'invisible character U+{code} ({name}) in the key "fee": the key
                 "an unknown key; remove it",
           "ja": 'キー "fee" の中に見えない文字 U+{code}（{name}）があります。見た目と違う別のキーとして読まれ、'
                 "不明なキーになります。削除してください"}
-NAMES = {"en": {"E0000": "unassigned"}, "ja": {"E0000": "未割り当て"}}
+NAMES = {"en": {"E0000": "unassigned", "FFF0": "unassigned"}, "ja": {"E0000": "未割り当て", "FFF0": "未割り当て"}}
 
 
 @pytest.mark.parametrize("char, code, name", [
@@ -498,7 +498,12 @@ NAMES = {"en": {"E0000": "unassigned"}, "ja": {"E0000": "未割り当て"}}
     ("\u206a", "206A", "INHIBIT SYMMETRIC SWAPPING"), ("\u206f", "206F", "NOMINAL DIGIT SHAPES"),
     ("\ufff9", "FFF9", "INTERLINEAR ANNOTATION ANCHOR"), ("\ufffb", "FFFB", "INTERLINEAR ANNOTATION TERMINATOR"),
     ("\U000e0041", "E0041", "TAG LATIN CAPITAL LETTER A"), ("\U000e0000", "E0000", None),
-    ("\U000e007f", "E007F", "CANCEL TAG")])
+    ("\U000e007f", "E007F", "CANCEL TAG"), ("\u2060", "2060", "WORD JOINER"), ("\u2064", "2064", "INVISIBLE PLUS"),
+    ("\u00ad", "00AD", "SOFT HYPHEN"), ("\u034f", "034F", "COMBINING GRAPHEME JOINER"),
+    ("\u180e", "180E", "MONGOLIAN VOWEL SEPARATOR"), ("\u3164", "3164", "HANGUL FILLER"),
+    ("\u115f", "115F", "HANGUL CHOSEONG FILLER"), ("\uffa0", "FFA0", "HALFWIDTH HANGUL FILLER"),
+    ("\U0001d173", "1D173", "MUSICAL SYMBOL BEGIN BEAM"), ("\u17b4", "17B4", "KHMER VOWEL INHERENT AQ"),
+    ("\ufff0", "FFF0", None), ("\U0001bca0", "1BCA0", "SHORTHAND FORMAT LETTER OVERLAP")])
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_an_invisible_character_is_refused_at_its_column_in_a_scenario_and_a_pack(tmp_path, char, code, name, lang):
     """They were read as part of the text: a key with one was an unknown key that reads as a known one, a value
@@ -521,6 +526,56 @@ def test_an_invisible_character_is_refused_at_its_column_in_a_scenario_and_a_pac
     pack = pack_copy(tmp_path)
     line = replace_in(pack / "parameters.yaml", "    value: 2\n", f"    value: 2  # 2{char}日\n")
     assert seen(invoke("--lang", lang, "check", str(pack))) == (2, "", f"{pack / 'parameters.yaml'}:{line}:18: {message}\n")
+
+
+IN_NAME = {"en": "invisible character U+{code} ({name}) is not allowed in a name, number, date or word: it shows "
+                 "nothing, so the value is not what it looks like; remove it (texts such as title and notes may hold it)",
+           "ja": "見えない文字 U+{code}（{name}）は名前・数・日付・語には使えません。何も表示されないため、"
+                 "見た目と違う値になります。削除してください（title や notes などの文章には使えます）"}
+
+
+@pytest.mark.parametrize("char, code, name", [
+    ("\u200d", "200D", "ZERO WIDTH JOINER"), ("\u200c", "200C", "ZERO WIDTH NON-JOINER"),
+    ("\ufe0f", "FE0F", "VARIATION SELECTOR-16"), ("\U000e0100", "E0100", "VARIATION SELECTOR-17")])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_joiner_or_variation_selector_is_text_but_no_key_or_value_that_is_not_text(tmp_path, char, code, name, lang):
+    """Emoji sequences and Persian words are written with them, so a title keeps them; a key or a word with one
+    read as another that looks the same: "rejec\u200cted" was an unknown value with "did you mean "rejected"?"."""
+    in_key = IN_KEY[lang].format(code=code, name=name)
+    in_name = IN_NAME[lang].format(code=code, name=name)
+    path = write(tmp_path, f"title: 家族👨{char}👩 ❤{char}\n" + BASE)
+    result = invoke("--lang", lang, str(path))
+    assert (result.exit_code, result.stdout.splitlines()[0]) == (0, f"家族👨{char}👩 ❤{char}")
+    path = write(tmp_path, BASE + f"  fe{char}e: 5\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:5: {in_key}")
+    escape = f"\\u{code}" if len(code) == 4 else f"\\U{int(code, 16):08X}"
+    path = write(tmp_path, BASE + f'  "fe{escape}e": 5\n')
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {in_key}")
+    path = write(tmp_path, BASE + f"  client_response: rejec{char}ted\n  fee: 5000{char}0\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(
+        path, f"4:20: client_response: {in_name}", f"5:8: fee: {in_name}")
+
+
+@pytest.mark.parametrize("lang, message", [("en", "control character #x85 is not allowed; remove it"),
+                                           ("ja", "制御文字 #x85 は使えません。削除してください")])
+def test_a_next_line_character_is_refused_at_its_place(tmp_path, lang, message):
+    """YAML reads NEL (U+0085) as a line break: it was told "this line is not key: value" at the next line."""
+    path = write(tmp_path, "title: abc\x85def\n" + BASE)
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:11: {message}")
+
+
+UNKNOWN_FACT = {"en": "unknown fact", "ja": "不明なファクト"}
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "invalid YAML: the key is too long: YAML reads keys of at most 1,024 characters"),
+    ("ja", "YAML として読めません：キーが長すぎます。YAML が読めるキーは 1,024 文字までです")])
+def test_a_key_longer_than_yaml_reads_is_told_so_at_its_start(tmp_path, lang, message):
+    """It was told ": " would start a key inside a value, 100,000 characters along the line."""
+    path = write(tmp_path, BASE + f"  {'x' * 100_000}: 1\n")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}")
+    path = write(tmp_path, BASE + f"  {'x' * 1024}: 1\n")
+    assert f'4:3: {UNKNOWN_FACT[lang]} "{"x" * 79}…"' in invoke("--lang", lang, str(path)).stderr  # read as a key
 
 
 # ---------------------------------------------------------------------------------------- dates past year 9999

@@ -62,7 +62,8 @@ def seen(result) -> tuple[int, str, str]:
 CASES = [
     # --- not a scenario at all
     pytest.param("", [" file is empty"], id="empty-file"),
-    pytest.param("# what happened\n# (to be written)\n", [" file is empty"], id="only-comments"),
+    pytest.param("# what happened\n# (to be written)\n", [" the file holds no YAML value, only comments"],
+                 id="only-comments"),
     pytest.param("\n\n   \n", [" file is empty"], id="only-blank-lines"),
     pytest.param("- work_started\n- fee\n",
                  ["1:1: a scenario must be a mapping (title:, as_of:, facts: ...), not a list"], id="top-level-list"),
@@ -246,6 +247,14 @@ def test_control_character_is_one_located_line(tmp_path, character):
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(f"{path}:1:9: invalid YAML: "), result.stderr
     assert result.stderr.count("\n") == 1 and "<unicode string>" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("lang, message", [("en", "the file holds no YAML value, only comments"),
+                                           ("ja", "ファイルにはコメントしかなく、YAML の値がありません")])
+def test_a_file_of_comments_only_says_so(tmp_path, lang, message):
+    """It was told "file is empty", which a file of comments does not look like."""
+    path = write(tmp_path, "# what happened\n# (to be written)\n")
+    assert seen(invoke(["--lang", lang, str(path)])) == refused(path, f" {message}")
 
 
 def test_document_marker_alone_is_an_empty_file(tmp_path):

@@ -82,6 +82,8 @@ ACCEPTED = [
     pytest.param(edited("units_total: 10", 'units_total: "10"'), id="quoted-count"),
     # yes and no in a bool fact: YAML's own words, quoted or not, and those advise ask takes, in either language
     pytest.param(edited("work_started: true", "work_started: はい"), id="hai"),
+    pytest.param(edited("work_started: true", "work_started: ハイ"), id="hai-katakana"),
+    pytest.param(edited("work_started: true", "work_started: ﾊｲ"), id="hai-half-width-katakana"),
     pytest.param(edited("work_started: true", "work_started: Yes"), id="yes"),
     pytest.param(edited("work_started: true", 'work_started: "yes"'), id="quoted-yes"),
     pytest.param(edited("work_started: true", "work_started: ｙｅｓ"), id="full-width-yes"),
@@ -165,6 +167,28 @@ def test_every_yes_or_no_advise_ask_takes_is_read_in_a_file(tmp_path, word):
     plain = "true" if word in YES_WORDS else "false"
     expected = advise("en", edited("work_started: true", f"work_started: {plain}").encode(), tmp_path)
     assert advise("en", edited("work_started: true", f'work_started: "{word}"').encode(), tmp_path) == expected
+
+
+def test_iie_in_katakana_is_false(tmp_path):
+    """An IME offers イイエ as readily as いいえ."""
+    expected = advise("en", edited("work_started: true", "work_started: false").encode(), tmp_path)
+    assert advise("en", edited("work_started: true", "work_started: イイエ").encode(), tmp_path) == expected
+
+
+PERCENT = {"en": 'progress_percent: cannot read "{value}" as a whole number: "{char}" (U+{code}) cannot be part of it; '
+                 "write it in digits from 0 to 100, e.g. 50",
+           "ja": 'progress_percent: "{value}" を整数として読めません。「{char}」(U+{code})はここに書けません。'
+                 "0〜100 の数字で、50 のように書いてください"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("value, char, code", [("50%", "%", "0025"), ("５０％", "％", "FF05")])
+def test_a_percent_sign_is_named_with_examples_in_the_facts_range(tmp_path, lang, value, char, code):
+    """The pack declares progress_percent as a number from 0 to 100, no unit: "%" is named, and the examples are
+    in its range, where they were 12, 50000 or 50,000."""
+    content = edited("fee: 50000", f"fee: 50000\n  progress_percent: {value}").encode()
+    message = PERCENT[lang].format(value=value, char=char, code=code)
+    assert advise(lang, content, tmp_path) == (2, "", f"10:21: {message}\n")
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
