@@ -113,7 +113,15 @@ RULESET_OVERHEAD = 8
 
 def run(shards: Iterable[Shard], facts: dict) -> list[str]:
     """Assert one fact holding `facts` into every shard; the names of the rules that fired, each once."""
+    return run_counted(shards, facts)[0]
+
+
+def run_counted(shards: Iterable[Shard], facts: dict) -> tuple[list[str], int]:
+    """`run`, and how many times the engine called back into Python (a rule fires once per alternative of its
+    condition that matches): each call decodes the fact anew, which makes it the larger part of a run's cost
+    when many rules fire (measured: about 0.1 ms for a fact of 200 properties)."""
     fired: dict[str, None] = {}  # insertion-ordered, each name once
+    firings = 0
     with _LOCK, _quiet_durable(), _ctrl_c_held():
         host = _host()
         for shard in shards:
@@ -135,8 +143,9 @@ def run(shards: Iterable[Shard], facts: dict) -> list[str]:
             if SENTINEL not in recorder[0]:
                 raise EngineError("durable_rules did not process the facts (the sentinel rule did not fire)")
             fired.update(dict.fromkeys(recorder[0]))
+            firings += len(recorder[0])
     fired.pop(SENTINEL, None)
-    return list(fired)
+    return list(fired), firings
 
 
 @contextmanager

@@ -52,8 +52,8 @@ def advise_document(doc: Document, rules: str | Path | None = None, today: dt.da
 class Chained(NamedTuple):
     """What `chain` found: the rules that fired in the last round (the advice), the facts rules set (name ->
     value), and the engine work it took (`work`: over the rounds, the rules of every shard asserted into plus
-    the rules that fired there, as durable calls back into Python for each, about as costly again; --explain
-    charges its search by it)."""
+    the times durable called back into Python there, once per alternative of a rule's condition that matched,
+    each about as costly again (engine.run_counted); --explain charges its search by it)."""
 
     fired: list[Rule]
     facts: dict[str, Value]
@@ -97,7 +97,7 @@ class _Rounds:
     """The rounds of one `chain`: in each valuation, the rules that fire on its view's facts with the facts rules
     set so far and the marks of the rules that the round before suppressed. A shard is asserted into again only
     when the facts or its own rules' marks changed since it last was; `work` counts the rules asserted into and
-    those that fired there (Chained.work)."""
+    the engine's calls back into Python there (Chained.work)."""
 
     def __init__(self, compiled: Compiled, bases: list[dict], as_of: dt.date):
         self.compiled, self.bases, self.as_of = compiled, bases, as_of
@@ -119,8 +119,9 @@ class _Rounds:
                     continue
                 own = frozenset(marked & self.owners[index])
                 if index not in self.last or self.last[index][0] != own:
-                    self.last[index] = (own, engine.run([shard], encoded))
-                    self.work += len(self.owners[index]) + len(self.last[index][1])
+                    names, firings = engine.run_counted([shard], encoded)
+                    self.last[index] = (own, names)
+                    self.work += len(self.owners[index]) + firings
                 fired += self.last[index][1]
         return [self.compiled.rules[name] for name in fired]
 

@@ -169,8 +169,9 @@ def test_a_chain_of_suppressions_runs_again_only_the_shards_whose_marks_changed(
     scenario = tmp_path / "s.yaml"
     scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 1000, color: red}\n", encoding="utf-8")
     asserted = []
-    run = engine.run
-    monkeypatch.setattr(engine, "run", lambda shards, facts: asserted.append(len(shards)) or run(shards, facts))
+    run = engine.run_counted
+    monkeypatch.setattr(engine, "run_counted",
+                        lambda shards, facts: asserted.append(len(shards)) or run(shards, facts))
     advice = advise_file(scenario, pack)
     shards = len(pipeline.read_pack(str(pack), pipeline._signature(str(pack)))[1].shards)
     chain_shards = -(-120 // 47)  # 47 one-test rules a shard, the sentinel besides

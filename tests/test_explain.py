@@ -213,3 +213,24 @@ def test_a_count_past_the_business_day_cap_is_named_at_the_parameter(tmp_path):
     assert (result.exit_code, result.stderr) == (2, f"{scenario}:4:13: k: due would count -10001 business days, more "
                                                     "than the 10,000 (about 40 years) advise can count; no advice can "
                                                     "be given for a date this far\n")
+
+
+def _wide_pack(folder: Path, width: int) -> Path:
+    """200 rules on n, w_i firing for n above i through up to `width` alternatives (any: of `width` tests, n > i,
+    n > i + 1, ...): durable calls back into Python once per matching alternative."""
+    rules = [rule(f"w{i}", "{any: [" + ", ".join(f"{{n: {{gt: {i + k}}}}}" for k in range(width)) + "]}")
+             for i in range(200)]
+    make_pack(folder / "testpack", rules)
+    return folder
+
+
+def test_a_search_is_charged_for_every_alternative_that_matches(tmp_path, monkeypatch):
+    """A pack whose rules fire through 12 alternatives each costs the engine 12 calls back into Python per rule:
+    charged one per rule, --explain ran 12 times as long as on the same rules with one alternative."""
+    monkeypatch.setattr(why, "SEARCH_BUDGET", 30_000)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 100, color: red}\n", encoding="utf-8")
+    narrow, narrow_out = _least_time(_wide_pack(tmp_path / "narrow", 1), scenario)
+    wide, wide_out = _least_time(_wide_pack(tmp_path / "wide", 12), scenario)
+    assert "stopped at its limit for a pack of 200 rules" in wide_out
+    assert wide < 3 * narrow, (wide, narrow)
