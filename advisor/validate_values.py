@@ -61,6 +61,8 @@ class Checker:
 def value_problem(fact: Fact, value: Any, typed: bool = False) -> Message | None:
     """Why `value` cannot be a value of `fact`, or None. `typed`: a user's value (a scenario's), where an enum
     value may also be written as its label, in any case and width (model.Fact.read)."""
+    if isinstance(value, str) and (hidden := _hidden(value)):  # a rule's `client_response: rejec\u200cted`
+        return hidden
     kind = type_of(value)
     if fact.type == "enum":
         if value in fact.values or (typed and fact.read(value) is not None):

@@ -554,6 +554,11 @@ def test_a_joiner_or_variation_selector_is_text_but_no_key_or_value_that_is_not_
     path = write(tmp_path, BASE + f"  client_response: rejec{char}ted\n  fee: 5000{char}0\n")
     assert seen(invoke("--lang", lang, str(path))) == refused(
         path, f"4:20: client_response: {in_name}", f"5:8: fee: {in_name}")
+    pack = pack_copy(tmp_path)
+    line = replace_in(pack / "events.yaml", "sets: {client_response: rejected,", f"sets: {{client_response: rejec{char}ted,")
+    error = {"en": "error", "ja": "エラー"}[lang]
+    assert seen(invoke("--lang", lang, "check", str(pack))) == (  # check's findings: exit 1, on stdout
+        1, f"{pack / 'events.yaml'}:{line}:29: [{error}] R106 sets: client_response: {in_name}\n", "")
 
 
 @pytest.mark.parametrize("lang, message", [("en", "control character #x85 is not allowed; remove it"),
