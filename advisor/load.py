@@ -677,7 +677,10 @@ class _Builder:
             seen = (node.tag, node.value)
             value = self.values.get(seen, _UNSEEN)
             if value is _UNSEEN:
-                value = self.values[seen] = self.value(node)
+                value = self.value(node)
+                # A text with a joiner is not kept: met again as a key, it would be taken without key's check.
+                if not (value.__class__ is str and _NAME_ONLY.search(value)):
+                    self.values[seen] = value
             if node.style == ">" and isinstance(value, str) and sum(
                     bool(line.strip()) for line in self.source[node.start_mark.index:node.end_mark.index].split("\n")[1:]) > 1:
                 return FoldedText(value)

@@ -551,6 +551,8 @@ def test_a_joiner_or_variation_selector_is_text_but_no_key_or_value_that_is_not_
     escape = f"\\u{code}" if len(code) == 4 else f"\\U{int(code, 16):08X}"
     path = write(tmp_path, BASE + f'  "fe{escape}e": 5\n')
     assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {in_key}")
+    path = write(tmp_path, f"title: fe{char}e\n" + BASE + f"  fe{char}e: 5\n")  # a key once read as a text
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"5:5: {in_key}")
     path = write(tmp_path, BASE + f"  client_response: rejec{char}ted\n  fee: 5000{char}0\n")
     assert seen(invoke("--lang", lang, str(path))) == refused(
         path, f"4:20: client_response: {in_name}", f"5:8: fee: {in_name}")
