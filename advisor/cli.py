@@ -24,7 +24,7 @@ from .pipeline import advise_file, pack_named
 from .render import FORMATS, render, render_findings, render_test_run
 from .validate_values import read_date
 from .why import why
-from .write import NotWritten, check_writable, write_file
+from .write import WRITTEN, NotWritten, check_writable, write_file
 
 # check, overview and run_tests are imported by the commands that use them, which keeps the start-up of
 # `advise SCENARIO` light.
@@ -371,10 +371,11 @@ class _AdviseGroup(_Texts, click.Group):
     def invoke(self, ctx: click.Context):
         """Ctrl-C anywhere in a command: one line in the language asked for, exit 130 (click would print its
         "Aborted!" and exit 1). A file being written is removed first (write.py)."""
+        WRITTEN.clear()  # the files of this command only (tests and other callers run several in one process)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            raise Failure(say(_current_lang(), "interrupted"), EXIT_INTERRUPTED) from None
+            raise Failure(_interrupted(_current_lang(), "interrupted"), EXIT_INTERRUPTED) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _utf8_output()
@@ -784,7 +785,12 @@ def _interruptible(lang: str) -> Iterator[None]:
         if isinstance(stop, Interrupted):
             _print_scenario(stop.scenario, lang)
             raise Failure(say(lang, "ask_interrupted_printed"), EXIT_INTERRUPTED) from None
-        raise Failure(say(lang, "ask_interrupted"), EXIT_INTERRUPTED) from None
+        raise Failure(_interrupted(lang, "ask_interrupted"), EXIT_INTERRUPTED) from None
+
+
+def _interrupted(lang: str, key: str) -> str:
+    """The line for a Ctrl-C (`key`: "nothing was written"), or, when a file was written whole before it, its name."""
+    return say(lang, "interrupted_written", path=", ".join(map(shown_path, WRITTEN))) if WRITTEN else say(lang, key)
 
 
 def _save(output: str, text: str, force: bool, lang: str) -> None:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from .diagnostics import Message, msg, os_reason
 
+# The files this process has put in place, in order: a Ctrl-C after one was written must not say that nothing was
+WRITTEN: list[str] = []
+
 
 class NotWritten(Exception):
     """A file the user named was not written: `reason` is None when it exists (and replacing it was not asked),
@@ -107,6 +110,7 @@ def write_new(path: str | Path, data: str | bytes, replace: bool = False) -> Non
                 os.replace(temporary, path)
             else:
                 os.link(temporary, path)
+            WRITTEN.append(str(path))
         finally:
             if temporary is not None and os.path.lexists(temporary):
                 os.unlink(temporary)

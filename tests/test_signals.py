@@ -197,3 +197,25 @@ def test_ctrl_c_while_the_engine_runs_an_action_is_one_line():
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IN_THE_ENGINE, "--lang", "en", str(EXAMPLE)],
                           capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "advise: interrupted; nothing was written\n")
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", "advise: interrupted; {path} had been written whole before\n"),
+    ("ja", "advise: 中断しました。{path} は中断の前に最後まで書き込み済みです\n")])
+def test_ctrl_c_after_the_calendar_was_written_says_so(tmp_path, monkeypatch, lang, line):
+    # The calendar is written before the advice is printed: a Ctrl-C while printing said nothing was written,
+    # though the whole file was there.
+    from click.testing import CliRunner
+
+    from advisor import cli
+    from advisor.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "render", interrupted)
+    out = tmp_path / "deadlines.ics"
+    scenario = ROOT / "scenarios" / "crowdworks" / "all-delivered-acceptance-due.yaml"  # it has deadlines
+    result = CliRunner().invoke(main, ["--lang", lang, str(scenario), "--calendar", str(out)])
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", line.format(path=out))
+    assert out.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
