@@ -317,8 +317,8 @@ def params_read(condition: Condition) -> list[str]:
 
 
 def setters(pack: Pack, fact: str) -> list[Rule]:
-    """The rules that set `fact` when they fire (`sets:`), in pack order."""
-    return [rule for rule in pack.rules if any(name == fact for name, _ in rule.sets)]
+    """The rules that set `fact` when they fire (`sets:`), in pack order (from an index built once per pack)."""
+    return list(pack.setting.get(fact, ()))
 
 
 def depends_on(pack: Pack, names: Iterable[str], through_setters: bool = False) -> set[str]:

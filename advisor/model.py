@@ -230,6 +230,17 @@ class Pack:
         (computed once per pack: explaining each scenario asks it for every name)."""
         return {name: params for name, params in disputed_inputs(self.facts, self.parameters).items() if params}
 
+    @cached_property
+    def setting(self) -> dict[str, tuple[Rule, ...]]:
+        """Each fact rules set -> the rules that set it (`sets:`), in pack order (computed once per pack: the
+        interview asks it for every rule testing such a fact, for each question, and scanning every rule each time
+        made `advise ask` on 2,000 rules take 20 s)."""
+        found: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for name in dict.fromkeys(name for name, _ in rule.sets):
+                found.setdefault(name, []).append(rule)
+        return {name: tuple(rules) for name, rules in found.items()}
+
 
 @dataclass(frozen=True)
 class Expectation:
