@@ -267,8 +267,9 @@ class _Partial:
         self.visiting: set[str] = set()  # facts set by rules being evaluated: a cycle stays undecided
         # A derived fact's value and open inputs, once worked out: they depend on the answers only (never on a
         # fact set by rules, R108), and derived facts sharing inputs made the walk exponential in their depth.
-        self.derived_value: dict[str, Found] = {}
-        self.derived_open: dict[str, set[str]] = {}
+        # Keyed by the values derived at the side in use too (_side_of): derived_at keeps each, so its id stays.
+        self.derived_value: dict[tuple[int, str], Found] = {}
+        self.derived_open: dict[tuple[int, str], set[str]] = {}
         # The value of a fact set by rules outside a cycle, and what a rule's condition and a fact set by rules
         # come to with the facts set by rules being evaluated (`visiting`): each is worked out once per question
         # rather than for every rule that reads it (2,000 rules took 20 s).
@@ -281,12 +282,13 @@ class _Partial:
         if fact.given_by_user:
             return self.known.get(name, ABSENT) if name in self.given else UNDECIDED
         if fact.derive is not None:
-            if name not in self.derived_value:
+            key = (id(self.derived), name)
+            if key not in self.derived_value:
                 inputs = [self.value(arg) for arg in fact.derive.args if arg in self.pack.facts]
-                self.derived_value[name] = (ABSENT if any(value is ABSENT for value in inputs) else UNDECIDED
+                self.derived_value[key] = (ABSENT if any(value is ABSENT for value in inputs) else UNDECIDED
                                             if any(value is UNDECIDED for value in inputs)
                                             else self.derived.get(name, ABSENT))
-            return self.derived_value[name]
+            return self.derived_value[key]
         return self._set_value(name)
 
     def _set_value(self, name: str) -> Found:
@@ -353,10 +355,11 @@ class _Partial:
         if fact.given_by_user:
             return {name}
         if fact.derive is not None:
-            if name not in self.derived_open:
-                self.derived_open[name] = set().union(*(self.open_inputs(arg) for arg in fact.derive.args
-                                                        if arg in self.pack.facts))
-            return self.derived_open[name]
+            at = (id(self.derived), name)
+            if at not in self.derived_open:
+                self.derived_open[at] = set().union(*(self.open_inputs(arg) for arg in fact.derive.args
+                                                      if arg in self.pack.facts))
+            return self.derived_open[at]
         # What the rules setting it wait for depends on the facts set by rules being evaluated (a cycle through
         # one of them stays undecided), and on nothing else that changes while the answers stay the same.
         key = (name, frozenset(self.visiting))

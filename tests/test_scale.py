@@ -225,10 +225,11 @@ def _ask(folder: Path, lang: str = "en") -> tuple[str, float]:
 
 def test_asking_on_a_pack_takes_time_in_proportion_to_its_rules(tmp_path):
     # Each question evaluated every rule, and each rule testing a fact set by rules scanned every rule for those
-    # setting it and walked their conditions anew: 500 rules took 2.8 s, 4,000 rules 80 s and 10,000 more than
-    # five minutes. Each question now looks only at the rules that read it (through derived facts and the rules
-    # setting a fact), a fact set by rules is worked out once per question, and its setters come from an index
-    # built once per pack. Eight times the rules: linear work about 8 times as long, square work 64 times.
+    # setting it and walked their conditions anew: 4,000 rules took 92 s, 93 times 500 rules. Each question now
+    # looks only at the rules that read it (through derived facts and the rules setting a fact), a fact set by
+    # rules is worked out once per question, and its setters come from an index built once per pack. Eight times
+    # the rules: measured about 12 times as long (a larger generated pack has more setters per fact), square work
+    # 64 times; bound 24.
     (tmp_path / "answers.yaml").write_text("f0: 5\n", encoding="utf-8")
     small, large = write_pack(tmp_path / "small", 500), write_pack(tmp_path / "large", 4000)
     for lang, comment, unknown in (
@@ -241,4 +242,4 @@ def test_asking_on_a_pack_takes_time_in_proportion_to_its_rules(tmp_path):
             f"# {comment}", "platform: scalepack", "as_of: 2026-11-25", "facts:", "  f0: 5",
             *(f"  f{index}:  # {unknown}" for index in range(1, 120))]
     once = min(_ask(small)[1] for _ in range(3))
-    assert min(_ask(large)[1] for _ in range(3)) < 16 * once
+    assert min(_ask(large)[1] for _ in range(3)) < 24 * once
