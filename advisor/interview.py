@@ -67,7 +67,7 @@ from .validate_values import read_date, read_number, show_plain
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
-YES_WORDS, NO_WORDS = ("yes", "y", "true", "はい"), ("no", "n", "false", "いいえ")
+YES_WORDS, NO_WORDS = ("yes", "y", "true", "はい", "ハイ"), ("no", "n", "false", "いいえ", "イイエ")  # ﾊｲ folds to ハイ
 SCENARIO_PATH = "<advise ask>"  # the name the built scenario goes by in the pipeline
 
 

@@ -513,6 +513,14 @@ def test_rules_that_cannot_apply_ask_nothing_and_no_advice_offers_no_how(tmp_pat
 
 # ------------------------------------------------------------------------------------------- languages
 
+def test_katakana_yes_and_no_answer_as_hiragana_ones(tmp_path):
+    """ハイ and ｲｲｴ (an input method offers them) answer as はい and いいえ, as in a scenario file."""
+    hiragana = ask(input=lines("２", "はい", "", "", "3", "いいえ", "いいえ"), lang="ja")
+    katakana = ask(input=lines("２", "ハイ", "", "", "3", "ｲｲｴ", "イイエ"), lang="ja")
+    assert katakana[0] == hiragana[0] == 0
+    assert katakana[2] == hiragana[2] and "work_started: true" in hiragana[2]
+
+
 def test_japanese_questions_and_answers_in_japanese_words(tmp_path):
     target = tmp_path / "answers.yaml"
     code, out, printed = ask("-o", str(target), input=lines("２", "はい", "", "", "3", "いいえ", "いいえ", "いいえ", "いいえ",
