@@ -9,8 +9,9 @@ is absent, so rules never see a value computed from a guess.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from typing import Callable
 
@@ -19,12 +20,15 @@ import jpholiday
 from .messages import say
 from .model import MAX_INT, Fact, Pack, Rule, Value, Variant
 
-# The holiday calendar of add_business_days: Japan, where the platforms of the bundled packs (CrowdWorks)
-# and their support desks work. jpholiday computes Japan's national holidays (祝日), substitute holidays
-# (振替休日) and the days between two holidays (国民の休日) from the Holidays Act, offline, with no data
-# downloaded at run time; it is checked against the Cabinet Office's published list through 2026. Saturdays and
-# Sundays are never business days. A pack cannot choose another calendar (yet): change this one if needed.
-HOLIDAY_CALENDAR = "JP"
+# The holiday calendars of add_business_days, one per value of pack.yaml `calendar:` (model.CALENDARS): the
+# country where the platform's support desk works. JP (the default): jpholiday computes Japan's national
+# holidays (祝日), substitute holidays (振替休日) and the days between two holidays (国民の休日) from the
+# Holidays Act, offline, with no data downloaded at run time; it is checked against the Cabinet Office's
+# published list through 2026. US: the federal
+# holidays (with the weekday observed for one on a weekend: Friday 2026-07-03 for Saturday July 4th) as the
+# `holidays` library computes them, also offline; it is imported only when a US pack counts business days, as
+# importing it takes a tenth of a second. Saturdays and Sundays are never business days in either.
+HOLIDAY_CALENDAR = "JP"  # the calendar of a pack that does not say (pack.yaml calendar:)
 
 
 def _is_jp_holiday(day: dt.date) -> bool:
@@ -34,25 +38,40 @@ def _is_jp_holiday(day: dt.date) -> bool:
     return day != dt.date.max and jpholiday.is_holiday(day)
 
 
-_IS_HOLIDAY: dict[str, Callable[[dt.date], bool]] = {"JP": _is_jp_holiday}
+@lru_cache(maxsize=1)
+def _us_holidays() -> Mapping[dt.date, str]:
+    """The United States' federal holidays, each year computed when first asked (holidays' own expansion)."""
+    from holidays.countries.united_states import UnitedStates
+
+    return UnitedStates()
 
 
-def is_business_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and not _IS_HOLIDAY[HOLIDAY_CALENDAR](day)
+def _is_us_holiday(day: dt.date) -> bool:
+    return day in _us_holidays()
+
+
+_IS_HOLIDAY: dict[str, Callable[[dt.date], bool]] = {"JP": _is_jp_holiday, "US": _is_us_holiday}
+
+
+def is_business_day(day: dt.date, calendar: str = HOLIDAY_CALENDAR) -> bool:
+    """Whether `day` is a weekday that is no public holiday in `calendar` (JP | US, model.CALENDARS)."""
+    return day.weekday() < 5 and not _IS_HOLIDAY[calendar](day)
 
 
 MAX_BUSINESS_DAYS = 10_000  # about 40 years: beyond it add_business_days gives no date (it counts day by day)
 
 
-def add_business_days(day: dt.date, count: int) -> dt.date:
-    """The `count`th business day after `day` (before it, when negative; `day` itself for 0): Friday 2026-11-20
-    plus 2 is Wednesday 2026-11-25, as Monday 2026-11-23 is a holiday (勤労感謝の日)."""
+def add_business_days(day: dt.date, count: int, calendar: str = HOLIDAY_CALENDAR) -> dt.date:
+    """The `count`th business day after `day` (before it, when negative; `day` itself for 0) in `calendar`
+    (JP | US): in JP, Friday 2026-11-20 plus 2 is Wednesday 2026-11-25, as Monday 2026-11-23 is a holiday
+    (勤労感謝の日); in US, Wednesday 2026-11-25 plus 1 is Friday 2026-11-27, after Thanksgiving. Raises
+    OverflowError beyond MAX_BUSINESS_DAYS or the calendar's last day."""
     if abs(count) > MAX_BUSINESS_DAYS:
         raise OverflowError(f"more than {MAX_BUSINESS_DAYS} business days")
     step = dt.timedelta(days=1 if count > 0 else -1)
     for _ in range(abs(count)):
         day += step
-        while not is_business_day(day):
+        while not is_business_day(day, calendar):
             day += step
     return day
 
@@ -77,6 +96,7 @@ class Operation:
     #                                   (held): the fact has no value
     explained: Callable[[list[str], str], str]  # (arguments as shown, as_of last if takes_as_of; lang) -> formula
     takes_as_of: bool = False  # as_of is passed after the written arguments
+    takes_calendar: bool = False  # the pack's holiday calendar (Pack.calendar) is passed as `calendar=`
     rounded_down: bool = False  # --explain says so
     inverse: Inverse | None = None  # the input values `why` tries; None: it tries none through this operation
 
@@ -130,9 +150,10 @@ OPERATIONS: dict[str, Operation] = {
                           _pattern("{0} + {1}"), inverse=_add_days_inverse),
     # the last day before a date: the last day to act when something happens on that date
     "day_before": Operation(("date",), "date", lambda day: day - dt.timedelta(days=1), _pattern("{0} − 1")),
-    # the Nth business day after the date, skipping weekends and HOLIDAY_CALENDAR's public holidays
+    # the Nth business day after the date, skipping weekends and the public holidays of the pack's calendar
     "add_business_days": Operation(("date", "int"), "date", add_business_days,
-                                   lambda args, lang: say(lang, "explain_business_days", date=args[0], days=args[1])),
+                                   lambda args, lang: say(lang, "explain_business_days", date=args[0], days=args[1]),
+                                   takes_calendar=True),
     "difference": Operation(("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend,
                             _pattern("{0} − {1}"), inverse=_difference_inverse),
     # amount x part / whole in yen, rounded down: a fee is never promised above what was earned; no value for a
@@ -152,15 +173,16 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
     known["as_of"] = as_of
     result = dict(facts)
     for fact in pack.facts.values():
-        value = _computed(fact, known)
+        value = _computed(fact, known, pack.calendar)
         if value is not None and held(value):  # else none: numbers beyond it would grow on (squared by pro_rata)
             known[fact.name] = result[fact.name] = value
     return result
 
 
-def _computed(fact: Fact, known: dict[str, Value]) -> Value | None:
-    """The value of the derived fact from the `known` values (as_of among them), held or not; None for a fact
-    not derived, an input not known, a date before year 1 or after 9999, a whole of 0."""
+def _computed(fact: Fact, known: dict[str, Value], calendar: str) -> Value | None:
+    """The value of the derived fact from the `known` values (as_of among them) and the pack's holiday
+    `calendar`, held or not; None for a fact not derived, an input not known, a date before year 1 or after
+    9999, a whole of 0."""
     if fact.derive is None:
         return None
     operation = OPERATIONS[fact.derive.op]
@@ -168,7 +190,8 @@ def _computed(fact: Fact, known: dict[str, Value]) -> Value | None:
     if any(arg not in known for arg in args):
         return None
     try:
-        return operation.compute(*(known[arg] for arg in args))
+        extra = {"calendar": calendar} if operation.takes_calendar else {}
+        return operation.compute(*(known[arg] for arg in args), **extra)
     except (OverflowError, ZeroDivisionError):
         return None
 
@@ -185,7 +208,7 @@ def beyond_range(pack: Pack, view: View, as_of: dt.date) -> dict[str, int]:
     10**24, its inputs being held; never shown). Only the first of a chain (a fact derived from one of these has
     an input missing)."""
     known = {**view.params, **view.facts, "as_of": as_of}
-    numbers = {fact.name: _computed(fact, known) for fact in pack.facts.values() if fact.name not in view.facts}
+    numbers = {fact.name: _computed(fact, known, pack.calendar) for fact in pack.facts.values() if fact.name not in view.facts}
     return {name: number for name, number in numbers.items() if isinstance(number, int) and not held(number)}
 
 

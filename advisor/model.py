@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Union
 
 LANGS = ("ja", "en")
+CALENDARS = ("JP", "US")  # pack.yaml calendar: the holidays add_business_days skips (derive.is_business_day)
 FACT_TYPES = ("bool", "int", "money", "date", "enum")
 Value = Union[bool, int, str, dt.date]
 
@@ -223,6 +224,7 @@ class Pack:
     declared_at: dict[tuple[str, str], Where] = field(default_factory=dict)
     events: dict[str, EventType] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)  # action -> words to send (drafts.yaml)
+    calendar: str = "JP"  # the public holidays business days skip (pack.yaml calendar:): one of CALENDARS
 
     @cached_property
     def disputed(self) -> dict[str, frozenset[str]]:

@@ -92,7 +92,8 @@ def load_pack(directory: Path | str) -> Pack:
     if found:
         raise InputError(found)
     return Pack(files.pack.data["id"], head.text(files.pack.data["name"]), str(files.folder), facts, parameters,
-                actions, sources, tuple(rules), _declared_at(files), events, drafts=drafts)
+                actions, sources, tuple(rules), _declared_at(files), events, drafts=drafts,
+                calendar=files.pack.data.get("calendar", "JP"))
 
 
 def _read(folder: Path) -> _Files:
