@@ -37,8 +37,9 @@ from .conditions import (
     satisfiable,
     shown,
 )
+from .core import core_findings
 from .diagnostics import Diagnostic, InputError, Message, about_file, msg, show, shown_path
-from .load import collector_paused, pack_folders, read_file
+from .load import bundled_rules, collector_paused, pack_folders, read_file
 from .model import ABSENT, LANGS, ORDERED_TYPES, PACK_FILE, Pack, Rule, Value, Where
 from .validate import load_pack
 
@@ -385,6 +386,12 @@ def _dates_overlap(one: Rule, two: Rule) -> bool:
     return not starts or not ends or max(starts) <= min(ends)
 
 
+def _core_vocabulary(pack: Pack, _: Candidates) -> Iterable[Diagnostic]:
+    """L209: a core fact or event (rules/core.yaml) the pack leaves out or declares differently (core.py). A pack
+    outside advise's own folder of packs that declares none of the core has a vocabulary of its own: nothing."""
+    return core_findings(pack, bundled=Path(pack.directory).resolve().parent == bundled_rules().resolve())
+
+
 CHECKS: dict[str, Check] = {check.code: check for check in (
     Check("S001", "structure", "error", "a file does not fit its schema: unknown key, missing key, wrong kind of value"),
     Check("S002", "missing-language", "error", "a text lacks its ja or en version"),
@@ -422,6 +429,8 @@ CHECKS: dict[str, Check] = {check.code: check for check in (
           _unlabelled),
     Check("L208", "sets-conflict", "warning",
           "two rules that can fire for one scenario set a fact to different values (sets:)", _sets_conflicts),
+    Check("L209", "core-vocabulary", "warning",
+          "a core fact or event (rules/core.yaml) that the pack leaves out or declares differently", _core_vocabulary),
 )}
 
 
