@@ -18,7 +18,7 @@ where the shapes that reach it are kept safe:
   suppressed rules would pass it is refused (R111);
 - a rule's pattern holds at most MAX_JUNCTIONS `$and`/`$or` nodes (error 113 past it): nested junctions of one
   kind are merged into one, and a rule that still needs more is refused (R113);
-- dates become day numbers, and priorities are validated ints, never negative (the engine wraps -1 to 65535).
+- dates become day numbers (datetimes minutes since 0001-01-01), and priorities are validated ints, never negative (the engine wraps -1 to 65535).
 Forward chaining (`sets:`) and suppression are fed back by the pipeline in rounds: a fired rule's facts
 and suppression markers join the fact, which is asserted again until nothing changes.
 """
@@ -33,6 +33,7 @@ from .conditions import Junction, Normal, nnf
 from .derive import rule_params
 from .diagnostics import Diagnostic, InputError, msg
 from .model import Condition, Pack, Rule, Value
+from .units import minutes
 
 MARK = "advise_fact"  # stamped on every asserted fact; the first test of every pattern
 AS_OF = "a_as_of"  # the date of the advice, for valid_from / valid_until
@@ -279,7 +280,10 @@ def _join(op: str, items: list[dict]) -> dict:
 
 
 def _encode(names: Names, fact: str, value: Any) -> Any:
-    """A value of `fact` as the engine compares it: an enum value as its code, a date as its day number."""
+    """A value of `fact` as the engine compares it: an enum value as its code, a date as its day number, a datetime
+    as its minutes since 0001-01-01 (units.minutes: at most about 5.3 × 10**9, an int64 as every number is)."""
     if fact in names.codes:
         return names.codes[fact].get(value, UNKNOWN_CODE)
+    if isinstance(value, dt.datetime):
+        return minutes(value)
     return value.toordinal() if isinstance(value, dt.date) else value

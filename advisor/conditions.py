@@ -27,6 +27,7 @@ from math import prod
 from typing import Callable, Iterable, Iterator, Mapping, Union
 
 from .model import ABSENT, LANGS, Condition, Pack, Rule, Test, Text, Value
+from .units import from_minutes, minutes
 
 # ------------------------------------------------------------------------------------------ evaluation
 
@@ -262,9 +263,18 @@ def _around(kind: str, points: set, beyond: bool, low: int | None, high: int | N
     found = {c + d for c in numbers for d in (-1, 0, 1)}
     if beyond:
         found |= {min(numbers) - 2, max(numbers) + 2}
+    return _values(kind, found, low, high)
+
+
+def _values(kind: str, found: set[int], low: int | None, high: int | None) -> list:
+    """The values of a `kind` the numbers `found` stand for (as_number), in order, within low..high and the
+    calendar."""
     if kind == "date":  # within the calendar: year 1 to 9999
         low, high = max(low or 1, 1), min(high or dt.date.max.toordinal(), dt.date.max.toordinal())
         return [dt.date.fromordinal(day) for day in sorted(found) if _within(day, low, high)]
+    if kind == "datetime":  # a minute either side, within the calendar
+        last = minutes(dt.datetime.combine(dt.date.max, dt.time(23, 59)))
+        return [from_minutes(count) for count in sorted(found) if _within(count, 0, last)]
     return [value for value in sorted(found) if _within(value, low, high)]
 
 
@@ -272,6 +282,8 @@ def _inside(kind: str, low: int | None, high: int | None) -> int:
     """A value a fact may take: _DAY_ONE for a date, else 0 or the nearest of low..high."""
     if kind == "date":
         return _DAY_ONE.toordinal()
+    if kind == "datetime":
+        return minutes(dt.datetime.combine(_DAY_ONE, dt.time()))
     value = 0 if low is None else max(low, 0)
     return value if high is None else min(value, high)
 
@@ -281,8 +293,11 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
 
 
 def as_number(value: object) -> int:
-    """A value as the engine orders it: a date as its day number, a number as itself (any other value is a
+    """A value as the engine orders it: a date as its day number, a datetime as its minutes since 0001-01-01
+    (units.minutes), a number as itself (any other value is a
     TypeError): `compare` (lt, lte, gt, gte), the candidates and the checks of at_most limits order through it."""
+    if isinstance(value, dt.datetime):  # before dt.date, of which it is a kind
+        return minutes(value)
     if isinstance(value, dt.date):
         return value.toordinal()
     if isinstance(value, int):

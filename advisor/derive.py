@@ -19,6 +19,7 @@ import jpholiday
 
 from .messages import say
 from .model import MAX_INT, Fact, Pack, Rule, Value, Variant
+from .units import add_hours, date_of
 
 # The holiday calendars of add_business_days, one per value of pack.yaml `calendar:` (model.CALENDARS): the
 # country where the platform's support desk works. JP (the default): jpholiday computes Japan's national
@@ -154,13 +155,19 @@ OPERATIONS: dict[str, Operation] = {
     "add_business_days": Operation(("date", "int"), "date", add_business_days,
                                    lambda args, lang: say(lang, "explain_business_days", date=args[0], days=args[1]),
                                    takes_calendar=True),
+    # the moment a number of hours after a datetime, or after a date's 00:00 (the earliest end: the safe side for a
+    # time to act by): Fiverr's 48-hour window from when a cancellation was requested
+    "add_hours": Operation(("date/datetime", "int"), "datetime", add_hours,
+                           lambda args, lang: say(lang, "explain_add_hours", moment=args[0], hours=args[1])),
+    # the day of a datetime, for the rules and texts that count days
+    "date_of": Operation(("datetime",), "date", date_of, lambda args, lang: say(lang, "explain_date_of", moment=args[0])),
     "difference": Operation(("int", "int"), "int", lambda minuend, subtrahend: minuend - subtrahend,
                             _pattern("{0} − {1}"), inverse=_difference_inverse),
-    # amount x part / whole in yen, rounded down: a fee is never promised above what was earned; no value for a
-    # whole of 0
+    # amount x part / whole in the currency's minor unit (yen, cents), rounded down: a fee is never promised above
+    # what was earned; no value for a whole of 0
     "pro_rata": Operation(("money", "int", "int"), "money", lambda amount, part, whole: amount * part // whole,
                           _pattern("{0} × {1} ÷ {2}"), rounded_down=True),
-    # amount x percent / 100 in yen, rounded down, for work measured as a share rather than in units
+    # amount x percent / 100 in the minor unit, rounded down, for work measured as a share rather than in units
     "percent_of": Operation(("money", "int"), "money", lambda amount, percent: amount * percent // 100,
                             _pattern("{0} × {1} ÷ 100"), rounded_down=True),
 }
@@ -238,7 +245,8 @@ def beyond_calendar(pack: Pack, view: View, as_of: dt.date) -> list[str]:
     known = {**view.params, **view.facts, "as_of": as_of}
     capped = past_business_days(pack, view, as_of)
     return [fact.name for fact in pack.facts.values()
-            if fact.derive is not None and OPERATIONS[fact.derive.op].gives == "date" and fact.name not in view.facts
+            if fact.derive is not None and OPERATIONS[fact.derive.op].gives in ("date", "datetime")
+            and fact.name not in view.facts
             and all(arg in known for arg in fact.derive.args) and fact.name not in capped]
 
 

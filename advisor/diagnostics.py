@@ -4,6 +4,7 @@ so this module sits below the one that reads files (load.py), which reports its 
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import errno
 import unicodedata
@@ -125,6 +126,8 @@ def show(value: object) -> Message | str:
         return f'"{escaped(clipped(value))}"'
     if isinstance(value, (dict, list)):
         return msg("value_mapping" if isinstance(value, dict) else "value_list")
+    if isinstance(value, dt.datetime):  # a datetime fact's value: to the minute, as it is typed
+        return value.strftime("%Y-%m-%d %H:%M")
     return clipped(str(value))  # a number of 4,000 digits too
 
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 from .conditions import PLACEHOLDER, depends_on, literals, shown
 from .derive import View, rule_params
 from .messages import labelled, say
-from .model import LANGS, SIDES, Draft, Fact, Pack, Rule, Scenario, Source, Text, Value
+from .model import LANGS, SIDES, Draft, Fact, Pack, Parameter, Rule, Scenario, Source, Text, Value
+from .units import format_amount, format_datetime
 
 # A value that sources disagree on: each value, with the label of the sourced value it comes from (None for a
 # parameter itself, whose values speak for themselves), lowest first.
@@ -74,8 +75,10 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
         draft = pack.drafts.get(rule.id) or pack.drafts.get(rule.action)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
-            fill(rule.message, values, types, ranges, pack.facts), fill(rule.because, values, types, ranges, pack.facts),
-            notes, tuple(pack.sources[s] for s in rule.sources), _draft(draft, values, types, ranges, pack.facts)))
+            fill(rule.message, values, types, ranges, pack.facts, pack.currency),
+            fill(rule.because, values, types, ranges, pack.facts, pack.currency),
+            notes, tuple(pack.sources[s] for s in rule.sources),
+            _draft(draft, values, types, ranges, pack.facts, pack.currency)))
     shown = {name: first.facts[name] for name in pack.facts if name in first.facts}
     return Advice(scenario, pack, shown, tuple(recommendations), first.params, views, ranges)
 
@@ -104,55 +107,68 @@ def value_ranges(pack: Pack, views: tuple[View, ...]) -> dict[str, Range]:
 
 
 def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None = None,
-         facts: dict[str, Fact] | None = None) -> Text:
+         facts: dict[str, Fact] | None = None, currency: str = "JPY") -> Text:
     """The text with each {name} replaced by the value in the language (an enum value of one of `facts` by its
     label); a value sources disagree on shows every value with its label ("2026-11-17 (7 days, as most guides
-    say) or 2026-11-24 (14 days, as the seed says)"), and {name.lowest} / {name.highest} one of them."""
+    say) or 2026-11-24 (14 days, as the seed says)"), and {name.lowest} / {name.highest} one of them. Amounts are
+    in `currency` (the pack's)."""
     def one(lang: str) -> str:
         def replace(match) -> str:
             name = match.group(1)
             kind = types[name.partition(".")[0]]
             if ranges and name in ranges:
-                return format_range(ranges[name], kind, lang)
+                return format_range(ranges[name], kind, lang, currency)
             if name not in values:
                 return UNKNOWN[lang]
             if facts and name in facts:
                 return format_fact(facts[name], values[name], lang)
-            return format_value(values[name], kind, lang)
+            return format_value(values[name], kind, lang, currency)
         return PLACEHOLDER.sub(replace, text.get(lang))
     return Text(**{lang: one(lang) for lang in LANGS})
 
 
-def format_range(entries: Range, kind: str, lang: str) -> str:
+def format_range(entries: Range, kind: str, lang: str, currency: str = "JPY") -> str:
     """Every value of a range, lowest first: "7 or 14", "2026-11-17 (7 days, ...) or 2026-11-24 (14 days, ...)"."""
-    items = [format_value(value, kind, lang) + (say(lang, "range_label", label=label.get(lang)) if label else "")
+    items = [format_value(value, kind, lang, currency) + (say(lang, "range_label", label=label.get(lang)) if label else "")
              for value, label in entries]
     return say(lang, "range_or", first=say(lang, "range_comma").join(items[:-1]), last=items[-1])
 
 
 def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range],
-           facts: dict[str, Fact]) -> Draft | None:
+           facts: dict[str, Fact], currency: str) -> Draft | None:
     """A draft with its placeholders filled; 〈…〉 and <...> (what only the user knows) are left as they are."""
     if draft is None:
         return None
-    return Draft(fill(draft.subject, values, types, ranges, facts) if draft.subject else None,
-                 fill(draft.body, values, types, ranges, facts))
+    return Draft(fill(draft.subject, values, types, ranges, facts, currency) if draft.subject else None,
+                 fill(draft.body, values, types, ranges, facts, currency))
 
 
 UNKNOWN = {"ja": "（不明）", "en": "(unknown)"}
 
 
-def format_value(value: Value, kind: str, lang: str) -> str:
-    """How a value reads in a sentence: 2026年11月25日 / 2026-11-25, 25,000円 / ¥25,000."""
+def format_value(value: Value, kind: str, lang: str, currency: str = "JPY") -> str:
+    """How a value reads in a sentence: 2026年11月25日 / 2026-11-25, 2026年11月30日 14:00 / 2026-11-30 14:00,
+    25,000円 / ¥25,000, and in a `currency` other than JPY (units.format_amount) 1,250.50ドル / $1,250.50."""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, lang)
     if kind == "date" and isinstance(value, dt.date):
         return f"{value.year}年{value.month}月{value.day}日" if lang == "ja" else value.isoformat()
-    if kind == "money":
-        return f"{value:,}円" if lang == "ja" else f"¥{value:,}"
+    if kind == "money" and isinstance(value, int):
+        return format_amount(value, currency, lang)
     if kind == "bool" and isinstance(value, bool):
         return {("ja", True): "はい", ("ja", False): "いいえ", ("en", True): "yes", ("en", False): "no"}[(lang, value)]
     if kind == "int":
         return f"{value:,}"
     return str(value)
+
+
+def format_parameter(parameter: Parameter, value: Value, lang: str) -> str:
+    """A parameter's value where it is shown by itself (--explain, advise rules): format_value, and a number of hours
+    (unit: hours) with its unit: "48 hours" / 「48時間」. In a rule's texts {name} is the number alone, which the
+    text words."""
+    if parameter.unit == "hours" and isinstance(value, int) and not isinstance(value, bool):
+        return say(lang, "value_hours", hours=f"{value:,}")
+    return format_value(value, parameter.type, lang, parameter.currency)
 
 
 def format_fact(fact: Fact, value: Value, lang: str, beside: bool = False) -> str:
@@ -161,7 +177,7 @@ def format_fact(fact: Fact, value: Value, lang: str, beside: bool = False) -> st
     also shows the value a scenario is written with, where the label differs: "refused (rejected)". Japanese
     output shows the label alone, which a scenario accepts as well."""
     if fact.type != "enum":
-        return format_value(value, fact.type, lang)
+        return format_value(value, fact.type, lang, fact.currency)
     label = fact.label(value, lang)
     return labelled(label, str(value), lang) if beside and lang == "en" else label
 

@@ -62,8 +62,9 @@ from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
 from .pipeline import advise_document, pack_for, pack_named, read_pack
 from .render import render_text, trace_lines
 from .schema import schema
+from .units import amount_text, date_of, datetime_text
 from .validate_scenario import validate_scenario
-from .validate_values import read_date, read_number, show_plain
+from .validate_values import read_amount_for, read_date, read_datetime, read_number, show_plain
 
 UNKNOWN_WORDS = ("", "?", "わからない", "分からない", "unknown")  # compared after NFKC and lower case
 WHY_WORDS = ("why", "なぜ")
@@ -532,12 +533,12 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
         if limit is not None:
             parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
     elif fact.type in ("int", "money"):
-        parts.append(say(lang, "ask_hint_number"))
+        parts.append(say(lang, "ask_hint_amount" if fact.currency != "JPY" and fact.type == "money" else "ask_hint_number"))
         if fact.min is not None:
-            parts.append(say(lang, "ask_hint_min", min=format_value(fact.min, fact.type, lang)))
+            parts.append(say(lang, "ask_hint_min", min=format_value(fact.min, fact.type, lang, fact.currency)))
         highest = min((as_number(v) for v in (limit, fact.max) if v is not None), default=None)
         if highest is not None:
-            parts.append(say(lang, "ask_hint_max", limit=format_value(highest, fact.type, lang)))
+            parts.append(say(lang, "ask_hint_max", limit=format_value(highest, fact.type, lang, fact.currency)))
     if fact.default is not None:
         parts.append(say(lang, "ask_hint_default", value=format_fact(fact, fact.default, lang, beside=True)))
     else:
@@ -551,6 +552,10 @@ def _choice(answer: str, choices: list[tuple[str, Value]], lang: str,
     enum, `typed`: its values and labels, model.Fact.words); a near miss of a word (a typo) is answered with the
     word it may mean."""
     if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
+    elif fact.type == "datetime":
+        parts.append(say(lang, "ask_hint_datetime"))
+        if limit is not None:
+            parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
         return choices[int(answer) - 1][1], None
     words: dict[str, Value] = {label.casefold(): value for label, value in choices}
     words.update(typed or {})
@@ -576,15 +581,18 @@ def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: s
         if limit is not None and as_number(day) > as_number(limit):  # at_most: as_of or a date fact
             return None, msg("ask_date_too_late", limit=format_value(limit, "date", lang))
         return day, None
-    value, why = read_number(answer, fact.type == "money")  # as a scenario's: 50,000, ¥50,000, 5万円
+    if fact.type == "datetime":  # 2026-11-30 14:00, as a scenario's
+        return _moment(answer, limit, lang)
+    # as a scenario's: 50,000, ¥50,000, 5万円; in dollars 250.50, $1,250.50
+    value, why = read_amount_for(fact, answer) if fact.type == "money" else read_number(answer, False)
     if value is None:
         return None, why
     low = fact.min if fact.min is not None else -MAX_INT
     high = min(as_number(limit) if limit is not None else MAX_INT, fact.max if fact.max is not None else MAX_INT)
     if value < low:
-        return None, msg("ask_number_too_small", min=format_value(low, fact.type, lang))
+        return None, msg("ask_number_too_small", min=format_value(low, fact.type, lang, fact.currency))
     if value > high:
-        return None, msg("ask_number_too_large", limit=format_value(high, fact.type, lang))
+        return None, msg("ask_number_too_large", limit=format_value(high, fact.type, lang, fact.currency))
     return value, None
 
 
@@ -601,12 +609,23 @@ def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date | N
     (the parameter values pinned) and `title` are written when given."""
     lines = [f"# {say(lang, 'ask_file_comment')}", *([f"title: {_yaml(title)}"] if title is not None else []),
              f"platform: {_yaml(pack.id)}", *([f"as_of: {as_of.isoformat()}"] if as_of is not None else []),
-             *(["params:", *(f"  {name}: {_yaml(value)}" for name, value in params)] if params else []),
+             *(["params:", *(f"  {name}: {_written(pack, name, value)}" for name, value in params)] if params else []),
              "facts:" if given else "facts: {}"]
     unknown = say(lang, "ask_unknown_comment")
-    lines += [f"  {name}:  # {unknown}" if value is None else f"  {name}: {_yaml(value)}"
+    lines += [f"  {name}:  # {unknown}" if value is None else f"  {name}: {_written(pack, name, value)}"
               for name, value in given.items()]
     return "\n".join(lines) + "\n"
+
+def _moment(answer: str, limit: Value | None, lang: str) -> tuple[Value | None, Message | None]:
+    """A datetime answered, checked against its at_most limit: as_of (any time that day) or a datetime fact."""
+    moment, why = read_datetime(answer)
+    if moment is None:
+        return None, why
+    if limit is not None and as_number(moment if isinstance(limit, dt.datetime) else date_of(moment)) > as_number(limit):
+        return None, msg("ask_date_too_late", limit=format_value(limit, "datetime" if isinstance(limit, dt.datetime)
+                                                                 else "date", lang))
+    return moment, None
+
 
 
 def _yaml(value: Value) -> str:
@@ -629,6 +648,17 @@ def _explain_on_request(advice: Advice, lang: str, lines: _Lines, show: Callable
     show(say(lang, "ask_how_hint"))
     while (line := lines.read()) is not None:
         words = _normal(line).split()
+def _written(pack: Pack, name: str, value: Value) -> str:
+    """A fact's or parameter's value as a scenario writes it: a datetime 2026-11-30 14:00, an amount in dollars
+    250.50 (units.amount_text), any other as _yaml writes it."""
+    declared = pack.facts.get(name) or pack.parameters.get(name)
+    if isinstance(value, dt.datetime):
+        return datetime_text(value)
+    if declared is not None and declared.type == "money" and isinstance(value, int) and not isinstance(value, bool):
+        return amount_text(value, declared.currency)
+    return _yaml(value)
+
+
         if not words:
             return
         if len(words) == 2 and words[0].lower() == "how":

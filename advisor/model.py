@@ -13,8 +13,11 @@ from typing import Union
 
 LANGS = ("ja", "en")
 CALENDARS = ("JP", "US")  # pack.yaml calendar: the holidays add_business_days skips (derive.is_business_day)
-FACT_TYPES = ("bool", "int", "money", "date", "enum")
-Value = Union[bool, int, str, dt.date]
+FACT_TYPES = ("bool", "int", "money", "date", "datetime", "enum")
+# pack.yaml currency: -> digits of its minor unit. An amount is held as a whole number of the minor unit (yen;
+# cents), so that sums and shares are exact and a share rounds down to it (advisor/units.py reads and shows them).
+CURRENCIES = {"JPY": 0, "USD": 2}
+Value = Union[bool, int, str, dt.date]  # a datetime fact's value is a dt.datetime (a dt.date too), to the minute
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Fact:
     question: Text | None = None  # what `advise ask` asks for it; None: its description is shown
     max: int | None = None
     labels: tuple[tuple[str, Text], ...] = ()  # enum only: (value, what it reads as in each language), or ()
+    currency: str = "JPY"  # money only: the pack's currency (CURRENCIES); the value counts its minor unit
 
     @property
     def given_by_user(self) -> bool:
@@ -110,6 +114,8 @@ class Parameter:
     variants: tuple[Variant, ...] = ()  # several sourced values, lowest first; () for a parameter with one value
     min: int | None = None  # the smallest and largest whole number a scenario may set it to (params:)
     max: int | None = None
+    unit: str | None = None  # parameters.yaml unit: "hours" (a number of hours, shown "48 hours"), or None
+    currency: str = "JPY"  # a money parameter's (type "money": unit: money): the pack's currency
 
     @property
     def ranged(self) -> bool:
@@ -225,6 +231,7 @@ class Pack:
     events: dict[str, EventType] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)  # action -> words to send (drafts.yaml)
     calendar: str = "JP"  # the public holidays business days skip (pack.yaml calendar:): one of CALENDARS
+    currency: str = "JPY"  # what money facts count (pack.yaml currency:): one of CURRENCIES
 
     @cached_property
     def disputed(self) -> dict[str, frozenset[str]]:
@@ -266,7 +273,7 @@ class Scenario:
 
 # Shared constants: every stage may import these without depending on the stage that checks them.
 MAX_INT = 10**12  # far above any fee in yen; keeps every number inside durable_rules' int64
-ORDERED_TYPES = ("int", "money", "date")  # the fact types that lt, lte, gt, gte and at_most compare
+ORDERED_TYPES = ("int", "money", "date", "datetime")  # the fact types that lt, lte, gt, gte and at_most compare
 PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE = "pack.yaml", "parameters.yaml", "facts.yaml", "events.yaml"
 DRAFTS_FILE = "drafts.yaml"  # words to send for actions (optional)
 PACK_FILES = (PACK_FILE, PARAMETERS_FILE, FACTS_FILE, EVENTS_FILE, DRAFTS_FILE)  # a pack's files that hold no rules

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .conditions import literals, setters
 from .diagnostics import Message, msg, os_reason
-from .explain import format_range, format_value
+from .explain import format_parameter, format_range, format_value
 from .messages import labelled, rendered, say
 from .model import Fact, Pack, Parameter, Rule, Value
 
@@ -46,8 +46,9 @@ def advice_order(pack: Pack) -> list[Rule]:
 def parameter_value(parameter: Parameter, lang: str) -> str:
     """Its value, or every sourced value when sources disagree: "7 or 14"."""
     if parameter.ranged:
-        return format_range(tuple((v.value, None) for v in parameter.variants), parameter.type, lang)
-    return format_value(parameter.value, parameter.type, lang)
+        return format_range(tuple((v.value, None) for v in parameter.variants), parameter.type, lang,
+                            parameter.currency)
+    return format_parameter(parameter, parameter.value, lang)
 
 
 def rules_table(pack: Pack, lang: str) -> str:
@@ -75,7 +76,7 @@ def _word(fact: Fact, value: Value, lang: str) -> str:
     """A value in the facts table; an enum value by its label with the value a rule tests beside it, in every
     language, since rules are written with the values: 「拒否（rejected）」, "refused (rejected)"."""
     if fact.type != "enum":
-        return format_value(value, fact.type, lang)
+        return format_value(value, fact.type, lang, fact.currency)
     return labelled(fact.label(value, lang), str(value), lang)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .conditions import Line
 from .derive import OPERATIONS
 from .diagnostics import Diagnostic, place, shown_path
-from .explain import Advice, Recommendation, format_fact, format_range, format_value
+from .explain import Advice, Recommendation, format_fact, format_parameter, format_range, format_value
 from .messages import rendered, say
 from .model import ABSENT, Draft
 from .why import NearMiss, Step, Trace, Why
@@ -122,12 +122,13 @@ def side_lines(trace: Trace, advice: Advice, lang: str) -> list[str]:
             lines.append(say(lang, "explain_side_pinned", param=name, value=value))
             continue
         variants = advice.pack.parameters[name].variants
-        values = format_range(tuple((v.value, v.label) for v in variants), advice.pack.parameters[name].type, lang)
+        values = format_range(tuple((v.value, v.label) for v in variants), advice.pack.parameters[name].type, lang,
+                              advice.pack.currency)
         lines.append(say(lang, "explain_side", param=name, values=values, side=say(lang, f"side_{side}"), value=value))
     used = dict.fromkeys([line.test.fact for line in trace.lines if line.test] + [step.fact for step in trace.steps]
                          + ([trace.rule.deadline] if trace.rule.deadline else []))
     lines += [say(lang, "explain_range", fact=name,
-                  values=format_range(advice.ranges[name], advice.pack.facts[name].type, lang))
+                  values=format_range(advice.ranges[name], advice.pack.facts[name].type, lang, advice.pack.currency))
               for name in used if name in advice.ranges]
     return lines
 
@@ -164,6 +165,8 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
 
 def near_text(near: NearMiss, advice: Advice, lang: str) -> str:
     absent = say(lang, "explain_absent")
+    if step.op == "add_hours":  # the count with its unit, whether a parameter says unit: hours or not
+        args[1] = say(lang, "value_hours", hours=f"{step.args[1][1]:,}")
     changes = say(lang, "near_join").join(
         say(lang, "near_change", fact=fact, value=absent if value is ABSENT else _value(value, fact, advice, lang),
             current=absent if current is ABSENT else _value(current, fact, advice, lang))
@@ -182,7 +185,9 @@ def _value(value, name: str, advice: Advice, lang: str) -> str:
     pack = advice.pack
     if name in pack.facts:
         return format_fact(pack.facts[name], value, lang, beside=True)
-    return format_value(value, pack.parameters[name].type if name in pack.parameters else "date", lang)
+    if name in pack.parameters:
+        return format_parameter(pack.parameters[name], value, lang)
+    return format_value(value, "date", lang)
 
 
 def _where(rule) -> str:
@@ -302,6 +307,10 @@ def render_markdown(advice: Advice, lang: str, reasons: Why | None = None, draft
                       as_of=format_value(scenario.as_of, "date", lang)))]
     if not advice.recommendations:
         blocks.append(_md(say(lang, "no_advice")))
+    """A value as JSON holds it: a date "2026-11-25", a datetime "2026-11-30T14:00" (ISO 8601 local time, to the
+    minute), an amount as its whole number of the currency's minor unit, anything else as it is."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
     for rank, item in enumerate(advice.recommendations, 1):
         blocks += _item_markdown(rank, item, advice, lang, reasons, drafts)
     if reasons:

@@ -44,6 +44,7 @@ from .model import (
     Where,
     folded,
 )
+from .units import pack_amount
 from .validate_values import Checker, comparable, either, out_of_range, show_plain, type_of, value_problem
 
 
@@ -80,8 +81,9 @@ def load_pack(directory: Path | str) -> Pack:
     sources = {key: Source(key, head.text(entry["title"]), entry.get("url"))
                for key, entry in files.pack.data["sources"].items()}
     actions = {key: head.text(title) for key, title in files.pack.data["actions"].items()}
-    parameters = _parameters(Checker(files.parameters, found, broken), sources) if files.parameters else {}
-    facts = _facts(Checker(files.facts, found, broken), parameters)
+    currency = files.pack.data.get("currency", "JPY")
+    parameters = _parameters(Checker(files.parameters, found, broken), sources, currency) if files.parameters else {}
+    facts = _facts(Checker(files.facts, found, broken), parameters, currency)
     events = _events(Checker(files.events, found, broken), facts) if files.events else {}
     rules, seen = validate_rules.rules(files.rules, found, broken, facts, parameters, actions, sources)
     found += validate_rules.sets_cycles(rules)
@@ -93,7 +95,7 @@ def load_pack(directory: Path | str) -> Pack:
         raise InputError(found)
     return Pack(files.pack.data["id"], head.text(files.pack.data["name"]), str(files.folder), facts, parameters,
                 actions, sources, tuple(rules), _declared_at(files), events, drafts=drafts,
-                calendar=files.pack.data.get("calendar", "JP"))
+                calendar=files.pack.data.get("calendar", "JP"), currency=currency)
 
 
 def _read(folder: Path) -> _Files:
@@ -232,7 +234,7 @@ def _events(check: Checker, facts: dict[str, Fact]) -> dict[str, EventType]:
 
 
 # The fact types each way of computing a fact from an event gives (a plain value: the fact's own type).
-_EVENT_SETS_TYPES = {"date": ("date",), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}
+_EVENT_SETS_TYPES = {"date": ("date", "datetime"), "count": ("int",), "add": ("int", "money"), "add_count": ("int",)}
 
 
 def _event_sets(check: Checker, at: tuple, name: Any, value: Any, counted: bool,
@@ -252,7 +254,7 @@ def _event_sets(check: Checker, at: tuple, name: Any, value: Any, counted: bool,
         check.error("R108", msg("v_event_sets_count", name=name), *at)
     elif how == "value" and (problem := value_problem(fact, value)):
         check.error("R106", msg("v_sets_problem", name=name, problem=problem), *at)
-    elif how == "add" and (problem := value_problem(fact, operand)):
+    elif how == "add" and (problem := value_problem(fact, operand := _amount(fact, operand))):
         check.error("R106", msg("v_sets_problem", name=name, problem=problem), *at)
     elif how == "invalid":
         check.error("R106", msg("v_event_sets_invalid", name=name), *at)
@@ -276,11 +278,20 @@ def _event_effect(value: Any) -> tuple[str, Any]:
     return "invalid", None
 
 
-def _parameters(check: Checker, sources: dict[str, Source]) -> dict[str, Parameter]:
-    """parameters.yaml: numbers and dates the platform sets, each with one value or several sourced ones."""
+def _amount(fact: Fact, value: Any) -> Any:
+    """A value a pack writes for `fact`: an amount (money) in minor units of the pack's currency (units.pack_amount);
+    any other value as it is."""
+    return pack_amount(value, fact.currency) if fact.type == "money" else value
+
+
+def _parameters(check: Checker, sources: dict[str, Source], currency: str) -> dict[str, Parameter]:
+    """parameters.yaml: numbers and dates the platform sets, each with one value or several sourced ones; an amount
+    (unit: money) in the pack's `currency`, held in its minor unit."""
     result: dict[str, Parameter] = {}
     for name, entry in check.doc.data["parameters"].items():
-        parameter = _parameter(check, name, entry, sources)
+        if entry.get("unit") == "money":
+            entry = _amounts_in(entry, currency)
+        parameter = _parameter(check, name, entry, sources, currency)
         if parameter is None:
             check.broken.add(name)
         else:
@@ -288,7 +299,18 @@ def _parameters(check: Checker, sources: dict[str, Source]) -> dict[str, Paramet
     return result
 
 
-def _parameter(check: Checker, name: str, entry: dict, sources: dict[str, Source]) -> Parameter | None:
+def _amounts_in(entry: dict, currency: str) -> dict:
+    """A money parameter's entry with its value(s), min and max in minor units of `currency`."""
+    entry = {key: pack_amount(value, currency) if key in ("value", "min", "max") else value
+             for key, value in entry.items()}
+    if "values" in entry:
+        entry["values"] = [{**item, "value": pack_amount(item.get("value"), currency)} if isinstance(item, dict)
+                           else item for item in entry["values"]]
+    return entry
+
+
+def _parameter(check: Checker, name: str, entry: dict, sources: dict[str, Source],
+               currency: str = "JPY") -> Parameter | None:
     """One parameter, or None if anything about it is wrong."""
     where = ("parameters", name)
     before = check.state()
@@ -302,12 +324,16 @@ def _parameter(check: Checker, name: str, entry: dict, sources: dict[str, Source
     values = [v.value for v in variants] or [entry["value"]]
     _check_parameter_values(check, where, values, bool(variants))
     disputed, note = (check.text(entry[k]) if k in entry else None for k in ("disputed", "note"))
+    unit = entry.get("unit")
+    if unit is not None and type_of(values[0]) != "int":
+        check.error("R106", msg("v_unit_whole_number", unit=unit, value=show(values[0])), *where, "unit")
     if check.state() != before:
         return None
     variants.sort(key=lambda v: v.value)
-    return Parameter(name, type_of(values[0]), variants[0].value if variants else values[0],
-                     check.text(entry["description"]), cited, disputed, note, tuple(variants), entry.get("min"),
-                     entry.get("max"))
+    return Parameter(name, "money" if unit == "money" else type_of(values[0]),
+                     variants[0].value if variants else values[0], check.text(entry["description"]), cited, disputed,
+                     note, tuple(variants), entry.get("min"), entry.get("max"), "hours" if unit == "hours" else None,
+                     currency)
 
 
 def _check_parameter_values(check: Checker, where: tuple, values: list, ranged: bool) -> None:
@@ -324,12 +350,16 @@ def _check_parameter_values(check: Checker, where: tuple, values: list, ranged: 
             check.error("R106", msg("v_values_twice", value=show_plain(value)), *at)
 
 
-def _facts(check: Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]:
-    """facts.yaml: what a scenario gives, what is derived from it and what rules set, in declaration order."""
+def _facts(check: Checker, parameters: dict[str, Parameter], currency: str = "JPY") -> dict[str, Fact]:
+    """facts.yaml: what a scenario gives, what is derived from it and what rules set, in declaration order; the
+    default, min and max of a money fact are amounts in the pack's `currency`, held in its minor unit."""
     result: dict[str, Fact] = {}
     for name, entry in check.doc.data["facts"].items():
         before = check.state()
-        fact = _fact(check, name, entry, result, parameters)
+        if entry.get("type") == "money":
+            entry = {key: pack_amount(value, currency) if key in ("default", "min", "max") else value
+                     for key, value in entry.items()}
+        fact = _fact(check, name, entry, result, parameters, currency)
         if check.state() == before:
             result[name] = fact
         else:
@@ -337,7 +367,8 @@ def _facts(check: Checker, parameters: dict[str, Parameter]) -> dict[str, Fact]:
     return result
 
 
-def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], parameters: dict[str, Parameter]) -> Fact:
+def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], parameters: dict[str, Parameter],
+          currency: str = "JPY") -> Fact:
     """One fact as declared; what is wrong with it is reported (check.state() changes)."""
     where = ("facts", name)
     kind = entry["type"]
@@ -345,7 +376,7 @@ def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], para
         check.error("R108", msg("v_fact_is_parameter", name=name), *where, KEY)
     values = tuple(entry.get("values", ()))
     description = check.text(entry["description"])
-    _check_fact_values(check, where, Fact(name, kind, description, values), entry)
+    _check_fact_values(check, where, Fact(name, kind, description, values, currency=currency), entry)
     labels = _labels(check, where, kind, values, entry["labels"]) if "labels" in entry else ()
     at_most = entry.get("at_most")
     _check_at_most(check, where, kind, at_most, earlier)
@@ -353,7 +384,7 @@ def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], para
     _check_computed(check, where, entry)
     return Fact(name, kind, description, values, entry.get("default"), entry.get("min"), at_most, derivation,
                 bool(entry.get("set_by_rules")), check.text(entry["question"]) if "question" in entry else None,
-                entry.get("max"), labels)
+                entry.get("max"), labels, currency)
 
 
 def _labels(check: Checker, where: tuple, kind: str, values: tuple[str, ...],
@@ -404,7 +435,7 @@ def _check_fact_values(check: Checker, where: tuple, fact: Fact, entry: dict) ->
 
 def _check_at_most(check: Checker, where: tuple, kind: str, at_most: str | None, earlier: dict[str, Fact]) -> None:
     """`at_most:` names an earlier fact of a comparable ordered type, or as_of for a date."""
-    if at_most is None or (at_most == "as_of" and kind == "date"):
+    if at_most is None or (at_most == "as_of" and kind in ("date", "datetime")):  # a datetime: on or before as_of
         return
     other = earlier.get(at_most)
     if at_most in check.broken:
@@ -440,7 +471,7 @@ def _derivation(check: Checker, where: tuple, entry: dict, kind: str, earlier: d
             check.unknown("R102", arg, msg("v_derive_unknown", name=show(arg),
                                            hint=did_you_mean(arg, [*earlier, *parameters])), *where)
             return None
-        if comparable(have) != comparable(wanted):
+        if comparable(have) not in map(comparable, wanted.split("/")):  # date/datetime: either
             check.error("R106", msg("v_derive_arg_type", op=op, type=wanted, position=index + 1, name=arg, have=have),
                         *where)
             return None

@@ -29,6 +29,7 @@ from .model import (
     Where,
     disputed_inputs,
 )
+from .units import pack_amount
 from .validate_values import Checker, value_problem
 
 
@@ -103,7 +104,7 @@ def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], param
             settable = [f.name for f in facts.values() if f.set_by_rules]
             check.unknown("R102", name, msg("v_rule_sets_unknown", name=show(name), hint=did_you_mean(name, settable)),
                           *where, "sets", name, KEY)
-        elif problem := value_problem(fact, value):
+        elif problem := value_problem(fact, value := pack_amount(value, fact.currency) if fact.type == "money" else value):
             check.error("R106", msg("v_sets_problem", name=name, problem=problem), *where, "sets", name)
         else:
             sets.append((name, value))
@@ -308,6 +309,8 @@ def _test(check: Checker, where: tuple, fact: Fact, value: Any, parameters: dict
 
 def _membership(check: Checker, at: tuple, fact: Fact, op: str, operand: list) -> Test | None:
     """`in:` / `not_in:` a list of values of the fact's type."""
+    if fact.type == "money":  # amounts in the pack's currency, held in its minor unit
+        operand = [pack_amount(item, fact.currency) for item in operand]
     for index, item in enumerate(operand):
         if problem := value_problem(fact, item):
             check.error("R106", msg("v_fact_problem", name=fact.name, problem=problem), *at, index)
@@ -325,7 +328,13 @@ def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
             check.unknown("R104", param, msg("v_unknown_parameter", name=show(param), hint=did_you_mean(param, parameters)),
                           *at)
             return None
+        if (fact.type == "money") != (parameters[param].type == "money") and fact.currency != "JPY":
+            check.error("R106", msg("v_param_not_amount" if fact.type == "money" else "v_param_amount",
+                                    name=fact.name, param=param), *at)  # cents against whole numbers
+            return None
         operand = parameters[param].value
+    elif fact.type == "money":
+        operand = pack_amount(operand, fact.currency)
     if problem := value_problem(fact, operand):
         check.error("R106", msg("v_fact_problem_param", name=fact.name, problem=problem, param=param) if param
                     else msg("v_fact_problem", name=fact.name, problem=problem), *at)

@@ -27,7 +27,8 @@ from .derive import (
 from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
-from .validate_values import Checker, either, read_text, read_value, show_plain, type_of, value_problem
+from .units import date_of, split_time
+from .validate_values import Checker, comparable, either, read_text, read_value, show_plain, type_of, value_problem
 
 
 def scenario_platform(doc: Document) -> str:
@@ -40,12 +41,12 @@ def scenario_platform(doc: Document) -> str:
 
 def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
     """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
-    doc, check, broken, broken_events = _structure(doc)
+    doc, check, broken, broken_events, times = _structure(doc)
     top = {key: value for key, value in doc.data.items() if key not in broken}
     _check_title(check, top.get("title"))
     as_of = as_of or top.get("as_of", today)
     given = top.get("facts") or {}  # `facts:` with nothing after it states no facts
-    events = [None if index in broken_events else item for index, item in enumerate(top.get("events") or [])]
+    events = _events(top.get("events") or [], broken_events, times)
     facts, from_events = _facts(check, given, events, pack, None if "as_of" in broken else as_of)
     params = _params(check, top.get("params") or {}, pack)
     _held(check, pack, facts, (given, from_events), as_of, params, today)
@@ -53,28 +54,40 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     if check.found:
         raise InputError(check.found)
     stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
-    return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events))
+    return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events),
+                    platform_given="platform" in doc.data)
 
 
-def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
+TIME = " time"  # an event's time of day, beside its date: a key no scenario can write (the schema refuses it)
+
+
+def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message], dict[int, dt.datetime]]:
     """The scenario with `as_of:`, its events' `date:` and `count:` read in the forms a user types (2026/11/10,
     2026年11月10日, full-width digits, quoted or not: validate_values.read_text) before the schema, which knows
     dates and numbers only as YAML writes them; and why each text that is none cannot be read, by its path. A value
-    that is not text, or text without digits, is left to the schema, whose message says it best."""
+    that is not text, or text without digits, is left to the schema, whose message says it best. An event's date
+    may have a time of day (2026-11-30 14:00): its date is kept as the date, and the datetime comes back by the
+    event's index."""
     data = doc.data
     if not isinstance(data, dict):
-        return doc, {}
+        return doc, {}, {}
     unread: dict[tuple, Message] = {}
+    times: dict[int, dt.datetime] = {}
 
     def read(value: Any, kind: str, where: tuple) -> Any:
         if isinstance(value, dt.datetime):  # 2026-11-25 09:30:00: read as typed, a date with a time of day
             value = doc.plain_text(*where) or value
         if not isinstance(value, str):
             return value
+        if where[-1] == "date" and where[0] == "events" and split_time(value)[1] is not None:
+            kind = "datetime"  # an event at a time of day
         read, why = read_text(kind, value)
         if why is not None:
             unread[where] = msg("v_fact_problem", name=where[-1], problem=why)
             return value
+        if isinstance(read, dt.datetime):
+            times[where[1]] = read
+            return read.date()
         return read
 
     data = dict(data)
@@ -84,19 +97,27 @@ def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message]]:
         data["events"] = [{**item, **{key: read(item[key], kind, ("events", index, key))
                                       for key, kind in (("date", "date"), ("count", "int")) if key in item}}
                           if isinstance(item, dict) else item for index, item in enumerate(data["events"])]
-    return replace(doc, data=data), unread
+    return replace(doc, data=data), unread, times
 
 
-def _structure(doc: Document) -> tuple[Document, Checker, set[str], set[int]]:
+def _structure(doc: Document) -> tuple[Document, Checker, set[str], set[int], dict[int, dt.datetime]]:
     """The scenario with its dates and counts read as typed (_read_as_typed), a Checker holding every mistake of
     structure, the top-level keys those mistakes leave out and the events they leave out (by index): the rest is
     checked on, so that every mistake in the file is reported at once."""
-    doc, unread = _read_as_typed(doc)
+    doc, unread, times = _read_as_typed(doc)
     structural = [(where, message) for where, message in schema.problems(doc, "scenario") if where not in unread]
     structural += unread.items()
     check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())
     in_events = {where[1] for where, _ in structural if where[:1] == ("events",) and len(where) > 1}
-    return doc, check, {where[0] for where, _ in structural if where[:1] != ("events",) or len(where) == 1}, in_events
+    return (doc, check, {where[0] for where, _ in structural if where[:1] != ("events",) or len(where) == 1}, in_events,
+            times)
+
+
+def _events(events: list, broken: set[int], times: dict[int, dt.datetime]) -> list[dict | None]:
+    """The timeline's events, None for one that cannot be read (`broken`), each with its time of day (2026-11-30
+    14:00) under TIME beside its date when it has one, for the datetime facts it sets (_timeline)."""
+    return [None if index in broken else {**item, TIME: times[index]} if index in times else item
+            for index, item in enumerate(events)]
 
 
 def _check_title(check: Checker, title: str | None) -> None:
@@ -150,7 +171,10 @@ def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: di
         if limit_name is None:
             continue
         limit = as_of if limit_name == "as_of" else facts.get(limit_name)
-        if limit is not None and as_number(facts[name]) > as_number(limit):  # validated: of one ordered type
+        value = facts[name]
+        if limit_name == "as_of" and isinstance(value, dt.datetime):  # any time on as_of
+            value = date_of(value)
+        if limit is not None and as_number(value) > as_number(limit):  # validated: of one ordered type
             where = ("facts", name) if name in given else ("events", from_events[name])
             check.error("", msg("v_after_limit" if pack.facts[name].type == "date" else "v_more_than_limit", name=name,
                                 value=show_plain(facts[name]), limit=limit_name, limit_value=show_plain(limit)), *where)
@@ -312,12 +336,13 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
             check.error("", msg("v_scenario_unknown_parameter", name=show(name), hint=did_you_mean(name, pack.parameters),
                                 names=", ".join(pack.parameters)), "params", name, KEY)
             continue
-        if isinstance(value, str) and parameter.type in ("bool", "int", "date"):  # read as a fact's value is
-            value, why = read_text(parameter.type, value)
+        if parameter.type == "money" or isinstance(value, str) and parameter.type in ("bool", "int", "date"):
+            value, why = read_text(parameter.type, _text_of(check, value, name), parameter.currency)  # as a fact's
             if why is not None:
                 check.error("", msg("v_fact_problem", name=name, problem=why), "params", name)
                 continue
-        if type_of(value) != parameter.type or (parameter.type == "int" and abs(value) > MAX_INT):
+        if comparable(type_of(value)) != comparable(parameter.type) or (
+                parameter.type in ("int", "money") and abs(value) > MAX_INT):
             check.error("", msg("v_param_value", name=name, example=show_plain(parameter.value), value=show(value)),
                         "params", name)
         elif (outside := _outside(parameter, value)) is not None:
@@ -326,6 +351,13 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
             params.append((name, value))
     params.sort(key=lambda item: list(pack.parameters).index(item[0]))
     return tuple(params)
+
+
+def _text_of(check: Checker, value: Any, name: str) -> Any:
+    """A value under params: as text to read (an amount: 12.50 as typed, not the float YAML made of it)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return check.doc.plain_text("params", name) or str(value)
+    return value
 
 
 def _outside(parameter: Parameter, value: Value) -> Message | None:
@@ -354,8 +386,12 @@ def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, f
         previous = max(previous or item["date"], item["date"])
         seen.add(kind.name)
         for name, how, operand in kind.sets:
-            timeline[name] = _event_value(how, operand, item, timeline.get(name, 0))
-            set_by[name] = index
+            value = _event_value(how, operand, item, timeline.get(name, 0), pack.facts[name].type)
+            if value is None:  # a datetime from a date without its time of day: unknown
+                timeline.pop(name, None)
+                set_by.pop(name, None)
+            else:
+                timeline[name], set_by[name] = value, index
     if None in events:  # an event that cannot be read (reported): the facts of an incomplete timeline are unknown
         return {}
     for name, value in timeline.items():
@@ -393,13 +429,15 @@ def _event(check: Checker, index: int, item: dict, pack: Pack, previous: dt.date
     return kind
 
 
-def _event_value(how: str, operand: Value | None, item: dict, so_far: Value) -> Value:
-    """The value an event gives a fact (model.EventType.sets); `so_far`: the fact's value from earlier events, or 0."""
+def _event_value(how: str, operand: Value | None, item: dict, so_far: Value, kind: str) -> Value | None:
+    """The value an event gives a fact of type `kind` (model.EventType.sets); `so_far`: the fact's value from earlier
+    events, or 0. A datetime fact set from the event's date gets its date and time (2026-11-30 14:00), and None
+    (unknown) from a date written without a time: the hours of a window are not guessed."""
     if how == "value":
         assert operand is not None  # validate.value_problem refuses a missing value
         return operand
     if how == "date":
-        return item["date"]
+        return item.get(TIME) if kind == "datetime" else item["date"]
     if how == "count":
         return item["count"]
     added = operand if how == "add" else item["count"]  # add, add_count: int and money facts only (validated)

@@ -25,6 +25,7 @@ from typing import Any
 from .diagnostics import NAME_ONLY, Diagnostic, Labelled, Message, clipped, did_you_mean, msg, show
 from .load import Document, FoldedText, impossible_date, named
 from .model import LANGS, MAX_INT, Fact, Text, folded
+from .units import amount_shown, at_time, read_amount, split_time
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
@@ -70,15 +71,17 @@ def value_problem(fact: Fact, value: Any, typed: bool = False) -> Message | None
         return _enum_problem(fact, value, kind, typed)
     wanted = _WANTED[fact.type]
     if kind != wanted:
-        key = {"bool": "v_expected_bool", "int": "v_expected_int", "date": "v_expected_date"}[wanted]
+        key = {"bool": "v_expected_bool", "int": "v_expected_int", "date": "v_expected_date",
+               "datetime": "v_expected_datetime"}[wanted]
         return msg(key, value=show(value), hint=_quoted_hint(value, wanted))
     if kind == "int":
         if abs(value) > MAX_INT:
             return out_of_range(value)
+        shown = amount_shown if fact.type == "money" else (lambda number, _: number)  # $1.00 in a USD pack
         if fact.min is not None and value < fact.min:
-            return msg("v_at_least", min=fact.min, value=show(value))
+            return msg("v_at_least", min=shown(fact.min, fact.currency), value=shown(value, fact.currency))
         if fact.max is not None and value > fact.max:
-            return msg("v_at_most_value", max=fact.max, value=show(value))
+            return msg("v_at_most_value", max=shown(fact.max, fact.currency), value=shown(value, fact.currency))
     return None
 
 
@@ -91,7 +94,7 @@ def out_of_range(value: int | str, negative: bool | None = None) -> Message:
     return msg("v_out_of_range", value=show(value), max=MAX_INT)
 
 
-_WANTED = {"bool": "bool", "int": "int", "money": "int", "date": "date"}  # a fact's type -> its values' type
+_WANTED = {"bool": "bool", "int": "int", "money": "int", "date": "date", "datetime": "datetime"}  # a fact's type -> its values' type
 
 
 def _enum_problem(fact: Fact, value: Any, kind: str, typed: bool) -> Message:
@@ -145,14 +148,24 @@ def read_value(fact: Fact, value: Any, typed: str | None = None) -> tuple[Any, M
     enum value (on and true, which YAML reads as true)."""
     if typed is not None and not isinstance(value, str) and _read_typed(fact, value, typed):
         value = typed
+    value = _as_text(fact, value, typed)
     if isinstance(value, str) and (hidden := _hidden(value)):
         return value, hidden
     if isinstance(value, str) and fact.type in _WANTED:
-        read, why = read_text(fact.type, value)
+        read, why = read_text(fact.type, value, fact.currency)
         if why is not None:
             return value, _in_range(fact, why)
         value = read
     return value, value_problem(fact, value, typed=True)
+
+
+def _as_text(fact: Fact, value: Any, typed: str | None) -> Any:
+    """`value` as text to read, where YAML's reading of it is no value of `fact`: an amount in dollars (250.50, as
+    typed, never the float YAML made of it) and a datetime (2026-11-30 14:00:00, or a date without its time)."""
+    dollars = fact.type == "money" and fact.currency != "JPY" and type_of(value) in ("int", "float")
+    if dollars or (fact.type == "datetime" and isinstance(value, dt.date)):
+        return typed if typed is not None else str(value)
+    return value
 
 
 def _hidden(text: str) -> Message | None:
@@ -184,10 +197,11 @@ def _read_typed(fact: Fact, value: Any, typed: str) -> bool:
     return isinstance(value, dt.datetime)
 
 
-def read_text(kind: str, text: str) -> tuple[Any, Message | None]:
-    """The value a user's text gives a `kind` (bool, int, money, date) when its meaning is certain (see
-    docs/scenario.md: full-width digits, 50,000, ¥50,000, 50000円, 5万円 for money, 2026/11/10, 2026年11月10日,
-    yes/no and はい/いいえ for a bool), and why it cannot be read as one, naming the character out of place. Text
+def read_text(kind: str, text: str, currency: str = "JPY") -> tuple[Any, Message | None]:
+    """The value a user's text gives a `kind` (bool, int, money, date, datetime) when its meaning is certain (see
+    docs/scenario.md: full-width digits, 50,000, ¥50,000, 50000円, 5万円 for money in yen, $1,250.50 in dollars
+    (`currency` USD: units.read_amount, in cents), 2026/11/10, 2026年11月10日, 2026-11-30 14:00, yes/no and
+    はい/いいえ for a bool), and why it cannot be read as one, naming the character out of place. Text
     without digits (or, for a bool, no such word) comes back as it is, for the caller's type check to refuse."""
     text = type(text)(text.rstrip("\n"))  # a block scalar's last line break (fee: |): not part of what was typed
     if hidden := _hidden(text):
@@ -199,7 +213,32 @@ def read_text(kind: str, text: str) -> tuple[Any, Message | None]:
         return text, None
     if kind == "date":
         return read_date(text)
+    if kind == "datetime":
+        return read_datetime(text)
+    if kind == "money" and currency != "JPY":
+        return read_amount(text, currency)
     return _read_number(text, text.translate(_WIDTH), kind == "money")
+
+
+def read_datetime(value: str) -> tuple[dt.datetime | None, Message | None]:
+    """A date and time of day typed as text (2026-11-30 14:00, 2026-11-30T14:00, the date in any form read_date
+    reads, then H:MM on a 24-hour clock) and why it is none: a date alone is told to add the time."""
+    day_text, clock = split_time(value)
+    day, why = read_date(day_text)
+    if day is None:
+        return None, why
+    if clock is None:
+        return None, msg("t_bad_datetime", value=show(value), why=msg("t_why_no_time"))
+    moment = at_time(day, clock)
+    if moment is None:
+        return None, msg("t_bad_datetime", value=show(value), why=msg("t_why_no_such_time"))
+    return moment, None
+
+
+def read_amount_for(fact: Fact, value: str) -> tuple[int | None, Message | None]:
+    """An amount typed for a money `fact`, in its pack's currency (advise ask): read_number for yen, else
+    units.read_amount."""
+    return read_number(value, True) if fact.currency == "JPY" else read_amount(value, fact.currency)
 
 
 def read_date(value: str) -> tuple[dt.date | None, Message | None]:
@@ -232,7 +271,8 @@ def _read_number(typed: str, folded: str, money: bool) -> tuple[int | None, Mess
             return None, ambiguous
         if (whole := _with_man(found)) is not None:
             return whole, None
-    return None, msg("t_bad_number", value=show(typed), why=_number_why(typed, folded, money),
+    return None, msg("t_bad_number", value=show(typed), why=_dollar_in_yen(typed, folded, money) or _number_why(
+        typed, folded, money),
                      forms=msg("t_money_forms" if money else "t_number_forms"))
 
 
@@ -255,6 +295,14 @@ def _man_ambiguous(typed: str, found: re.Match) -> Message | None:
     return msg("t_man_ambiguous", value=show(typed), rest=rest, man=sign + man, padded=rest.ljust(4, "0"),
                zeroed=rest.zfill(4), long=int(sign + str(base + int(rest.ljust(4, "0")))),
                short=int(sign + str(base + int(rest))))
+
+
+def _dollar_in_yen(typed: str, folded: str, money: bool) -> Message | None:
+    """Why an amount in yen may not hold a $ ($500 in a pack that counts yen; currency: USD counts dollars), or
+    None."""
+    if money and "$" in folded:
+        return msg("t_why_dollar_in_yen", char=named(typed[folded.index("$")]))
+    return None
 
 
 def _number_why(typed: str, folded: str, money: bool) -> Message:
@@ -347,7 +395,7 @@ def _date_why(typed: str, folded: str) -> Message:
 
 def show_plain(value: Any) -> Message | str:
     """A value as a message names it without quotes (a number, a date, a fact's text), cut as show cuts it."""
-    return clipped(str(value)) if not isinstance(value, bool) else show(value)
+    return clipped(str(value)) if not isinstance(value, (bool, dt.datetime)) else show(value)
 
 
 def _quoted_hint(value: Any, wanted: str) -> Message | str:
