@@ -532,6 +532,10 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
         parts.append(say(lang, "ask_hint_date"))
         if limit is not None:
             parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
+    elif fact.type == "datetime":
+        parts.append(say(lang, "ask_hint_datetime"))
+        if limit is not None:
+            parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
     elif fact.type in ("int", "money"):
         parts.append(say(lang, "ask_hint_amount" if fact.currency != "JPY" and fact.type == "money" else "ask_hint_number"))
         if fact.min is not None:
@@ -552,10 +556,6 @@ def _choice(answer: str, choices: list[tuple[str, Value]], lang: str,
     enum, `typed`: its values and labels, model.Fact.words); a near miss of a word (a typo) is answered with the
     word it may mean."""
     if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(choices):
-    elif fact.type == "datetime":
-        parts.append(say(lang, "ask_hint_datetime"))
-        if limit is not None:
-            parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
         return choices[int(answer) - 1][1], None
     words: dict[str, Value] = {label.casefold(): value for label, value in choices}
     words.update(typed or {})
@@ -596,6 +596,17 @@ def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: s
     return value, None
 
 
+def _moment(answer: str, limit: Value | None, lang: str) -> tuple[Value | None, Message | None]:
+    """A datetime answered, checked against its at_most limit: as_of (any time that day) or a datetime fact."""
+    moment, why = read_datetime(answer)
+    if moment is None:
+        return None, why
+    if limit is not None and as_number(moment if isinstance(limit, dt.datetime) else date_of(moment)) > as_number(limit):
+        return None, msg("ask_date_too_late", limit=format_value(limit, "datetime" if isinstance(limit, dt.datetime)
+                                                                 else "date", lang))
+    return moment, None
+
+
 # ------------------------------------------------------------------------------ the scenario and after
 
 _PLAIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
@@ -616,16 +627,16 @@ def scenario_text(pack: Pack, given: dict[str, Value | None], as_of: dt.date | N
               for name, value in given.items()]
     return "\n".join(lines) + "\n"
 
-def _moment(answer: str, limit: Value | None, lang: str) -> tuple[Value | None, Message | None]:
-    """A datetime answered, checked against its at_most limit: as_of (any time that day) or a datetime fact."""
-    moment, why = read_datetime(answer)
-    if moment is None:
-        return None, why
-    if limit is not None and as_number(moment if isinstance(limit, dt.datetime) else date_of(moment)) > as_number(limit):
-        return None, msg("ask_date_too_late", limit=format_value(limit, "datetime" if isinstance(limit, dt.datetime)
-                                                                 else "date", lang))
-    return moment, None
 
+def _written(pack: Pack, name: str, value: Value) -> str:
+    """A fact's or parameter's value as a scenario writes it: a datetime 2026-11-30 14:00, an amount in dollars
+    250.50 (units.amount_text), any other as _yaml writes it."""
+    declared = pack.facts.get(name) or pack.parameters.get(name)
+    if isinstance(value, dt.datetime):
+        return datetime_text(value)
+    if declared is not None and declared.type == "money" and isinstance(value, int) and not isinstance(value, bool):
+        return amount_text(value, declared.currency)
+    return _yaml(value)
 
 
 def _yaml(value: Value) -> str:
@@ -648,17 +659,6 @@ def _explain_on_request(advice: Advice, lang: str, lines: _Lines, show: Callable
     show(say(lang, "ask_how_hint"))
     while (line := lines.read()) is not None:
         words = _normal(line).split()
-def _written(pack: Pack, name: str, value: Value) -> str:
-    """A fact's or parameter's value as a scenario writes it: a datetime 2026-11-30 14:00, an amount in dollars
-    250.50 (units.amount_text), any other as _yaml writes it."""
-    declared = pack.facts.get(name) or pack.parameters.get(name)
-    if isinstance(value, dt.datetime):
-        return datetime_text(value)
-    if declared is not None and declared.type == "money" and isinstance(value, int) and not isinstance(value, bool):
-        return amount_text(value, declared.currency)
-    return _yaml(value)
-
-
         if not words:
             return
         if len(words) == 2 and words[0].lower() == "how":

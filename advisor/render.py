@@ -157,6 +157,8 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
     """days_since_request = 2026-11-25 − 2026-11-11 = 14"""
     operation = OPERATIONS[step.op]
     args = [_value(value, name, advice, lang) for name, value in step.args]
+    if step.op == "add_hours":  # the count with its unit, whether a parameter says unit: hours or not
+        args[1] = say(lang, "value_hours", hours=f"{step.args[1][1]:,}")
     if operation.takes_as_of:
         args.append(format_value(advice.scenario.as_of, "date", lang))
     text = f"{step.fact} = {operation.explained(args, lang)} = {_value(step.value, step.fact, advice, lang)}"
@@ -165,8 +167,6 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
 
 def near_text(near: NearMiss, advice: Advice, lang: str) -> str:
     absent = say(lang, "explain_absent")
-    if step.op == "add_hours":  # the count with its unit, whether a parameter says unit: hours or not
-        args[1] = say(lang, "value_hours", hours=f"{step.args[1][1]:,}")
     changes = say(lang, "near_join").join(
         say(lang, "near_change", fact=fact, value=absent if value is ABSENT else _value(value, fact, advice, lang),
             current=absent if current is ABSENT else _value(current, fact, advice, lang))
@@ -212,7 +212,9 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
         "schema_version": SCHEMA_VERSION,
         "lang": lang,
         "scenario": {"path": shown_path(scenario.path), "title": scenario.title, "platform": scenario.platform,
-                     "as_of": scenario.as_of.isoformat()},
+                     "as_of": scenario.as_of.isoformat()}
+        # What money values count (docs/json.md): absent for yen, so that a yen pack's document is as before
+        | ({"currency": advice.pack.currency} if advice.pack.currency != "JPY" else {}),
         "recommendations": recommendations,
         "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)} | _range(advice, name, lang)
                   for name, value in advice.facts.items()},
@@ -295,6 +297,10 @@ def _origin(advice: Advice, name: str) -> str:
 
 
 def _plain(value):
+    """A value as JSON holds it: a date "2026-11-25", a datetime "2026-11-30T14:00" (ISO 8601 local time, to the
+    minute), an amount as its whole number of the currency's minor unit, anything else as it is."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -307,10 +313,6 @@ def render_markdown(advice: Advice, lang: str, reasons: Why | None = None, draft
                       as_of=format_value(scenario.as_of, "date", lang)))]
     if not advice.recommendations:
         blocks.append(_md(say(lang, "no_advice")))
-    """A value as JSON holds it: a date "2026-11-25", a datetime "2026-11-30T14:00" (ISO 8601 local time, to the
-    minute), an amount as its whole number of the currency's minor unit, anything else as it is."""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="minutes")
     for rank, item in enumerate(advice.recommendations, 1):
         blocks += _item_markdown(rank, item, advice, lang, reasons, drafts)
     if reasons:
