@@ -292,6 +292,14 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+def not_after(value: object, bound: object) -> bool:
+    """Whether `value` is within its at_most `bound` (both of one ordered type, or a datetime and as_of: any time on
+    that day is within it)."""
+    if isinstance(value, dt.datetime) and not isinstance(bound, dt.datetime):
+        value = value.date()
+    return as_number(value) <= as_number(bound)
+
+
 def as_number(value: object) -> int:
     """A value as the engine orders it: a date as its day number, a datetime as its minutes since 0001-01-01
     (units.minutes), a number as itself (any other value is a

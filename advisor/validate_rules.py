@@ -30,7 +30,7 @@ from .model import (
     disputed_inputs,
 )
 from .units import pack_amount
-from .validate_values import Checker, value_problem
+from .validate_values import Checker, read_datetime, value_problem
 
 
 def rules(docs: tuple[Document, ...], found: list[Diagnostic], broken: set[str], facts: dict[str, Fact],
@@ -104,7 +104,7 @@ def _rule(check: Checker, index: int, entry: dict, facts: dict[str, Fact], param
             settable = [f.name for f in facts.values() if f.set_by_rules]
             check.unknown("R102", name, msg("v_rule_sets_unknown", name=show(name), hint=did_you_mean(name, settable)),
                           *where, "sets", name, KEY)
-        elif problem := value_problem(fact, value := pack_amount(value, fact.currency) if fact.type == "money" else value):
+        elif problem := value_problem(fact, value := literal(fact, value)):
             check.error("R106", msg("v_sets_problem", name=name, problem=problem), *where, "sets", name)
         else:
             sets.append((name, value))
@@ -309,13 +309,24 @@ def _test(check: Checker, where: tuple, fact: Fact, value: Any, parameters: dict
 
 def _membership(check: Checker, at: tuple, fact: Fact, op: str, operand: list) -> Test | None:
     """`in:` / `not_in:` a list of values of the fact's type."""
-    if fact.type == "money":  # amounts in the pack's currency, held in its minor unit
-        operand = [pack_amount(item, fact.currency) for item in operand]
+    operand = [literal(fact, item) for item in operand]
     for index, item in enumerate(operand):
         if problem := value_problem(fact, item):
             check.error("R106", msg("v_fact_problem", name=fact.name, problem=problem), *at, index)
             return None
     return Test(fact.name, op, tuple(operand), None)
+
+
+def literal(fact: Fact, value: Any) -> Any:
+    """A value a rule writes for `fact` as the fact holds it: an amount in the pack's currency in its minor unit
+    (12.50 in a USD pack: 1250 cents), a datetime from its text ("2026-11-30 14:00"); any other value as it is, for
+    value_problem to check."""
+    if fact.type == "money":
+        return pack_amount(value, fact.currency)
+    if fact.type == "datetime" and isinstance(value, str):
+        moment, _ = read_datetime(value)
+        return value if moment is None else moment
+    return value
 
 
 def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
@@ -333,8 +344,8 @@ def _comparison(check: Checker, at: tuple, fact: Fact, op: str, operand: Any,
                                     name=fact.name, param=param), *at)  # cents against whole numbers
             return None
         operand = parameters[param].value
-    elif fact.type == "money":
-        operand = pack_amount(operand, fact.currency)
+    else:
+        operand = literal(fact, operand)
     if problem := value_problem(fact, operand):
         check.error("R106", msg("v_fact_problem_param", name=fact.name, problem=problem, param=param) if param
                     else msg("v_fact_problem", name=fact.name, problem=problem), *at)

@@ -22,12 +22,12 @@ from .conditions import (
     UNDECIDED,
     Found,
     Line,
-    as_number,
     candidates,
     constants,
     depends_on,
     evaluate,
     facts_read,
+    not_after,
     setters,
 )
 from .derive import OPERATIONS, View, derivation_work, rule_params, views
@@ -287,8 +287,8 @@ def _options(pack: Pack, valuations: list[dict[str, Value]], as_of: dt.date, giv
 def _nearest_first(fact: Fact, values: list, current: Value | None, as_of: dt.date) -> list:
     """The values a scenario could give instead of `current`, the smallest change of a number or date first."""
     if fact.at_most == "as_of":
-        values = [v for v in values if v is ABSENT or v <= as_of]
-    if fact.type in ("int", "money", "date") and current is not None:
+        values = [v for v in values if v is ABSENT or not_after(v, as_of)]
+    if fact.type in ("int", "money", "date", "datetime") and current is not None:
         values.sort(key=lambda v: (v is ABSENT, abs(v - current) if v is not ABSENT else 0))
     return [v for v in values if v != current]
 
@@ -298,7 +298,7 @@ def _consistent(pack: Pack, facts: dict[str, Value], as_of: dt.date) -> bool:
     for name, value in facts.items():
         limit = pack.facts[name].at_most
         bound = as_of if limit == "as_of" else facts.get(limit) if limit else None
-        if bound is not None and as_number(value) > as_number(bound):  # validated: of one ordered type
+        if bound is not None and not not_after(value, bound):  # validated: of one ordered type (or as_of)
             return False
     return True
 
