@@ -20,7 +20,7 @@ from .expect import unmet
 from .load import bundled_rules, pack_folders
 from .messages import catalog, rendered, report, say
 from .model import LANGS, PACK_FILE
-from .pipeline import advise_file, pack_named
+from .pipeline import advise_file, pack_named, platform_folder
 from .render import FORMATS, render, render_findings, render_test_run
 from .validate_values import read_date
 from .why import why
@@ -568,7 +568,6 @@ def _named(ctx: click.Context | None, param: click.Parameter | None, value: str 
 # a folder or a missing file is reported by the commands themselves, as `path: message`.
 _RULES_OPTION = _option("--rules", type=click.Path(), default=None, metavar="DIR", callback=_packs_here,
                         help="option_rules")
-_PLATFORM_OPTION = _option("--platform", default=None, help="option_platform")
 _LANG_OPTION = _option("--lang", type=click.Choice(LANGS), default=None, callback=_resolve_lang, help="option_lang")
 
 
@@ -630,13 +629,14 @@ def _write_calendar(path: str, advice, lang: str, force: bool) -> None:
          help="option_check_format")
 @_option("--fail-level", type=click.Choice(("warning", "error")), default="warning", show_default=True,
          help="option_check_fail_level")
+@_option("--platform", default=None, help="option_check_platform")
 @_LANG_OPTION
-def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str) -> None:
-    """Validate and lint a rule pack (or a folder of packs; default: the bundled ones)."""
+def check(pack_dir: str | None, fmt: str, fail_level: str, lang: str, platform: str | None = None) -> None:
+    """Validate and lint a rule pack (or a folder of packs; default: the bundled ones; --platform: one of them)."""
     from .check import LEVELS, check_packs, level
 
     with _reported(lang):
-        findings = check_packs(pack_dir or bundled_rules())
+        findings = check_packs(platform_folder(pack_dir or bundled_rules(), platform))
     _out(render_findings(findings, fmt, lang))
     if any(LEVELS.index(level(f)) >= LEVELS.index(fail_level) for f in findings):
         raise Failure("", EXIT_FAILED)
@@ -671,27 +671,47 @@ def test_command(paths: tuple[str, ...], rules: str | None, fmt: str, lang: str)
 
 @main.command(name="rules")
 @_RULES_OPTION
-@_PLATFORM_OPTION
+@_option("--platform", default=None, help="option_rules_platform")
 @_LANG_OPTION
-def rules_command(rules: str | None, platform: str, lang: str) -> None:
-    """Print the pack's rules, facts and parameters as tables."""
+def rules_command(rules: str | None, platform: str | None, lang: str) -> None:
+    """Print the pack's rules, facts and parameters as tables (every pack in turn, without --platform)."""
+    from .interview import platforms
     from .overview import rules_table
 
     with _reported(lang):
-        pack = pack_named(platform, rules)
-    _out(rules_table(pack, lang))
+        names = [platform] if platform is not None else platforms(rules)
+        packs = [pack_named(name if len(names) > 1 or platform else None, rules) for name in names]
+    _out("\n".join(rules_table(pack, lang) for pack in packs))
+
+
+def _one_platform(platform: str | None, rules: str | None, lang: str) -> str | None:
+    """The platform a command drawing one pack uses: --platform, else the only pack there is; with several packs
+    and no --platform, a usage error naming them (advise graph: one picture is one pack's)."""
+    from .interview import _pack_names, platforms
+
+    if platform is not None:
+        return platform
+    with _reported(lang):
+        names = platforms(rules)
+        if len(names) == 1:
+            return None
+        shown = _pack_names(rules, names)
+    choices = say(lang, "range_comma").join(say(lang, "ask_platform_choice", id=name, name=shown[name].get(lang))
+                                            for name in names)
+    raise click.UsageError(say(lang, "graph_choose_platform", packs=choices))
 
 
 @main.command(name="graph")
 @_RULES_OPTION
-@_PLATFORM_OPTION
+@_option("--platform", default=None, help="option_graph_platform")
 @_LANG_OPTION
 @_option("--format", "fmt", type=click.Choice(("mermaid", "dot", "svg")), default="mermaid", show_default=True,
          help="option_graph_format")
 @_option("-o", "--output", type=click.Path(allow_dash=True), default=None, metavar="FILE",
          callback=_named_file, help="option_graph_output")
 @_option("--force", is_flag=True, help="option_graph_force")
-def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output: str | None, force: bool) -> None:
+def graph_command(rules: str | None, platform: str | None, lang: str, fmt: str, output: str | None,
+                  force: bool) -> None:
     """Draw the pack: facts -> rules -> actions, with what rules set and suppress."""
     from .overview import GraphvizError, graph, render_svg
 
@@ -701,6 +721,7 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
             check_writable(output, force, folder=True)
         except NotWritten as error:
             raise _not_written(error, lang) from None
+    platform = _one_platform(platform, rules, lang)
     with _reported(lang):
         pack = pack_named(platform, rules)
     source = graph(pack, "dot" if fmt == "svg" else fmt, lang)
@@ -724,12 +745,13 @@ def graph_command(rules: str | None, platform: str, lang: str, fmt: str, output:
 @_option("--answers", "answers_file", type=click.Path(allow_dash=True), default=None,
          metavar="FILE", callback=_named_file, help="option_ask_answers")
 @_RULES_OPTION
+@_option("--platform", default=None, help="option_ask_platform")
 @_LANG_OPTION
 @_option("--as-of", "as_of", type=_DATE, default=None, metavar="DATE",
          help="option_ask_as_of")
 @_option("--keep-date", is_flag=True, help="option_ask_keep_date")
 def ask_command(output: str | None, force: bool, answers_file: str | None, rules: str | None, lang: str, as_of,
-                keep_date: bool) -> None:
+                keep_date: bool, platform: str | None = None) -> None:
     """Answer questions instead of writing a scenario, and get the advice (help: help_ask in the catalogs)."""
     from . import interview  # as a module: tests replace interview.interview
     from .load import read_file
@@ -747,7 +769,7 @@ def ask_command(output: str | None, force: bool, answers_file: str | None, rules
         # not UTF-8 stops before any question
         answers = _typed_answers() if terminal else _piped_answers() if asking else iter(())
     with _reported(lang), _interruptible(lang):
-        result = interview.interview(rules, lang, answers, _conversation, as_of,
+        result = interview.interview(rules, lang, answers, _conversation, as_of, platform,
                                      preset=preset, source=None if terminal else "<stdin>", asking=asking,
                                      pin_date=keep_date or as_of is not None)
         if output:

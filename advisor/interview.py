@@ -56,9 +56,9 @@ from .derive import (
 from .diagnostics import Diagnostic, InputError, Message, closest, msg
 from .diagnostics import show as quoted
 from .explain import Advice, format_fact, format_value
-from .load import Document, bundled_rules, pack_folders, parse
+from .load import Document, bundled_rules, pack_folders, parse, read_file
 from .messages import rendered, say
-from .model import ABSENT, MAX_INT, Condition, Fact, Group, Pack, Rule, Value
+from .model import ABSENT, LANGS, MAX_INT, PACK_FILE, Condition, Fact, Group, Pack, Rule, Text, Value, folded
 from .pipeline import advise_document, pack_for, pack_named, read_pack
 from .render import render_text, trace_lines
 from .schema import schema
@@ -386,25 +386,47 @@ def _choose_pack(rules: str | Path | None, platform: str | None, lang: str, line
         platform = default
         if len(choices) > 1 and lines is not None:
             show(say(lang, "ask_intro"))
-            platform = _ask_platform(choices, default, lang, lines, show)
+            platform = _ask_platform(choices, default, lang, lines, show, rules)
     return pack_named(platform, rules)
 
 
-def _ask_platform(choices: list[str], default: str, lang: str, lines: _Lines, show: Callable[[str], None]) -> str:
+def _ask_platform(choices: list[str], default: str, lang: str, lines: _Lines, show: Callable[[str], None],
+                  rules: str | Path | None = None) -> str:
+    """The platform chosen among `choices` (pack ids): each shown by its pack's own name in `lang` and its id, and
+    answered by its number, its id or its name in either language."""
+    names = _pack_names(rules, choices)
     show(say(lang, "ask_platform"))
     for number, name in enumerate(choices, 1):
-        show(say(lang, "ask_choice", number=str(number), label=name))
+        show(say(lang, "ask_choice", number=str(number), label=say(lang, "ask_platform_choice", id=name,
+                                                                    name=names[name].get(lang))))
     show(say(lang, "ask_hint", text=say(lang, "ask_hint_platform", value=default)))
+    words = {folded(text.get(other)): name for name, text in names.items() for other in LANGS}
     while True:
         typed = (lines.read() or "").strip()
         answer = _normal(typed)
         if answer.lower() in UNKNOWN_WORDS:
             return default
-        picked, problem = _choice(answer, [(name, name) for name in choices], lang)
+        picked, problem = _choice(answer, [(name, name) for name in choices], lang, words)
         if problem is None:
             assert isinstance(picked, str)  # one of the platform names offered
             return picked
         lines.refuse(typed, msg("ask_line_platform"), problem)
+
+
+def _pack_names(rules: str | Path | None, choices: list[str]) -> dict[str, Text]:
+    """Each platform's own name (pack.yaml name:), read from its pack.yaml alone: the whole pack is read only
+    once chosen. A pack.yaml without a name in both languages is shown by its id (the pack is refused once
+    chosen)."""
+    root = Path(rules) if rules is not None else bundled_rules()
+    found = {}
+    for name in choices:
+        data = read_file(root / name / PACK_FILE).data
+        text = data.get("name") if isinstance(data, dict) else None
+        if isinstance(text, dict) and all(isinstance(text.get(lang), str) for lang in LANGS):
+            found[name] = Text(text["ja"], text["en"])
+        else:
+            found[name] = Text(name, name)
+    return found
 
 
 def platforms(rules: str | Path | None) -> list[str]:

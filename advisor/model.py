@@ -269,6 +269,7 @@ class Scenario:
     expect: Expectation | None
     params: tuple[tuple[str, Value], ...] = ()  # parameters the scenario overrides, in the pack's order
     from_events: frozenset[str] = frozenset()  # the facts its timeline (events:) set
+    platform_given: bool = True  # False: the scenario has no platform:, and `platform` is the default one
 
 
 # Shared constants: every stage may import these without depending on the stage that checks them.

@@ -193,6 +193,19 @@ def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
     return found[0]
 
 
+def platform_folder(root: str | Path, platform: str | None) -> str | Path:
+    """The folder of the platform's pack in `root` (a folder of packs; `root` itself when it is one pack or no
+    platform is named): `advise check --platform`. Raises InputError, at `root`, for a platform with no pack there."""
+    if platform is None:
+        return root
+    if not _PLATFORM.fullmatch(platform):
+        raise InputError([about_file(root, _unknown_platform(platform, {f.name: f for f in pack_folders(root)}))])
+    directory, problem = _pack_directory(str(root), platform)
+    if problem:
+        raise InputError([about_file(root, problem)])
+    return directory
+
+
 # A pack id (pack.schema.json): what a platform name is matched against before anything else, so that a
 # scenario's `platform: ../../x` or `/some/dir` is never a path: it names no pack folder and opens no file.
 _PLATFORM = re.compile(r"[a-z][a-z0-9_]*")

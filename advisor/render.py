@@ -43,6 +43,7 @@ def render_text(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
     lines = [scenario.title or say(lang, "untitled"),
              say(lang, "heading", platform=advice.pack.name.get(lang),
                  as_of=format_value(scenario.as_of, "date", lang)),
+             *_assumed(advice, lang),
              ""]
     if not advice.recommendations:
         lines += [say(lang, "no_advice"), ""]
@@ -52,6 +53,13 @@ def render_text(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
     if reasons:
         lines += _reasons_text(reasons, advice, lang)
     return "\n".join(lines)
+
+
+def _assumed(advice: Advice, lang: str) -> list[str]:
+    """The line saying which platform was assumed, for a scenario without platform: (none when it has one)."""
+    if advice.scenario.platform_given:
+        return []
+    return [say(lang, "platform_assumed", platform=advice.pack.name.get(lang), id=advice.pack.id)]
 
 
 def _item_text(rank: int, item: Recommendation, advice: Advice, lang: str, reasons: Why | None,
@@ -214,7 +222,9 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
         "scenario": {"path": shown_path(scenario.path), "title": scenario.title, "platform": scenario.platform,
                      "as_of": scenario.as_of.isoformat()}
         # What money values count (docs/json.md): absent for yen, so that a yen pack's document is as before
-        | ({"currency": advice.pack.currency} if advice.pack.currency != "JPY" else {}),
+        | ({"currency": advice.pack.currency} if advice.pack.currency != "JPY" else {})
+        # Whether the platform was taken by default (docs/json.md): absent when the scenario names it
+        | ({"platform_assumed": True} if not scenario.platform_given else {}),
         "recommendations": recommendations,
         "facts": {name: {"value": _plain(value), "origin": _origin(advice, name)} | _range(advice, name, lang)
                   for name, value in advice.facts.items()},
@@ -310,7 +320,8 @@ def render_markdown(advice: Advice, lang: str, reasons: Why | None = None, draft
     scenario = advice.scenario
     blocks = [f"# {_md(scenario.title or say(lang, 'untitled'))}",
               _md(say(lang, "heading", platform=advice.pack.name.get(lang),
-                      as_of=format_value(scenario.as_of, "date", lang)))]
+                      as_of=format_value(scenario.as_of, "date", lang))),
+              *map(_md, _assumed(advice, lang))]
     if not advice.recommendations:
         blocks.append(_md(say(lang, "no_advice")))
     for rank, item in enumerate(advice.recommendations, 1):

@@ -54,7 +54,8 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     if check.found:
         raise InputError(check.found)
     stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
-    return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events))
+    return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events),
+                    platform_given="platform" in doc.data)
 
 
 TIME = " time"  # an event's time of day, beside its date: a key no scenario can write (the schema refuses it)

@@ -188,14 +188,14 @@ def test_no_matching_rule_says_so(tmp_path):
 def test_rules_and_graph_commands_show_the_pack():
     code, out, err = advise("rules", "--lang", "en")
     assert (code, err) == (0, "") and "| report-threats" in out
-    code, out, err = advise("graph", "--format", "dot", "--lang", "en")
+    code, out, err = advise("graph", "--platform", "crowdworks", "--format", "dot", "--lang", "en")
     assert (code, err) == (0, "") and out.startswith("digraph")
-    assert advise("rules", "--platform", "lancers")[0:2] == (2, "")
+    assert advise("rules", "--platform", "coconala")[0:2] == (2, "")
 
 
 def test_graph_as_svg_without_graphviz_says_how_to_get_it(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
-    code, out, err = advise("graph", "--format", "svg")
+    code, out, err = advise("graph", "--platform", "crowdworks", "--format", "svg")
     assert (code, out) == (2, "")
     assert "Graphviz" in err and "--format mermaid" in err
 
@@ -342,8 +342,8 @@ EMPTY_PATH = {"en": "an empty name names no file or folder; give its name",
 
 
 @pytest.mark.parametrize("args, en, ja", [
-    (["check", "--formt", "x"], "Error: No such option '--formt'. Did you mean '--format'?",
-     "エラー：オプション「--formt」はありません。「--format」のことですか？"),
+    (["check", "--formt", "x"], "Error: No such option '--formt'. (Did you mean one of: '--format', '--platform'?)",
+     "エラー：オプション「--formt」はありません。（「--format」、「--platform」のどれかのことですか？）"),
     (["run", "--formt", "x"], "Error: No such option '--formt'. (Did you mean one of: '--force', '--format'?)",
      "エラー：オプション「--formt」はありません。（「--force」、「--format」のどれかのことですか？）"),
     (["run"], "Error: Missing argument 'SCENARIO'.", "エラー：引数がありません「SCENARIO」。"),
@@ -419,20 +419,20 @@ def test_language_follows_gnu_order(env, lang):
 
 def test_graph_is_written_to_a_file_only_when_it_does_not_exist(tmp_path):
     target = tmp_path / "pack.mmd"
-    assert advise("graph", "-o", str(target), "--lang", "en") == (0, "", "")
-    assert target.read_text(encoding="utf-8") == advise("graph", "--lang", "en")[1]
+    assert advise("graph", "--platform", "crowdworks", "-o", str(target), "--lang", "en") == (0, "", "")
+    assert target.read_text(encoding="utf-8") == advise("graph", "--platform", "crowdworks", "--lang", "en")[1]
     target.write_text("mine", encoding="utf-8")
-    assert advise("graph", "-o", str(target), "--lang", "en") == (
+    assert advise("graph", "--platform", "crowdworks", "-o", str(target), "--lang", "en") == (
         2, "", f"{target}: already exists; add --force to replace it\n")
-    assert advise("graph", "-o", str(target), "--lang", "ja")[2] == (
+    assert advise("graph", "--platform", "crowdworks", "-o", str(target), "--lang", "ja")[2] == (
         f"{target}: すでにあります。置き換えるには --force を付けてください\n")
     assert target.read_text(encoding="utf-8") == "mine"
-    assert advise("graph", "-o", str(target), "--force", "--format", "dot")[0] == 0
+    assert advise("graph", "--platform", "crowdworks", "-o", str(target), "--force", "--format", "dot")[0] == 0
     assert target.read_text(encoding="utf-8").startswith("digraph")
     missing = tmp_path / "no" / "pack.mmd"
-    assert advise("graph", "-o", str(missing), "--lang", "en") == (
+    assert advise("graph", "--platform", "crowdworks", "-o", str(missing), "--lang", "en") == (
         2, "", f"{missing}: cannot write: no such file or folder\n")
-    assert advise("graph", "-o", str(missing), "--lang", "ja") == (
+    assert advise("graph", "--platform", "crowdworks", "-o", str(missing), "--lang", "ja") == (
         2, "", f"{missing}: 書き込めません：そのようなファイルもフォルダーもありません\n")
 
 
@@ -492,8 +492,10 @@ def test_the_systems_reason_a_file_cannot_be_written_is_in_the_language_asked_fo
 
     monkeypatch.setattr("advisor.write.write_new", refused)  # the system's refusal, whoever runs the tests
     target = tmp_path / "pack.mmd"
-    assert advise("graph", "-o", str(target), "--lang", "en") == (2, "", f"{target}: cannot write: {en}\n")
-    assert advise("graph", "-o", str(target), "--lang", "ja") == (2, "", f"{target}: 書き込めません：{ja}\n")
+    assert advise("graph", "--platform", "crowdworks", "-o", str(target), "--lang", "en") == (
+        2, "", f"{target}: cannot write: {en}\n")
+    assert advise("graph", "--platform", "crowdworks", "-o", str(target), "--lang", "ja") == (
+        2, "", f"{target}: 書き込めません：{ja}\n")
     assert not target.exists()
 
 

@@ -29,7 +29,7 @@ def test_hidden_files_and_dangling_links_in_a_pack_folder_are_ignored(tmp_path):
     shutil.copytree(ROOT / "rules" / "crowdworks", pack)
     (pack / ".#rules.yaml").symlink_to("user@host.1234:1700000000")  # an editor's lock file
     (pack / "._rules.yaml").write_bytes(b"\x00\x05\x16\x07")  # a macOS resource file
-    scenario = write(tmp_path, "as_of: 2026-11-25\nfacts: {work_started: true}\n")
+    scenario = write(tmp_path, "platform: crowdworks\nas_of: 2026-11-25\nfacts: {work_started: true}\n")
     code, out, _ = run("--lang", "en", "--rules", str(pack), scenario)
     assert code == 0 and out.splitlines()[3] == "1. Send the early-termination request"
     assert run("check", str(pack)) == (0, "", "")
@@ -95,7 +95,7 @@ def test_rules_and_graph_use_the_one_pack_given_whatever_its_id(tmp_path):
 
 
 def test_a_byte_order_mark_before_piped_answers_is_not_part_of_the_first_answer():
-    code, _, err = run("ask", "--lang", "en", "--as-of", "2026-11-25", input="\ufeff2\n")
+    code, _, err = run("ask", "--lang", "en", "--platform", "crowdworks", "--as-of", "2026-11-25", input="\ufeff2\n")
     assert code == 0 and "> 2\n" in err and "Please type" not in err  # the conversation is on stderr
 
 

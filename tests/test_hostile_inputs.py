@@ -18,11 +18,13 @@ from click.testing import CliRunner
 
 from advisor.cli import main
 from advisor.diagnostics import REFUSED
+from advisor.load import pack_folders
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "rules" / "crowdworks"
 BASE = "as_of: 2026-11-25\nfacts:\n  work_started: true\n"
-PACKS = {"en": "rule packs: crowdworks", "ja": "ルールパック：crowdworks"}
+_BUNDLED_PACKS = ", ".join(folder.name for folder in pack_folders())  # every bundled pack, by its folder's name
+PACKS = {"en": f"rule packs: {_BUNDLED_PACKS}", "ja": f"ルールパック：{_BUNDLED_PACKS}"}
 
 
 def invoke(*args: str, input: str | None = None):
@@ -98,7 +100,8 @@ def test_a_platform_named_like_a_fifo_in_the_rules_folder_does_not_block(tmp_pat
     # run in a subprocess with a timeout: a read of the FIFO would wait for a writer forever
     done = subprocess.run([sys.executable, "-m", "advisor", "--lang", "en", "--rules", str(rules), str(path)],
                           capture_output=True, text=True, timeout=120, cwd=REPO)
-    assert (done.returncode, done.stdout, done.stderr) == refused(path, "1:11: " + unknown_platform("en", "pipe"))
+    assert (done.returncode, done.stdout, done.stderr) == refused(
+        path, '1:11: unknown platform "pipe"; rule packs: crowdworks')
 
 
 @pytest.mark.parametrize(("name", "make"), [("rules.yaml", os.mkfifo), ("extra.yaml", os.mkfifo),
@@ -308,7 +311,7 @@ def test_a_malformed_derive_is_a_finding_at_its_line(tmp_path, derive, column, m
 
 def test_a_piped_answer_is_echoed_escaped(tmp_path):
     """advise ask shows each piped answer after its question, as if typed: escaped, as messages show text."""
-    result = invoke("--lang", "en", "ask", input="\x1b]0;pwn\x07fixed\n")
+    result = invoke("--lang", "en", "ask", "--platform", "crowdworks", input="\x1b]0;pwn\x07fixed\n")
     assert result.exit_code == 2 and "\x1b" not in result.stdout + result.stderr
     assert "> \\u001B]0;pwn\\u0007fixed\n" in result.stdout + result.stderr
     assert result.stderr.endswith('<stdin>:1:1: "\\u001B]0;pwn\\u0007fixed" does not answer Q1 (contract_type): '

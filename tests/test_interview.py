@@ -27,7 +27,7 @@ from packs import make_pack, rule
 
 from advisor.cli import main
 from advisor.interview import interview, open_questions, scenario_text
-from advisor.load import parse
+from advisor.load import pack_folders, parse
 from advisor.pipeline import advise_document, pack_named
 
 ROOT = Path(__file__).parent.parent
@@ -46,9 +46,14 @@ INPUTS = [name for name, fact in PACK.facts.items() if fact.given_by_user and na
 NO_FEE = [name for name in INPUTS if name != "fee"]  # no amount can be computed, so the fee is not asked
 
 
+BUNDLED_PLATFORMS = ", ".join(folder.name for folder in pack_folders())  # as "unknown platform" lists them
+
+
 def ask(*args: str, input=None, lang: str = "en"):
-    """advise ask with answers from `input`: (exit code, the conversation on stderr, stdout: only the scenario)."""
-    result = CliRunner().invoke(main, ["ask", "--lang", lang, "--as-of", "2026-11-25", *args], input=input)
+    """advise ask with answers from `input`: (exit code, the conversation on stderr, stdout: only the scenario).
+    The CrowdWorks pack unless `args` give --rules (advise ask would first ask which of the bundled packs)."""
+    platform = [] if "--rules" in args else ["--platform", "crowdworks"]
+    result = CliRunner().invoke(main, ["ask", "--lang", lang, "--as-of", "2026-11-25", *platform, *args], input=input)
     return result.exit_code, result.stderr, result.stdout
 
 
@@ -301,7 +306,7 @@ def at_a_terminal(*answers: str, lang: str = "en", **options):
             shown.append(f"> {answer}" if answer else ">")
             yield answer
 
-    result = interview(None, lang, typed(), shown.append, AS_OF, **options)
+    result = interview(None, lang, typed(), shown.append, AS_OF, **({"platform": "crowdworks"} | options))
     return result, "\n".join(shown) + "\n"
 
 
@@ -360,7 +365,7 @@ def test_ctrl_c_stops_the_interview_in_the_library():
 
     shown: list[str] = []
     with pytest.raises(KeyboardInterrupt):
-        interview(None, "en", answers(), shown.append, AS_OF)
+        interview(None, "en", answers(), shown.append, AS_OF, "crowdworks")
     assert shown[-1].startswith("  (a date, YYYY-MM-DD")  # it was asking Q3
 
 
@@ -570,8 +575,8 @@ def test_the_platform_is_asked_only_when_there_is_a_choice(tmp_path):
     code, out, printed = ask("--rules", str(folder), input=lines("2", "1"))
     assert code == 0
     assert out.startswith("Answer a few questions about your contract.")
-    assert "Which platform is the contract on?\n  1) crowdworks\n  2) other\n  (Enter: crowdworks)\n> 2\n" \
-           "Rules: Other (other)\n" in out
+    assert "Which platform is the contract on?\n  1) CrowdWorks (crowdworks)\n  2) Other (other)\n" \
+           "  (Enter: crowdworks)\n> 2\nRules: Other (other)\n" in out
     assert "platform: other\n" in printed
     code, out, printed = ask("--rules", str(folder), input=lines("3", "2", "1"))
     assert (code, printed) == (2, "")
@@ -882,13 +887,14 @@ def test_a_missing_answers_file_is_reported(tmp_path):
 
 def test_the_scenario_names_no_date_unless_asked(tmp_path):
     today = dt.date.today().isoformat()
-    result = CliRunner().invoke(main, ["ask", "--lang", "en"], input=lines("2"))
+    result = CliRunner().invoke(main, ["ask", "--lang", "en", "--platform", "crowdworks"], input=lines("2"))
     assert result.exit_code == 0
     assert "as_of" not in result.stdout and result.stdout.startswith("# Written by advise ask.")
     assert f"CrowdWorks · as of {today}\n" in result.stderr  # advised for today all the same
-    kept = CliRunner().invoke(main, ["ask", "--lang", "en", "--keep-date"], input=lines("2"))
+    kept = CliRunner().invoke(main, ["ask", "--lang", "en", "--platform", "crowdworks", "--keep-date"], input=lines("2"))
     assert kept.exit_code == 0 and f"\nas_of: {today}\nfacts:\n" in kept.stdout
-    chosen = CliRunner().invoke(main, ["ask", "--lang", "en", "--as-of", "2026-11-25"], input=lines("2"))
+    chosen = CliRunner().invoke(main, ["ask", "--lang", "en", "--platform", "crowdworks", "--as-of", "2026-11-25"],
+                                input=lines("2"))
     assert "\nas_of: 2026-11-25\nfacts:\n" in chosen.stdout  # a date chosen with --as-of is kept
 
 
@@ -896,13 +902,15 @@ def test_the_scenario_names_no_date_unless_asked(tmp_path):
 
 def advise_ask(*args: str, **options) -> subprocess.Popen:
     """advise ask in a process of its own, as a shell runs it."""
-    return subprocess.Popen([sys.executable, "-m", "advisor", "ask", "--lang", "en", "--as-of", "2026-11-25", *args],
+    return subprocess.Popen([sys.executable, "-m", "advisor", "ask", "--lang", "en", "--as-of", "2026-11-25",
+                             "--platform", "crowdworks", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
 
 
 def test_advise_ask_into_a_file_writes_only_the_scenario(tmp_path):
     with open(tmp_path / "situation.yaml", "wb") as stdout:
-        done = subprocess.run([sys.executable, "-m", "advisor", "ask", "--lang", "en", "--as-of", "2026-11-25"],
+        done = subprocess.run([sys.executable, "-m", "advisor", "ask", "--lang", "en", "--as-of", "2026-11-25",
+                               "--platform", "crowdworks"],
                               input=lines("2", "1").encode(), stdout=stdout, stderr=subprocess.PIPE)
     assert done.returncode == 0
     written = (tmp_path / "situation.yaml").read_text(encoding="utf-8")
@@ -1083,9 +1091,10 @@ def test_as_of_on_the_command_line_replaces_the_scenarios(tmp_path):
 
 
 @pytest.mark.parametrize("lang, change, expected", [
-    ("en", ("platform: crowdworks", "platform: lancers"), 'answers.yaml:2:11: unknown platform "lancers"; rule packs: crowdworks\n'),
-    ("ja", ("platform: crowdworks", "platform: lancers"),
-     'answers.yaml:2:11: プラットフォーム "lancers" は不明です。ルールパック：crowdworks\n'),
+    ("en", ("platform: crowdworks", "platform: coconala"),
+     f'answers.yaml:2:11: unknown platform "coconala"; rule packs: {BUNDLED_PLATFORMS}\n'),
+    ("ja", ("platform: crowdworks", "platform: coconala"),
+     f'answers.yaml:2:11: プラットフォーム "coconala" は不明です。ルールパック：{BUNDLED_PLATFORMS}\n'),
     ("en", ("auto_termination_days", "auto_termination_dayz"),
      'answers.yaml:5:3: unknown parameter "auto_termination_dayz" (did you mean "auto_termination_days"?); parameters: '),
     ("en", ("as_of: 2026-11-20", "as_of: 2026-11-05"),
@@ -1118,7 +1127,7 @@ def test_at_a_terminal_a_date_too_late_to_work_out_from_is_asked_again(lang, exp
             shown.append(f"> {answer}")
             yield answer
 
-    result = interview(None, lang, typed(), shown.append, dt.date(9999, 12, 31))
+    result = interview(None, lang, typed(), shown.append, dt.date(9999, 12, 31), "crowdworks")
     assert f"\n> 9999-12-30\n{expected}\n> 9999-12-01\n" in "\n".join(shown)
     assert "  request_sent_on: 9999-12-01\n" in result.scenario
 

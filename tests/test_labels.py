@@ -94,7 +94,7 @@ def test_explain_shows_labels(tmp_path, lang, lines):
 
 
 def test_advise_rules_in_japanese_shows_labels_beside_values():
-    code, out, _ = advise("rules", "--lang", "ja")
+    code, out, _ = advise("rules", "--lang", "ja", "--platform", "crowdworks")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("| client_response "))
     assert [cell.strip() for cell in row.split("|")[1:-1]] == [
@@ -110,7 +110,7 @@ def test_advise_graph_shows_what_a_rule_sets_by_its_label(tmp_path):
 
 def test_ask_shows_labels_as_choices_and_takes_a_label_a_value_or_a_number():
     answers = "1\nはい\n2026-11-10\nあなた\nrejected\n"
-    code, out, err = advise("ask", "--lang", "ja", "--as-of", "2026-11-25", input=answers)
+    code, out, err = advise("ask", "--lang", "ja", "--platform", "crowdworks", "--as-of", "2026-11-25", input=answers)
     assert code == 0
     assert "Q1. 契約の形式はどちらですか？\n  1) 固定報酬制\n  2) 時間単価制\n  ［わからなければ Enter（「固定報酬制」として扱います）］" in err
     assert "  1) 応答なし\n  2) 同意\n  3) 拒否\n" in err
@@ -119,7 +119,8 @@ def test_ask_shows_labels_as_choices_and_takes_a_label_a_value_or_a_number():
 
 
 def test_ask_in_english_shows_the_value_beside_its_label_and_takes_the_label_in_any_case():
-    code, out, err = advise("ask", "--lang", "en", "--as-of", "2026-11-25", input="Paid by the hour\n")
+    code, out, err = advise("ask", "--lang", "en", "--platform", "crowdworks", "--as-of", "2026-11-25",
+                            input="Paid by the hour\n")
     assert code == 0
     assert ("Q1. What kind of contract is it?\n  1) fixed price (fixed)\n  2) paid by the hour (hourly)\n"
             "  (Enter if you don't know: taken as fixed price (fixed))\n") in err

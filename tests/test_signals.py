@@ -51,7 +51,7 @@ def special_files(tmp_path: Path) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("command", [["--calendar", "PATH", "--force", str(EXAMPLE)],
-                                     ["graph", "-o", "PATH", "--force"],
+                                     ["graph", "--platform", "crowdworks", "-o", "PATH", "--force"],
                                      ["ask", "-o", "PATH", "--force", "--answers", "-"]])
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_force_replaces_only_regular_files(tmp_path, command, lang):
@@ -72,7 +72,7 @@ def _signalled(number: int, tmp_path: Path, *args: str) -> subprocess.CompletedP
                           text=True, env=ENV, cwd=ROOT, timeout=120, input="{}\n")
 
 
-WRITES = [["graph", "-o", "OUT"], ["--calendar", "OUT", str(EXAMPLE)], ["ask", "-o", "OUT", "--answers", "-"]]
+WRITES = [["graph", "--platform", "crowdworks", "-o", "OUT"], ["--calendar", "OUT", str(EXAMPLE)], ["ask", "-o", "OUT", "--answers", "-"]]
 
 
 @pytest.mark.parametrize("command", WRITES)
@@ -123,7 +123,8 @@ def test_ctrl_c_anywhere_exits_130_with_one_line(lang, line):
 @pytest.mark.parametrize(("args", "code"), [(["test", str(PASSING)], 0),
                                             (["test", str(EXAMPLE), str(PASSING)], None),
                                             (["--format", "json", str(EXAMPLE)], None),
-                                            (["rules"], 0), (["graph"], 0), (["check"], None),
+                                            (["rules"], 0), (["graph", "--platform", "crowdworks"], 0),
+                                            (["check"], None),
                                             (["--help"], 0), (["run", "--help"], 0), (["help", "check"], 0),
                                             (["--version"], 0)])
 def test_a_closed_standard_output_ends_quietly_with_the_usual_exit_code(args, code):

@@ -1,0 +1,176 @@
+"""Several platforms: the same core scenario on each bundled pack, the platform assumed when a scenario names
+none, choosing the platform in advise ask, rules, graph and check, and adding a platform as
+docs/authoring.md "Adding a platform" says."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+from advisor.load import pack_folders
+from advisor.pipeline import pack_named
+
+ROOT = Path(__file__).resolve().parents[1]
+AUTHORING = {"en": (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8"),
+             "ja": (ROOT / "docs" / "authoring.ja.md").read_text(encoding="utf-8")}
+
+# The core facts only (rules/core.yaml): the client went silent after the worker's request, part delivered.
+CORE_SCENARIO = """\
+platform: {platform}
+as_of: 2026-11-25
+facts:
+  contract_type: fixed
+  work_started: true
+  request_sent_on: 2026-11-16
+  request_sent_by: worker
+  client_response: none
+  client_unresponsive: true
+  units_total: 10
+  units_delivered: 4
+  fee: 50000
+"""
+
+# What each platform's pack advises first for it, and the host of that advice's first source: its own pages.
+FIRST = {
+    "crowdworks": ("ask_client_to_reject_own_request", "crowdworks.my.salesforce-sites.com"),
+    "craudia": ("negotiate_partial_pay", "www.craudia.com"),
+    "lancers": ("escrow_cancelled_work_unpaid", "www.lancers.jp"),
+    "upwork": ("finish_and_submit", "support.upwork.com"),
+    "fiverr": ("order_cancelled", "help.fiverr.com"),
+}
+BUNDLED = [folder.name for folder in pack_folders()]
+
+
+def advise(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_every_platform_of_the_plan_has_a_bundled_pack():
+    assert sorted(FIRST) == BUNDLED
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("platform", sorted(FIRST))
+def test_the_same_core_scenario_gets_each_platforms_own_first_advice(tmp_path, platform, lang):
+    scenario = tmp_path / f"{platform}.yaml"
+    scenario.write_text(CORE_SCENARIO.format(platform=platform), encoding="utf-8")
+    code, out, err = advise("--lang", lang, "--format", "json", str(scenario))
+    assert (code, err) == (0, "")
+    first = json.loads(out)["recommendations"][0]
+    action, host = FIRST[platform]
+    assert (first["action"], urlparse(first["source"][0]["url"]).hostname) == (action, host)
+    pack = pack_named(platform)
+    assert first["title"] == pack.actions[action].get(lang)
+    code, out, _ = advise("--lang", lang, str(scenario))
+    heading = {"en": "{name} · as of 2026-11-25", "ja": "{name}・2026年11月25日時点"}[lang]
+    assert out.splitlines()[1:4] == [heading.format(name=pack.name.get(lang)), "", f"1. {first['title']}"]
+
+
+def test_the_first_advice_differs_on_every_platform():
+    assert len({action for action, _ in FIRST.values()}) == len(FIRST)
+    assert len({host for _, host in FIRST.values()}) == len(FIRST)
+
+
+# ------------------------------------------------------------------------- a scenario without platform:
+
+ASSUMED = {
+    "en": "The scenario names no platform, so CrowdWorks is assumed (platform: crowdworks); write platform: to "
+          "choose another",
+    "ja": "シナリオに platform: がないため、クラウドワークスとして扱いました（platform: crowdworks）。ほかのプラットフォームに"
+          "するには platform: を書いてください",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_scenario_without_platform_says_crowdworks_was_assumed(tmp_path, lang):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(CORE_SCENARIO.split("\n", 1)[1], encoding="utf-8")
+    heading = {"en": "CrowdWorks · as of 2026-11-25", "ja": "クラウドワークス・2026年11月25日時点"}[lang]
+    code, out, err = advise("--lang", lang, str(scenario))
+    assert (code, err) == (0, "") and out.splitlines()[1:4] == [heading, ASSUMED[lang], ""]
+    code, out, _ = advise("--lang", lang, "--format", "markdown", str(scenario))
+    assert out.split("\n\n")[1:3] == [heading, ASSUMED[lang]]
+    code, out, _ = advise("--lang", lang, "--format", "json", str(scenario))
+    assert json.loads(out)["scenario"] | {"path": ""} == {"path": "", "title": None, "platform": "crowdworks",
+                                                           "as_of": "2026-11-25", "platform_assumed": True}
+    named = tmp_path / "named.yaml"
+    named.write_text(CORE_SCENARIO.format(platform="crowdworks"), encoding="utf-8")
+    for fmt in ("text", "markdown", "json"):
+        out = advise("--lang", lang, "--format", fmt, str(named))[1]
+        assert ASSUMED[lang] not in out and "platform_assumed" not in out
+
+
+# ---------------------------------------------------------------------------------- choosing the platform
+
+CHOICES = {
+    "en": "Which platform is the contract on?\n  1) Craudia (craudia)\n  2) CrowdWorks (crowdworks)\n"
+          "  3) Fiverr (fiverr)\n  4) Lancers (lancers)\n  5) Upwork (upwork)\n  (Enter: crowdworks)\n",
+    "ja": "どのプラットフォームでの契約ですか？\n  1) クラウディア（craudia）\n  2) クラウドワークス（crowdworks）\n"
+          "  3) Fiverr（ファイバー）（fiverr）\n  4) ランサーズ（lancers）\n  5) アップワーク（Upwork）（upwork）\n"
+          "  ［Enter で crowdworks］\n",
+}
+
+
+@pytest.mark.parametrize("lang, typed, chosen", [
+    ("en", "4", "Rules: Lancers (lancers)"), ("en", "ランサーズ", "Rules: Lancers (lancers)"),
+    ("en", "upwork", "Rules: Upwork (upwork)"), ("en", "", "Rules: CrowdWorks (crowdworks)"),
+    ("ja", "クラウディア", "ルール：クラウディア（craudia）"), ("ja", "fiverr", "ルール：Fiverr（ファイバー）（fiverr）"),
+])
+def test_ask_first_asks_the_platform_by_the_packs_own_names(lang, typed, chosen):
+    code, out, err = advise("ask", "--lang", lang, "--as-of", "2026-11-25", input=typed + "\n")
+    assert code == 0
+    assert err.split("\n", 1)[1].startswith(CHOICES[lang] + f"> {typed}".rstrip() + f"\n{chosen}\n\nQ1. ")
+    platform = re.search(r"[（(](\w+)[）)]$", chosen)[1]
+    assert f"platform: {platform}\n" in out
+    pack = pack_named(platform)
+    assert f"Q1. {(pack.facts['contract_type'].question or pack.facts['contract_type'].description).get(lang)}" in err
+
+
+def test_ask_with_platform_asks_no_platform():
+    code, out, err = advise("ask", "--lang", "en", "--platform", "upwork", "--as-of", "2026-11-25", input="\n")
+    assert code == 0 and "Which platform" not in err and "Rules: Upwork (upwork)\n" in err
+    assert "platform: upwork\n" in out
+
+
+def test_rules_without_platform_shows_every_pack_in_turn():
+    code, out, err = advise("--lang", "en", "rules")
+    assert (code, err) == (0, "")
+    headings = [line for line in out.splitlines() if re.fullmatch(r"\S.* \([a-z]+\)", line)]
+    assert headings == ["Craudia (craudia)", "CrowdWorks (crowdworks)", "Fiverr (fiverr)", "Lancers (lancers)",
+                        "Upwork (upwork)"]
+    assert out == "\n".join(advise("--lang", "en", "rules", "--platform", name)[1] for name in BUNDLED)
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("en", "Error: there are several rule packs, and a graph draws one: choose it with --platform (Craudia (craudia), "
+           "CrowdWorks (crowdworks), Fiverr (fiverr), Lancers (lancers), Upwork (upwork))"),
+    ("ja", "エラー：ルールパックが複数あり、グラフに描けるのは 1 つです。--platform で選んでください（クラウディア（craudia）、"
+           "クラウドワークス（crowdworks）、Fiverr（ファイバー）（fiverr）、ランサーズ（lancers）、アップワーク（Upwork）（upwork））"),
+])
+def test_graph_draws_one_pack_and_asks_which_when_there_are_several(lang, message):
+    code, out, err = advise("--lang", lang, "graph")
+    assert (code, out) == (2, "") and err.splitlines()[-1] == message
+    code, out, err = advise("--lang", lang, "graph", "--platform", "lancers", "--format", "dot")
+    assert (code, err) == (0, "") and out.startswith("digraph")
+
+
+def test_check_covers_every_pack_or_the_one_named(tmp_path):
+    assert advise("check") == (0, "", "")
+    for name in BUNDLED:
+        assert advise("check", "--platform", name) == (0, "", "")
+    code, out, err = advise("--lang", "en", "check", "--platform", "coconala")
+    assert (code, out) == (2, "")
+    assert err == f'{ROOT / "rules"}: unknown platform "coconala"; rule packs: {", ".join(BUNDLED)}\n'
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "crowdworks", rules / "crowdworks")
+    (rules / "crowdworks" / "rules.yaml").write_text("rules: []\n", encoding="utf-8")
+    shutil.copytree(ROOT / "rules" / "lancers", rules / "lancers")
+    assert advise("check", str(rules), "--platform", "lancers") == (0, "", "")
+    assert advise("check", str(rules))[0] == 1  # the crowdworks copy, whose rules.yaml lost its rules
