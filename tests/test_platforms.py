@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import textwrap
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -174,3 +175,57 @@ def test_check_covers_every_pack_or_the_one_named(tmp_path):
     shutil.copytree(ROOT / "rules" / "lancers", rules / "lancers")
     assert advise("check", str(rules), "--platform", "lancers") == (0, "", "")
     assert advise("check", str(rules))[0] == 1  # the crowdworks copy, whose rules.yaml lost its rules
+
+
+# ------------------------------------------------------------------------------------------ adding one
+
+def _section(lang: str) -> str:
+    heading = {"en": "## Adding a platform\n", "ja": "## プラットフォームを追加する\n"}[lang]
+    return AUTHORING[lang].split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def _blocks(text: str, language: str) -> list[str]:
+    return [textwrap.dedent(body) for marked, body in re.findall(r"(?ms)^ *```(\w*)\n(.*?)^ *```$", text)
+            if marked == language]
+
+
+# line:column of units_total's min: in the CrowdWorks pack's facts.yaml
+UNITS_TOTAL_MIN = next(f"{number + 2}:10" for number, line in enumerate(
+    (ROOT / "rules" / "crowdworks" / "facts.yaml").read_text(encoding="utf-8").splitlines(), start=1)
+    if line == "  units_total:")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_adding_a_platform_as_the_docs_say(tmp_path, monkeypatch, lang):
+    """The steps of docs/authoring.md (and .ja.md) "Adding a platform", on a copy in a temporary folder: the
+    commands shown, the pack.yaml head shown, the scenario shown."""
+    section = _section(lang)
+    commands = [line.split("#")[0].strip() for block in _blocks(section, "sh") for line in block.splitlines()]
+    assert commands == ["mkdir -p /tmp/my-rules /tmp/my-scenarios", "cp -r rules/crowdworks /tmp/my-rules/coconala",
+                        "advise check /tmp/my-rules/coconala", "advise test --rules /tmp/my-rules /tmp/my-scenarios/"]
+    head, scenario = _blocks(section, "yaml")
+    rules, scenarios = tmp_path / "my-rules", tmp_path / "my-scenarios"
+    scenarios.mkdir()
+    shutil.copytree(ROOT / "rules" / "crowdworks", rules / "coconala")  # step 0: the copy
+    pack_file = rules / "coconala" / "pack.yaml"
+    original = pack_file.read_text(encoding="utf-8")
+    pack_file.write_text(head + original[original.index("\nactions:\n"):], encoding="utf-8")  # step 1
+    assert advise("--lang", lang, "check", str(rules / "coconala")) == (0, "", "")  # step 3: the core is kept
+    (scenarios / "agreed.yaml").write_text(scenario, encoding="utf-8")  # step 4
+    code, out, err = advise("--lang", lang, "test", "--rules", str(rules), str(scenarios))  # step 5
+    title = re.search(r"^title: (.*)$", scenario, re.M)[1]
+    assert (code, err) == (0, "")
+    assert out.startswith({"en": "PASS", "ja": "合格"}[lang] + f" {scenarios / 'agreed.yaml'}  {title}\n")
+    assert out.endswith({"en": "1 passed, 0 failed\n", "ja": "合格 1 件、不合格 0 件\n"}[lang])
+    code, out, _ = advise("--lang", lang, "--rules", str(rules), str(scenarios / "agreed.yaml"))
+    name = {"en": "Coconala · as of 2026-11-25", "ja": "ココナラ・2026年11月25日時点"}[lang]
+    assert code == 0 and out.splitlines()[1] == name
+    facts = rules / "coconala" / "facts.yaml"  # step 2 undone: a core fact declared otherwise is reported
+    facts.write_text(facts.read_text(encoding="utf-8").replace("  units_total:\n    type: int\n    min: 1\n",
+                                                               "  units_total:\n    type: int\n    min: 2\n"),
+                     encoding="utf-8")
+    code, out, _ = advise("--lang", "en", "check", str(rules / "coconala"))
+    assert (code, out) == (1, f"{facts}:{UNITS_TOTAL_MIN}: [warning] L209 core fact units_total is declared with "
+                              "min: 2, where the core vocabulary (rules/core.yaml) has min: 1; a scenario would not "
+                              "mean the same on this platform: declare it as {type: int, min: 1} (texts in this "
+                              "platform's words)\n")
