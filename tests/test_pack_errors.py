@@ -292,7 +292,7 @@ CASES = [
          "days_since: ^probe_count}", "days_since needs type date as argument 1; probe_count is int",
          id="derive-argument-of-the-wrong-type"),
     case("pack.yaml", "\nactions:\n", "\nauthor: me\nactions:\n", "^author: me",
-         'unknown key "author"; allowed: id, name, actions, sources', id="pack-unknown-key"),
+         'unknown key "author"; allowed: id, name, calendar, currency, actions, sources', id="pack-unknown-key"),
 ]
 
 
@@ -325,7 +325,7 @@ def test_bytes_that_are_not_utf8_in_a_rule_file(tmp_path):
 
 @pytest.mark.parametrize("file, old, new, mark, message", [
     case("facts.yaml", "  probe_count:\n    type: int\n", "  probe_count:\n    type: integer\n", "type: ^integer",
-         'expected one of bool, int, money, date, enum; got "integer" (did you mean "int"?)', id="fact-unknown-type"),
+         'expected one of bool, int, money, date, datetime, enum; got "integer" (did you mean "int"?)', id="fact-unknown-type"),
     case("facts.yaml", "values: [calm, stormy]", "values: [calm, no]", "values: [calm, ^no]",
          "an enum value is a word; quote yes, no, on and off, which YAML reads as true/false; got false",
          id="enum-values-bare-no"),
