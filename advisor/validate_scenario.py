@@ -379,11 +379,13 @@ def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, f
     set_by: dict[str, int] = {}
     seen: set[str] = set()
     previous: dt.date | None = None
+    latest: dt.datetime | None = None  # the latest time of day written, for events on one day
     for index, item in enumerate(events):
         kind = None if item is None else _event(check, index, item, pack, previous, seen, as_of)
         if kind is None:
             continue
         previous = max(previous or item["date"], item["date"])
+        latest = _in_time_order(check, index, item, latest)
         seen.add(kind.name)
         for name, how, operand in kind.sets:
             value = _event_value(how, operand, item, timeline.get(name, 0), pack.facts[name].type)
@@ -427,6 +429,18 @@ def _event(check: Checker, index: int, item: dict, pack: Pack, previous: dt.date
         check.error("", msg("v_event_needs_count" if kind.count else "v_event_takes_no_count", event=kind.name), *where)
         return None
     return kind
+
+
+def _in_time_order(check: Checker, index: int, item: dict, latest: dt.datetime | None) -> dt.datetime | None:
+    """An event at a time of day on the day of an earlier one at a later time is out of order (reported at its date,
+    as a day before an earlier event's is); an event without a time fits anywhere in its day. The latest time of day
+    written so far."""
+    moment = item.get(TIME)
+    if moment is None:
+        return latest
+    if latest is not None and moment.date() == latest.date() and moment < latest:
+        check.error("", msg("v_events_order", day=show(moment), previous=show(latest)), "events", index, "date")
+    return max(moment, latest or moment)
 
 
 def _event_value(how: str, operand: Value | None, item: dict, so_far: Value, kind: str) -> Value | None:

@@ -325,3 +325,13 @@ def test_a_rule_compares_a_datetime_with_one_it_writes(tmp_path, written, fires)
         "when: {days_until_window_end: {lt: 0}}", f"when: {{request_sent_at: {{lt: {written}}}}}"), encoding="utf-8")
     code, out, _ = run("--rules", str(folder), "--lang", "en", str(write(tmp_path, SCENARIO)))
     assert code == 0 and ("The window closed at 2026-12-02 14:00." in out) == fires
+
+
+def test_events_on_one_day_are_in_the_order_of_their_times(tmp_path):
+    path = write(tmp_path, TIMELINE.format(as_of="2026-12-03", date="2026-11-30 14:00")
+                 + "  - {date: 2026-11-30, event: termination_requested}\n"  # no time: anywhere in its day
+                 + "  - {date: 2026-11-30 09:00, event: termination_requested}\n")
+    assert run("--rules", str(PACK), "--lang", "en", str(path)) == (
+        2, "", f"{path}:8:12: events must be oldest first: 2026-11-30 09:00 comes after 2026-11-30 14:00\n")
+    assert run("--rules", str(PACK), "--lang", "ja", str(path)) == (
+        2, "", f"{path}:8:12: events は古い順に並べてください。2026-11-30 09:00 が 2026-11-30 14:00 の後にあります\n")
