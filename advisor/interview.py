@@ -415,12 +415,15 @@ def _ask_platform(choices: list[str], default: str, lang: str, lines: _Lines, sh
 
 def _pack_names(rules: str | Path | None, choices: list[str]) -> dict[str, Text]:
     """Each platform's own name (pack.yaml name:), read from its pack.yaml alone: the whole pack is read only
-    once chosen. A pack.yaml without a name in both languages is shown by its id (the pack is refused once
-    chosen)."""
+    once chosen. A pack without a pack.yaml that names it in both languages is shown by its id (the pack is
+    refused once chosen)."""
     root = Path(rules) if rules is not None else bundled_rules()
     found = {}
     for name in choices:
-        data = read_file(root / name / PACK_FILE).data
+        try:
+            data = read_file(root / name / PACK_FILE).data
+        except InputError:  # no pack.yaml, or not YAML: reported once the pack is chosen
+            data = None
         text = data.get("name") if isinstance(data, dict) else None
         if isinstance(text, dict) and all(isinstance(text.get(lang), str) for lang in LANGS):
             found[name] = Text(text["ja"], text["en"])

@@ -40,7 +40,7 @@ facts:
 # What each platform's pack advises first for it, and the host of that advice's first source: its own pages.
 FIRST = {
     "crowdworks": ("ask_client_to_reject_own_request", "crowdworks.my.salesforce-sites.com"),
-    "craudia": ("negotiate_partial_pay", "www.craudia.com"),
+    "craudia": ("contact_support", "www.craudia.com"),
     "lancers": ("escrow_cancelled_work_unpaid", "www.lancers.jp"),
     "upwork": ("finish_and_submit", "support.upwork.com"),
     "fiverr": ("order_cancelled", "help.fiverr.com"),
@@ -229,3 +229,14 @@ def test_adding_a_platform_as_the_docs_say(tmp_path, monkeypatch, lang):
                               "min: 2, where the core vocabulary (rules/core.yaml) has min: 1; a scenario would not "
                               "mean the same on this platform: declare it as {type: int, min: 1} (texts in this "
                               "platform's words)\n")
+
+
+def test_a_pack_without_a_readable_pack_yaml_is_offered_by_its_id(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "crowdworks", rules / "crowdworks")
+    (rules / "other").mkdir()
+    (rules / "other" / "facts.yaml").write_text("facts: {}\n", encoding="utf-8")  # a pack without its pack.yaml
+    code, out, err = advise("ask", "--lang", "en", "--rules", str(rules), "--as-of", "2026-11-25", input="1\n")
+    assert code == 0 and "  1) CrowdWorks (crowdworks)\n  2) other (other)\n" in err
+    code, out, err = advise("ask", "--lang", "en", "--rules", str(rules), "--as-of", "2026-11-25", input="2\n")
+    assert (code, out) == (2, "") and err.endswith(f"{rules / 'other'}: not a rule pack: no pack.yaml in this folder\n")
