@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .diagnostics import Message, msg, show
@@ -35,11 +35,10 @@ def pack_amount(value: Any, currency: str) -> Any:
     digits = CURRENCIES.get(currency, 0)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not digits:
         return value
-    try:
-        scaled = Decimal(repr(value)) * 10 ** digits  # repr: the shortest text that reads back as the float
-    except InvalidOperation:  # inf, nan
-        return value
-    return int(scaled) if scaled == int(scaled) and abs(scaled) <= MAX_INT else value
+    scaled = Decimal(repr(value)) * 10 ** digits  # repr: the shortest text that reads back as the float
+    if not scaled.is_finite() or abs(scaled) > MAX_INT or scaled != scaled.to_integral_value():
+        return value  # inf, nan, too large, or a fraction of the minor unit
+    return int(scaled)
 
 
 def read_amount(typed: str, currency: str) -> tuple[int | None, Message | None]:

@@ -209,14 +209,14 @@ def read_text(kind: str, text: str, currency: str = "JPY") -> tuple[Any, Message
     if kind == "bool":
         word = folded(text)
         return (BOOL_WORDS[word], None) if word in BOOL_WORDS else (text, None)
+    if kind == "money" and currency != "JPY":  # "$" alone, or a word, is no amount of dollars either
+        return read_amount(text, currency)
     if not any(char.isdigit() for char in text.translate(_WIDTH)):
         return text, None
     if kind == "date":
         return read_date(text)
     if kind == "datetime":
         return read_datetime(text)
-    if kind == "money" and currency != "JPY":
-        return read_amount(text, currency)
     return _read_number(text, text.translate(_WIDTH), kind == "money")
 
 

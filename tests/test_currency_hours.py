@@ -187,6 +187,9 @@ def test_what_cannot_be_read_is_refused_at_its_place_in_both_languages(tmp_path)
     ("¥500", '"¥" (U+00A5) is for yen, and this pack counts dollars', "「¥」(U+00A5)は円に付けるもので、このパックの金額はドルです"),
     ("500円", '"円" (U+5186) is for yen, and this pack counts dollars', "「円」(U+5186)は円に付けるもので、このパックの金額はドルです"),
     ("$5#0", '"#" (U+0023) cannot be part of it', "「#」(U+0023)はここに書けません"),
+    ("lots", '"l" (U+006C) cannot be part of it', "「l」(U+006C)はここに書けません"),
+    ("$", "it needs digits, with at most a $ before them and cents after a point",
+     "数字で書き、前に付けられるのは $ だけ、セントは小数点の後に書きます"),
 ])
 def test_yen_in_a_dollar_pack_is_refused(tmp_path, typed, en, ja):
     path = write(tmp_path, SCENARIO.replace("$1,250.50", f"'{typed}'"))
@@ -311,6 +314,7 @@ def test_a_packs_amounts_are_in_its_currency(tmp_path):
 def test_units_hold_amounts_exactly():
     assert pack_amount(0.29, "USD") == 29 and pack_amount(12.5, "USD") == 1250 and pack_amount(50000, "JPY") == 50000
     assert pack_amount(0.125, "USD") == 0.125  # a fraction of a cent is left for the type check to refuse
+    assert pack_amount(1e300, "USD") == 1e300 and pack_amount(True, "USD") is True
     assert read_amount("-$5", "USD") == (-500, None)
     assert [format_amount(value, "USD", lang) for value in (25000, 5, -125050) for lang in ("en", "ja")] == [
         "$250.00", "250.00ドル", "$0.05", "0.05ドル", "-$1,250.50", "-1,250.50ドル"]
