@@ -27,7 +27,7 @@ from .derive import (
 from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
-from .units import date_of, split_time
+from .units import amount_shown, date_of, split_time
 from .validate_values import Checker, comparable, either, read_text, read_value, show_plain, type_of, value_problem
 
 
@@ -361,11 +361,14 @@ def _text_of(check: Checker, value: Any, name: str) -> Any:
 
 
 def _outside(parameter: Parameter, value: Value) -> Message | None:
-    """Why a whole-number `value` is outside the limits the pack declares for `parameter` (min:, max:), or None."""
+    """Why a whole-number `value` is outside the limits the pack declares for `parameter` (min:, max:), or None; an
+    amount (unit: money) is named in the pack's currency ($1.00)."""
+    def shown(number: Any) -> Message | str:
+        return amount_shown(number, parameter.currency) if parameter.type == "money" else show(number)
     if parameter.min is not None and value < parameter.min:  # type: ignore[operator]  # an int: checked above
-        return msg("v_at_least", min=parameter.min, value=show(value))
+        return msg("v_at_least", min=shown(parameter.min), value=shown(value))
     if parameter.max is not None and value > parameter.max:  # type: ignore[operator]
-        return msg("v_at_most_value", max=parameter.max, value=show(value))
+        return msg("v_at_most_value", max=shown(parameter.max), value=shown(value))
     return None
 
 

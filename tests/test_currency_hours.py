@@ -339,3 +339,15 @@ def test_events_on_one_day_are_in_the_order_of_their_times(tmp_path):
         2, "", f"{path}:8:12: events must be oldest first: 2026-11-30 09:00 comes after 2026-11-30 14:00\n")
     assert run("--rules", str(PACK), "--lang", "ja", str(path)) == (
         2, "", f"{path}:8:12: events は古い順に並べてください。2026-11-30 09:00 が 2026-11-30 14:00 の後にあります\n")
+
+
+def test_a_money_parameter_pinned_below_its_minimum_is_refused_in_dollars(tmp_path):
+    folder = copy_pack(tmp_path)
+    parameters = folder / "parameters.yaml"
+    parameters.write_text(parameters.read_text(encoding="utf-8").replace("    unit: money\n", "    unit: money\n    min: 100\n"),
+                          encoding="utf-8")
+    path = write(tmp_path, SCENARIO + "params:\n  large_fee_amount: 99.99\n")
+    assert run("--rules", str(folder), "--lang", "en", str(path)) == (
+        2, "", f"{path}:10:21: large_fee_amount: must be at least $100.00; got $99.99\n")
+    assert run("--rules", str(folder), "--lang", "ja", str(path)) == (
+        2, "", f"{path}:10:21: large_fee_amount: 100.00ドル 以上でなければなりませんが、99.99ドル が指定されています\n")
