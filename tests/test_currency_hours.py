@@ -351,3 +351,13 @@ def test_a_money_parameter_pinned_below_its_minimum_is_refused_in_dollars(tmp_pa
         2, "", f"{path}:10:21: large_fee_amount: must be at least $100.00; got $99.99\n")
     assert run("--rules", str(folder), "--lang", "ja", str(path)) == (
         2, "", f"{path}:10:21: large_fee_amount: 100.00ドル 以上でなければなりませんが、99.99ドル が指定されています\n")
+
+
+def test_the_schemas_name_every_currency_and_unit_the_code_knows():
+    from advisor.model import CURRENCIES
+    schemas = Path(__file__).parent.parent / "rules" / "schemas"
+    pack = json.loads((schemas / "pack.schema.json").read_text(encoding="utf-8"))
+    parameters = json.loads((schemas / "parameters.schema.json").read_text(encoding="utf-8"))
+    assert pack["properties"]["currency"]["enum"] == list(CURRENCIES)
+    assert parameters["properties"]["parameters"]["additionalProperties"]["properties"]["unit"]["enum"] == [
+        "hours", "money"]
