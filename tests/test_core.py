@@ -65,3 +65,19 @@ def test_the_findings_read_alike_in_japanese(tmp_path):
 def test_the_bundled_crowdworks_pack_declares_the_core():
     result = CliRunner().invoke(main, ["check", str(ROOT / "rules" / "crowdworks")])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_core_yaml_names_its_schema_and_both_validators_accept_it():
+    import json
+
+    import jsonschema
+
+    from advisor import schema
+
+    path = ROOT / "rules" / "core.yaml"
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=schemas/core.schema.json"
+    doc = read_file(path)
+    reference = json.loads((ROOT / "rules" / "schemas" / "core.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(reference)
+    assert list(jsonschema.Draft202012Validator(reference).iter_errors(doc.data)) == []
+    assert schema.check(doc, "core") == []
