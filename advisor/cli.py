@@ -680,13 +680,13 @@ def rules_command(rules: str | None, platform: str | None, lang: str) -> None:
 
     with _reported(lang):
         names = [platform] if platform is not None else platforms(rules)
-        packs = [pack_named(name if len(names) > 1 or platform else None, rules) for name in names]
+        packs = [pack_named(name, rules) for name in names]
     _out("\n".join(rules_table(pack, lang) for pack in packs))
 
 
 def _one_platform(platform: str | None, rules: str | None, lang: str) -> str | None:
-    """The platform a command drawing one pack uses: --platform, else the only pack there is; with several packs
-    and no --platform, a usage error naming them (advise graph: one picture is one pack's)."""
+    """The platform a command drawing one pack uses: --platform, else the only pack there is (whatever its name);
+    with several packs and no --platform, a usage error naming them (advise graph: one picture is one pack's)."""
     from .interview import _pack_names, platforms
 
     if platform is not None:
@@ -694,7 +694,7 @@ def _one_platform(platform: str | None, rules: str | None, lang: str) -> str | N
     with _reported(lang):
         names = platforms(rules)
         if len(names) == 1:
-            return None
+            return names[0]
         shown = _pack_names(rules, names)
     choices = say(lang, "range_comma").join(say(lang, "ask_platform_choice", id=name, name=shown[name].get(lang))
                                             for name in names)

@@ -240,3 +240,12 @@ def test_a_pack_without_a_readable_pack_yaml_is_offered_by_its_id(tmp_path):
     assert code == 0 and "  1) CrowdWorks (crowdworks)\n  2) other (other)\n" in err
     code, out, err = advise("ask", "--lang", "en", "--rules", str(rules), "--as-of", "2026-11-25", input="2\n")
     assert (code, out) == (2, "") and err.endswith(f"{rules / 'other'}: not a rule pack: no pack.yaml in this folder\n")
+
+
+def test_a_folder_holding_one_pack_other_than_crowdworks_is_shown_and_drawn(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "lancers", rules / "lancers")
+    code, out, err = advise("--lang", "en", "rules", "--rules", str(rules))
+    assert (code, err) == (0, "") and out.startswith("Lancers (lancers)\n")
+    code, out, err = advise("--lang", "en", "graph", "--rules", str(rules), "--format", "dot")
+    assert (code, err) == (0, "") and out == advise("--lang", "en", "graph", "--platform", "lancers", "--format", "dot")[1]
