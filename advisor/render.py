@@ -170,6 +170,8 @@ def step_text(step: Step, advice: Advice, lang: str) -> str:
     if operation.takes_as_of:
         args.append(format_value(advice.scenario.as_of, "date", lang))
     text = f"{step.fact} = {operation.explained(args, lang)} = {_value(step.value, step.fact, advice, lang)}"
+    if operation.takes_calendar and advice.pack.calendar == "US":  # Japan's, the default (HOLIDAY_CALENDAR), goes unsaid
+        text += say(lang, "explain_calendar_us")
     return text + (say(lang, "explain_rounded_down") if operation.rounded_down else "")
 
 

@@ -68,7 +68,12 @@ def test_a_packs_derived_business_day_follows_its_calendar(tmp_path, calendar, d
     assert result.exit_code == 0, result.output
     assert f'"due {due}"' in result.output
     explained = CliRunner().invoke(main, ["--lang", "en", str(scenario), "--rules", str(pack), "--explain"])
-    assert f"due = 2026-11-25 + 1 business days = {due}" in explained.output
+    note = " (US federal holidays skipped)" if calendar == "US" else ""  # Japan's, the default, goes unsaid
+    assert f"   Computed: due = 2026-11-25 + 1 business days = {due}{note}\n" in explained.output
+    explained = CliRunner().invoke(main, ["--lang", "ja", str(scenario), "--rules", str(pack), "--explain"])
+    note = "（米国の連邦祝日を除く）" if calendar == "US" else ""
+    shown = f"2026年11月{int(due[-2:])}日"
+    assert f"   計算：due = 2026年11月25日 + 1営業日 = {shown}{note}\n" in explained.output
 
 
 def test_a_calendar_other_than_jp_or_us_is_refused_at_its_line(tmp_path):
