@@ -1,7 +1,8 @@
 """`advise SCENARIO --calendar FILE.ics`: the advice's deadlines as an iCalendar file.
 
-A deadline is the date fact a rule names with `deadline:` (rules.yaml), when the rule is advised and the fact
-has a value. Each becomes one all-day event: its summary is the action's title, its description the
+A deadline is the date or datetime fact a rule names with `deadline:` (rules.yaml), when the rule is advised and
+the fact has a value. Each becomes one event, all day for a date, at its time for a datetime (local "floating"
+time, no time zone, as the platform's page shows it): its summary is the action's title, its description the
 recommendation's message (what to check that day), in the chosen language. A deadline that depends on a
 disputed parameter is the date at the side the rule takes (the earliest, for a date to act by), and its
 description lists every date with its source. The file depends on nothing but
@@ -23,7 +24,8 @@ PRODID = "-//advise//deadlines//EN"
 
 
 def deadlines(advice: Advice) -> list[tuple[Recommendation, dt.date]]:
-    """The advised recommendations that have a deadline, with its date, in the advice's order."""
+    """The advised recommendations that have a deadline, with its date (a dt.datetime for a datetime fact), in the
+    advice's order."""
     found = []
     for item in advice.recommendations:
         # a deadline sources disagree on is the date at the side the rule takes; its message shows them all
@@ -48,8 +50,9 @@ def calendar(advice: Advice, lang: str) -> bytes:
         key = f"{where}\n{item.rule.id}\n{day.isoformat()}".encode("utf-8")
         event.add("uid", f"{hashlib.sha256(key).hexdigest()[:32]}@advise")
         event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        if day < dt.date.max:  # all day: the end is the next day, exclusive
+        event.add("dtstart", day)  # a datetime without tzinfo: "floating", the local time the platform's page shows
+        # a time: without DTEND the event ends when it starts (RFC 5545, 3.6.1), a moment to act before
+        if not isinstance(day, dt.datetime) and day < dt.date.max:  # all day: the end is the next day, exclusive
             event.add("dtend", day + dt.timedelta(days=1))
         # else the last day of the calendar (9999-12-31), whose next day is no date: without DTEND, an event on a
         # date lasts that one day all the same (RFC 5545, 3.6.1)
@@ -57,7 +60,7 @@ def calendar(advice: Advice, lang: str) -> bytes:
         description = item.message.get(lang)
         if item.rule.deadline in advice.ranges:  # sources disagree on the date: the event says so, with each date
             description += "\n\n" + say(lang, "calendar_range", values=format_range(
-                advice.ranges[item.rule.deadline], "date", lang))
+                advice.ranges[item.rule.deadline], "datetime" if isinstance(day, dt.datetime) else "date", lang))
         event.add("description", description)
         event.add("transp", "TRANSPARENT")  # a reminder, not time taken
         cal.add_component(event)

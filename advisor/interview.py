@@ -105,7 +105,8 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     """Ask, build the scenario, show its advice, then explain recommendations on request (`how N`).
 
     `as_of`: the day of the advice (--as-of); None: the answers file's as_of:, else today. `platform`: the pack's,
-    not asked; the platform: of a whole scenario given as `preset` comes first. `answers`: lines, one per prompt.
+    not asked; a whole scenario given as `preset` naming another platform: is an InputError at that line.
+    `answers`: lines, one per prompt.
     `preset`: an answers file (fact: value, or a whole scenario), validated as a scenario's facts: once the pack
     is known (InputError at its lines); a scenario's as_of:, params: and title: are kept in the scenario written
     and used for its advice. `source`: None at a terminal (a wrong answer is explained and asked again), else
@@ -115,6 +116,7 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     through, as Interrupted once the advice was shown.
     """
     lines = _Lines(answers, source, lang, show)
+    _same_platform(preset, platform)
     if preset is not None and _names_platform(preset):  # at the line of its platform: when there is no such pack
         pack, platform = pack_for(preset, rules)[0], preset.data["platform"]
     else:
@@ -139,11 +141,21 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     return Interview(pack, given, text, advice)
 
 
+def _same_platform(preset: Document | None, platform: str | None) -> None:
+    """An answers file that is a whole scenario naming another platform: than --platform (`platform`) is an
+    InputError at that line: neither is taken over the other, as the user meant one of the two platforms, and the
+    advice for the other would be wrong."""
+    if preset is not None and platform is not None and _names_platform(preset) and preset.data["platform"] != platform:
+        raise InputError([preset.error(msg("ask_platform_differs", file=quoted(preset.data["platform"]),
+                                           option=quoted(platform)), "platform")])
+
+
 def _questions(pack: Pack, known: Preset, lines: _Lines | None) -> dict[str, Value | None]:
     """The answers `known` with every question that can still change the advice answered, in declaration
     order: asked in that order when `lines` can answer, else "don't know"."""
     given, as_of, pinned = dict(known.answers), known.as_of, dict(known.params)
     number, waiting = 0, _waiting(pack)
+    _days_of(pack, given)
     for fact in pack.facts.values():
         if not fact.given_by_user or fact.name in given:
             continue
@@ -151,6 +163,7 @@ def _questions(pack: Pack, known: Preset, lines: _Lines | None) -> dict[str, Val
         if deciding:
             number += 1
             given[fact.name] = _ask(fact, number, deciding, pack, given, known, lines) if lines else None
+            _days_of(pack, given)
     return {name: given[name] for name in pack.facts if name in given}
 
 
@@ -465,10 +478,29 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
         value, problem = answer_value(fact, typed, limit, as_of, lang)
         if problem is None:
             assert value is not None  # an answer that fits
-            problem = _beyond_limits(pack, given, fact.name, value, as_of, dict(known.params))
+            problem = _other_day(fact, value, given) or _beyond_limits(pack, given, fact.name, value, as_of,
+                                                                       dict(known.params))
         if problem is None:
             return value
         lines.refuse(typed, msg("ask_line_question", number=str(number), name=fact.name), problem)
+
+
+def _other_day(fact: Fact, value: Value, given: dict[str, Value | None]) -> Message | None:
+    """Why a time answered for a datetime fact with `day_of:` cannot be taken: the date answered before it is
+    another day (validate_scenario refuses the two as one moment on two days). None when it fits."""
+    day = given.get(fact.day_of) if fact.day_of is not None else None
+    if isinstance(value, dt.datetime) and isinstance(day, dt.date) and day != value.date():
+        return msg("ask_day_of_differs", date=fact.day_of, date_value=show_plain(day))
+    return None
+
+
+def _days_of(pack: Pack, given: dict[str, Value | None]) -> None:
+    """A date fact answered "don't know" (or not asked) whose datetime fact (`day_of:`) has been answered takes its
+    day, as a scenario's does, so that the questions after it are asked as for a known date."""
+    for fact in pack.facts.values():
+        moment = given.get(fact.name)
+        if fact.day_of is not None and isinstance(moment, dt.datetime) and given.get(fact.day_of) is None:
+            given[fact.day_of] = moment.date()
 
 
 def answer_value(fact: Fact, typed: str, limit: Value | None, as_of: dt.date,
@@ -600,7 +632,7 @@ def _choice(answer: str, choices: list[tuple[str, Value]], lang: str,
 def _typed(fact: Fact, answer: str, limit: Value | None, as_of: dt.date, lang: str) -> tuple[Value | None, Message | None]:
     """A date or a whole number, checked as the scenario will be: format, min, at_most."""
     if fact.type == "date":  # read as a scenario's date is: 2026-11-10, 2026/11/10, 2026年11月10日
-        day, why = read_date(answer)
+        day, why = read_date(answer, fact.currency)
         if day is None:
             return None, why
         if limit is not None and as_number(day) > as_number(limit):  # at_most: as_of or a date fact

@@ -59,6 +59,7 @@ class Fact:
     max: int | None = None
     labels: tuple[tuple[str, Text], ...] = ()  # enum only: (value, what it reads as in each language), or ()
     currency: str = "JPY"  # money only: the pack's currency (CURRENCIES); the value counts its minor unit
+    day_of: str | None = None  # datetime only: the date fact given by the user whose day this time falls on
 
     @property
     def given_by_user(self) -> bool:
@@ -270,6 +271,7 @@ class Scenario:
     params: tuple[tuple[str, Value], ...] = ()  # parameters the scenario overrides, in the pack's order
     from_events: frozenset[str] = frozenset()  # the facts its timeline (events:) set
     platform_given: bool = True  # False: the scenario has no platform:, and `platform` is the default one
+    days_from: tuple[tuple[str, str], ...] = ()  # (date fact, datetime fact it was taken from by day_of:)
 
 
 # Shared constants: every stage may import these without depending on the stage that checks them.

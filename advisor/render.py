@@ -146,6 +146,8 @@ def test_text(line: Line, advice: Advice, lang: str, params: dict) -> str:
     test = line.test
     assert test is not None  # called for the lines of tests, never for those of groups
     current = say(lang, "explain_absent") if line.value is ABSENT else _value(line.value, test.fact, advice, lang)
+    if (moment := dict(advice.scenario.days_from).get(test.fact)) and line.value is not ABSENT:
+        current = say(lang, "explain_day_of", value=current, fact=moment)  # not written: the day of a time given
     if test.op == "present":
         text = say(lang, "explain_is_given" if test.value else "explain_not_given", fact=test.fact)
         return text if line.value is ABSENT else text + say(lang, "explain_current", value=current)
@@ -164,7 +166,9 @@ def test_text(line: Line, advice: Advice, lang: str, params: dict) -> str:
 def step_text(step: Step, advice: Advice, lang: str) -> str:
     """days_since_request = 2026-11-25 − 2026-11-11 = 14"""
     operation = OPERATIONS[step.op]
-    args = [_value(value, name, advice, lang) for name, value in step.args]
+    taken = dict(advice.scenario.days_from)  # a date not written: the day of a time given (day_of:)
+    args = [say(lang, "explain_day_of_arg", value=_value(value, name, advice, lang), fact=taken[name])
+            if name in taken else _value(value, name, advice, lang) for name, value in step.args]
     if step.op == "add_hours":  # the count with its unit, whether a parameter says unit: hours or not
         args[1] = say(lang, "value_hours", hours=f"{step.args[1][1]:,}")
     if operation.takes_as_of:
@@ -303,6 +307,8 @@ def _origin(advice: Advice, name: str) -> str:
         return "derived"
     if fact.set_by_rules:
         return "set_by_rules"
+    if name in dict(advice.scenario.days_from):
+        return "day_of"
     if name in advice.scenario.from_events:
         return "events"
     return "given" if name in advice.scenario.given else "default"

@@ -108,16 +108,40 @@ def amount_text(value: int, currency: str) -> str:
 # 2026-11-30 14:00, 2026-11-30T14:00, 2026/11/30 14:00, 2026年11月30日 14:00 (a 24-hour clock, to the minute; the
 # seconds YAML's own form has, 14:00:00, only when they are 00)
 _DATETIME = re.compile(r"(?P<date>.+?)(?: +|T)(?P<h>\d{1,2}) *: *(?P<m>\d{2})(?: *: *00)?")
+# 11:30 PM, 11:30pm, 11:30 p.m., 11 PM: a 12-hour clock as US pages show times; 12 AM is midnight, 12 PM noon
+_TWELVE_HOUR = re.compile(r"(?P<date>.+?) +(?P<h>\d{1,2})(?: *: *(?P<m>\d{2}))? *(?P<half>[AaPp])\.? *[Mm]\.?")
+# 23時30分, 午後11時30分, 午後11時半, 9時: the hour in 時 (午前/午後 before it: a 12-hour clock, 0 to 11)
+_JAPANESE_TIME = re.compile(r"(?P<date>.+?)(?: +|(?<=日))(?P<half>午前|午後)? *(?P<h>\d{1,2}) *時 *"
+                            r"(?:(?P<m>\d{1,2}) *分|(?P<han>半))?")
+# A time zone after a time: Z, +09:00, -0500, UTC+9, or a zone's letters (JST, EST, PDT ...)
+_ZONE = re.compile(r".*\d(?: *[AaPp]\.? *[Mm]\.?)?(?: *(?:Z|(?:UTC|GMT)? *[+-] *\d{1,2}(?::?\d{2})?|[A-Z]{2,4}T|UTC|GMT))")
 
 
 def split_time(text: str) -> tuple[str, tuple[int, int] | None]:
-    """A typed date-and-time cut into its date's text and (hour, minute); (text, None) when it has no time of day
-    written as H:MM or HH:MM after the date. Full-width digits and ： are read as plain ones."""
+    """A typed date-and-time cut into its date's text and (hour, minute) on a 24-hour clock; (text, None) when it
+    has no time of day after the date written as H:MM or HH:MM, as H:MM AM/PM (11:30 PM, 11:30pm) or as 23時30分 /
+    午後11時30分. An hour no clock has (25:00, 13:00 PM, 午後12時, whose noon or midnight is not certain) comes back
+    as 24, which at_time refuses. Full-width digits and ： are read as plain ones."""
     folded = unicodedata.normalize("NFKC", text).strip()
-    found = _DATETIME.fullmatch(folded)
-    if found is None:
-        return text, None
-    return found["date"], (int(found["h"]), int(found["m"]))
+    if found := _DATETIME.fullmatch(folded):
+        return found["date"], (int(found["h"]), int(found["m"]))
+    if found := _TWELVE_HOUR.fullmatch(folded):
+        hour = int(found["h"])
+        hour = hour % 12 + (12 if found["half"] in "Pp" else 0) if 1 <= hour <= 12 else 24
+        return found["date"], (hour, int(found["m"] or 0))
+    if found := _JAPANESE_TIME.fullmatch(folded):
+        hour = int(found["h"])
+        if found["half"]:
+            hour = hour + (12 if found["half"] == "午後" else 0) if hour < 12 else 24
+        return found["date"], (hour, 30 if found["han"] else int(found["m"] or 0))
+    return text, None
+
+
+def has_zone(text: str) -> bool:
+    """Whether a typed date-and-time ends in a time zone (2026-11-24T23:30Z, 23:30+09:00, 23:30 JST, 11:30 PM EST):
+    the platform's page shows a local time, and a zone would ask which one to convert to."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    return bool(_ZONE.fullmatch(folded)) and bool(re.search(r"\d *:", folded) or re.search(r"(?i)\d *[ap]\.? *m", folded))
 
 
 def at_time(day: dt.date, clock: tuple[int, int]) -> dt.datetime | None:

@@ -382,9 +382,10 @@ def _fact(check: Checker, name: str, entry: dict, earlier: dict[str, Fact], para
     _check_at_most(check, where, kind, at_most, earlier)
     derivation = _derivation(check, where, entry, kind, earlier, parameters) if "derive" in entry else None
     _check_computed(check, where, entry)
+    _check_day_of(check, where, kind, entry)
     return Fact(name, kind, description, values, entry.get("default"), entry.get("min"), at_most, derivation,
                 bool(entry.get("set_by_rules")), check.text(entry["question"]) if "question" in entry else None,
-                entry.get("max"), labels, currency)
+                entry.get("max"), labels, currency, entry.get("day_of"))
 
 
 def _labels(check: Checker, where: tuple, kind: str, values: tuple[str, ...],
@@ -442,6 +443,22 @@ def _check_at_most(check: Checker, where: tuple, kind: str, at_most: str | None,
         check.skipped += 1
     elif other is None or comparable(other.type) != comparable(kind) or kind not in ORDERED_TYPES:
         check.error("R106", msg("v_at_most", value=show(at_most)), *where, "at_most")
+
+
+def _check_day_of(check: Checker, where: tuple, kind: str, entry: dict) -> None:
+    """`day_of:` is on a datetime fact a scenario gives and names a date fact a scenario gives, declared anywhere
+    in facts.yaml: the two are one moment, its day and its time (a scenario's values must agree)."""
+    day_of = entry.get("day_of")
+    if day_of is None:
+        return
+    declared = check.doc.data["facts"].get(day_of)
+    given = not isinstance(declared, dict) or not (declared.get("derive") or declared.get("set_by_rules"))
+    if day_of in check.broken:
+        check.skipped += 1
+    elif kind != "datetime" or entry.get("derive") or entry.get("set_by_rules"):
+        check.error("R106", msg("v_day_of_on_datetime"), *where, "day_of")
+    elif not isinstance(declared, dict) or declared.get("type") != "date" or not given:
+        check.error("R106", msg("v_day_of", value=show(day_of)), *where, "day_of")
 
 
 def _check_computed(check: Checker, where: tuple, entry: dict) -> None:

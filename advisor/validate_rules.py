@@ -189,14 +189,14 @@ def texts(check: Checker, where: tuple, entry: dict, keys: tuple[str, ...], name
 
 
 def _deadline(check: Checker, where: tuple, name: Any, facts: dict[str, Fact]) -> str | None:
-    """`deadline:` names a date fact, the day the advice is about (advise --calendar)."""
+    """`deadline:` names a date fact, the day the advice is about, or a datetime fact, its time (advise --calendar:
+    an all-day event, or one at that time)."""
     if name is None:
         return None
     if name not in facts:
-        check.unknown("R102", name, msg("v_deadline_unknown", name=show(name),
-                                        hint=did_you_mean(name, [f for f in facts if facts[f].type == "date"])),
-                      *where, "deadline")
-    elif facts[name].type != "date":
+        check.unknown("R102", name, msg("v_deadline_unknown", name=show(name), hint=did_you_mean(
+            name, [f for f in facts if facts[f].type in ("date", "datetime")])), *where, "deadline")
+    elif facts[name].type not in ("date", "datetime"):
         check.error("R106", msg("v_deadline_type", name=name, type=facts[name].type), *where, "deadline")
     return name
 

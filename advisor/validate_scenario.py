@@ -54,8 +54,9 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
     if check.found:
         raise InputError(check.found)
     stated = frozenset(name for name, value in given.items() if value is not None and name in facts)
+    taken = days_taken(pack, facts, [*stated, *from_events])
     return Scenario(doc.path, top.get("title"), pack.id, as_of, facts, stated, expect, params, frozenset(from_events),
-                    platform_given="platform" in doc.data)
+                    platform_given="platform" in doc.data, days_from=taken)
 
 
 TIME = " time"  # an event's time of day, beside its date: a key no scenario can write (the schema refuses it)
@@ -132,6 +133,7 @@ def _facts(check: Checker, given: dict, events: list, pack: Pack,
     within its limit (`as_of` None: a broken as_of limits nothing); and the facts the timeline set (_timeline)."""
     facts = _given_facts(check, given, pack)
     from_events = _timeline(check, events, pack, as_of, facts, given)
+    _days_of(check, pack, facts, (given, from_events))
     for fact in pack.facts.values():
         if fact.name not in facts and fact.default is not None and fact.given_by_user:
             facts[fact.name] = fact.default
@@ -159,6 +161,33 @@ def _given_facts(check: Checker, given: dict, pack: Pack) -> dict[str, Value]:
             value = read[0]  # 50,000円 as 50000, 2026/11/10 as a date
             facts[name] = fact.read(value) or value if fact.type == "enum" else value  # a label: its value
     return facts
+
+
+def _days_of(check: Checker, pack: Pack, facts: dict[str, Value], places: tuple[dict, dict[str, int]]) -> None:
+    """A datetime fact with `day_of:` and its date fact are one moment: given both (under facts:, by the timeline),
+    the datetime must fall on the date, else it is refused at the datetime; given the datetime alone, the date fact
+    takes its day (days_taken tells which). A request's time left over from an earlier request would otherwise count
+    a window from the wrong day, and a time without its date would leave every rule testing the date unfired."""
+    where = _where(places)
+    for fact in pack.facts.values():
+        moment = facts.get(fact.name)
+        if fact.day_of is None or not isinstance(moment, dt.datetime):
+            continue
+        day = facts.get(fact.day_of)
+        if day is None:
+            facts[fact.day_of] = moment.date()
+        elif day != moment.date():
+            check.error("", msg("v_day_of_differs", name=fact.name, value=show_plain(moment), date=fact.day_of,
+                                date_value=show_plain(day)), *where[fact.name])
+
+
+def days_taken(pack: Pack, facts: dict[str, Value], given: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The date facts that took their day from a datetime fact's `day_of:` (_days_of), each with that datetime
+    fact: those the scenario does not give itself (`given`: the names under facts: and set by the timeline)."""
+    named = set(given)
+    return tuple((fact.day_of, fact.name) for fact in pack.facts.values()
+                 if fact.day_of is not None and fact.day_of not in named and isinstance(facts.get(fact.name), dt.datetime)
+                 and fact.name in named)
 
 
 def _check_limits(check: Checker, pack: Pack, facts: dict[str, Value], given: dict, from_events: dict[str, int],

@@ -25,7 +25,7 @@ from typing import Any
 from .diagnostics import NAME_ONLY, Diagnostic, Labelled, Message, clipped, did_you_mean, msg, show
 from .load import Document, FoldedText, impossible_date, named
 from .model import LANGS, MAX_INT, Fact, Text, folded
-from .units import amount_shown, at_time, read_amount, split_time
+from .units import amount_shown, at_time, has_zone, read_amount, split_time
 
 # YAML folds a line break into a space, which Japanese does not put between words.
 _JOINED_LINES = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\})) (?=[^\x00-\x7f]|\{)")
@@ -214,19 +214,30 @@ def read_text(kind: str, text: str, currency: str = "JPY") -> tuple[Any, Message
     if not any(char.isdigit() for char in text.translate(_WIDTH)):
         return text, None
     if kind == "date":
-        return read_date(text)
+        return read_date(text, currency)
     if kind == "datetime":
-        return read_datetime(text)
+        return read_datetime(text, currency)
     return _read_number(text, text.translate(_WIDTH), kind == "money")
 
 
-def read_datetime(value: str) -> tuple[dt.datetime | None, Message | None]:
+def read_datetime(value: str, currency: str = "JPY") -> tuple[dt.datetime | None, Message | None]:
     """A date and time of day typed as text (2026-11-30 14:00, 2026-11-30T14:00, the date in any form read_date
-    reads, then H:MM on a 24-hour clock) and why it is none: a date alone is told to add the time."""
+    reads, then H:MM on a 24-hour clock, H:MM AM/PM or 23時30分 / 午後11時30分: units.split_time) and why it is
+    none, always as a date and time: a date alone is told to add the time, a time zone to leave it out (the page's
+    local time is wanted), any other time to be written as 24-hour HH:MM. `currency`: the pack's, for the date
+    forms an English message suggests."""
     day_text, clock = split_time(value)
-    day, why = read_date(day_text)
+    if clock is None and has_zone(value):
+        return None, msg("t_bad_datetime", value=show(value), why=msg("t_why_time_zone"))
+    day, why = read_date(day_text, currency)
     if day is None:
-        return None, why
+        assert why is not None  # read_date gives a reason for every text it cannot read
+        if why.key != "t_bad_date":  # a date no calendar has (2026-02-30 10:00): said as for a date
+            return None, why
+        inner = dict(why.values)["why"]
+        if clock is None and (inner.key == "t_why_time" or _dated(value)):
+            inner = msg("t_why_time_form")  # the date reads, what follows it is no time of day it reads
+        return None, msg("t_bad_datetime", value=show(value), why=inner)
     if clock is None:
         return None, msg("t_bad_datetime", value=show(value), why=msg("t_why_no_time"))
     moment = at_time(day, clock)
@@ -235,16 +246,22 @@ def read_datetime(value: str) -> tuple[dt.datetime | None, Message | None]:
     return moment, None
 
 
+def _dated(value: str) -> bool:
+    """Whether `value` starts with a date read_date reads, something else after it (11:30 XYZ, 午後)."""
+    folded = value.translate(_DATE_WIDTH).strip()
+    return any(pattern.match(folded) and not pattern.fullmatch(folded) for pattern in _DATES)
+
+
 def read_amount_for(fact: Fact, value: str) -> tuple[int | None, Message | None]:
     """An amount typed for a money `fact`, in its pack's currency (advise ask): read_number for yen, else
     units.read_amount."""
     return read_number(value, True) if fact.currency == "JPY" else read_amount(value, fact.currency)
 
 
-def read_date(value: str) -> tuple[dt.date | None, Message | None]:
+def read_date(value: str, currency: str = "JPY") -> tuple[dt.date | None, Message | None]:
     """A date typed as text (2026/11/10, 2026年11月10日, full-width digits and dashes: see read_text) and why it is
-    none."""
-    return _read_date(value, value.translate(_DATE_WIDTH))
+    none; the forms suggested in English leave out 2026年11月10日 for a pack in dollars (`currency` not JPY)."""
+    return _read_date(value, value.translate(_DATE_WIDTH), "t_date_forms" if currency == "JPY" else "t_date_forms_usd")
 
 
 def read_number(value: str, money: bool) -> tuple[int | None, Message | None]:
@@ -360,12 +377,12 @@ def _out_of_place(char: str, before: str, after: str) -> str | None:
     return None
 
 
-def _read_date(typed: str, folded: str) -> tuple[dt.date | None, Message | None]:
-    """A date from its folded text (see read_text), or why it is none."""
+def _read_date(typed: str, folded: str, forms: str = "t_date_forms") -> tuple[dt.date | None, Message | None]:
+    """A date from its folded text (see read_text), or why it is none; `forms`: the catalog key of the forms."""
     text = folded.strip()
     found = next((match for pattern in _DATES if (match := pattern.fullmatch(text))), None)
     if found is None:
-        return None, msg("t_bad_date", value=show(typed), why=_date_why(typed, folded), forms=msg("t_date_forms"))
+        return None, msg("t_bad_date", value=show(typed), why=_date_why(typed, folded), forms=msg(forms))
     year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
     try:
         return dt.date(year, month, day), None

@@ -168,9 +168,9 @@ def test_what_cannot_be_read_is_refused_at_its_place_in_both_languages(tmp_path)
         f"{path}:4:8: fee: cannot read \"250.505\" as an amount in dollars: it has more than 2 decimals, and a cent "
         "is the smallest amount; write it in digits, e.g. 250, 250.50, $1,250.50 or US$250",
         f"{path}:6:20: request_sent_on: cannot read \"2026-11-30 14:00\" as a date: a date has no time of day; "
-        "leave the time out; write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
+        "leave the time out; write it as 2026-11-10 or 2026/11/10",
         f"{path}:7:20: request_sent_at: cannot read \"2026-11-30\" as a date and time: it has no time of day: add the "
-        "time shown on the platform's page; write it as 2026-11-30 14:00 or 2026-11-30T14:00"]
+        "time shown on the platform's page; write the time as 24-hour HH:MM without a time zone, e.g. 2026-11-24 23:30"]
     code, out, err = run("--rules", str(PACK), "--lang", "ja", str(path))
     assert (code, out) == (2, "")
     assert err.splitlines() == [
@@ -179,15 +179,16 @@ def test_what_cannot_be_read_is_refused_at_its_place_in_both_languages(tmp_path)
         f"{path}:6:20: request_sent_on: \"2026-11-30 14:00\" を日付として読めません。日付に時刻は書けません（時刻を"
         "消してください）。2026-11-10、2026/11/10、2026年11月10日のように書いてください",
         f"{path}:7:20: request_sent_at: \"2026-11-30\" を日時として読めません。時刻がありません（プラットフォームの"
-        "画面に出ている時刻を書き足してください）。2026-11-30 14:00 や 2026-11-30T14:00 のように書いてください"]
+        "画面に出ている時刻を書き足してください）。時刻はタイムゾーンを付けずに 24 時間制の HH:MM で、2026-11-24 23:30 のように"
+        "書いてください"]
 
 
 @pytest.mark.parametrize("typed, en, ja", [
-    ("5万円", '"万" (U+4E07) is for yen, and this pack counts dollars', "「万」(U+4E07)は円に付けるもので、このパックの金額はドルです"),
-    ("¥500", '"¥" (U+00A5) is for yen, and this pack counts dollars', "「¥」(U+00A5)は円に付けるもので、このパックの金額はドルです"),
-    ("500円", '"円" (U+5186) is for yen, and this pack counts dollars', "「円」(U+5186)は円に付けるもので、このパックの金額はドルです"),
-    ("$5#0", '"#" (U+0023) cannot be part of it', "「#」(U+0023)はここに書けません"),
-    ("lots", '"l" (U+006C) cannot be part of it', "「l」(U+006C)はここに書けません"),
+    ("5万円", '"万" (U+4E07) is for yen, and this pack counts dollars', "「万」（U+4E07）は円に付けるもので、このパックの金額はドルです"),
+    ("¥500", '"¥" (U+00A5) is for yen, and this pack counts dollars', "「¥」（U+00A5）は円に付けるもので、このパックの金額はドルです"),
+    ("500円", '"円" (U+5186) is for yen, and this pack counts dollars', "「円」（U+5186）は円に付けるもので、このパックの金額はドルです"),
+    ("$5#0", '"#" (U+0023) cannot be part of it', "「#」（U+0023）はここに書けません"),
+    ("lots", '"l" (U+006C) cannot be part of it', "「l」（U+006C）はここに書けません"),
     ("$", "it needs digits, with at most a $ before them and cents after a point",
      "数字で書き、前に付けられるのは $ だけ、セントは小数点の後に書きます"),
 ])
@@ -206,7 +207,7 @@ def test_a_dollar_in_a_yen_pack_is_refused(tmp_path):
         f'{path}:3:8: fee: cannot read "$500" as a whole number: "$" (U+0024) is for dollars, and this pack counts '
         "yen; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円\n"))
     assert run("--lang", "ja", str(path)) == (2, "", (
-        f'{path}:3:8: fee: "$500" を整数として読めません。「$」(U+0024)はドルに付けるもので、このパックの金額は円です。'
+        f'{path}:3:8: fee: "$500" を整数として読めません。「$」（U+0024）はドルに付けるもので、このパックの金額は円です。'
         "50000、50,000、¥50,000、50000円、5万円のように数字で書いてください\n"))
 
 
@@ -279,8 +280,8 @@ def test_advise_ask_refuses_a_fraction_of_a_cent_and_a_date_without_its_time():
                        input="250\n3\n1\n2026-11-30\n2026-11-30\n")
     assert code == 2
     assert err.endswith('<stdin>:5:1: "2026-11-30" does not answer Q5 (request_sent_at): cannot read "2026-11-30" as '
-                        "a date and time: it has no time of day: add the time shown on the platform's page; write it "
-                        "as 2026-11-30 14:00 or 2026-11-30T14:00\n")
+                        "a date and time: it has no time of day: add the time shown on the platform's page; write the "
+                        "time as 24-hour HH:MM without a time zone, e.g. 2026-11-24 23:30\n")
 
 
 def copy_pack(tmp_path: Path) -> Path:

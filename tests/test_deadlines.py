@@ -214,7 +214,8 @@ def test_without_deadlines_the_calendar_has_no_events_and_stderr_says_so(tmp_pat
 # ---------------------------------------------------------------------------------------------- deadline:
 
 @pytest.mark.parametrize("value, code, message", [
-    ("days_until_auto_termination", "R106", "deadline: days_until_auto_termination is int; a deadline is a date fact"),
+    ("days_until_auto_termination", "R106",
+     "deadline: days_until_auto_termination is int; a deadline is a date or datetime fact"),
     ("auto_termination_of", "R102", 'deadline: unknown fact "auto_termination_of" (did you mean "auto_termination_on"?)'),
 ])
 def test_a_deadline_that_is_not_a_date_fact_is_refused_at_its_line(tmp_path, value, code, message):

@@ -714,7 +714,7 @@ def test_a_line_that_does_not_answer_in_japanese():
      '"2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; write it as 2026-11-10, 2026/11/10 or '
      "2026年11月10日\n"),
     ("ja", "2026/11/10（火）", "<stdin>:3:1: \"2026/11/10（火）\" はQ3（request_sent_on）への回答になっていません："
-     "\"2026/11/10（火）\" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、2026/11/10、"
+     "\"2026/11/10（火）\" を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、2026/11/10、"
      "2026年11月10日のように書いてください\n"),
     ("en", "２０２６年１１月１０日㈫", '<stdin>:3:1: "２０２６年１１月１０日㈫" does not answer Q3 (request_sent_on): cannot '
      'read "２０２６年１１月１０日㈫" as a date: "㈫" (U+322B) cannot be part of it; write it as 2026-11-10, 2026/11/10 or '
@@ -729,7 +729,7 @@ def test_a_line_that_does_not_answer_is_quoted_and_its_character_named_as_typed(
 @pytest.mark.parametrize("lang, expected", [
     ("en", 'cannot read "2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; write it as 2026-11-10, '
            "2026/11/10 or 2026年11月10日"),
-    ("ja", "\"2026/11/10（火）\" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、2026/11/10、"
+    ("ja", "\"2026/11/10（火）\" を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、2026/11/10、"
            "2026年11月10日のように書いてください"),
 ])
 def test_at_a_terminal_an_answer_that_does_not_fit_is_quoted_as_typed(lang, expected):

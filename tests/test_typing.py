@@ -177,7 +177,7 @@ def test_iie_in_katakana_is_false(tmp_path):
 
 PERCENT = {"en": 'progress_percent: cannot read "{value}" as a whole number: "{char}" (U+{code}) cannot be part of it; '
                  "write it in digits from 0 to 100, e.g. 50",
-           "ja": 'progress_percent: "{value}" を整数として読めません。「{char}」(U+{code})はここに書けません。'
+           "ja": 'progress_percent: "{value}" を整数として読めません。「{char}」（U+{code}）はここに書けません。'
                  "0〜100 の数字で、50 のように書いてください"}
 
 
@@ -213,46 +213,46 @@ REFUSED = [
     pytest.param(edited("work_started: true", "work_started： true"),
                  '4:15: "：" (U+FF1A) after "work_started" is a full-width colon: type an ASCII colon and a space, '
                  '"work_started: "',
-                 "4:15: 「work_started」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください"
+                 "4:15: 「work_started」の後の「：」（U+FF1A）は全角のコロンです。半角の「:」と半角スペースを入力してください"
                  "（work_started: ）", id="full-width-colon"),
     pytest.param(edited("fee: 50000", "fee： 50000"),
                  '9:6: "：" (U+FF1A) after "fee" is a full-width colon: type an ASCII colon and a space, "fee: "',
-                 "9:6: 「fee」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください（fee: ）",
+                 "9:6: 「fee」の後の「：」（U+FF1A）は全角のコロンです。半角の「:」と半角スペースを入力してください（fee: ）",
                  id="full-width-colon-last-line"),
     pytest.param("as_of: 2026-11-25\nfacts:\n  fee： 50000\n",
                  '3:6: "：" (U+FF1A) after "fee" is a full-width colon: type an ASCII colon and a space, "fee: "',
-                 "3:6: 「fee」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください（fee: ）",
+                 "3:6: 「fee」の後の「：」（U+FF1A）は全角のコロンです。半角の「:」と半角スペースを入力してください（fee: ）",
                  id="full-width-colon-only-fact"),
     pytest.param("as_of: 2026-11-25\nevents: [{date： 2026-11-10, event: termination_requested}]\n",
                  '2:15: "：" (U+FF1A) after "date" is a full-width colon: type an ASCII colon and a space, "date: "',
-                 "2:15: 「date」の後の「：」(U+FF1A)は全角のコロンです。半角の「:」と半角スペースを入力してください（date: ）",
+                 "2:15: 「date」の後の「：」（U+FF1A）は全角のコロンです。半角の「:」と半角スペースを入力してください（date: ）",
                  id="full-width-colon-in-flow"),
     pytest.param(edited("fee: 50000", "fee:\u300050000"),
                  '9:7: a full-width space "　" (U+3000) after "fee:": type an ASCII space after the colon',
-                 "9:7: 「fee:」の後の全角スペース「　」(U+3000)は半角スペースにしてください", id="ideographic-space-after-colon"),
+                 "9:7: 「fee:」の後の全角スペース「　」（U+3000）は半角スペースにしてください", id="ideographic-space-after-colon"),
     pytest.param(edited("  fee: 50000", "\u3000 fee: 50000"),
                  '9:1: a full-width space "　" (U+3000) in the indentation: indent with ASCII spaces',
-                 "9:1: インデントに全角スペース「　」(U+3000)があります。インデントは半角スペースで入力してください",
+                 "9:1: インデントに全角スペース「　」（U+3000）があります。インデントは半角スペースで入力してください",
                  id="ideographic-space-indentation"),
     pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    － negotiate_partial_pay\n",
                  '4:5: "－" (U+FF0D) does not start a list item: type an ASCII "-" and a space',
-                 "4:5: 「－」(U+FF0D)ではリストの項目になりません。半角の「-」と半角スペースを入力してください",
+                 "4:5: 「－」（U+FF0D）ではリストの項目になりません。半角の「-」と半角スペースを入力してください",
                  id="full-width-dash"),
     pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    ー negotiate_partial_pay\n",
                  '4:5: "ー" (U+30FC) does not start a list item: type an ASCII "-" and a space',
-                 "4:5: 「ー」(U+30FC)ではリストの項目になりません。半角の「-」と半角スペースを入力してください",
+                 "4:5: 「ー」（U+30FC）ではリストの項目になりません。半角の「-」と半角スペースを入力してください",
                  id="long-vowel-mark-dash"),
     pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    -\u3000negotiate_partial_pay\n",
                  '4:6: a full-width space "　" (U+3000) after the "-" of a list item: type an ASCII space after the dash',
-                 "4:6: リストの「-」の後の全角スペース「　」(U+3000)は半角スペースにしてください", id="ideographic-space-after-dash"),
+                 "4:6: リストの「-」の後の全角スペース「　」（U+3000）は半角スペースにしてください", id="ideographic-space-after-dash"),
     pytest.param("＃ メモ\nas_of: 2026-11-25\n",
                  '1:1: "＃" (U+FF03) does not start a comment: type an ASCII "#"',
-                 "1:1: 「＃」(U+FF03)ではコメントになりません。半角の「#」を入力してください", id="full-width-hash"),
+                 "1:1: 「＃」（U+FF03）ではコメントになりません。半角の「#」を入力してください", id="full-width-hash"),
     # --- PyYAML's syntax errors in our words
     pytest.param("as_of: 2026-11-25\nfacts:\n\tfee: 3\n",
                  "3:1: invalid YAML: a tab (U+0009) here: YAML indents and separates with spaces only; replace the tab "
                  "with spaces",
-                 "3:1: YAML として読めません：ここにタブ文字 (U+0009) があります。YAML のインデントと区切りには半角スペースしか使え"
+                 "3:1: YAML として読めません：ここにタブ文字（U+0009）があります。YAML のインデントと区切りには半角スペースしか使え"
                  "ません。タブを半角スペースに置き換えてください", id="tab-indentation"),
     pytest.param('title: "拒否された\nas_of: 2026-11-25\n',
                  '1:8: invalid YAML: the quote " opened here is not closed: end the text with "',
@@ -269,7 +269,7 @@ REFUSED = [
                  "3:12: YAML として読めません：ここで開いた「[」が閉じていません。「]」で閉じてください", id="unclosed-bracket"),
     pytest.param("title: @home\n",
                  '1:8: invalid YAML: "@" (U+0040) cannot start a value: put the whole value in quotes ("...")',
-                 '1:8: YAML として読めません：「@」(U+0040)は値の先頭に書けません。値全体を引用符（"..."）で囲んでください',
+                 '1:8: YAML として読めません：「@」（U+0040）は値の先頭に書けません。値全体を引用符（"..."）で囲んでください',
                  id="reserved-first-character"),
     pytest.param("facts:\n  fee: 1\n work_started: true\n",
                  "3:2: invalid YAML: this line is indented differently from the keys above it: the keys of one mapping "
@@ -280,7 +280,7 @@ REFUSED = [
     pytest.param(edited("fee: 50000", "fee: 5万3千円"),
                  '9:8: fee: cannot read "5万3千円" as a whole number: "千" (U+5343) is a numeral in kanji; write it in '
                  "digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "5万3千円" を整数として読めません。「千」(U+5343)は漢数字です。50000、50,000、¥50,000、50000円、5万円の'
+                 '9:8: fee: "5万3千円" を整数として読めません。「千」（U+5343）は漢数字です。50000、50,000、¥50,000、50000円、5万円の'
                  "ように数字で書いてください", id="kanji-numeral"),
     pytest.param(edited("fee: 50000", "fee: 1,2"),
                  '9:8: fee: cannot read "1,2" as a whole number: a comma goes only between groups of three digits, as in '
@@ -290,7 +290,7 @@ REFUSED = [
     pytest.param(edited("fee: 50000", "fee: 50、000"),
                  '9:8: fee: cannot read "50、000" as a whole number: "、" (U+3001) is a Japanese punctuation mark, not a '
                  "separator of digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "50、000" を整数として読めません。「、」(U+3001)は句読点で、数字の区切りには使えません。50000、50,000、'
+                 '9:8: fee: "50、000" を整数として読めません。「、」（U+3001）は句読点で、数字の区切りには使えません。50000、50,000、'
                  "¥50,000、50000円、5万円のように数字で書いてください", id="ideographic-comma"),
     pytest.param(edited("fee: 50000", "fee: 1.23456万円"),
                  '9:8: fee: cannot read "1.23456万円" as a whole number: it has a fraction; write it in digits, e.g. '
@@ -300,12 +300,12 @@ REFUSED = [
     pytest.param(edited("units_total: 10", "units_total: 10円"),
                  '7:16: units_total: cannot read "10円" as a whole number: "円" (U+5186) is for an amount of money, and '
                  "this is a count; write it in digits, e.g. 12, 50000 or 50,000",
-                 '7:16: units_total: "10円" を整数として読めません。「円」(U+5186)は金額に付けるもので、これは個数です。12、50000、'
+                 '7:16: units_total: "10円" を整数として読めません。「円」（U+5186）は金額に付けるもので、これは個数です。12、50000、'
                  "50,000 のように数字で書いてください", id="yen-on-a-count"),
     pytest.param(edited("fee: 50000", "fee: ー5000"),
                  '9:8: fee: cannot read "ー5000" as a whole number: "ー" (U+30FC) cannot be part of it; write it in '
                  "digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "ー5000" を整数として読めません。「ー」(U+30FC)はここに書けません。50000、50,000、¥50,000、50000円、'
+                 '9:8: fee: "ー5000" を整数として読めません。「ー」（U+30FC）はここに書けません。50000、50,000、¥50,000、50000円、'
                  "5万円のように数字で書いてください", id="long-vowel-mark-as-minus"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/02/30"),
                  '5:20: request_sent_on: there is no date "2026/02/30": 2026-02 has no day 30 (it has 28 days)',
@@ -323,7 +323,7 @@ REFUSED = [
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/11/10（火）"),
                  '5:20: request_sent_on: cannot read "2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; '
                  "write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
-                 '5:20: request_sent_on: "2026/11/10（火）" を日付として読めません。「（」(U+FF08)はここに書けません。2026-11-10、'
+                 '5:20: request_sent_on: "2026/11/10（火）" を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、'
                  "2026/11/10、2026年11月10日のように書いてください", id="date-with-a-weekday"),
 ]
 
@@ -332,50 +332,50 @@ REFUSED += [
     # --- each refusal names the character out of place, or the real reason
     pytest.param(edited("fee: 50000", "fee: ¥¥50000"),
                  '9:8: fee: cannot read "¥¥50000" as a whole number: "¥" (U+00A5) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "¥¥50000" を整数として読めません。「¥」(U+00A5)が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-twice"),
+                 '9:8: fee: "¥¥50000" を整数として読めません。「¥」（U+00A5）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-twice"),
     pytest.param(edited("fee: 50000", "fee: 5万5万"),
                  '9:8: fee: cannot read "5万5万" as a whole number: "万" (U+4E07) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万5万" を整数として読めません。「万」(U+4E07)が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-twice"),
+                 '9:8: fee: "5万5万" を整数として読めません。「万」（U+4E07）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-twice"),
     pytest.param(edited("fee: 50000", "fee: 5.000.000"),
                  '9:8: fee: cannot read "5.000.000" as a whole number: "." (U+002E) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5.000.000" を整数として読めません。「.」(U+002E)が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="dot-twice"),
+                 '9:8: fee: "5.000.000" を整数として読めません。「.」（U+002E）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="dot-twice"),
     pytest.param(edited("fee: 50000", "fee: 50-000"),
                  '9:8: fee: cannot read "50-000" as a whole number: "-" (U+002D) goes only before the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50-000" を整数として読めません。「-」(U+002D)は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="minus-inside"),
+                 '9:8: fee: "50-000" を整数として読めません。「-」（U+002D）は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="minus-inside"),
     pytest.param(edited("fee: 50000", "fee: 50000¥"),
                  '9:8: fee: cannot read "50000¥" as a whole number: "¥" (U+00A5) goes only before the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50000¥" を整数として読めません。「¥」(U+00A5)は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-after"),
+                 '9:8: fee: "50000¥" を整数として読めません。「¥」（U+00A5）は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-after"),
     pytest.param(edited("fee: 50000", "fee: 5000円0"),
                  '9:8: fee: cannot read "5000円0" as a whole number: "円" (U+5186) goes only after the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5000円0" を整数として読めません。「円」(U+5186)は数字の後にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-inside"),
+                 '9:8: fee: "5000円0" を整数として読めません。「円」（U+5186）は数字の後にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-inside"),
     pytest.param(edited("fee: 50000", "fee: 万5000"),
                  '9:8: fee: cannot read "万5000" as a whole number: "万" (U+4E07) goes right after the digits of the ten thousands, as in 5万 or 4万6000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "万5000" を整数として読めません。「万」(U+4E07)は 5万、4万6000 のように万の位の数字のすぐ後に書きます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-first"),
+                 '9:8: fee: "万5000" を整数として読めません。「万」（U+4E07）は 5万、4万6000 のように万の位の数字のすぐ後に書きます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-first"),
     pytest.param(edited("fee: 50000", "fee: 5万60000"),
                  '9:8: fee: cannot read "5万60000" as a whole number: after 万 come at most four digits, as in 4万6000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
                  '9:8: fee: "5万60000" を整数として読めません。万の後に書ける数字は 4万6000 のように 4 桁までです。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="five-digits-after-man"),
     pytest.param(edited("fee: 50000", "fee: 50 000"),
                  '9:8: fee: cannot read "50 000" as a whole number: " " (U+0020) splits the digits: write them without a space; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50 000" を整数として読めません。「 」(U+0020)が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="space-between-digits"),
+                 '9:8: fee: "50 000" を整数として読めません。「 」（U+0020）が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="space-between-digits"),
     pytest.param(edited("fee: 50000", "fee: 50\u3000000"),
                  '9:8: fee: cannot read "50\u3000000" as a whole number: a full-width space "　" (U+3000) splits the digits: write them without a space; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50\u3000000" を整数として読めません。全角スペース「　」(U+3000)が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="full-width-space-between-digits"),
+                 '9:8: fee: "50\u3000000" を整数として読めません。全角スペース「　」（U+3000）が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="full-width-space-between-digits"),
     pytest.param(edited("fee: 50000", "fee: _5000"),
                  '9:8: fee: cannot read "_5000" as a whole number: "_" (U+005F) cannot be part of it; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "_5000" を整数として読めません。「_」(U+005F)はここに書けません。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="underscore-first"),
+                 '9:8: fee: "_5000" を整数として読めません。「_」（U+005F）はここに書けません。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="underscore-first"),
     pytest.param(edited("fee: 50000", "fee: 50000."),
                  '9:8: fee: cannot read "50000." as a whole number: "." (U+002E) has no digits after it: leave it out; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50000." を整数として読めません。「.」(U+002E)の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-last"),
+                 '9:8: fee: "50000." を整数として読めません。「.」（U+002E）の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-last"),
     pytest.param(edited("fee: 50000", "fee: 5万."),
                  '9:8: fee: cannot read "5万." as a whole number: "." (U+002E) has no digits after it: leave it out; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万." を整数として読めません。「.」(U+002E)の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-after-man"),
+                 '9:8: fee: "5万." を整数として読めません。「.」（U+002E）の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-after-man"),
     pytest.param(edited("fee: 50000", "fee: 1_000.5"),
                  '9:8: fee: cannot read "1_000.5" as a whole number: it has a fraction; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
                  '9:8: fee: "1_000.5" を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="fraction-as-typed"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-11/10"),
                  '5:20: request_sent_on: cannot read "2026-11/10" as a date: "/" (U+002F) separates it as well as "-": use '
                  'one of them throughout; write it as 2026-11-10, 2026/11/10 or 2026年11月10日',
-                 '5:20: request_sent_on: "2026-11/10" を日付として読めません。「/」(U+002F)と「-」の 2 種類で区切られています。'
+                 '5:20: request_sent_on: "2026-11/10" を日付として読めません。「/」（U+002F）と「-」の 2 種類で区切られています。'
                  'どちらか一方にそろえてください。2026-11-10、2026/11/10、2026年11月10日のように書いてください', id="date-two-separators"),
     pytest.param(edited("request_sent_on: 2026-11-10", 'request_sent_on: "2026-02-30"'),
                  '5:20: request_sent_on: there is no date "2026-02-30": 2026-02 has no day 30 (it has 28 days)',
@@ -387,23 +387,23 @@ REFUSED += [
     # --- a no-break space (U+00A0) is named like a full-width one
     pytest.param(edited("  fee: 50000", "\u00a0 fee: 50000"),
                  "9:1: a no-break space (U+00A0) in the indentation: indent with ASCII spaces",
-                 "9:1: インデントにノーブレークスペース (U+00A0)があります。インデントは半角スペースで入力してください",
+                 "9:1: インデントにノーブレークスペース（U+00A0）があります。インデントは半角スペースで入力してください",
                  id="no-break-space-indentation"),
     pytest.param(edited("fee: 50000", "fee\u00a0: 50000"),
                  '9:6: a no-break space (U+00A0) after "fee" is not part of the key: delete it, so that the line reads "fee: "',
-                 "9:6: 「fee」の後のノーブレークスペース (U+00A0)はキーの一部になってしまいます。消して「fee: 」としてください",
+                 "9:6: 「fee」の後のノーブレークスペース（U+00A0）はキーの一部になってしまいます。消して「fee: 」としてください",
                  id="no-break-space-before-colon"),
     pytest.param(edited("fee: 50000", "fee\u3000: 50000"),
                  '9:6: a full-width space "　" (U+3000) after "fee" is not part of the key: delete it, so that the line reads '
                  '"fee: "',
-                 "9:6: 「fee」の後の全角スペース「　」(U+3000)はキーの一部になってしまいます。消して「fee: 」としてください",
+                 "9:6: 「fee」の後の全角スペース「　」（U+3000）はキーの一部になってしまいます。消して「fee: 」としてください",
                  id="full-width-space-before-colon"),
     pytest.param(edited("fee: 50000", "fee:\u00a050000"),
                  '9:7: a no-break space (U+00A0) after "fee:": type an ASCII space after the colon',
-                 "9:7: 「fee:」の後のノーブレークスペース (U+00A0)は半角スペースにしてください", id="no-break-space-after-colon"),
+                 "9:7: 「fee:」の後のノーブレークスペース（U+00A0）は半角スペースにしてください", id="no-break-space-after-colon"),
     pytest.param("as_of: 2026-11-25\nexpect:\n  actions:\n    -\u00a0negotiate_partial_pay\n",
                  '4:6: a no-break space (U+00A0) after the "-" of a list item: type an ASCII space after the dash',
-                 "4:6: リストの「-」の後のノーブレークスペース (U+00A0)は半角スペースにしてください", id="no-break-space-after-dash"),
+                 "4:6: リストの「-」の後のノーブレークスペース（U+00A0）は半角スペースにしてください", id="no-break-space-after-dash"),
     pytest.param(edited("as_of: 2026-11-25", "as_of: 2026/11/31"),
                  '2:8: as_of: there is no date "2026/11/31": 2026-11 has no day 31 (it has 30 days)',
                  '2:8: as_of: 日付 "2026/11/31" は存在しません：2026-11 に 31 日はありません（30 日までです）',
@@ -427,12 +427,12 @@ REFUSED += [
     pytest.param(TIMELINE.replace("count: 2", "count: ２つ"),
                  '9:55: count: cannot read "２つ" as a whole number: "つ" (U+3064) cannot be part of it; write it in digits, '
                  'e.g. 12, 50000 or 50,000',
-                 '9:55: count: "２つ" を整数として読めません。「つ」(U+3064)はここに書けません。12、50000、50,000 のように数字で'
+                 '9:55: count: "２つ" を整数として読めません。「つ」（U+3064）はここに書けません。12、50000、50,000 のように数字で'
                  '書いてください', id="count-with-a-counter-word"),
     pytest.param(TIMELINE.replace("days: 7", "days: ７日"),
                  '4:26: auto_termination_days: cannot read "７日" as a whole number: "日" (U+65E5) cannot be part of it; '
                  'write it in digits, e.g. 12, 50000 or 50,000',
-                 '4:26: auto_termination_days: "７日" を整数として読めません。「日」(U+65E5)はここに書けません。12、50000、'
+                 '4:26: auto_termination_days: "７日" を整数として読めません。「日」（U+65E5）はここに書けません。12、50000、'
                  '50,000 のように数字で書いてください', id="parameter-with-a-unit"),
     # --- an event that cannot be read does not hide the other events' mistakes
     pytest.param(TIMELINE.replace("2026-11-10", "11/10").replace("count: 1}", "count: 1}\n  - {date: 2026-11-21, event: nosuch}"),
@@ -465,7 +465,7 @@ REFUSED += [
     # --- a value over several lines is shown on one line, its last line break left out
     pytest.param(edited("fee: 50000", "fee: |\n    5万3千円"),
                  '9:8: fee: cannot read "5万3千円" as a whole number: "千" (U+5343) is a numeral in kanji; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万3千円" を整数として読めません。「千」(U+5343)は漢数字です。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="block-kanji"),
+                 '9:8: fee: "5万3千円" を整数として読めません。「千」（U+5343）は漢数字です。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="block-kanji"),
     pytest.param(edited("fee: 50000", "fee: >\n    50\n    000"),
                  '9:8: fee: cannot read "50 000" as a whole number: it is split over lines, which YAML joins with a space '
                  '(after ">"): write it on one line; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
