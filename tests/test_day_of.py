@@ -252,3 +252,18 @@ def test_an_answers_file_naming_another_platform_than_platform_is_refused(tmp_pa
         "二つが食い違っています。--platform を外すか、ここの platform: を直してください\n")
     code, out, _ = run("--lang", "en", "ask", "--platform", "craudia", "--answers", str(answers), input="")
     assert code == 0 and "platform: craudia\n" in out
+
+
+@pytest.mark.parametrize("typed", ["USD 250.50", "250.50 USD", "250.50USD"])
+def test_an_amount_with_the_code_usd_is_read(pack, tmp_path, typed):
+    path = write(tmp_path, HEAD.replace("fee: 100", f"fee: {typed}"))
+    code, out, err = run("--rules", str(pack), "--format", "json", str(path))
+    assert (code, err) == (0, "")
+    assert json.loads(out)["facts"]["fee"]["value"] == 25050
+
+
+def test_the_code_usd_alone_is_no_amount(pack, tmp_path):
+    path = write(tmp_path, HEAD.replace("fee: 100", "fee: USD"))
+    assert run("--rules", str(pack), "--lang", "en", str(path)) == (2, "", (
+        f'{path}:4:8: fee: cannot read "USD" as an amount in dollars: it needs digits, with at most a $ before them '
+        "and cents after a point; write it in digits, e.g. 250, 250.50, $1,250.50 or US$250\n"))

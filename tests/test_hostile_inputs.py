@@ -49,7 +49,7 @@ def seen(result) -> tuple[int, str, str]:
 
 def unknown_platform(lang: str, name: str) -> str:
     if lang == "ja":
-        return f'プラットフォーム "{name}" は不明です。{PACKS["ja"]}'
+        return f'プラットフォーム「{name}」は不明です。{PACKS["ja"]}'
     return f'unknown platform "{name}"; {PACKS["en"]}'
 
 
@@ -491,7 +491,7 @@ INVISIBLE = {"en": "invisible character U+{code} ({name}) is not allowed: it sho
                    "削除してください"}
 IN_KEY = {"en": 'invisible character U+{code} ({name}) in the key "fee": the key read is not the one shown, so it is '
                 "an unknown key; remove it",
-          "ja": 'キー "fee" の中に見えない文字 U+{code}（{name}）があります。見た目と違う別のキーとして読まれ、'
+          "ja": 'キー「fee」の中に見えない文字 U+{code}（{name}）があります。見た目と違う別のキーとして読まれ、'
                 "不明なキーになります。削除してください"}
 NAMES = {"en": {"E0000": "unassigned", "FFF0": "unassigned"}, "ja": {"E0000": "未割り当て", "FFF0": "未割り当て"}}
 
@@ -612,7 +612,7 @@ def test_a_date_past_year_9999_says_so(tmp_path, lang):
 
 @pytest.mark.parametrize("lang, message", [
     ("en", 'platform "{name}" does not match the rule pack in {pack} ("crowdworks")'),
-    ("ja", 'プラットフォーム "{name}" は {pack} のルールパック（"crowdworks"）と一致しません')])
+    ("ja", 'プラットフォーム「{name}」は {pack} のルールパック（「crowdworks」）と一致しません')])
 def test_a_long_platform_that_does_not_match_the_pack_is_quoted_cut(tmp_path, lang, message):
     pack = pack_copy(tmp_path)
     path = write(tmp_path, f"platform: {'a' * 500}\n" + BASE)

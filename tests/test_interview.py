@@ -1094,7 +1094,7 @@ def test_as_of_on_the_command_line_replaces_the_scenarios(tmp_path):
     ("en", ("platform: crowdworks", "platform: coconala"),
      f'answers.yaml:2:11: unknown platform "coconala"; rule packs: {BUNDLED_PLATFORMS}\n'),
     ("ja", ("platform: crowdworks", "platform: coconala"),
-     f'answers.yaml:2:11: プラットフォーム "coconala" は不明です。ルールパック：{BUNDLED_PLATFORMS}\n'),
+     f'answers.yaml:2:11: プラットフォーム「coconala」は不明です。ルールパック：{BUNDLED_PLATFORMS}\n'),
     ("en", ("auto_termination_days", "auto_termination_dayz"),
      'answers.yaml:5:3: unknown parameter "auto_termination_dayz" (did you mean "auto_termination_days"?); parameters: '),
     ("en", ("as_of: 2026-11-20", "as_of: 2026-11-05"),

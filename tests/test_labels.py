@@ -157,7 +157,7 @@ CASES = {
     "missing language": (
         LABELS.replace("{ja: 拒否, en: refused}", "{ja: 拒否}"),
         '61:17: [error] S002 missing key "en" in a text (ja and en)',
-        '61:17: [エラー] S002 文面（ja と en）：キー "en" がありません'),
+        '61:17: [エラー] S002 文面（ja と en）：キー「en」がありません'),
     "same label twice": (
         LABELS.replace("{ja: 同意, en: accepted}", "{ja: 拒否, en: accepted}"),
         '61:22: [error] R108 labels: "拒否" is also the label of "accepted" (ja); a user typing it would mean both',

@@ -313,7 +313,7 @@ REFUSED = [
                  id="impossible-date-slashes"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-02-30"),
                  '5:20: request_sent_on: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)',
-                 '5:20: request_sent_on: 日付 "2026-02-30" は存在しません：2026-02 に 30 日はありません（28 日までです）',
+                 '5:20: request_sent_on: 日付「2026-02-30」は存在しません：2026-02 に 30 日はありません（28 日までです）',
                  id="impossible-date"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 11/10"),
                  '5:20: request_sent_on: cannot read "11/10" as a date: it must start with the year in four digits; '
@@ -477,7 +477,7 @@ REFUSED += [
                  id="literal-block-over-lines"),
     pytest.param(edited("work_started: true", 'work_started: !!bool "a\\nb"'),
                  '4:17: work_started: YAML tag !!bool cannot read "a\\nb"; write true or false without the tag',
-                 '4:17: work_started: YAML タグ !!bool では "a\\nb" を読めません。タグを付けずに true か false と書いてください',
+                 '4:17: work_started: YAML タグ !!bool では「a\\nb」を読めません。タグを付けずに true か false と書いてください',
                  id="tag-value-with-a-line-break"),
 ]
 
@@ -513,7 +513,7 @@ def _ambiguous(typed, rest, man, long, short):
 
 def _tagged(tag, value, fix_en, fix_ja):
     return (f'4:17: work_started: YAML tag {tag} cannot read "{value}"; {fix_en}',
-            f'4:17: work_started: YAML タグ {tag} では "{value}" を読めません。{fix_ja}')
+            f'4:17: work_started: YAML タグ {tag} では「{value}」を読めません。{fix_ja}')
 
 
 _BOOL_FIX = ("write true or false without the tag", "タグを付けずに true か false と書いてください")
