@@ -368,7 +368,7 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
         if parameter.type == "money" or isinstance(value, str) and parameter.type in ("bool", "int", "date"):
             value, why = read_text(parameter.type, _text_of(check, value, name), parameter.currency)  # as a fact's
             if why is not None:
-                check.error("", msg("v_fact_problem", name=name, problem=why), "params", name)
+                check.error("", msg("v_fact_problem", name=name, problem=_param_forms(parameter, why)), "params", name)
                 continue
         if comparable(type_of(value)) != comparable(parameter.type) or (
                 parameter.type in ("int", "money") and abs(value) > MAX_INT):
@@ -380,6 +380,14 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
             params.append((name, value))
     params.sort(key=lambda item: list(pack.parameters).index(item[0]))
     return tuple(params)
+
+
+def _param_forms(parameter: Parameter, why: Message) -> Message:
+    """`why` a pinned value is no whole number, its examples (12, 50000, 50,000: amounts) replaced by a number of
+    hours, the parameter's own value, for a parameter counting hours (unit: hours)."""
+    if why.key != "t_bad_number" or parameter.unit != "hours":
+        return why
+    return msg(why.key, **{**dict(why.values), "forms": msg("t_hours_forms", example=show_plain(parameter.value))})
 
 
 def _text_of(check: Checker, value: Any, name: str) -> Any:

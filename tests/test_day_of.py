@@ -267,3 +267,13 @@ def test_the_code_usd_alone_is_no_amount(pack, tmp_path):
     assert run("--rules", str(pack), "--lang", "en", str(path)) == (2, "", (
         f'{path}:4:8: fee: cannot read "USD" as an amount in dollars: it needs digits, with at most a $ before them '
         "and cents after a point; write it in digits, e.g. 250, 250.50, $1,250.50 or US$250\n"))
+
+
+def test_a_number_of_hours_pinned_that_is_no_number_is_told_to_write_hours(pack, tmp_path):
+    path = write(tmp_path, HEAD.replace("facts:\n", "params:\n  answer_window_hours: 48h\nfacts:\n"))
+    assert run("--rules", str(pack), "--lang", "en", str(path)) == (2, "", (
+        f'{path}:4:24: answer_window_hours: cannot read "48h" as a whole number: "h" (U+0068) cannot be part of it; '
+        "write the number of hours in digits, e.g. 48\n"))
+    assert run("--rules", str(pack), "--lang", "ja", str(path)) == (2, "", (
+        f'{path}:4:24: answer_window_hours: "48h" を整数として読めません。「h」（U+0068）はここに書けません。'
+        "時間数を 48 のように数字で書いてください\n"))
