@@ -41,7 +41,7 @@ def scenario_platform(doc: Document) -> str:
 
 def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date | None = None) -> Scenario:
     """The scenario checked against the pack; `as_of` (the command line's --as-of) replaces the file's."""
-    doc, check, broken, broken_events, times = _structure(doc)
+    doc, check, broken, broken_events, times = _structure(doc, pack.currency)
     top = {key: value for key, value in doc.data.items() if key not in broken}
     _check_title(check, top.get("title"))
     as_of = as_of or top.get("as_of", today)
@@ -62,7 +62,8 @@ def validate_scenario(doc: Document, pack: Pack, today: dt.date, as_of: dt.date 
 TIME = " time"  # an event's time of day, beside its date: a key no scenario can write (the schema refuses it)
 
 
-def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message], dict[int, dt.datetime]]:
+def _read_as_typed(doc: Document, currency: str = "JPY") -> tuple[Document, dict[tuple, Message],
+                                                                 dict[int, dt.datetime]]:
     """The scenario with `as_of:`, its events' `date:` and `count:` read in the forms a user types (2026/11/10,
     2026年11月10日, full-width digits, quoted or not: validate_values.read_text) before the schema, which knows
     dates and numbers only as YAML writes them; and why each text that is none cannot be read, by its path. A value
@@ -82,7 +83,7 @@ def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message], dict[
             return value
         if where[-1] == "date" and where[0] == "events" and split_time(value)[1] is not None:
             kind = "datetime"  # an event at a time of day
-        read, why = read_text(kind, value)
+        read, why = read_text(kind, value, currency)  # currency: the date forms an English message suggests
         if why is not None:
             unread[where] = msg("v_fact_problem", name=where[-1], problem=why)
             return value
@@ -101,11 +102,12 @@ def _read_as_typed(doc: Document) -> tuple[Document, dict[tuple, Message], dict[
     return replace(doc, data=data), unread, times
 
 
-def _structure(doc: Document) -> tuple[Document, Checker, set[str], set[int], dict[int, dt.datetime]]:
+def _structure(doc: Document, currency: str = "JPY") -> tuple[Document, Checker, set[str], set[int],
+                                                               dict[int, dt.datetime]]:
     """The scenario with its dates and counts read as typed (_read_as_typed), a Checker holding every mistake of
     structure, the top-level keys those mistakes leave out and the events they leave out (by index): the rest is
     checked on, so that every mistake in the file is reported at once."""
-    doc, unread, times = _read_as_typed(doc)
+    doc, unread, times = _read_as_typed(doc, currency)
     structural = [(where, message) for where, message in schema.problems(doc, "scenario") if where not in unread]
     structural += unread.items()
     check = Checker(doc, [doc.error(message, *where) for where, message in structural], set())

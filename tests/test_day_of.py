@@ -277,3 +277,10 @@ def test_a_number_of_hours_pinned_that_is_no_number_is_told_to_write_hours(pack,
     assert run("--rules", str(pack), "--lang", "ja", str(path)) == (2, "", (
         f'{path}:4:24: answer_window_hours: "48h" を整数として読めません。「h」（U+0068）はここに書けません。'
         "時間数を 48 のように数字で書いてください\n"))
+
+
+def test_as_of_in_a_dollar_pack_suggests_no_japanese_form_in_english(pack, tmp_path):
+    path = write(tmp_path, HEAD.replace("as_of: 2026-12-01", "as_of: 01/12/2026"))
+    assert run("--rules", str(pack), "--lang", "en", str(path)) == (2, "", (
+        f'{path}:2:8: as_of: cannot read "01/12/2026" as a date: it must start with the year in four digits; write it '
+        "as 2026-11-10 or 2026/11/10\n"))
