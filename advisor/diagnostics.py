@@ -30,6 +30,12 @@ class SchemaText(Message):
 
 
 @dataclass(frozen=True)
+class Quoted(Message):
+    """A text value as a message quotes it (show): "fee" in English, 「fee」 in Japanese, which needs no space
+    around its brackets (messages.say drops the catalog's spaces beside it)."""
+
+
+@dataclass(frozen=True)
 class Labelled(Message):
     """An enum value with its labels (a model.Text): shown as the label in the language, with the value beside it
     where they differ (messages.labelled)."""
@@ -117,13 +123,14 @@ def os_reason(error: OSError | int) -> Message:
 
 
 def show(value: object) -> Message | str:
-    """A value as a message quotes it: "text", 12, true, 2026-11-25, a mapping."""
+    """A value as a message quotes it: "text" (「text」 in Japanese: a Quoted message), 12, true, 2026-11-25, a
+    mapping."""
     if isinstance(value, bool):
         return "true" if value else "false"  # as written in YAML, in every language
     if value is None:
         return msg("value_nothing")
     if isinstance(value, str):
-        return f'"{escaped(clipped(value))}"'
+        return Quoted("value_quoted", (("text", escaped(clipped(value))),))  # "text" / 「text」
     if isinstance(value, (dict, list)):
         return msg("value_mapping" if isinstance(value, dict) else "value_list")
     if isinstance(value, dt.datetime):  # a datetime fact's value: to the minute, as it is typed

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .diagnostics import Diagnostic, Labelled, Message, SchemaText, escaped, place
+from .diagnostics import Diagnostic, Labelled, Message, Quoted, SchemaText, escaped, place
 from .load import read_file
 from .model import folded
 
@@ -40,7 +40,12 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def say(lang: str, key: str, /, **values: Any) -> str:
-    return fill(catalog(lang)[key], {name: _text(value, lang) for name, value in values.items()})
+    template = catalog(lang)[key]
+    if lang == "ja":  # 「fee」を, not 「fee」 を: the space a catalog puts beside an ASCII-quoted value is not wanted
+        for name in [name for name, value in values.items() if isinstance(value, Quoted)]:
+            template = re.sub(rf"(?<=[^\x00-\x7f]) (?=\{{{name}\}})|(?<=\{{{name}\}}) (?=[^\x00-\x7f])", "",
+                              template)
+    return fill(template, {name: _text(value, lang) for name, value in values.items()})
 
 
 def rendered(message: Message, lang: str) -> str:

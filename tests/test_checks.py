@@ -268,7 +268,7 @@ def test_a_folder_without_a_pack(tmp_path):
 @pytest.mark.parametrize("lang, message", [
     ("en", '[error] R108 id "testpack" is not the name of its folder "other": in a folder of packs a scenario\'s '
            "platform: names a pack by its folder, so no scenario can use this one; rename the folder or change the id"),
-    ("ja", '[エラー] R108 id "testpack" がフォルダー名 "other" と違います。パックを並べたフォルダーでは、シナリオの '
+    ("ja", '[エラー] R108 id 「testpack」がフォルダー名「other」と違います。パックを並べたフォルダーでは、シナリオの '
            "platform: はフォルダー名でパックを指すため、このパックを使えるシナリオはありません。フォルダー名か id を直してください"),
 ])
 def test_a_pack_in_a_folder_of_packs_whose_folder_is_not_its_id(tmp_path, lang, message):
@@ -299,7 +299,7 @@ def test_two_rules_setting_a_fact_differently_read_alike_in_japanese(tmp_path):
     exit_code, out, err = check(build(tmp_path / "pack", case["files"]), "--lang", "ja")
     assert (exit_code, err) == (1, "")
     assert out.splitlines() == [
-        'rules.yaml:10:5: [警告] L208 ルール q は stage を "two" にしますが、ルール r（rules.yaml:2）は "one" にし、'
+        'rules.yaml:10:5: [警告] L208 ルール q は stage を「two」にしますが、ルール r（rules.yaml:2）は「one」にし、'
         "1つのシナリオで両方が発火しえます。そのシナリオのアドバイスはエラーで止まります。条件が互いに重ならないようにしてください"]
 
 

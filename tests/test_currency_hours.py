@@ -174,11 +174,11 @@ def test_what_cannot_be_read_is_refused_at_its_place_in_both_languages(tmp_path)
     code, out, err = run("--rules", str(PACK), "--lang", "ja", str(path))
     assert (code, out) == (2, "")
     assert err.splitlines() == [
-        f"{path}:4:8: fee: \"250.505\" をドルの金額として読めません。小数が2桁を超えています（1セントより細かい金額は"
+        f"{path}:4:8: fee: 「250.505」をドルの金額として読めません。小数が2桁を超えています（1セントより細かい金額は"
         "ありません）。250、250.50、$1,250.50、US$250 のように数字で書いてください",
-        f"{path}:6:20: request_sent_on: \"2026-11-30 14:00\" を日付として読めません。日付に時刻は書けません（時刻を"
+        f"{path}:6:20: request_sent_on: 「2026-11-30 14:00」を日付として読めません。日付に時刻は書けません（時刻を"
         "消してください）。2026-11-10、2026/11/10、2026年11月10日のように書いてください",
-        f"{path}:7:20: request_sent_at: \"2026-11-30\" を日時として読めません。時刻がありません（プラットフォームの"
+        f"{path}:7:20: request_sent_at: 「2026-11-30」を日時として読めません。時刻がありません（プラットフォームの"
         "画面に出ている時刻を書き足してください）。時刻はタイムゾーンを付けずに 24 時間制の HH:MM で、2026-11-24 23:30 のように"
         "書いてください"]
 
@@ -196,7 +196,7 @@ def test_yen_in_a_dollar_pack_is_refused(tmp_path, typed, en, ja):
     path = write(tmp_path, SCENARIO.replace("$1,250.50", f"'{typed}'"))
     for lang, why, sentence in (("en", en, f"fee: cannot read \"{typed}\" as an amount in dollars: {en}; write it in "
                                  "digits, e.g. 250, 250.50, $1,250.50 or US$250"),
-                                ("ja", ja, f"fee: \"{typed}\" をドルの金額として読めません。{ja}。250、250.50、"
+                                ("ja", ja, f"fee: 「{typed}」をドルの金額として読めません。{ja}。250、250.50、"
                                  "$1,250.50、US$250 のように数字で書いてください")):
         assert run("--rules", str(PACK), "--lang", lang, str(path)) == (2, "", f"{path}:4:8: {sentence}\n")
 
@@ -207,7 +207,7 @@ def test_a_dollar_in_a_yen_pack_is_refused(tmp_path):
         f'{path}:3:8: fee: cannot read "$500" as a whole number: "$" (U+0024) is for dollars, and this pack counts '
         "yen; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円\n"))
     assert run("--lang", "ja", str(path)) == (2, "", (
-        f'{path}:3:8: fee: "$500" を整数として読めません。「$」（U+0024）はドルに付けるもので、このパックの金額は円です。'
+        f'{path}:3:8: fee: 「$500」を整数として読めません。「$」（U+0024）はドルに付けるもので、このパックの金額は円です。'
         "50000、50,000、¥50,000、50000円、5万円のように数字で書いてください\n"))
 
 
@@ -273,7 +273,7 @@ def test_advise_ask_reads_dollars_and_a_date_with_its_time(tmp_path):
 def test_advise_ask_refuses_a_fraction_of_a_cent_and_a_date_without_its_time():
     code, _, err = run("ask", "--rules", str(PACK), "--lang", "ja", "--as-of", "2026-12-01", input="1250.505\n")
     assert code == 2
-    assert err.endswith('<stdin>:1:1: "1250.505" はQ1（fee）への回答になっていません："1250.505" をドルの金額として'
+    assert err.endswith('<stdin>:1:1: 「1250.505」はQ1（fee）への回答になっていません：「1250.505」をドルの金額として'
                         "読めません。小数が2桁を超えています（1セントより細かい金額はありません）。250、250.50、"
                         "$1,250.50、US$250 のように数字で書いてください\n")
     code, _, err = run("ask", "--rules", str(PACK), "--lang", "en", "--as-of", "2026-12-01",

@@ -113,7 +113,7 @@ def test_advise_ask_refuses_a_time_on_another_day_and_fills_a_date_left_unknown(
     code, _, err = run("ask", "--rules", str(pack), "--lang", "ja", "--as-of", "2026-12-01",
                        input="100\n3\n1\n2026-11-29\n2026-11-30 14:00\n")
     assert code == 2
-    assert err.endswith('<stdin>:5:1: "2026-11-30 14:00" はQ5（request_sent_at）への回答になっていません：'
+    assert err.endswith('<stdin>:5:1: 「2026-11-30 14:00」はQ5（request_sent_at）への回答になっていません：'
                         "request_sent_on に答えた日（2026-11-29）と別の日です。その日の時刻を書いてください\n")
     code, out, err = run("ask", "--rules", str(pack), "--lang", "en", "--as-of", "2026-12-01",
                          input="100\n3\n1\n\n2026-11-30 14:00\n")
@@ -134,10 +134,10 @@ def test_an_answers_file_with_only_the_time_asks_no_date(pack, tmp_path):
 @pytest.mark.parametrize("declared, en, ja", [
     ("day_of: request_sent_typo,", 'day_of names the date fact, given by a scenario, that this time falls on; got '
      '"request_sent_typo"', 'day_of には、この時刻の日付を表す date 型のファクト（シナリオが与えるもの）を指定します。'
-     '"request_sent_typo" が指定されています'),
+     '「request_sent_typo」が指定されています'),
     ("day_of: units_total,", 'day_of names the date fact, given by a scenario, that this time falls on; got '
      '"units_total"', 'day_of には、この時刻の日付を表す date 型のファクト（シナリオが与えるもの）を指定します。'
-     '"units_total" が指定されています'),
+     '「units_total」が指定されています'),
 ])
 def test_day_of_naming_no_date_fact_is_a_check_error(pack, declared, en, ja):
     facts = pack / "facts.yaml"
@@ -222,7 +222,7 @@ def test_a_time_it_cannot_read_gets_a_datetime_message(pack, tmp_path, typed, en
     assert run("--rules", str(pack), "--lang", "en", str(path)) == (
         2, "", f'{path}:7:20: request_sent_at: cannot read "{typed}" as a date and time: {en}\n')
     assert run("--rules", str(pack), "--lang", "ja", str(path)) == (
-        2, "", f'{path}:7:20: request_sent_at: "{typed}" を日時として読めません。{ja}\n')
+        2, "", f'{path}:7:20: request_sent_at: 「{typed}」を日時として読めません。{ja}\n')
 
 
 def test_advise_ask_refuses_a_time_zone(pack):
@@ -248,7 +248,7 @@ def test_an_answers_file_naming_another_platform_than_platform_is_refused(tmp_pa
         2, "", f'{answers}:1:11: this file is for platform "craudia", but --platform "lancers" was given: the two '
         "disagree; remove --platform or change platform: here\n")
     assert run("--lang", "ja", "ask", "--platform", "lancers", "--answers", str(answers), input="") == (
-        2, "", f'{answers}:1:11: このファイルのプラットフォームは "craudia" ですが、--platform "lancers" が指定されています。'
+        2, "", f'{answers}:1:11: このファイルのプラットフォームは「craudia」ですが、--platform 「lancers」が指定されています。'
         "二つが食い違っています。--platform を外すか、ここの platform: を直してください\n")
     code, out, _ = run("--lang", "en", "ask", "--platform", "craudia", "--answers", str(answers), input="")
     assert code == 0 and "platform: craudia\n" in out
@@ -275,7 +275,7 @@ def test_a_number_of_hours_pinned_that_is_no_number_is_told_to_write_hours(pack,
         f'{path}:4:24: answer_window_hours: cannot read "48h" as a whole number: "h" (U+0068) cannot be part of it; '
         "write the number of hours in digits, e.g. 48\n"))
     assert run("--rules", str(pack), "--lang", "ja", str(path)) == (2, "", (
-        f'{path}:4:24: answer_window_hours: "48h" を整数として読めません。「h」（U+0068）はここに書けません。'
+        f'{path}:4:24: answer_window_hours: 「48h」を整数として読めません。「h」（U+0068）はここに書けません。'
         "時間数を 48 のように数字で書いてください\n"))
 
 

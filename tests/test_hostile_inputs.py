@@ -66,7 +66,7 @@ def test_a_platform_that_is_not_a_name_is_unknown_and_never_a_path(tmp_path, lan
 @pytest.mark.parametrize("lang, got", [("en", 'client_response: expected one of no answer yet (none), accepted, refused '
                                                '(rejected); got "{value}"'),
                                        ("ja", 'client_response: 応答なし（none）、同意（accepted）、拒否（rejected） '
-                                              'のいずれかが必要ですが、"{value}" が指定されています')])
+                                              'のいずれかが必要ですが、「{value}」が指定されています')])
 def test_a_long_value_is_quoted_cut_at_80_characters_with_an_ellipsis(tmp_path, lang, got):
     """A 10,000-character value made a 10,000-character diagnostic line: it is quoted by its first 79
     characters and an ellipsis; a value of 80 characters is quoted whole, as every shorter one."""
@@ -585,14 +585,15 @@ def test_a_key_longer_than_yaml_reads_is_told_so_at_its_start(tmp_path, lang, me
     path = write(tmp_path, BASE + f"  {'x' * 100_000}: 1\n")
     assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}")
     path = write(tmp_path, BASE + f"  {'x' * 1024}: 1\n")
-    assert f'4:3: {UNKNOWN_FACT[lang]} "{"x" * 79}…"' in invoke("--lang", lang, str(path)).stderr  # read as a key
+    quoted = f'"{"x" * 79}…"' if lang == "en" else f'「{"x" * 79}…」'
+    assert f'4:3: {UNKNOWN_FACT[lang]}{" " if lang == "en" else ""}{quoted}' in invoke("--lang", lang, str(path)).stderr
 
 
 # ---------------------------------------------------------------------------------------- dates past year 9999
 
 PAST_9999 = {"en": 'cannot read "{value}" as a date: the year {year} is after 9999, the last year advise can count '
                    "to; write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
-             "ja": '"{value}" を日付として読めません。{year} 年は advise が数えられる最後の年 9999 より後です。'
+             "ja": '「{value}」を日付として読めません。{year} 年は advise が数えられる最後の年 9999 より後です。'
                    "2026-11-10、2026/11/10、2026年11月10日のように書いてください"}
 
 

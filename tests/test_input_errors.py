@@ -295,8 +295,8 @@ def test_several_mistakes_are_reported_together_sorted_by_line(tmp_path):
             '3:34: unknown action "negotiate_partal_pay" (did you mean "negotiate_partial_pay"?)',
             '3:56: order lists "negotiate_partial_pay" twice; list each action once']),
     ("ja", ["3:3: negotiate_partial_pay が、期待されるアクションと期待されないアクションの両方に入っています",
-            '3:34: 不明なアクション "negotiate_partal_pay" です（もしかして「negotiate_partial_pay」？）',
-            '3:56: order に "negotiate_partial_pay" が 2 回書かれています。各アクションは 1 回だけ書いてください']),
+            '3:34: 不明なアクション「negotiate_partal_pay」です（もしかして「negotiate_partial_pay」？）',
+            '3:56: order に「negotiate_partial_pay」が 2 回書かれています。各アクションは 1 回だけ書いてください']),
 ])
 def test_mistakes_in_the_expected_order_are_each_at_their_own_place(tmp_path, lang, diagnostics):
     path = write(tmp_path, AS_OF + "expect:\n"

@@ -701,11 +701,11 @@ def test_a_line_that_does_not_answer_stops_at_its_line_and_writes_nothing(tmp_pa
 def test_a_line_that_does_not_answer_in_japanese():
     code, out, printed = ask(input=lines("fixd"), lang="ja")
     assert (code, printed) == (2, "")
-    assert out.endswith("> fixd\n<stdin>:1:1: \"fixd\" はQ1（contract_type）への回答になっていません：「fixed」のことですか？ "
+    assert out.endswith("> fixd\n<stdin>:1:1: 「fixd」はQ1（contract_type）への回答になっていません：「fixed」のことですか？ "
                         "1〜2の番号か、次のいずれかを入力してください：固定報酬制、時間単価制\n")
     code, out, _ = ask(input=lines("1", "たぶん"), lang="ja")  # the words of a yes/no question, listed in Japanese
     assert code == 2
-    assert out.endswith("> たぶん\n<stdin>:2:1: \"たぶん\" はQ2（work_started）への回答になっていません："
+    assert out.endswith("> たぶん\n<stdin>:2:1: 「たぶん」はQ2（work_started）への回答になっていません："
                         "1〜2の番号か、次のいずれかを入力してください：はい、いいえ\n")
 
 
@@ -713,8 +713,8 @@ def test_a_line_that_does_not_answer_in_japanese():
     ("en", "2026/11/10（火）", '<stdin>:3:1: "2026/11/10（火）" does not answer Q3 (request_sent_on): cannot read '
      '"2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; write it as 2026-11-10, 2026/11/10 or '
      "2026年11月10日\n"),
-    ("ja", "2026/11/10（火）", "<stdin>:3:1: \"2026/11/10（火）\" はQ3（request_sent_on）への回答になっていません："
-     "\"2026/11/10（火）\" を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、2026/11/10、"
+    ("ja", "2026/11/10（火）", "<stdin>:3:1: 「2026/11/10（火）」はQ3（request_sent_on）への回答になっていません："
+     "「2026/11/10（火）」を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、2026/11/10、"
      "2026年11月10日のように書いてください\n"),
     ("en", "２０２６年１１月１０日㈫", '<stdin>:3:1: "２０２６年１１月１０日㈫" does not answer Q3 (request_sent_on): cannot '
      'read "２０２６年１１月１０日㈫" as a date: "㈫" (U+322B) cannot be part of it; write it as 2026-11-10, 2026/11/10 or '
@@ -729,7 +729,7 @@ def test_a_line_that_does_not_answer_is_quoted_and_its_character_named_as_typed(
 @pytest.mark.parametrize("lang, expected", [
     ("en", 'cannot read "2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; write it as 2026-11-10, '
            "2026/11/10 or 2026年11月10日"),
-    ("ja", "\"2026/11/10（火）\" を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、2026/11/10、"
+    ("ja", "「2026/11/10（火）」を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、2026/11/10、"
            "2026年11月10日のように書いてください"),
 ])
 def test_at_a_terminal_an_answer_that_does_not_fit_is_quoted_as_typed(lang, expected):
@@ -764,7 +764,7 @@ def test_a_line_that_does_not_answer_after_the_advice_stops_too(tmp_path):
     ("en", '"how negotiate_with_clent" does not answer the question after the advice (how N): Did you mean '
            '"negotiate_with_client"? Type the number (1 to 4) or the action id of a recommendation, e.g. 1 or how 1; '
            "press Enter to finish."),
-    ("ja", '"how negotiate_with_clent" は助言のあとの入力（how 番号）への回答になっていません：「negotiate_with_client」の'
+    ("ja", '「how negotiate_with_clent」は助言のあとの入力（how 番号）への回答になっていません：「negotiate_with_client」の'
            "ことですか？ 助言の番号（1〜4）またはアクションIDを入力してください（例：1 または how 1）。Enter で終了します。"),
 ])
 def test_a_mistyped_action_after_how_is_answered_with_the_one_it_may_mean(lang, expected):
@@ -863,7 +863,7 @@ def test_a_fact_given_by_name_that_would_not_be_asked_is_kept():
     ("en", "- contract_type: hourly\n",
      "answers.yaml:1:1: the answers must be written as under a scenario's facts:, one fact a line (name: value), "
      "not a list"),
-    ("ja", "contract_type: hourly\ncontract_typ: fixed\n", 'answers.yaml:2:1: 不明なファクト "contract_typ" です'),
+    ("ja", "contract_type: hourly\ncontract_typ: fixed\n", 'answers.yaml:2:1: 不明なファクト「contract_typ」です'),
     ("ja", "- contract_type: hourly\n",
      "answers.yaml:1:1: 回答は、シナリオの facts: の下と同じく、1 行に 1 つずつ「name: value」の形で書いてください（リスト は使えません）"),
 ])
@@ -1136,7 +1136,7 @@ def test_at_a_terminal_a_date_too_late_to_work_out_from_is_asked_again(lang, exp
     ("en", '<stdin>:3:1: "9999-12-30" does not answer Q3 (request_sent_on): auto_termination_on, worked out from '
            "9999-12-30, would be after 9999-12-31, the last day advise can count to; no advice can be given for a "
            "date this late.\n"),
-    ("ja", "<stdin>:3:1: \"9999-12-30\" はQ3（request_sent_on）への回答になっていません：9999-12-30 から計算する "
+    ("ja", "<stdin>:3:1: 「9999-12-30」はQ3（request_sent_on）への回答になっていません：9999-12-30 から計算する "
            "auto_termination_on が、advise が数えられる最後の日 9999-12-31 より後になります。"
            "これほど遅い日付ではアドバイスできません。\n"),
 ])
@@ -1172,7 +1172,7 @@ def _business_days_pack(folder: Path) -> Path:
 @pytest.mark.parametrize("lang, expected", [
     ("en", '<stdin>:2:1: "20000" does not answer Q2 (days): due would count 20000 business days, more than the 10,000 '
            "(about 40 years) advise can count; no advice can be given for a date this far.\n"),
-    ("ja", '<stdin>:2:1: "20000" はQ2（days）への回答になっていません：due は 20000 営業日を数えますが、advise が'
+    ("ja", '<stdin>:2:1: 「20000」はQ2（days）への回答になっていません：due は 20000 営業日を数えますが、advise が'
            "数えられるのは 10,000 営業日（約 40 年）までです。これほど先の日付ではアドバイスできません。\n"),
 ])
 def test_a_count_of_business_days_past_the_limit_stops_at_its_line(tmp_path, lang, expected):
@@ -1205,7 +1205,7 @@ def _squaring_pack(folder: Path) -> Path:
 @pytest.mark.parametrize("lang, expected", [
     ("en", '<stdin>:1:1: "2000000" does not answer Q1 (fee): squared, worked out with this answer, would be more than '
            "1,000,000,000,000, the largest number advise can hold; no advice can be given for a number this large.\n"),
-    ("ja", '<stdin>:1:1: "2000000" はQ1（fee）への回答になっていません：この回答から計算する squared が、advise が扱える'
+    ("ja", '<stdin>:1:1: 「2000000」はQ1（fee）への回答になっていません：この回答から計算する squared が、advise が扱える'
            "最大の数 1,000,000,000,000 を超えます。これほど大きな数ではアドバイスできません。\n"),
 ])
 def test_an_answer_from_which_a_number_past_the_range_is_worked_out_stops_at_its_line(tmp_path, lang, expected):

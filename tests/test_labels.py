@@ -63,7 +63,7 @@ def test_json_keeps_the_value_given_by_its_label(tmp_path):
 
 @pytest.mark.parametrize("lang, expected", [
     ("ja", 'client_response: 応答なし（none）、同意（accepted）、拒否（rejected） のいずれかが必要ですが、'
-           '"拒否する" が指定されています（もしかして「拒否」？）'),
+           '「拒否する」が指定されています（もしかして「拒否」？）'),
     ("en", 'client_response: expected one of no answer yet (none), accepted, refused (rejected); got "拒否する" '
            '(did you mean "拒否"?)'),
 ])
@@ -153,7 +153,7 @@ CASES = {
         "58:5: [error] R108 labels: give every value a label; missing: rejected\n"
         "61:7: [error] R106 labels: \"rejectd\" is not one of the fact's values (did you mean \"rejected\"?)",
         "58:5: [エラー] R108 labels: すべての値に表示名を付けてください。ないもの：rejected\n"
-        '61:7: [エラー] R106 labels: "rejectd" はこのファクトの値ではありません（もしかして「rejected」？）'),
+        '61:7: [エラー] R106 labels: 「rejectd」はこのファクトの値ではありません（もしかして「rejected」？）'),
     "missing language": (
         LABELS.replace("{ja: 拒否, en: refused}", "{ja: 拒否}"),
         '61:17: [error] S002 missing key "en" in a text (ja and en)',
@@ -161,12 +161,12 @@ CASES = {
     "same label twice": (
         LABELS.replace("{ja: 同意, en: accepted}", "{ja: 拒否, en: accepted}"),
         '61:22: [error] R108 labels: "拒否" is also the label of "accepted" (ja); a user typing it would mean both',
-        '61:22: [エラー] R108 labels: "拒否" は "accepted" の表示名（ja）でもあります。入力されたときにどちらか決められません'),
+        '61:22: [エラー] R108 labels: 「拒否」は「accepted」の表示名（ja）でもあります。入力されたときにどちらか決められません'),
     "another value's name": (
         LABELS.replace("en: no answer yet", "en: Accepted"),
         '59:28: [error] R108 labels: "Accepted" is the name of another value, "accepted"; a user typing it would mean '
         'both',
-        '59:28: [エラー] R108 labels: "Accepted" は別の値 "accepted" の名前です。入力されたときにどちらか決められません'),
+        '59:28: [エラー] R108 labels: 「Accepted」は別の値「accepted」の名前です。入力されたときにどちらか決められません'),
     "a value without a label": (
         LABELS.replace("      rejected: {ja: 拒否, en: refused}\n", ""),
         "58:5: [error] R108 labels: give every value a label; missing: rejected",
@@ -197,7 +197,7 @@ def test_labels_on_a_fact_that_is_no_enum_are_refused(tmp_path):
 @pytest.mark.parametrize(("lang", "message"), [
     ("en", 'R108 values: "ＲＥＪＥＣＴＥＤ" reads as "rejected" (a scenario\'s word is matched without case or width): '
            "a scenario could not say which it means"),
-    ("ja", 'R108 values: "ＲＥＪＥＣＴＥＤ" は "rejected" と同じに読まれます（シナリオの語は大文字・小文字や全角・半角を'
+    ("ja", 'R108 values: 「ＲＥＪＥＣＴＥＤ」は「rejected」と同じに読まれます（シナリオの語は大文字・小文字や全角・半角を'
            "区別せずに照合します）。シナリオでどちらを指すか決められません")])
 def test_two_values_read_alike_are_refused(tmp_path, lang, message):
     """A scenario's word is matched folded: two values that fold alike would make one silently the other."""

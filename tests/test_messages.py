@@ -144,7 +144,7 @@ def test_a_mistake_is_reported_in_the_language_asked_for_at_the_same_place(tmp_p
      'contract_type: expected one of fixed price (fixed), paid by the hour (hourly); got "fixd" '
      '(did you mean "fixed"?)', "fixd"),
     ("as_of: 2026-11-25\nfacts: [1\n", "invalid YAML", "YAML"),
-    ("as_of: 2026-11-25\nfacts:\n  units_total: \"10個\"\n", 'cannot read "10個" as a whole number', '"10個"'),
+    ("as_of: 2026-11-25\nfacts:\n  units_total: \"10個\"\n", 'cannot read "10個" as a whole number', '「10個」'),
 ])
 def test_japanese_diagnostics_keep_names_and_values_as_written(tmp_path, text, en, ja):
     scenario = tmp_path / "s.yaml"

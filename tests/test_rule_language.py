@@ -192,7 +192,7 @@ def conflicting_pack(tmp_path):
 @pytest.mark.parametrize("lang, message", [
     ("en", 'rule two ({rules}:10) sets stage to "two", but rule one ({rules}:2) sets it to "one", and both fire '
            "for this scenario: make their conditions exclude each other (advise check reports such rules as L208)"),
-    ("ja", "ルール two（{rules}:10）は stage を \"two\" にしますが、ルール one（{rules}:2）は \"one\" にし、"
+    ("ja", "ルール two（{rules}:10）は stage を「two」にしますが、ルール one（{rules}:2）は「one」にし、"
            "このシナリオでは両方が発火します。条件が互いに重ならないようにしてください"
            "（advise check はこのようなルールを L208 として報告します）"),
 ])
@@ -215,7 +215,7 @@ def test_two_rules_setting_a_fact_to_different_values_is_an_error_at_the_scenari
             "  {rules}:2:5  one",  # its advice was given for no scenario: the one where it fires failed
             "1 passed, 1 failed"]),
     ("ja", ["不合格 {both}",
-            "     ルール two（{rules}:10）は stage を \"two\" にしますが、ルール one（{rules}:2）は \"one\" にし、"
+            "     ルール two（{rules}:10）は stage を「two」にしますが、ルール one（{rules}:2）は「one」にし、"
             "このシナリオでは両方が発火します。条件が互いに重ならないようにしてください"
             "（advise check はこのようなルールを L208 として報告します）",
             "合格 {two}  only two",

@@ -122,7 +122,7 @@ def test_a_mistake_deep_in_a_large_pack_is_reported_at_its_line_in_either_langua
         f"{path}:{late + 2}:13: [error] R103 unknown action \"{action}\"; declare it under actions: in pack.yaml",
         f"{path}:{later + 3}:15: [error] S001 priority must be a whole number from 1 (first) to 1000 (last); got 0"]
     assert japanese.output.splitlines()[0] == (
-        f"{path}:{late + 2}:13: [エラー] R103 不明なアクション \"{action}\" です。pack.yaml の actions: に宣言してください")
+        f"{path}:{late + 2}:13: [エラー] R103 不明なアクション「{action}」です。pack.yaml の actions: に宣言してください")
     assert english.exit_code == japanese.exit_code == 1
 
 

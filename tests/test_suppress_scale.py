@@ -96,7 +96,7 @@ def test_a_name_longer_than_64_characters_is_refused_at_its_line_in_either_langu
         f'{pack}/facts.yaml:5:3: [error] S001 too long: 65 characters, at most 64; got "{"f" * 65}"',
         f'{pack}/rules.yaml:2:9: [error] S001 too long: 3000 characters, at most 64; got "{shown}"']
     assert japanese.output.splitlines()[1] == (
-        f'{pack}/rules.yaml:2:9: [エラー] S001 長すぎます（3000 文字。64 文字まで）（指定値："{shown}"）')
+        f'{pack}/rules.yaml:2:9: [エラー] S001 長すぎます（3000 文字。64 文字まで）（指定値：「{shown}」）')
     assert english.exit_code == japanese.exit_code == 1
 
 

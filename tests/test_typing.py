@@ -177,7 +177,7 @@ def test_iie_in_katakana_is_false(tmp_path):
 
 PERCENT = {"en": 'progress_percent: cannot read "{value}" as a whole number: "{char}" (U+{code}) cannot be part of it; '
                  "write it in digits from 0 to 100, e.g. 50",
-           "ja": 'progress_percent: "{value}" を整数として読めません。「{char}」（U+{code}）はここに書けません。'
+           "ja": 'progress_percent: 「{value}」を整数として読めません。「{char}」（U+{code}）はここに書けません。'
                  "0〜100 の数字で、50 のように書いてください"}
 
 
@@ -280,36 +280,36 @@ REFUSED = [
     pytest.param(edited("fee: 50000", "fee: 5万3千円"),
                  '9:8: fee: cannot read "5万3千円" as a whole number: "千" (U+5343) is a numeral in kanji; write it in '
                  "digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "5万3千円" を整数として読めません。「千」（U+5343）は漢数字です。50000、50,000、¥50,000、50000円、5万円の'
+                 '9:8: fee: 「5万3千円」を整数として読めません。「千」（U+5343）は漢数字です。50000、50,000、¥50,000、50000円、5万円の'
                  "ように数字で書いてください", id="kanji-numeral"),
     pytest.param(edited("fee: 50000", "fee: 1,2"),
                  '9:8: fee: cannot read "1,2" as a whole number: a comma goes only between groups of three digits, as in '
                  "50,000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "1,2" を整数として読めません。カンマは 50,000 のように 3 桁ごとの区切りにだけ使えます。50000、50,000、'
+                 '9:8: fee: 「1,2」を整数として読めません。カンマは 50,000 のように 3 桁ごとの区切りにだけ使えます。50000、50,000、'
                  "¥50,000、50000円、5万円のように数字で書いてください", id="comma-not-grouping"),
     pytest.param(edited("fee: 50000", "fee: 50、000"),
                  '9:8: fee: cannot read "50、000" as a whole number: "、" (U+3001) is a Japanese punctuation mark, not a '
                  "separator of digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "50、000" を整数として読めません。「、」（U+3001）は句読点で、数字の区切りには使えません。50000、50,000、'
+                 '9:8: fee: 「50、000」を整数として読めません。「、」（U+3001）は句読点で、数字の区切りには使えません。50000、50,000、'
                  "¥50,000、50000円、5万円のように数字で書いてください", id="ideographic-comma"),
     pytest.param(edited("fee: 50000", "fee: 1.23456万円"),
                  '9:8: fee: cannot read "1.23456万円" as a whole number: it has a fraction; write it in digits, e.g. '
                  "50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "1.23456万円" を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように'
+                 '9:8: fee: 「1.23456万円」を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように'
                  "数字で書いてください", id="man-with-a-fraction-of-a-yen"),
     pytest.param(edited("units_total: 10", "units_total: 10円"),
                  '7:16: units_total: cannot read "10円" as a whole number: "円" (U+5186) is for an amount of money, and '
                  "this is a count; write it in digits, e.g. 12, 50000 or 50,000",
-                 '7:16: units_total: "10円" を整数として読めません。「円」（U+5186）は金額に付けるもので、これは個数です。12、50000、'
+                 '7:16: units_total: 「10円」を整数として読めません。「円」（U+5186）は金額に付けるもので、これは個数です。12、50000、'
                  "50,000 のように数字で書いてください", id="yen-on-a-count"),
     pytest.param(edited("fee: 50000", "fee: ー5000"),
                  '9:8: fee: cannot read "ー5000" as a whole number: "ー" (U+30FC) cannot be part of it; write it in '
                  "digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
-                 '9:8: fee: "ー5000" を整数として読めません。「ー」（U+30FC）はここに書けません。50000、50,000、¥50,000、50000円、'
+                 '9:8: fee: 「ー5000」を整数として読めません。「ー」（U+30FC）はここに書けません。50000、50,000、¥50,000、50000円、'
                  "5万円のように数字で書いてください", id="long-vowel-mark-as-minus"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/02/30"),
                  '5:20: request_sent_on: there is no date "2026/02/30": 2026-02 has no day 30 (it has 28 days)',
-                 '5:20: request_sent_on: 日付 "2026/02/30" は存在しません：2026-02 に 30 日はありません（28 日までです）',
+                 '5:20: request_sent_on: 日付「2026/02/30」は存在しません：2026-02 に 30 日はありません（28 日までです）',
                  id="impossible-date-slashes"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-02-30"),
                  '5:20: request_sent_on: impossible date "2026-02-30": 2026-02 has no day 30 (it has 28 days)',
@@ -318,12 +318,12 @@ REFUSED = [
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 11/10"),
                  '5:20: request_sent_on: cannot read "11/10" as a date: it must start with the year in four digits; '
                  "write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
-                 '5:20: request_sent_on: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
+                 '5:20: request_sent_on: 「11/10」を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
                  "2026年11月10日のように書いてください", id="date-without-a-year"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026/11/10（火）"),
                  '5:20: request_sent_on: cannot read "2026/11/10（火）" as a date: "（" (U+FF08) cannot be part of it; '
                  "write it as 2026-11-10, 2026/11/10 or 2026年11月10日",
-                 '5:20: request_sent_on: "2026/11/10（火）" を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、'
+                 '5:20: request_sent_on: 「2026/11/10（火）」を日付として読めません。「（」（U+FF08）はここに書けません。2026-11-10、'
                  "2026/11/10、2026年11月10日のように書いてください", id="date-with-a-weekday"),
 ]
 
@@ -332,58 +332,58 @@ REFUSED += [
     # --- each refusal names the character out of place, or the real reason
     pytest.param(edited("fee: 50000", "fee: ¥¥50000"),
                  '9:8: fee: cannot read "¥¥50000" as a whole number: "¥" (U+00A5) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "¥¥50000" を整数として読めません。「¥」（U+00A5）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-twice"),
+                 '9:8: fee: 「¥¥50000」を整数として読めません。「¥」（U+00A5）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-twice"),
     pytest.param(edited("fee: 50000", "fee: 5万5万"),
                  '9:8: fee: cannot read "5万5万" as a whole number: "万" (U+4E07) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万5万" を整数として読めません。「万」（U+4E07）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-twice"),
+                 '9:8: fee: 「5万5万」を整数として読めません。「万」（U+4E07）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-twice"),
     pytest.param(edited("fee: 50000", "fee: 5.000.000"),
                  '9:8: fee: cannot read "5.000.000" as a whole number: "." (U+002E) is written twice; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5.000.000" を整数として読めません。「.」（U+002E）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="dot-twice"),
+                 '9:8: fee: 「5.000.000」を整数として読めません。「.」（U+002E）が 2 回書かれています。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="dot-twice"),
     pytest.param(edited("fee: 50000", "fee: 50-000"),
                  '9:8: fee: cannot read "50-000" as a whole number: "-" (U+002D) goes only before the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50-000" を整数として読めません。「-」（U+002D）は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="minus-inside"),
+                 '9:8: fee: 「50-000」を整数として読めません。「-」（U+002D）は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="minus-inside"),
     pytest.param(edited("fee: 50000", "fee: 50000¥"),
                  '9:8: fee: cannot read "50000¥" as a whole number: "¥" (U+00A5) goes only before the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50000¥" を整数として読めません。「¥」（U+00A5）は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-after"),
+                 '9:8: fee: 「50000¥」を整数として読めません。「¥」（U+00A5）は数字の前にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-sign-after"),
     pytest.param(edited("fee: 50000", "fee: 5000円0"),
                  '9:8: fee: cannot read "5000円0" as a whole number: "円" (U+5186) goes only after the digits; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5000円0" を整数として読めません。「円」（U+5186）は数字の後にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-inside"),
+                 '9:8: fee: 「5000円0」を整数として読めません。「円」（U+5186）は数字の後にだけ書けます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="yen-inside"),
     pytest.param(edited("fee: 50000", "fee: 万5000"),
                  '9:8: fee: cannot read "万5000" as a whole number: "万" (U+4E07) goes right after the digits of the ten thousands, as in 5万 or 4万6000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "万5000" を整数として読めません。「万」（U+4E07）は 5万、4万6000 のように万の位の数字のすぐ後に書きます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-first"),
+                 '9:8: fee: 「万5000」を整数として読めません。「万」（U+4E07）は 5万、4万6000 のように万の位の数字のすぐ後に書きます。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="man-first"),
     pytest.param(edited("fee: 50000", "fee: 5万60000"),
                  '9:8: fee: cannot read "5万60000" as a whole number: after 万 come at most four digits, as in 4万6000; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万60000" を整数として読めません。万の後に書ける数字は 4万6000 のように 4 桁までです。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="five-digits-after-man"),
+                 '9:8: fee: 「5万60000」を整数として読めません。万の後に書ける数字は 4万6000 のように 4 桁までです。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="five-digits-after-man"),
     pytest.param(edited("fee: 50000", "fee: 50 000"),
                  '9:8: fee: cannot read "50 000" as a whole number: " " (U+0020) splits the digits: write them without a space; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50 000" を整数として読めません。「 」（U+0020）が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="space-between-digits"),
+                 '9:8: fee: 「50 000」を整数として読めません。「 」（U+0020）が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="space-between-digits"),
     pytest.param(edited("fee: 50000", "fee: 50\u3000000"),
                  '9:8: fee: cannot read "50\u3000000" as a whole number: a full-width space "　" (U+3000) splits the digits: write them without a space; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50\u3000000" を整数として読めません。全角スペース「　」（U+3000）が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="full-width-space-between-digits"),
+                 '9:8: fee: 「50\u3000000」を整数として読めません。全角スペース「　」（U+3000）が数字を分けています。数字は続けて書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="full-width-space-between-digits"),
     pytest.param(edited("fee: 50000", "fee: _5000"),
                  '9:8: fee: cannot read "_5000" as a whole number: "_" (U+005F) cannot be part of it; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "_5000" を整数として読めません。「_」（U+005F）はここに書けません。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="underscore-first"),
+                 '9:8: fee: 「_5000」を整数として読めません。「_」（U+005F）はここに書けません。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="underscore-first"),
     pytest.param(edited("fee: 50000", "fee: 50000."),
                  '9:8: fee: cannot read "50000." as a whole number: "." (U+002E) has no digits after it: leave it out; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50000." を整数として読めません。「.」（U+002E）の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-last"),
+                 '9:8: fee: 「50000.」を整数として読めません。「.」（U+002E）の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-last"),
     pytest.param(edited("fee: 50000", "fee: 5万."),
                  '9:8: fee: cannot read "5万." as a whole number: "." (U+002E) has no digits after it: leave it out; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万." を整数として読めません。「.」（U+002E）の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-after-man"),
+                 '9:8: fee: 「5万.」を整数として読めません。「.」（U+002E）の後に数字がありません。消してください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="point-after-man"),
     pytest.param(edited("fee: 50000", "fee: 1_000.5"),
                  '9:8: fee: cannot read "1_000.5" as a whole number: it has a fraction; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "1_000.5" を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="fraction-as-typed"),
+                 '9:8: fee: 「1_000.5」を整数として読めません。小数があります。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="fraction-as-typed"),
     pytest.param(edited("request_sent_on: 2026-11-10", "request_sent_on: 2026-11/10"),
                  '5:20: request_sent_on: cannot read "2026-11/10" as a date: "/" (U+002F) separates it as well as "-": use '
                  'one of them throughout; write it as 2026-11-10, 2026/11/10 or 2026年11月10日',
-                 '5:20: request_sent_on: "2026-11/10" を日付として読めません。「/」（U+002F）と「-」の 2 種類で区切られています。'
+                 '5:20: request_sent_on: 「2026-11/10」を日付として読めません。「/」（U+002F）と「-」の 2 種類で区切られています。'
                  'どちらか一方にそろえてください。2026-11-10、2026/11/10、2026年11月10日のように書いてください', id="date-two-separators"),
     pytest.param(edited("request_sent_on: 2026-11-10", 'request_sent_on: "2026-02-30"'),
                  '5:20: request_sent_on: there is no date "2026-02-30": 2026-02 has no day 30 (it has 28 days)',
-                 '5:20: request_sent_on: 日付 "2026-02-30" は存在しません：2026-02 に 30 日はありません（28 日までです）',
+                 '5:20: request_sent_on: 日付「2026-02-30」は存在しません：2026-02 に 30 日はありません（28 日までです）',
                  id="impossible-date-quoted"),
     pytest.param(edited("work_started: true", "work_started: たぶん"),
                  '4:17: work_started: expected true or false; got "たぶん"',
-                 '4:17: work_started: true か false が必要ですが、"たぶん" が指定されています', id="bool-word-unknown"),
+                 '4:17: work_started: true か false が必要ですが、「たぶん」が指定されています', id="bool-word-unknown"),
     # --- a no-break space (U+00A0) is named like a full-width one
     pytest.param(edited("  fee: 50000", "\u00a0 fee: 50000"),
                  "9:1: a no-break space (U+00A0) in the indentation: indent with ASCII spaces",
@@ -406,18 +406,18 @@ REFUSED += [
                  "4:6: リストの「-」の後のノーブレークスペース（U+00A0）は半角スペースにしてください", id="no-break-space-after-dash"),
     pytest.param(edited("as_of: 2026-11-25", "as_of: 2026/11/31"),
                  '2:8: as_of: there is no date "2026/11/31": 2026-11 has no day 31 (it has 30 days)',
-                 '2:8: as_of: 日付 "2026/11/31" は存在しません：2026-11 に 31 日はありません（30 日までです）',
+                 '2:8: as_of: 日付「2026/11/31」は存在しません：2026-11 に 31 日はありません（30 日までです）',
                  id="as-of-impossible"),
     *[pytest.param(edited("request_sent_on: 2026-11-10", f"request_sent_on: {typed}"),
                    f'5:20: request_sent_on: cannot read "{typed}" as a date: a date has no time of day; leave the time '
                    'out; write it as 2026-11-10, 2026/11/10 or 2026年11月10日',
-                   f'5:20: request_sent_on: "{typed}" を日付として読めません。日付に時刻は書けません（時刻を消してください）。'
+                   f'5:20: request_sent_on: 「{typed}」を日付として読めません。日付に時刻は書けません（時刻を消してください）。'
                    '2026-11-10、2026/11/10、2026年11月10日のように書いてください', id=f"date-with-a-time-{typed}")
       for typed in ("2026-11-10 23:59", "2026-11-10T00:00:00", "2026-11-10T00:00:00+09:00", "2026-11-10 00:00:00Z")],
     pytest.param(BASE + "events:\n  - {date: 11/10, event: termination_requested}\n",
                  '11:12: date: cannot read "11/10" as a date: it must start with the year in four digits; write it as '
                  '2026-11-10, 2026/11/10 or 2026年11月10日',
-                 '11:12: date: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
+                 '11:12: date: 「11/10」を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
                  '2026年11月10日のように書いてください', id="event-date-without-year"),
 ]
 
@@ -427,25 +427,25 @@ REFUSED += [
     pytest.param(TIMELINE.replace("count: 2", "count: ２つ"),
                  '9:55: count: cannot read "２つ" as a whole number: "つ" (U+3064) cannot be part of it; write it in digits, '
                  'e.g. 12, 50000 or 50,000',
-                 '9:55: count: "２つ" を整数として読めません。「つ」（U+3064）はここに書けません。12、50000、50,000 のように数字で'
+                 '9:55: count: 「２つ」を整数として読めません。「つ」（U+3064）はここに書けません。12、50000、50,000 のように数字で'
                  '書いてください', id="count-with-a-counter-word"),
     pytest.param(TIMELINE.replace("days: 7", "days: ７日"),
                  '4:26: auto_termination_days: cannot read "７日" as a whole number: "日" (U+65E5) cannot be part of it; '
                  'write it in digits, e.g. 12, 50000 or 50,000',
-                 '4:26: auto_termination_days: "７日" を整数として読めません。「日」（U+65E5）はここに書けません。12、50000、'
+                 '4:26: auto_termination_days: 「７日」を整数として読めません。「日」（U+65E5）はここに書けません。12、50000、'
                  '50,000 のように数字で書いてください', id="parameter-with-a-unit"),
     # --- an event that cannot be read does not hide the other events' mistakes
     pytest.param(TIMELINE.replace("2026-11-10", "11/10").replace("count: 1}", "count: 1}\n  - {date: 2026-11-21, event: nosuch}"),
                  '9:12: date: cannot read "11/10" as a date: it must start with the year in four digits; write it as '
                  '2026-11-10, 2026/11/10 or 2026年11月10日\n'
                  '11:31: unknown event "nosuch"; events: ' + EVENTS,
-                 '9:12: date: "11/10" を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
+                 '9:12: date: 「11/10」を日付として読めません。4 桁の年から書き始めてください。2026-11-10、2026/11/10、'
                  '2026年11月10日のように書いてください\n'
-                 '11:31: 不明なイベント "nosuch" です。イベント：' + EVENTS, id="event-mistakes-each-at-its-place"),
+                 '11:31: 不明なイベント「nosuch」です。イベント：' + EVENTS, id="event-mistakes-each-at-its-place"),
     pytest.param(TIMELINE.replace("count: 1}", "count: 二}\n  - {date: 2026-11-05, event: units_delivered, count: 1}"),
                  '10:55: count is a whole number, 0 or more; got "二"\n'
                  '11:12: events must be oldest first: 2026-11-05 comes after 2026-11-10',
-                 '10:55: count には 0 以上の整数を書きます（指定値："二"）\n'
+                 '10:55: count には 0 以上の整数を書きます（指定値：「二」）\n'
                  '11:12: events は古い順に並べてください。2026-11-05 が 2026-11-10 の後にあります', id="event-count-and-order"),
 ]
 
@@ -465,15 +465,15 @@ REFUSED += [
     # --- a value over several lines is shown on one line, its last line break left out
     pytest.param(edited("fee: 50000", "fee: |\n    5万3千円"),
                  '9:8: fee: cannot read "5万3千円" as a whole number: "千" (U+5343) is a numeral in kanji; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "5万3千円" を整数として読めません。「千」（U+5343）は漢数字です。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="block-kanji"),
+                 '9:8: fee: 「5万3千円」を整数として読めません。「千」（U+5343）は漢数字です。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="block-kanji"),
     pytest.param(edited("fee: 50000", "fee: >\n    50\n    000"),
                  '9:8: fee: cannot read "50 000" as a whole number: it is split over lines, which YAML joins with a space '
                  '(after ">"): write it on one line; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50 000" を整数として読めません。複数の行に分かれていて、YAML が（「>」の後の）行を半角スペースでつないでいます。'
+                 '9:8: fee: 「50 000」を整数として読めません。複数の行に分かれていて、YAML が（「>」の後の）行を半角スペースでつないでいます。'
                  '1 行で書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください', id="folded-block-over-lines"),
     pytest.param(edited("fee: 50000", "fee: |\n    50\n    000"),
                  '9:8: fee: cannot read "50\\n000" as a whole number: it is split over lines: write it on one line; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円',
-                 '9:8: fee: "50\\n000" を整数として読めません。複数の行に分かれています。1 行で書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください',
+                 '9:8: fee: 「50\\n000」を整数として読めません。複数の行に分かれています。1 行で書いてください。50000、50,000、¥50,000、50000円、5万円のように数字で書いてください',
                  id="literal-block-over-lines"),
     pytest.param(edited("work_started: true", 'work_started: !!bool "a\\nb"'),
                  '4:17: work_started: YAML tag !!bool cannot read "a\\nb"; write true or false without the tag',
@@ -507,7 +507,7 @@ def _ambiguous(typed, rest, man, long, short):
     padded, zeroed = rest.ljust(4, "0"), rest.zfill(4)
     return (f'9:8: fee: "{typed}" can be read two ways: "{rest}" after 万 may be short for {long} or mean {short}; '
             f'write {long} or {man}万{padded} (or {short} or {man}万{zeroed})',
-            f'9:8: fee: "{typed}" は 2 通りに読めます。万の後の「{rest}」は {long} の略とも {short} とも読めます。'
+            f'9:8: fee: 「{typed}」は 2 通りに読めます。万の後の「{rest}」は {long} の略とも {short} とも読めます。'
             f'{long} か {man}万{padded}（または {short} か {man}万{zeroed}）と書いてください')
 
 
@@ -589,7 +589,7 @@ def test_a_full_width_colon_inside_a_text_value_is_text(tmp_path):
 @pytest.mark.parametrize("key", ["ｆｅｅ"])
 def test_a_key_typed_in_full_width_is_told_its_half_width_spelling(tmp_path, lang, hint, key):
     code, out, err = advise(lang, edited("fee: 50000", f"{key}: 50000").encode(), tmp_path)
-    assert (code, out) == (2, "") and err.startswith(f'9:3: {"unknown fact" if lang == "en" else "不明なファクト"} "{key}"')
+    assert (code, out) == (2, "") and err.startswith(f'9:3: unknown fact "{key}"' if lang == "en" else f"9:3: 不明なファクト「{key}」")
     assert hint in err
 
 
