@@ -241,8 +241,9 @@ def test_why_on_the_first_question_lists_every_action_it_can_change_in_order_of_
     _, out, _ = ask(input=lines("why", "1"))
     listed = out.split("> why\n")[1].split("> 1\n")[0].splitlines()
     assert listed[0] == "Your answer can change this advice:"
-    assert listed[1:4] == ["  - The contract has ended by agreement",  # ended: said first, whatever the type
+    assert listed[1:5] == ["  - The contract has ended by agreement",  # ended: said first, whatever the type
                            "  - The contract has ended automatically",  # hourly contracts never end by themselves
+                           "  - Ask support to prompt the client to reply",  # a silent client, own request waiting
                            "  - Ask the client to reject your pending request, or the delivered work goes unpaid"]
     assert "  - Don't work or deliver before the escrow is funded" in listed  # escrow: fixed price only
     assert "  - Report it to CrowdWorks support" not in listed  # reports do not depend on the contract type
