@@ -114,7 +114,7 @@ CHOICES = {
     "en": "Which platform is the contract on?\n  1) Craudia (craudia)\n  2) CrowdWorks (crowdworks)\n"
           "  3) Fiverr (fiverr)\n  4) Lancers (lancers)\n  5) Upwork (upwork)\n  (Enter: crowdworks)\n",
     "ja": "どのプラットフォームでの契約ですか？\n  1) クラウディア（craudia）\n  2) クラウドワークス（crowdworks）\n"
-          "  3) Fiverr（ファイバー）（fiverr）\n  4) ランサーズ（lancers）\n  5) アップワーク（Upwork）（upwork）\n"
+          "  3) Fiverr（fiverr）\n  4) ランサーズ（lancers）\n  5) Upwork（upwork）\n"
           "  ［Enter で crowdworks］\n",
 }
 
@@ -122,7 +122,7 @@ CHOICES = {
 @pytest.mark.parametrize("lang, typed, chosen", [
     ("en", "4", "Rules: Lancers (lancers)"), ("en", "ランサーズ", "Rules: Lancers (lancers)"),
     ("en", "upwork", "Rules: Upwork (upwork)"), ("en", "", "Rules: CrowdWorks (crowdworks)"),
-    ("ja", "クラウディア", "ルール：クラウディア（craudia）"), ("ja", "fiverr", "ルール：Fiverr（ファイバー）（fiverr）"),
+    ("ja", "クラウディア", "ルール：クラウディア（craudia）"), ("ja", "fiverr", "ルール：Fiverr（fiverr）"),
 ])
 def test_ask_first_asks_the_platform_by_the_packs_own_names(lang, typed, chosen):
     code, out, err = advise("ask", "--lang", lang, "--as-of", "2026-11-25", input=typed + "\n")
@@ -153,7 +153,7 @@ def test_rules_without_platform_shows_every_pack_in_turn():
     ("en", "Error: there are several rule packs, and a graph draws one: choose it with --platform (Craudia (craudia), "
            "CrowdWorks (crowdworks), Fiverr (fiverr), Lancers (lancers), Upwork (upwork))"),
     ("ja", "エラー：ルールパックが複数あり、グラフに描けるのは 1 つです。--platform で選んでください（クラウディア（craudia）、"
-           "クラウドワークス（crowdworks）、Fiverr（ファイバー）（fiverr）、ランサーズ（lancers）、アップワーク（Upwork）（upwork））"),
+           "クラウドワークス（crowdworks）、Fiverr（fiverr）、ランサーズ（lancers）、Upwork（upwork））"),
 ])
 def test_graph_draws_one_pack_and_asks_which_when_there_are_several(lang, message):
     code, out, err = advise("--lang", lang, "graph")
