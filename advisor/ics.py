@@ -2,8 +2,8 @@
 
 A deadline is the date or datetime fact a rule names with `deadline:` (rules.yaml), when the rule is advised and
 the fact has a value. Each becomes one event, all day for a date, at its time for a datetime (local "floating"
-time, no time zone, as the platform's page shows it): its summary is the action's title, its description the
-recommendation's message (what to check that day), in the chosen language. A deadline that depends on a
+time, no time zone, as the platform's page shows it; with alarms a day and some hours before, ALARMS_BEFORE):
+its summary is the action's title, its description the recommendation's message (what to check that day), in the chosen language. A deadline that depends on a
 disputed parameter is the date at the side the rule takes (the earliest, for a date to act by), and its
 description lists every date with its source. The file depends on nothing but
 the input: the UID comes from the scenario's path, the rule and the date, DTSTAMP from as_of, not the clock,
@@ -15,12 +15,19 @@ import datetime as dt
 import hashlib
 import os
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from .explain import Advice, Recommendation, format_range
 from .messages import say
 
 PRODID = "-//advise//deadlines//EN"
+
+# A timed deadline is the moment something goes through by itself (an order cancels, a contract ends): an event
+# at that moment reminds the user only once it is too late to act. It rings before: a day before, the margin the
+# date-only rules keep with day_before (the last day to answer is the day before the cut-off), and again some
+# hours before, which still rings when the window is a day or less (a request answered within 24 hours: its day
+# before is the request itself, already past when the calendar is imported) and leaves time to answer.
+ALARMS_BEFORE = (dt.timedelta(days=1), dt.timedelta(hours=3))
 
 
 def deadlines(advice: Advice) -> list[tuple[Recommendation, dt.date]]:
@@ -63,5 +70,17 @@ def calendar(advice: Advice, lang: str) -> bytes:
                 advice.ranges[item.rule.deadline], "datetime" if isinstance(day, dt.datetime) else "date", lang))
         event.add("description", description)
         event.add("transp", "TRANSPARENT")  # a reminder, not time taken
+        if isinstance(day, dt.datetime):
+            for before in ALARMS_BEFORE:
+                event.add_component(_alarm(item.title.get(lang), before))
         cal.add_component(event)
     return cal.to_ical()
+
+
+def _alarm(summary: str, before: dt.timedelta) -> Alarm:
+    """A display alarm `before` the event's start (RFC 5545, 3.6.6), saying the event's summary."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", -before)  # relative to DTSTART
+    return alarm

@@ -38,7 +38,7 @@ import json
 import re
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -59,7 +59,7 @@ from .explain import Advice, format_fact, format_value
 from .load import Document, bundled_rules, pack_folders, parse, read_file
 from .messages import rendered, say
 from .model import ABSENT, LANGS, MAX_INT, PACK_FILE, Condition, Fact, Group, Pack, Rule, Text, Value, folded
-from .pipeline import advise_document, pack_for, pack_named, read_pack
+from .pipeline import advise_document, pack_for, pack_named, platform_assumed, read_pack
 from .render import render_text, trace_lines
 from .schema import schema
 from .units import amount_text, date_of, datetime_text
@@ -117,13 +117,10 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     """
     lines = _Lines(answers, source, lang, show)
     _same_platform(preset, platform)
-    if preset is not None and _names_platform(preset):  # at the line of its platform: when there is no such pack
-        pack, platform = pack_for(preset, rules)[0], preset.data["platform"]
-    else:
-        pack = _choose_pack(rules, platform, lang, lines if asking else None, show)
+    pack, platform, assumed = _pack_of(rules, platform, lang, preset, lines if asking else None, show)
     # The answers file is checked before anything else is shown (unless the platform had to be asked first),
     # so that a mistake in it is all that is printed.
-    known = preset_answers(preset, pack, as_of) if preset is not None else Preset({}, as_of or dt.date.today())
+    known = _answers_of(preset, pack, as_of, rules, assumed)
     if asking and len(platforms(rules) if platform is None else [platform]) == 1:
         show(say(lang, "ask_intro"))
     show(say(lang, "ask_pack", name=pack.name.get(lang), id=pack.id))
@@ -131,6 +128,8 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     text = scenario_text(pack, given, known.as_of if pin_date or known.dated else None, lang,
                          params=known.params, title=known.title)
     advice = advise_document(parse(text.encode("utf-8"), SCENARIO_PATH), rules, known.as_of)
+    if assumed and preset is not None and _whole_scenario(preset):
+        advice = replace(advice, scenario=replace(advice.scenario, platform_given=False))
     show("")
     show(render_text(advice, lang))
     if asking:
@@ -139,6 +138,26 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
         except KeyboardInterrupt:
             raise Interrupted(text) from None
     return Interview(pack, given, text, advice)
+
+
+def _pack_of(rules: str | Path | None, platform: str | None, lang: str, preset: Document | None,
+             lines: _Lines | None, show: Callable[[str], None]) -> tuple[Pack, str | None, bool]:
+    """The pack, the platform named (--platform or a whole scenario's platform:; None when neither), and whether
+    it was assumed: neither named nor asked (`lines` None), among several packs. An assumed pack is said in a
+    mistake of the answers, and in the advice for a whole scenario, as `advise FILE` says it."""
+    if preset is not None and _names_platform(preset):  # at the line of its platform: when there is no such pack
+        return pack_for(preset, rules)[0], preset.data["platform"], False
+    pack = _choose_pack(rules, platform, lang, lines, show)
+    return pack, platform, platform is None and lines is None and len(platforms(rules)) > 1
+
+
+def _answers_of(preset: Document | None, pack: Pack, as_of: dt.date | None, rules: str | Path | None,
+                assumed: bool) -> Preset:
+    """The answers file's answers (preset_answers), none without one; its mistakes say an assumed pack."""
+    if preset is None:
+        return Preset({}, as_of or dt.date.today())
+    with platform_assumed(preset, rules, assumed, pack.id):
+        return preset_answers(preset, pack, as_of)
 
 
 def _same_platform(preset: Document | None, platform: str | None) -> None:

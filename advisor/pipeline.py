@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from . import engine
 from .compile import Compiled, compile_pack, encode_facts
@@ -21,7 +22,7 @@ from .derive import View, views
 from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show, shown_path
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
-from .model import Pack, Rule, Value
+from .model import PACK_FILE, Pack, Rule, Value
 from .validate import is_pack_file, load_pack
 from .validate_scenario import scenario_platform, validate_scenario
 
@@ -35,8 +36,9 @@ def advise_file(path: str | Path, rules: str | Path | None = None, today: dt.dat
 def advise_document(doc: Document, rules: str | Path | None = None, today: dt.date | None = None,
                     as_of: dt.date | None = None) -> Advice:
     """`today` is the date when the scenario gives no as_of; `as_of` replaces the scenario's own."""
-    pack, compiled = pack_for(doc, rules)
-    scenario = validate_scenario(doc, pack, today or dt.date.today(), as_of)
+    with platform_assumed(doc, rules):
+        pack, compiled = pack_for(doc, rules)
+        scenario = validate_scenario(doc, pack, today or dt.date.today(), as_of)
     pinned = dict(scenario.params)
     if scenario.params:
         compiled = compiled_for(pack, scenario.params)
@@ -174,9 +176,42 @@ def _place(rule: Rule) -> str:
     return f"{shown_path(rule.where.path)}:{rule.where.line}"
 
 
+@contextmanager
+def platform_assumed(doc: Document, rules: str | Path | None, assumed: bool | None = None,
+                     platform: str = "crowdworks") -> Iterator[None]:
+    """An InputError raised inside, for a scenario without platform: that got `platform` (`assumed`: None, worked
+    out from `doc` and `rules`), says so once more, at the file, with the packs there are: a Fiverr user who forgot
+    platform: is otherwise told to change facts (a fee in dollars, a fact by another name) that were right."""
+    try:
+        yield
+    except InputError as error:
+        if assumed is None:
+            assumed = _assumed(doc, rules)
+        if not assumed or type(error) is not InputError:
+            raise
+        packs = ", ".join(folder.name for folder in pack_folders(rules or bundled_rules())) or msg("c_no_packs")
+        note = msg("c_platform_assumed", id=platform, packs=packs)
+        raise InputError([*error.diagnostics, about_file(doc.path, note)]) from None
+
+
+def _assumed(doc: Document, rules: str | Path | None) -> bool:
+    """Whether the scenario gets crowdworks for naming no platform: (not when --rules is one pack: that one is
+    taken, as the user chose it)."""
+    return isinstance(doc.data, dict) and "platform" not in doc.data and not _one_pack(rules)
+
+
+def _one_pack(rules: str | Path | None) -> bool:
+    """Whether `rules` (--rules) is one pack folder rather than a folder of packs."""
+    return rules is not None and pack_folders(rules) == [Path(rules)]
+
+
 def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
-    """The pack for the scenario's platform: from `rules` (one pack, or a folder of packs) or the bundled ones."""
-    found = _find(scenario_platform(doc), rules)
+    """The pack for the scenario's platform: from `rules` (one pack, or a folder of packs) or the bundled ones. A
+    scenario without platform: gets the one pack `rules` names, else crowdworks."""
+    platform = scenario_platform(doc)
+    if "platform" not in doc.data and _one_pack(rules):  # never a "crowdworks" the user did not write
+        return read_pack(str(rules), _signature(str(rules)))
+    found = _find(platform, rules)
     if isinstance(found, Message):
         raise InputError([doc.error(found, "platform")])
     return found
@@ -185,9 +220,9 @@ def pack_for(doc: Document, rules: str | Path | None) -> tuple[Pack, Compiled]:
 def pack_named(platform: str | None, rules: str | Path | None = None) -> Pack:
     """The pack for a platform, when no scenario names it (`advise rules`, `advise graph`); without a platform,
     the one pack `rules` names, or crowdworks."""
-    if platform is None and rules is not None and pack_folders(rules) == [Path(rules)]:
+    if platform is None and _one_pack(rules):
         return read_pack(str(rules), _signature(str(rules)))[0]
-    found = _find(platform or "crowdworks", rules)
+    found = _find("crowdworks" if platform is None else platform, rules)  # --platform "": unknown, not the default
     if isinstance(found, Message):
         raise InputError([about_file(rules or bundled_rules(), found)])
     return found[0]
@@ -203,6 +238,15 @@ def platform_folder(root: str | Path, platform: str | None) -> str | Path:
     directory, problem = _pack_directory(str(root), platform)
     if problem:
         raise InputError([about_file(root, problem)])
+    if directory == str(root):  # one pack: its pack.yaml id must be the platform, as for advise rules, graph, ask
+        try:
+            data = read_file(Path(directory) / PACK_FILE).data
+        except InputError:  # no pack.yaml, or not YAML: a finding of the check itself
+            data = None
+        pack_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(pack_id, str) and pack_id != platform:
+            raise InputError([about_file(root, msg("c_platform_mismatch", platform=escaped(clipped(platform)),
+                                                   directory=directory, pack=escaped(clipped(pack_id))))])
     return directory
 
 

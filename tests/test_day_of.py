@@ -156,18 +156,36 @@ def test_day_of_on_a_date_fact_is_a_check_error(pack):
         "time falls on\n"), "")
 
 
-def test_a_deadline_at_a_time_is_a_timed_event_in_floating_local_time(pack, tmp_path):
+ALARMS = {"en": "Answer before the window closes", "ja": "期限までに返事をする"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_deadline_at_a_time_is_a_timed_event_in_floating_local_time(pack, tmp_path, lang):
+    """At the moment the window closes, with alarms a day and three hours before it (ics.ALARMS_BEFORE): an event
+    that rang only at the cut-off would ring once nothing can be done."""
     path = write(tmp_path, HEAD + "  request_sent_at: 2026-11-30 14:00\n")
     ics = tmp_path / "deadlines.ics"
-    code, _, err = run("--rules", str(pack), "--lang", "en", "--calendar", str(ics), str(path))
+    code, _, err = run("--rules", str(pack), "--lang", lang, "--calendar", str(ics), str(path))
     assert (code, err) == (0, "")
     text = ics.read_bytes().decode("utf-8")
-    event = text[text.index("BEGIN:VEVENT"):text.index("END:VEVENT")]
+    event = text[text.index("BEGIN:VEVENT"):text.index("BEGIN:VALARM")]
     uid = next(line for line in event.split("\r\n") if line.startswith("UID:"))
-    assert event == ("BEGIN:VEVENT\r\nSUMMARY:Answer before the window closes\r\nDTSTART:20261202T140000\r\n"
-                     f"DTSTAMP:20261201T000000Z\r\n{uid}\r\n"
-                     "DESCRIPTION:Answer before 2026-12-02 14:00 (2026-12-02).\r\nTRANSP:TRANSPARENT\r\n")
+    description = {"en": "DESCRIPTION:Answer before 2026-12-02 14:00 (2026-12-02).",
+                   "ja": "DESCRIPTION:2026年12月2日 14:00までに返事をしてください（2\r\n 026年12月2日）。"}[lang]  # folded at 75 octets
+    assert event == (f"BEGIN:VEVENT\r\nSUMMARY:{ALARMS[lang]}\r\nDTSTART:20261202T140000\r\n"
+                     f"DTSTAMP:20261201T000000Z\r\n{uid}\r\n{description}\r\nTRANSP:TRANSPARENT\r\n")
+    alarm = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:{}\r\nTRIGGER:{}\r\nEND:VALARM\r\n"
+    assert text[text.index("BEGIN:VALARM"):] == (alarm.format(ALARMS[lang], "-P1D") + alarm.format(ALARMS[lang], "-PT3H")
+                                                 + "END:VEVENT\r\nEND:VCALENDAR\r\n")
     assert "DTEND" not in text and "TZID" not in text and text.count("BEGIN:VEVENT") == 1
+
+
+def test_a_deadline_on_a_date_has_no_alarm(pack, tmp_path):
+    """An all-day deadline is already the day to act (the date-only rules take the day before the cut-off)."""
+    path = write(tmp_path, HEAD + "  request_sent_on: 2026-11-30\n")
+    ics = tmp_path / "deadlines.ics"
+    assert run("--rules", str(pack), "--lang", "en", "--calendar", str(ics), str(path))[0] == 0
+    assert "VALARM" not in ics.read_text(encoding="utf-8")
 
 
 def test_a_deadline_naming_an_int_fact_is_refused(pack):

@@ -49,9 +49,20 @@ def write(tmp_path: Path, content: str | bytes, name: str = "scenario.yaml") -> 
     return path
 
 
-def refused(path: Path | str, *diagnostics: str) -> tuple[int, str, str]:
-    """What the user must see: exit 2, empty stdout, and exactly these diagnostics on stderr."""
-    return 2, "", "".join(f"{path}:{d}\n" for d in diagnostics)
+ASSUMED = {"en": f" no platform: given, so crowdworks was assumed; rule packs: {BUNDLED_PACKS}",
+           "ja": f" platform: がないため、crowdworks として扱いました。ルールパック：{BUNDLED_PACKS}"}
+
+
+def refused(path: Path | str, *diagnostics: str, lang: str = "en", content: bytes | None = None) -> tuple[int, str, str]:
+    """What the user must see: exit 2, empty stdout, and exactly these diagnostics on stderr; first, for a file
+    that reads as a scenario naming no platform: (`content`: that of <stdin>), the line saying crowdworks was
+    assumed, as every case here is about the CrowdWorks pack."""
+    try:
+        data = load.parse(content, str(path)).data if content is not None else load.read_file(path).data
+    except InputError:  # not YAML: the mistake is the file's, whatever the pack
+        data = None
+    note = [ASSUMED[lang]] if isinstance(data, dict) and "platform" not in data else []
+    return 2, "", "".join(f"{path}:{d}\n" for d in [*note, *diagnostics])
 
 
 def seen(result) -> tuple[int, str, str]:
@@ -255,7 +266,7 @@ def test_control_character_is_one_located_line(tmp_path, character):
 def test_a_file_of_comments_only_says_so(tmp_path, lang, message):
     """It was told "file is empty", which a file of comments does not look like."""
     path = write(tmp_path, "# what happened\n# (to be written)\n")
-    assert seen(invoke(["--lang", lang, str(path)])) == refused(path, f" {message}")
+    assert seen(invoke(["--lang", lang, str(path)])) == refused(path, f" {message}", lang=lang)
 
 
 def test_document_marker_alone_is_an_empty_file(tmp_path):
@@ -302,7 +313,7 @@ def test_mistakes_in_the_expected_order_are_each_at_their_own_place(tmp_path, la
     path = write(tmp_path, AS_OF + "expect:\n"
                  "  order: [negotiate_partial_pay, negotiate_partal_pay, negotiate_partial_pay]\n"
                  "  not_actions: [negotiate_partial_pay]\n")
-    assert seen(invoke(["--lang", lang, str(path)])) == refused(path, *diagnostics)
+    assert seen(invoke(["--lang", lang, str(path)])) == refused(path, *diagnostics, lang=lang)
 
 
 # ------------------------------------------------------------------------------------------- YAML tags
@@ -497,7 +508,7 @@ def test_stdin_valid_scenario_gives_the_same_advice_as_the_file():
                  id="python-tag"),
 ])
 def test_stdin_invalid_scenario_is_reported_as_stdin(content, diagnostic):
-    assert seen(invoke(["-"], input=content)) == refused("<stdin>", diagnostic)
+    assert seen(invoke(["-"], input=content)) == refused("<stdin>", diagnostic, content=content)
 
 
 # ------------------------------------------------------------------------------------ files and folders

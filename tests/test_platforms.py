@@ -177,6 +177,90 @@ def test_check_covers_every_pack_or_the_one_named(tmp_path):
     assert advise("check", str(rules))[0] == 1  # the crowdworks copy, whose rules.yaml lost its rules
 
 
+UNKNOWN = {"en": 'unknown platform "{}"; rule packs: {}', "ja": "プラットフォーム「{}」は不明です。ルールパック：{}"}
+MISMATCH = {"en": 'platform "fiverr" does not match the rule pack in {0} ("upwork")',
+            "ja": "プラットフォーム「fiverr」は {0} のルールパック（「upwork」）と一致しません"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("command", ["ask", "rules", "graph", "check"])
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_platform_is_unknown_for_every_command(command, name, lang):
+    """--platform "$P" with P unset names no platform: refused, never the default pack."""
+    expected = f'{ROOT / "rules"}: {UNKNOWN[lang].format(name, ", ".join(BUNDLED))}\n'
+    assert advise("--lang", lang, command, "--platform", name, input="") == (2, "", expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_check_refuses_a_platform_that_is_not_the_packs(lang):
+    upwork = str(ROOT / "rules" / "upwork")
+    expected = (2, "", f"{upwork}: {MISMATCH[lang].format(upwork)}\n")
+    assert advise("--lang", lang, "check", "--platform", "fiverr", upwork) == expected
+    assert advise("--lang", lang, "rules", "--platform", "fiverr", "--rules", upwork) == expected
+    assert advise("check", "--platform", "upwork", upwork) == (0, "", "")
+
+
+ASSUMED_ERROR = {
+    "en": "no platform: given, so crowdworks was assumed; rule packs: {}",
+    "ja": "platform: がないため、crowdworks として扱いました。ルールパック：{}",
+}
+DOLLARS = {
+    "en": 'fee: cannot read "$250" as a whole number: "$" (U+0024) is for dollars, and this pack counts yen; write it '
+          "in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円",
+    "ja": "fee: 「$250」を整数として読めません。「$」（U+0024）はドルに付けるもので、このパックの金額は円です。50000、50,000、"
+          "¥50,000、50000円、5万円のように数字で書いてください",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_errors_of_a_scenario_without_platform_say_crowdworks_was_assumed(tmp_path, lang):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("as_of: 2026-11-25\nfacts:\n  fee: $250\n", encoding="utf-8")
+    note = f"{scenario}: {ASSUMED_ERROR[lang].format(', '.join(BUNDLED))}\n"
+    assert advise("--lang", lang, str(scenario)) == (2, "", f"{note}{scenario}:3:8: {DOLLARS[lang]}\n")
+    # an answers file for advise ask, without a terminal to ask the platform at
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("fee: $250\n", encoding="utf-8")
+    note = f"{answers}: {ASSUMED_ERROR[lang].format(', '.join(BUNDLED))}\n"
+    assert advise("--lang", lang, "ask", "--answers", str(answers), input="") == (
+        2, "", f"{note}{answers}:1:6: {DOLLARS[lang]}\n")
+    # with --platform, nothing was assumed
+    code, _, err = advise("--lang", lang, "ask", "--platform", "crowdworks", "--answers", str(answers), input="")
+    assert (code, err) == (2, f"{answers}:1:6: {DOLLARS[lang]}\n")
+    # a folder of packs without crowdworks: the unknown platform is the assumed one
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules" / "fiverr", rules / "fiverr")
+    note = f"{scenario}: {ASSUMED_ERROR[lang].format('fiverr')}\n"
+    assert advise("--lang", lang, "--rules", str(rules), str(scenario)) == (
+        2, "", f"{note}{scenario}:1:1: {UNKNOWN[lang].format('crowdworks', 'fiverr')}\n")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_scenario_without_platform_takes_the_one_pack_rules_names(tmp_path, lang):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(CORE_SCENARIO.split("\n", 1)[1], encoding="utf-8")
+    code, out, err = advise("--lang", lang, "--rules", str(ROOT / "rules" / "lancers"), str(scenario))
+    heading = {"en": "Lancers · as of 2026-11-25", "ja": "ランサーズ・2026年11月25日時点"}[lang]
+    assumed = {"en": "The scenario names no platform, so Lancers is assumed (platform: lancers); write platform: to "
+                     "choose another",
+               "ja": "シナリオに platform: がないため、ランサーズとして扱いました（platform: lancers）。ほかのプラットフォームにする"
+                     "には platform: を書いてください"}[lang]
+    assert (code, err) == (0, "") and out.splitlines()[1:3] == [heading, assumed]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_ask_with_a_scenario_without_platform_says_crowdworks_was_assumed(tmp_path, lang):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(CORE_SCENARIO.split("\n", 1)[1], encoding="utf-8")
+    code, _, err = advise("--lang", lang, "ask", "--answers", str(scenario), input="")
+    heading = {"en": "CrowdWorks · as of 2026-11-25", "ja": "クラウドワークス・2026年11月25日時点"}[lang]
+    assert code == 0 and f"\n{heading}\n{ASSUMED[lang]}\n\n1. " in err
+    named = tmp_path / "named.yaml"
+    named.write_text(CORE_SCENARIO.format(platform="crowdworks"), encoding="utf-8")
+    code, _, err = advise("--lang", lang, "ask", "--answers", str(named), input="")
+    assert code == 0 and f"\n{heading}\n\n1. " in err and ASSUMED[lang] not in err
+
+
 # ------------------------------------------------------------------------------------------ adding one
 
 def _section(lang: str) -> str:
