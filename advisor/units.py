@@ -23,10 +23,11 @@ from .load import named
 from .model import CURRENCIES, MAX_INT
 
 _DIGITS = 20  # more digits than any amount has: refused before any arithmetic on them
-# $1,250.50, US$250, USD 250, 250 USD, 250.5, -$5: a sign, the dollar sign (or the code USD before or after the
-# number), digits grouped by commas of three or not, and cents
+# $1,250.50, US$250, USD 250, 250 USD, 250.50ドル, 250米ドル, 250.5, -$5: a sign, the dollar sign (or the code USD
+# before or after the number, or ドル / 米ドル after it, as Japanese output writes dollars), digits grouped by commas
+# of three or not, and cents
 _DOLLARS = re.compile(r"(?P<sign>[-+]?) *(?:US *\$|\$|USD)? *(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d+))?"
-                      r"(?: *USD)?")
+                      r"(?: *USD| *米?ドル)?")
 _YEN_MARKS = "¥\\円万"
 
 
@@ -45,7 +46,7 @@ def pack_amount(value: Any, currency: str) -> Any:
 
 def read_amount(typed: str, currency: str) -> tuple[int | None, Message | None]:
     """An amount typed as text in a pack whose currency is not JPY (USD: 250, 250.50, $1,250.50, US$250, USD 250,
-    250 USD, "1,250.5", full-width digits) as its count of the minor unit (25050 for $250.50), and why it is none: more decimals than
+    250 USD, 250.50ドル, 1,250米ドル, "1,250.5", full-width digits) as its count of the minor unit (25050 for $250.50), and why it is none: more decimals than
     the minor unit has, ¥, 円 or 万 (yen), or a character out of place."""
     text = unicodedata.normalize("NFKC", typed).strip()
     found = _DOLLARS.fullmatch(text)

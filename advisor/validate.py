@@ -14,13 +14,14 @@ type and the value's type agree.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import derive, schema, validate_rules
-from .diagnostics import Diagnostic, InputError, about_file, did_you_mean, msg, show
+from .diagnostics import Diagnostic, InputError, Message, about_file, did_you_mean, msg, show
 from .load import KEY, Document, collector_paused, read_file
 from .model import (
     DRAFTS_FILE,
@@ -45,7 +46,16 @@ from .model import (
     folded,
 )
 from .units import pack_amount
-from .validate_values import Checker, comparable, either, out_of_range, show_plain, type_of, value_problem
+from .validate_values import (
+    Checker,
+    comparable,
+    either,
+    out_of_range,
+    outside_limits,
+    show_plain,
+    type_of,
+    value_problem,
+)
 
 
 def is_pack_file(name: str) -> bool:
@@ -84,6 +94,8 @@ def load_pack(directory: Path | str) -> Pack:
     currency = files.pack.data.get("currency", "JPY")
     parameters = _parameters(Checker(files.parameters, found, broken), sources, currency) if files.parameters else {}
     facts = _facts(Checker(files.facts, found, broken), parameters, currency)
+    if files.parameters:
+        _parameter_limits(Checker(files.parameters, found, broken), parameters, facts)
     events = _events(Checker(files.events, found, broken), facts) if files.events else {}
     rules, seen = validate_rules.rules(files.rules, found, broken, facts, parameters, actions, sources)
     found += validate_rules.sets_cycles(rules)
@@ -252,7 +264,7 @@ def _event_sets(check: Checker, at: tuple, name: Any, value: Any, counted: bool,
                                 types=either(wanted)), *at)
     elif how in ("count", "add_count") and not counted:
         check.error("R108", msg("v_event_sets_count", name=name), *at)
-    elif how == "value" and (problem := value_problem(fact, value)):
+    elif how == "value" and (problem := value_problem(fact, operand := _amount(fact, value))):
         check.error("R106", msg("v_sets_problem", name=name, problem=problem), *at)
     elif how == "add" and (problem := value_problem(fact, operand := _amount(fact, operand))):
         check.error("R106", msg("v_sets_problem", name=name, problem=problem), *at)
@@ -334,6 +346,51 @@ def _parameter(check: Checker, name: str, entry: dict, sources: dict[str, Source
                      variants[0].value if variants else values[0], check.text(entry["description"]), cited, disputed,
                      note, tuple(variants), entry.get("min"), entry.get("max"), "hours" if unit == "hours" else None,
                      currency)
+
+
+# The longest span a date can move and stay on the calendar (0001-01-01 to 9999-12-31), in days, and in hours
+# between 0001-01-01 00:00 and 9999-12-31 23:59: a parameter added to a date beyond it is off the calendar
+# whatever the date.
+_CALENDAR_DAYS = (dt.date.max - dt.date.min).days
+_CALENDAR_HOURS = _CALENDAR_DAYS * 24 + 23
+
+
+def _parameter_limits(check: Checker, parameters: dict[str, Parameter], facts: dict[str, Fact]) -> None:
+    """Each value a parameter declares (each of several sourced values) is within the parameter's own min: and
+    max:, and none that a derived fact adds to a date (add_days, add_hours, add_business_days) takes it off the
+    calendar whatever the date, nor counts more business days than add_business_days walks: each refused (R106)
+    at the value in parameters.yaml. A date parameter as the date added to is not tried: the bound holds for
+    any date."""
+    adds = [(fact.name, fact.derive.op, fact.derive.args[1]) for fact in facts.values()
+            if fact.derive is not None and fact.derive.op in ("add_days", "add_hours", "add_business_days")]
+    for name, parameter in parameters.items():
+        entry = check.doc.data["parameters"][name]
+        if parameter.type == "money":
+            entry = _amounts_in(entry, parameter.currency)
+        written = ([(("values", index, "value"), item["value"]) for index, item in enumerate(entry["values"])]
+                   if "values" in entry else [(("value",), entry["value"])])
+        for at, value in written:
+            if type_of(value) != "int":
+                continue
+            problem = outside_limits(parameter, value) or _off_calendar(name, value, adds)
+            if problem is not None:
+                check.error("R106", msg("v_fact_problem", name=name, problem=problem), "parameters", name, *at)
+
+
+def _off_calendar(name: str, value: int, adds: list[tuple[str, str, str]]) -> Message | None:
+    """Why a derived fact adding the parameter `name` = `value` to a date (`adds`: fact, operation, the name it
+    adds) can never give a date, or None."""
+    for fact, op, added in adds:
+        if added != name:
+            continue
+        if op == "add_days" and abs(value) > _CALENDAR_DAYS:
+            return msg("v_param_days_off_calendar", fact=fact, value=show_plain(value))
+        if op == "add_hours" and abs(value) > _CALENDAR_HOURS:
+            return msg("v_param_hours_off_calendar", fact=fact, value=show_plain(value))
+        if op == "add_business_days" and abs(value) > derive.MAX_BUSINESS_DAYS:
+            return msg("v_param_business_days", fact=fact, value=show_plain(value),
+                       limit=f"{derive.MAX_BUSINESS_DAYS:,}")
+    return None
 
 
 def _check_parameter_values(check: Checker, where: tuple, values: list, ranged: bool) -> None:

@@ -27,8 +27,18 @@ from .derive import (
 from .diagnostics import Diagnostic, InputError, Message, did_you_mean, msg, show
 from .load import KEY, Document
 from .model import MAX_INT, EventType, Expectation, Pack, Parameter, Scenario, Value
-from .units import amount_shown, date_of, split_time
-from .validate_values import Checker, comparable, either, read_text, read_value, show_plain, type_of, value_problem
+from .units import date_of, split_time
+from .validate_values import (
+    Checker,
+    comparable,
+    either,
+    outside_limits,
+    read_text,
+    read_value,
+    show_plain,
+    type_of,
+    value_problem,
+)
 
 
 def scenario_platform(doc: Document) -> str:
@@ -376,7 +386,7 @@ def _params(check: Checker, given: dict, pack: Pack) -> tuple[tuple[str, Value],
                 parameter.type in ("int", "money") and abs(value) > MAX_INT):
             check.error("", msg("v_param_value", name=name, example=show_plain(parameter.value), value=show(value)),
                         "params", name)
-        elif (outside := _outside(parameter, value)) is not None:
+        elif (outside := outside_limits(parameter, value)) is not None:
             check.error("", msg("v_fact_problem", name=name, problem=outside), "params", name)
         else:
             params.append((name, value))
@@ -397,18 +407,6 @@ def _text_of(check: Checker, value: Any, name: str) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return check.doc.plain_text("params", name) or str(value)
     return value
-
-
-def _outside(parameter: Parameter, value: Value) -> Message | None:
-    """Why a whole-number `value` is outside the limits the pack declares for `parameter` (min:, max:), or None; an
-    amount (unit: money) is named in the pack's currency ($1.00)."""
-    def shown(number: Any) -> Message | str:
-        return amount_shown(number, parameter.currency) if parameter.type == "money" else show(number)
-    if parameter.min is not None and value < parameter.min:  # type: ignore[operator]  # an int: checked above
-        return msg("v_at_least", min=shown(parameter.min), value=shown(value))
-    if parameter.max is not None and value > parameter.max:  # type: ignore[operator]
-        return msg("v_at_most_value", max=shown(parameter.max), value=shown(value))
-    return None
 
 
 def _timeline(check: Checker, events: list, pack: Pack, as_of: dt.date | None, facts: dict[str, Value],

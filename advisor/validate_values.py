@@ -24,7 +24,7 @@ from typing import Any
 
 from .diagnostics import NAME_ONLY, Diagnostic, Labelled, Message, clipped, did_you_mean, msg, show
 from .load import Document, FoldedText, impossible_date, named
-from .model import LANGS, MAX_INT, Fact, Text, folded
+from .model import LANGS, MAX_INT, Fact, Parameter, Text, Value, folded
 from .units import amount_shown, at_time, has_zone, read_amount, split_time
 
 # YAML folds a line break into a space, which Japanese does not put between words.
@@ -252,6 +252,18 @@ def _dated(value: str) -> bool:
     return any(pattern.match(folded) and not pattern.fullmatch(folded) for pattern in _DATES)
 
 
+def outside_limits(parameter: Parameter, value: Value) -> Message | None:
+    """Why a whole-number `value` is outside the limits the pack declares for `parameter` (min:, max:), or None; an
+    amount (unit: money) is named in the pack's currency ($1.00)."""
+    def shown(number: Any) -> Message | str:
+        return amount_shown(number, parameter.currency) if parameter.type == "money" else show(number)
+    if parameter.min is not None and value < parameter.min:  # type: ignore[operator]  # an int: checked before
+        return msg("v_at_least", min=shown(parameter.min), value=shown(value))
+    if parameter.max is not None and value > parameter.max:  # type: ignore[operator]
+        return msg("v_at_most_value", max=shown(parameter.max), value=shown(value))
+    return None
+
+
 def read_amount_for(fact: Fact, value: str) -> tuple[int | None, Message | None]:
     """An amount typed for a money `fact`, in its pack's currency (advise ask): read_number for yen, else
     units.read_amount."""
@@ -315,10 +327,12 @@ def _man_ambiguous(typed: str, found: re.Match) -> Message | None:
 
 
 def _dollar_in_yen(typed: str, folded: str, money: bool) -> Message | None:
-    """Why an amount in yen may not hold a $ ($500 in a pack that counts yen; currency: USD counts dollars), or
-    None."""
+    """Why an amount in yen may not hold a $ or ドル ($500, 500ドル in a pack that counts yen; currency: USD counts
+    dollars), or None."""
     if money and "$" in folded:
         return msg("t_why_dollar_in_yen", char=named(typed[folded.index("$")]))
+    if money and "ドル" in folded:
+        return msg("t_why_dollar_in_yen", char=show("ドル"))
     return None
 
 
