@@ -179,15 +179,17 @@ def _place(rule: Rule) -> str:
 @contextmanager
 def platform_assumed(doc: Document, rules: str | Path | None, assumed: bool | None = None,
                      platform: str = "crowdworks") -> Iterator[None]:
-    """An InputError raised inside, for a scenario without platform: that got `platform` (`assumed`: None, worked
-    out from `doc` and `rules`), says so once more, at the file, with the packs there are: a Fiverr user who forgot
-    platform: is otherwise told to change facts (a fee in dollars, a fact by another name) that were right."""
+    """An InputError raised inside at the scenario (`doc`), for a scenario without platform: that got `platform`
+    (`assumed`: None, worked out from `doc` and `rules`), says so once more, at the file, with the packs there are:
+    a Fiverr user who forgot platform: is otherwise told to change facts (a fee in dollars, a fact by another name)
+    that were right."""
     try:
         yield
     except InputError as error:
         if assumed is None:
             assumed = _assumed(doc, rules)
-        if not assumed or type(error) is not InputError:
+        # a mistake in the pack itself (a file it cannot read) is the pack's whatever the scenario says
+        if not assumed or type(error) is not InputError or all(d.path != doc.path for d in error.diagnostics):
             raise
         packs = ", ".join(folder.name for folder in pack_folders(rules or bundled_rules())) or msg("c_no_packs")
         note = msg("c_platform_assumed", id=platform, packs=packs)

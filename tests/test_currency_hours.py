@@ -203,10 +203,13 @@ def test_yen_in_a_dollar_pack_is_refused(tmp_path, typed, en, ja):
 
 def test_a_dollar_in_a_yen_pack_is_refused(tmp_path):
     path = write(tmp_path, "as_of: 2026-11-25\nfacts:\n  fee: $500\n")
+    packs = "craudia, crowdworks, fiverr, lancers, upwork"  # the scenario names no platform: so it says so first
     assert run("--lang", "en", str(path)) == (2, "", (
+        f"{path}: no platform: given, so crowdworks was assumed; rule packs: {packs}\n"
         f'{path}:3:8: fee: cannot read "$500" as a whole number: "$" (U+0024) is for dollars, and this pack counts '
         "yen; write it in digits, e.g. 50000, 50,000, ¥50,000, 50000円 or 5万円\n"))
     assert run("--lang", "ja", str(path)) == (2, "", (
+        f"{path}: platform: がないため、crowdworks として扱いました。ルールパック：{packs}\n"
         f'{path}:3:8: fee: 「$500」を整数として読めません。「$」（U+0024）はドルに付けるもので、このパックの金額は円です。'
         "50000、50,000、¥50,000、50000円、5万円のように数字で書いてください\n"))
 

@@ -49,7 +49,8 @@ def test_dates_beyond_the_calendar_are_refused_at_the_date_they_are_worked_out_f
     scenario = write(tmp_path, "as_of: 9999-12-25\nparams: {auto_termination_days: 365}\n"
                                "facts: {work_started: true, request_sent_on: 9999-12-20}\n")
     assert run("--lang", "en", "--explain", scenario) == (2, "", (
-        f"{scenario}:3:46: request_sent_on: auto_termination_on, worked out from 9999-12-20, would be after "
+        f"{scenario}: no platform: given, so crowdworks was assumed; rule packs: craudia, crowdworks, fiverr, lancers, "
+        f"upwork\n{scenario}:3:46: request_sent_on: auto_termination_on, worked out from 9999-12-20, would be after "
         "9999-12-31, the last day advise can count to; no advice can be given for a date this late\n"))
     scenario = write(tmp_path, "as_of: 9999-12-31\nfacts: {request_sent_on: 9999-12-30}\n")
     assert run("--explain", scenario)[0] == 2

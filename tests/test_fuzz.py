@@ -146,7 +146,8 @@ def pack_scenarios(draw) -> str:
     """A scenario for the bundled pack, as YAML text: a timeline, the facts it does not set (a third of them
     left out; one scenario in eight with values just outside their limits), and now and then parameters."""
     as_of = AS_OF + dt.timedelta(days=draw(st.integers(-400, 400)))
-    lines = [f"as_of: {as_of.isoformat()}"]
+    # named, so that a mistake is reported as it is, without the line saying crowdworks was assumed
+    lines = ["platform: crowdworks", f"as_of: {as_of.isoformat()}"]
     events, told = draw(_timeline(as_of))
     sloppy = draw(st.integers(0, 7)) == 0
     drawn: dict = {}

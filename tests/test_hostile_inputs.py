@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
-from advisor.diagnostics import REFUSED
-from advisor.load import pack_folders
+from advisor.diagnostics import REFUSED, InputError
+from advisor.load import pack_folders, read_file
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "rules" / "crowdworks"
@@ -39,8 +39,20 @@ def write(folder: Path, content: str, name: str = "scenario.yaml") -> Path:
     return path
 
 
-def refused(path: Path, *diagnostics: str) -> tuple[int, str, str]:
-    return 2, "", "".join(f"{path}:{d}\n" for d in diagnostics)
+ASSUMED = {"en": f" no platform: given, so crowdworks was assumed; {PACKS['en']}",
+           "ja": f" platform: がないため、crowdworks として扱いました。{PACKS['ja']}"}
+
+
+def refused(path: Path, *diagnostics: str, lang: str = "en", assumed: bool = True) -> tuple[int, str, str]:
+    """Exit 2, nothing on stdout, these diagnostics on stderr: first, for a file that reads as a scenario naming no
+    platform:, the line saying crowdworks was assumed (the cases here are about the CrowdWorks pack), unless
+    `assumed` is False (--rules names one pack, which such a scenario takes)."""
+    try:
+        data = read_file(path).data
+    except InputError:  # not YAML: the mistake is the file's, whatever the pack
+        data = None
+    note = [ASSUMED[lang]] if assumed and isinstance(data, dict) and "platform" not in data else []
+    return 2, "", "".join(f"{path}:{d}\n" for d in [*note, *diagnostics])
 
 
 def seen(result) -> tuple[int, str, str]:
@@ -60,7 +72,7 @@ def unknown_platform(lang: str, name: str) -> str:
 def test_a_platform_that_is_not_a_name_is_unknown_and_never_a_path(tmp_path, lang, platform):
     path = write(tmp_path, f'platform: "{platform}"\n' + BASE)
     shown = platform if len(platform) <= 80 else platform[:79] + "…"  # a long value is quoted cut
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, "1:11: " + unknown_platform(lang, shown))
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, "1:11: " + unknown_platform(lang, shown), lang=lang)
 
 
 @pytest.mark.parametrize("lang, got", [("en", 'client_response: expected one of no answer yet (none), accepted, refused '
@@ -72,10 +84,11 @@ def test_a_long_value_is_quoted_cut_at_80_characters_with_an_ellipsis(tmp_path, 
     characters and an ellipsis; a value of 80 characters is quoted whole, as every shorter one."""
     for value, shown in (("ab" * 5000, "ab" * 39 + "a…"), ("é" * 80, "é" * 80), ("x" * 81, "x" * 79 + "…")):
         path = write(tmp_path, BASE + f'  client_response: "{value}"\n')
-        assert seen(invoke("--lang", lang, str(path))) == refused(path, "4:20: " + got.format(value=shown))
+        assert seen(invoke("--lang", lang, str(path))) == refused(path, "4:20: " + got.format(value=shown), lang=lang)
     path = write(tmp_path, BASE + f"  {'k' * 500}: 1\n")
     result = invoke("--lang", "en", str(path))
-    assert (result.exit_code, result.stderr.startswith(f'{path}:4:3: unknown fact "{"k" * 79}…"; facts: ')) == (2, True)
+    assert (result.exit_code, result.stderr.startswith(f'{path}:{ASSUMED["en"]}\n{path}:4:3: unknown fact "{"k" * 79}…"; '
+                                                       "facts: ")) == (2, True)
 
 
 def test_a_platform_naming_a_foreign_pack_by_path_never_reads_it(tmp_path):
@@ -139,7 +152,7 @@ def test_the_platform_option_is_a_name_too():
 ])
 def test_a_lone_surrogate_in_a_scenario_is_refused_at_its_line(tmp_path, lang, message):
     path = write(tmp_path, BASE + 'title: "\\ud800"\n')
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:8: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:8: {message}", lang=lang)
 
 
 @pytest.mark.parametrize("escape, code", [("\\e[31m", "1b"), ("\\e]0;title\\a", "1b"), ("\\x9b", "9b"),
@@ -150,9 +163,9 @@ def test_a_control_character_in_a_scenario_value_is_refused_at_its_line(tmp_path
     message = {"en": f"control character #x{code} is not allowed; remove it",
                "ja": f"制御文字 #x{code} は使えません。削除してください"}[lang]
     path = write(tmp_path, BASE + f'  client_response: "accepted{escape}"\n')
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}", lang=lang)
     path = write(tmp_path, f'title: "x{escape}"\n' + BASE)
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}", lang=lang)
 
 
 FORMATTING = {"en": "formatting character U+{code} ({name}) is not allowed: it reorders or breaks the line it is "
@@ -173,11 +186,11 @@ def test_a_bidi_or_line_separator_escape_in_a_scenario_is_refused_at_its_value(t
     U+2029 end a line for splitlines() and many terminals: refused where a value or key holds them."""
     message = FORMATTING[lang].format(code=code, name=name)
     path = write(tmp_path, f'title: "x{escape}y"\n' + BASE)
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: title: {message}", lang=lang)
     path = write(tmp_path, BASE + f'  client_response: "accepted{escape}"\n')
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}", lang=lang)
     path = write(tmp_path, BASE + f'  "fee{escape}": 5\n')
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}", lang=lang)
 
 
 @pytest.mark.parametrize("char, code, name", [("\u202e", "202E", "RIGHT-TO-LEFT OVERRIDE"),
@@ -188,9 +201,9 @@ def test_a_bidi_or_line_separator_character_in_a_file_is_refused_at_its_column(t
     """Written as it is, even in a comment (where a reviewer reads it): at its own line and column."""
     message = FORMATTING[lang].format(code=code, name=name)
     path = write(tmp_path, BASE + f"title: 送信{char}済み\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:10: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:10: {message}", lang=lang)
     path = write(tmp_path, BASE + f"  fee: 50000  # 5万{char}円\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}", lang=lang)
 
 
 def test_the_bundled_packs_scenarios_and_catalogs_hold_no_refused_character():
@@ -368,12 +381,12 @@ def test_a_date_whose_deadline_falls_after_the_calendar_is_refused_at_its_line(t
     scenario = write(tmp_path, "as_of: 9999-12-30\nfacts: {units_total: 1, fee: 1000}\n"
                                "events:\n  - {date: 9999-12-29, event: units_delivered, count: 1}\n")
     message = AFTER_CALENDAR[lang].format(name="last_delivered_on", fact="acceptance_due_on", value="9999-12-29")
-    assert seen(invoke("--lang", lang, "--calendar", str(ics), str(scenario))) == refused(scenario, f"4:5: {message}")
+    assert seen(invoke("--lang", lang, "--calendar", str(ics), str(scenario))) == refused(scenario, f"4:5: {message}", lang=lang)
     assert not ics.exists()
     scenario = write(tmp_path, "as_of: 9999-12-30\nfacts:\n  contract_type: fixed\n  work_started: true\n"
                                "  request_sent_on: 9999-12-29\n  request_sent_by: worker\n")
     message = AFTER_CALENDAR[lang].format(name="request_sent_on", fact="auto_termination_on", value="9999-12-29")
-    assert seen(invoke("--lang", lang, str(scenario))) == refused(scenario, f"5:20: {message}")
+    assert seen(invoke("--lang", lang, str(scenario))) == refused(scenario, f"5:20: {message}", lang=lang)
 
 
 @pytest.mark.parametrize("lang, message", [
@@ -387,7 +400,8 @@ def test_a_date_whose_derived_date_falls_before_the_calendar_is_refused_at_its_l
                "  day_before_request:\n    type: date\n    derive: {day_before: request_sent_on}\n"
                "    description: {ja: 前日, en: The day before}\n  last_day_before_auto_termination:\n")
     scenario = write(tmp_path, "as_of: 0001-01-05\nfacts:\n  request_sent_on: 0001-01-01\n")
-    assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == refused(scenario, f"3:20: {message}")
+    assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == refused(
+        scenario, f"3:20: {message}", lang=lang, assumed=False)
 
 
 # ---------------------------------------------------------------------------- file names that are not UTF-8
@@ -445,7 +459,7 @@ def test_a_pinned_parameter_that_pushes_a_date_off_the_calendar_is_refused_at_it
                                "  contract_type: fixed\n  work_started: true\n  request_sent_on: 9999-06-01\n"
                                "  request_sent_by: worker\n")
     message = PARAM_AFTER_CALENDAR[lang].format(name="auto_termination_days", value=365, fact="auto_termination_on")
-    assert seen(invoke("--lang", lang, str(scenario))) == refused(scenario, f"3:26: {message}")
+    assert seen(invoke("--lang", lang, str(scenario))) == refused(scenario, f"3:26: {message}", lang=lang)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -467,7 +481,8 @@ def test_a_pack_parameter_that_pushes_a_date_off_the_calendar_is_refused_at_its_
     replace_in(pack / "parameters.yaml", "value: 4000000", "value: 4")
     scenario = write(tmp_path, "as_of: 9999-12-30\nfacts:\n  work_started: true\n")
     message = AFTER_CALENDAR[lang].format(name="as_of", fact="horizon_on", value="9999-12-30")
-    assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == refused(scenario, f"1:8: {message}")
+    assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == refused(
+        scenario, f"1:8: {message}", lang=lang, assumed=False)
 
 
 # ------------------------------------------------------------------------------------ numbers quoted in messages
@@ -480,7 +495,7 @@ def test_a_number_out_of_range_is_quoted_cut_and_names_the_bound_it_is_past(tmp_
     path = write(tmp_path, BASE + f"  fee: -100000000000000\n  units_total: {'9' * 4000}\n")
     assert seen(invoke("--lang", lang, str(path))) == refused(
         path, "4:8: fee: " + below.format(value="-100000000000000"),
-        "5:16: units_total: " + above.format(value="9" * 79 + "…"))
+        "5:16: units_total: " + above.format(value="9" * 79 + "…"), lang=lang)
 
 
 # ------------------------------------------------------------------------------------------ invisible characters
@@ -516,16 +531,16 @@ def test_an_invisible_character_is_refused_at_its_column_in_a_scenario_and_a_pac
     in_key = IN_KEY[lang].format(code=code, name=name)
     escape = f"\\u{code}" if len(code) == 4 else f"\\U{int(code, 16):08X}"
     path = write(tmp_path, BASE + f"title: 送信{char}済み  # {char}\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:10: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:10: {message}", lang=lang)
     path = write(tmp_path, BASE + f"  fee: 50000  # 5万{char}円\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:19: {message}", lang=lang)
     path = write(tmp_path, BASE + f'  client_response: "accepted{escape}"\n')
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:20: client_response: {message}", lang=lang)
     for key, column in ((f"fe{char}e", 5), (f'"fe{escape}e"', 3)):
         path = write(tmp_path, BASE + f"  {key}: 5\n")
-        assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:{column}: {in_key}")
+        assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:{column}: {in_key}", lang=lang)
     path = write(tmp_path, f"facts: {{work_started: true, fe{char}e: 5}}\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:31: {in_key}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:31: {in_key}", lang=lang)
     pack = pack_copy(tmp_path)
     line = replace_in(pack / "parameters.yaml", "    value: 2\n", f"    value: 2  # 2{char}日\n")
     assert seen(invoke("--lang", lang, "check", str(pack))) == (2, "", f"{pack / 'parameters.yaml'}:{line}:18: {message}\n")
@@ -550,15 +565,15 @@ def test_a_joiner_or_variation_selector_is_text_but_no_key_or_value_that_is_not_
     result = invoke("--lang", lang, str(path))
     assert (result.exit_code, result.stdout.splitlines()[0]) == (0, f"家族👨{char}👩 ❤{char}")
     path = write(tmp_path, BASE + f"  fe{char}e: 5\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:5: {in_key}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:5: {in_key}", lang=lang)
     escape = f"\\u{code}" if len(code) == 4 else f"\\U{int(code, 16):08X}"
     path = write(tmp_path, BASE + f'  "fe{escape}e": 5\n')
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {in_key}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {in_key}", lang=lang)
     path = write(tmp_path, f"title: fe{char}e\n" + BASE + f"  fe{char}e: 5\n")  # a key once read as a text
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"5:5: {in_key}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"5:5: {in_key}", lang=lang)
     path = write(tmp_path, BASE + f"  client_response: rejec{char}ted\n  fee: 5000{char}0\n")
     assert seen(invoke("--lang", lang, str(path))) == refused(
-        path, f"4:20: client_response: {in_name}", f"5:8: fee: {in_name}")
+        path, f"4:20: client_response: {in_name}", f"5:8: fee: {in_name}", lang=lang)
     pack = pack_copy(tmp_path)
     line = replace_in(pack / "events.yaml", "sets: {client_response: rejected,", f"sets: {{client_response: rejec{char}ted,")
     error = {"en": "error", "ja": "エラー"}[lang]
@@ -571,7 +586,7 @@ def test_a_joiner_or_variation_selector_is_text_but_no_key_or_value_that_is_not_
 def test_a_next_line_character_is_refused_at_its_place(tmp_path, lang, message):
     """YAML reads NEL (U+0085) as a line break: it was told "this line is not key: value" at the next line."""
     path = write(tmp_path, "title: abc\x85def\n" + BASE)
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:11: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:11: {message}", lang=lang)
 
 
 UNKNOWN_FACT = {"en": "unknown fact", "ja": "不明なファクト"}
@@ -583,7 +598,7 @@ UNKNOWN_FACT = {"en": "unknown fact", "ja": "不明なファクト"}
 def test_a_key_longer_than_yaml_reads_is_told_so_at_its_start(tmp_path, lang, message):
     """It was told ": " would start a key inside a value, 100,000 characters along the line."""
     path = write(tmp_path, BASE + f"  {'x' * 100_000}: 1\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"4:3: {message}", lang=lang)
     path = write(tmp_path, BASE + f"  {'x' * 1024}: 1\n")
     quoted = f'"{"x" * 79}…"' if lang == "en" else f'「{"x" * 79}…」'
     assert f'4:3: {UNKNOWN_FACT[lang]}{" " if lang == "en" else ""}{quoted}' in invoke("--lang", lang, str(path)).stderr
@@ -602,13 +617,13 @@ def test_a_date_past_year_9999_says_so(tmp_path, lang):
     """It was told it "needs the year, the month and the day", which it has; a year of 4,000 digits is quoted cut."""
     path = write(tmp_path, "as_of: 10000-01-01\nfacts:\n  work_started: true\n")
     message = PAST_9999[lang].format(value="10000-01-01", year=10000)
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: as_of: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: as_of: {message}", lang=lang)
     path = write(tmp_path, "as_of: 2026-11-25\nfacts:\n  request_sent_on: ０１２３４５年1月1日\n")
     message = PAST_9999[lang].format(value="０１２３４５年1月1日", year=12345)
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"3:20: request_sent_on: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"3:20: request_sent_on: {message}", lang=lang)
     path = write(tmp_path, f"as_of: {'2' * 4000}-01-01\n")
     message = PAST_9999[lang].format(value="2" * 79 + "…", year="2" * 79 + "…")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: as_of: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:8: as_of: {message}", lang=lang)
 
 
 @pytest.mark.parametrize("lang, message", [
@@ -618,15 +633,15 @@ def test_a_long_platform_that_does_not_match_the_pack_is_quoted_cut(tmp_path, la
     pack = pack_copy(tmp_path)
     path = write(tmp_path, f"platform: {'a' * 500}\n" + BASE)
     assert seen(invoke("--lang", lang, "--rules", str(pack), str(path))) == refused(
-        path, "1:11: " + message.format(name="a" * 79 + "…", pack=pack))
+        path, "1:11: " + message.format(name="a" * 79 + "…", pack=pack), lang=lang)
 
 
 @pytest.mark.parametrize("lang, message", [
     ("en", "the file is nested too deeply (more than 50 levels)"), ("ja", "入れ子が深すぎます（50 段を超えています）")])
 def test_a_file_nested_too_deeply_says_so_and_names_aliases_only_when_it_has_some(tmp_path, lang, message):
     path = write(tmp_path, "title: " + "[" * 60 + "]" * 60 + "\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:58: {message}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"1:58: {message}", lang=lang)
     hint = {"en": "; check for aliases (*name) that repeat large parts",
             "ja": "。大きな部分を繰り返すエイリアス（*name）がないか確認してください"}[lang]
     path = write(tmp_path, "a: &a [1]\ntitle: " + "[" * 60 + "*a" + "]" * 60 + "\n")
-    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"2:58: {message}{hint}")
+    assert seen(invoke("--lang", lang, str(path))) == refused(path, f"2:58: {message}{hint}", lang=lang)

@@ -69,7 +69,10 @@ def test_json_keeps_the_value_given_by_its_label(tmp_path):
 ])
 def test_a_wrong_word_lists_the_labels_and_values_in_the_language_asked_for(tmp_path, lang, expected):
     path = scenario(tmp_path, "拒否する")
-    assert advise("--lang", lang, path) == (2, "", f"{path}:6:20: {expected}\n")
+    packs = "craudia, crowdworks, fiverr, lancers, upwork"  # the scenario names no platform:, and is told so
+    assumed = {"en": f"no platform: given, so crowdworks was assumed; rule packs: {packs}",
+               "ja": f"platform: がないため、crowdworks として扱いました。ルールパック：{packs}"}[lang]
+    assert advise("--lang", lang, path) == (2, "", f"{path}: {assumed}\n{path}:6:20: {expected}\n")
 
 
 def test_did_you_mean_finds_an_english_label(tmp_path):

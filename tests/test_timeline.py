@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli import main
+from advisor.diagnostics import InputError
+from advisor.load import pack_folders, read_file
 
 ROOT = Path(__file__).parent.parent
 HEAD = "as_of: 2026-11-25\n"
@@ -19,6 +21,18 @@ def run(tmp_path, text: str, *args: str):
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, [*args, str(path)])
     return result.exit_code, result.stdout, result.stderr, path
+
+
+def assumed(path: Path) -> str:
+    """The line a scenario naming no platform: gets first among its errors (the cases here are about the
+    CrowdWorks pack); none for a file that is no YAML mapping, whose mistake is the file's."""
+    try:
+        data = read_file(path).data
+    except InputError:
+        return ""
+    packs = ", ".join(folder.name for folder in pack_folders())
+    return f"{path}: no platform: given, so crowdworks was assumed; rule packs: {packs}\n" \
+        if isinstance(data, dict) and "platform" not in data else ""
 
 
 def facts(tmp_path, text: str) -> dict:
@@ -93,7 +107,7 @@ events:
 def test_a_wrong_timeline_is_refused_at_its_line(tmp_path, body, message):
     code, out, err, path = run(tmp_path, HEAD + body)
     assert (code, out) == (2, "")
-    assert err.startswith(f"{path}:{message}"), err
+    assert err.startswith(f"{assumed(path)}{path}:{message}"), err
 
 
 def test_a_bare_on_key_is_explained(tmp_path):
@@ -108,7 +122,7 @@ def test_delivering_more_than_the_contract_holds_is_refused_at_the_event(tmp_pat
     code, _, err, path = run(tmp_path, HEAD + "facts: {units_total: 4}\nevents:\n"
                                              "  - {date: 2026-11-12, event: units_delivered, count: 3}\n"
                                              "  - {date: 2026-11-13, event: units_delivered, count: 2}\n")
-    assert (code, err) == (2, f"{path}:5:5: units_delivered (5) is more than units_total (4)\n")
+    assert (code, err) == (2, f"{assumed(path)}{path}:5:5: units_delivered (5) is more than units_total (4)\n")
 
 
 def test_an_event_declaration_must_set_facts_a_scenario_gives(tmp_path):
@@ -131,5 +145,5 @@ def test_an_empty_events_list_states_no_events(tmp_path):
 def test_a_count_beyond_any_real_number_is_refused_at_the_event(tmp_path):
     code, _, err, path = run(tmp_path, HEAD + "events:\n  - {date: 2026-11-10, event: units_delivered, "
                                               "count: 99999999999999999999}\n")
-    assert (code, err) == (2, f"{path}:3:5: units_delivered: 99999999999999999999 is out of range "
+    assert (code, err) == (2, f"{assumed(path)}{path}:3:5: units_delivered: 99999999999999999999 is out of range "
                               "(at most 1000000000000)\n")
