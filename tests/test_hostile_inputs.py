@@ -451,6 +451,12 @@ PARAM_AFTER_CALENDAR = {"en": "{name}: with {value}, {fact} would be after 9999-
                               "これほど遅い日付ではアドバイスできません"}
 
 
+# A pack's own value is refused whatever the date it is added to (advise check, R106)
+PACK_PARAM_OFF_CALENDAR = {
+    "en": "{name}: {fact} adds {value} days to a date, which takes any date off the calendar (0001-01-01 to 9999-12-31)",
+    "ja": "{name}: {fact} は日付に {value} 日を足すので、どの日付からでも暦（0001-01-01〜9999-12-31）の外に出ます"}
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_pinned_parameter_that_pushes_a_date_off_the_calendar_is_refused_at_its_value(tmp_path, lang):
     """Sent on 9999-06-01, the request ends the contract within the calendar with the pack's 7 or 14 days, but not
@@ -473,11 +479,11 @@ def test_a_pack_parameter_that_pushes_a_date_off_the_calendar_is_refused_at_its_
                "    description: {ja: 期限, en: The horizon}\n  last_day_before_auto_termination:\n")
     line = replace_in(pack / "parameters.yaml", "parameters:\n", "parameters:\n  horizon_days:\n    value: 4000000\n"
                       "    description: {ja: 日数, en: Days}\n    source: seed\n") + 1
-    message = PARAM_AFTER_CALENDAR[lang].format(name="horizon_days", value=4000000, fact="horizon_on")
+    message = PACK_PARAM_OFF_CALENDAR[lang].format(name="horizon_days", value=4000000, fact="horizon_on")
     for pinned in ("", "params: {horizon_days: 5000000}\n"):
         scenario = write(tmp_path, "as_of: 2026-11-25\n" + pinned + "facts:\n  work_started: true\n")
         assert seen(invoke("--lang", lang, "--rules", str(pack), str(scenario))) == \
-            (2, "", f"{pack / 'parameters.yaml'}:{line}:3: {message}\n")
+            (2, "", f"{pack / 'parameters.yaml'}:{line + 1}:12: {message}\n")  # at the value
     replace_in(pack / "parameters.yaml", "value: 4000000", "value: 4")
     scenario = write(tmp_path, "as_of: 9999-12-30\nfacts:\n  work_started: true\n")
     message = AFTER_CALENDAR[lang].format(name="as_of", fact="horizon_on", value="9999-12-30")
