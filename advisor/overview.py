@@ -44,10 +44,12 @@ def advice_order(pack: Pack) -> list[Rule]:
 # --------------------------------------------------------------------------------------------- tables
 
 def parameter_value(parameter: Parameter, lang: str) -> str:
-    """Its value, or every sourced value when sources disagree: "7 or 14"."""
+    """Its value, or every sourced value when sources disagree: "7 or 14", with its unit for hours: "24, 48 or 72
+    hours"."""
     if parameter.ranged:
-        return format_range(tuple((v.value, None) for v in parameter.variants), parameter.type, lang,
-                            parameter.currency)
+        values = format_range(tuple((v.value, None) for v in parameter.variants), parameter.type, lang,
+                              parameter.currency)
+        return say(lang, "value_hours", hours=values) if parameter.unit == "hours" else values
     return format_parameter(parameter, parameter.value, lang)
 
 

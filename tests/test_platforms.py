@@ -333,3 +333,11 @@ def test_a_folder_holding_one_pack_other_than_crowdworks_is_shown_and_drawn(tmp_
     assert (code, err) == (0, "") and out.startswith("Lancers (lancers)\n")
     code, out, err = advise("--lang", "en", "graph", "--rules", str(rules), "--format", "dot")
     assert (code, err) == (0, "") and out == advise("--lang", "en", "graph", "--platform", "lancers", "--format", "dot")[1]
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "| cancellation_window_hours  | 24, 48 or 72 hours | disputed |"),
+    ("ja", "| cancellation_window_hours  | 24、48または72時間 | 異説あり |")])
+def test_rules_shows_a_disputed_number_of_hours_with_its_unit(lang, line):
+    code, out, err = advise("--lang", lang, "rules", "--platform", "fiverr")
+    assert (code, err) == (0, "") and line in out.splitlines()
