@@ -39,7 +39,7 @@ facts:
 
 # What each platform's pack advises first for it, and the host of that advice's first source: its own pages.
 FIRST = {
-    "crowdworks": ("ask_client_to_reject_own_request", "crowdworks.my.salesforce-sites.com"),
+    "crowdworks": ("request_contact_prompt", "crowdworks.my.salesforce-sites.com"),
     "craudia": ("contact_support", "www.craudia.com"),
     "lancers": ("escrow_cancelled_work_unpaid", "www.lancers.jp"),
     "upwork": ("finish_and_submit", "support.upwork.com"),
