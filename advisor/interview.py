@@ -59,10 +59,10 @@ from .explain import Advice, format_fact, format_value
 from .load import Document, bundled_rules, pack_folders, parse, read_file
 from .messages import rendered, say
 from .model import ABSENT, LANGS, MAX_INT, PACK_FILE, Condition, Fact, Group, Pack, Rule, Text, Value, folded
-from .pipeline import advise_document, pack_for, pack_named, platform_assumed, read_pack
+from .pipeline import advise_document, pack_for, pack_named, platform_assumed, platform_id, read_pack
 from .render import render_text, trace_lines
 from .schema import schema
-from .units import amount_text, date_of, datetime_text
+from .units import amount_text, date_of, datetime_text, split_time
 from .validate_scenario import validate_scenario
 from .validate_values import read_amount_for, read_date, read_datetime, read_number, show_plain
 
@@ -116,7 +116,7 @@ def interview(rules: str | Path | None, lang: str, answers: Iterable[str], show:
     through, as Interrupted once the advice was shown.
     """
     lines = _Lines(answers, source, lang, show)
-    _same_platform(preset, platform)
+    _same_platform(preset, platform, rules)
     pack, platform, assumed = _pack_of(rules, platform, lang, preset, lines if asking else None, show)
     # The answers file is checked before anything else is shown (unless the platform had to be asked first),
     # so that a mistake in it is all that is printed.
@@ -160,11 +160,14 @@ def _answers_of(preset: Document | None, pack: Pack, as_of: dt.date | None, rule
         return preset_answers(preset, pack, as_of)
 
 
-def _same_platform(preset: Document | None, platform: str | None) -> None:
+def _same_platform(preset: Document | None, platform: str | None, rules: str | Path | None) -> None:
     """An answers file that is a whole scenario naming another platform: than --platform (`platform`) is an
     InputError at that line: neither is taken over the other, as the user meant one of the two platforms, and the
-    advice for the other would be wrong."""
-    if preset is not None and platform is not None and _names_platform(preset) and preset.data["platform"] != platform:
+    advice for the other would be wrong. A pack's id and its name (Fiverr, fiverr) are one platform."""
+    if preset is None or platform is None or not _names_platform(preset):
+        return
+    named = preset.data["platform"]
+    if not isinstance(named, str) or platform_id(named, rules) != platform_id(platform, rules):
         raise InputError([preset.error(msg("ask_platform_differs", file=quoted(preset.data["platform"]),
                                            option=quoted(platform)), "platform")])
 
@@ -436,6 +439,9 @@ def _ask_platform(choices: list[str], default: str, lang: str, lines: _Lines, sh
     while True:
         typed = (lines.read() or "").strip()
         answer = _normal(typed)
+        if answer.lower() in WHY_WORDS:  # as at every question (ask_intro offers it): what this one decides
+            show(say(lang, "ask_why_platform"))
+            continue
         if answer.lower() in UNKNOWN_WORDS:
             return default
         picked, problem = _choice(answer, [(name, name) for name in choices], lang, words)
@@ -482,7 +488,7 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
     for index, (label, _) in enumerate(_choices(fact, lang), 1):
         show(say(lang, "ask_choice", number=str(index), label=label))
     limit = _limit(fact, pack, given, as_of)
-    show(_hint(fact, limit, lang))
+    show(_hint(fact, limit, lang, _answered_day(fact, given)))
     while True:
         line = lines.read()
         typed = (line or "").strip()
@@ -494,7 +500,7 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
             continue
         if line is None or answer.lower() in UNKNOWN_WORDS:
             return None
-        value, problem = answer_value(fact, typed, limit, as_of, lang)
+        value, problem = _read_answer(fact, typed, limit, as_of, lang, given)
         if problem is None:
             assert value is not None  # an answer that fits
             problem = _other_day(fact, value, given) or _beyond_limits(pack, given, fact.name, value, as_of,
@@ -502,6 +508,33 @@ def _ask(fact: Fact, number: int, deciding: list[Rule], pack: Pack, given: dict[
         if problem is None:
             return value
         lines.refuse(typed, msg("ask_line_question", number=str(number), name=fact.name), problem)
+
+
+def _read_answer(fact: Fact, typed: str, limit: Value | None, as_of: dt.date, lang: str,
+                 given: dict[str, Value | None]) -> tuple[Value | None, Message | None]:
+    """answer_value of `typed`, or, for a time typed alone where the day is known (_time_alone), of that day at
+    that time."""
+    value, problem = answer_value(fact, typed, limit, as_of, lang)
+    moment = _time_alone(fact, typed, given) if problem is not None else None
+    return (value, problem) if moment is None else answer_value(fact, moment, limit, as_of, lang)
+
+
+def _answered_day(fact: Fact, given: dict[str, Value | None]) -> dt.date | None:
+    """The date answered for a datetime fact's `day_of:` date fact, or None (not answered, or no such fact)."""
+    day = given.get(fact.day_of) if fact.type == "datetime" and fact.day_of is not None else None
+    return day if isinstance(day, dt.date) and not isinstance(day, dt.datetime) else None
+
+
+def _time_alone(fact: Fact, typed: str, given: dict[str, Value | None]) -> str | None:
+    """A time of day typed alone (14:30, 2:30 PM, 14時30分) for a datetime fact whose `day_of:` date was answered
+    before it, as that day's date and time to read ("2026-11-25 14:30"): the day is known, and retyping it could
+    only make it another. None for any other answer, or when the day is not known."""
+    day = _answered_day(fact, given)
+    if day is None:
+        return None
+    moment = f"{day.isoformat()} {typed}"
+    date_text, clock = split_time(moment)
+    return moment if clock is not None and date_text == day.isoformat() else None
 
 
 def _other_day(fact: Fact, value: Value, given: dict[str, Value | None]) -> Message | None:
@@ -602,7 +635,9 @@ def _limit(fact: Fact, pack: Pack, given: dict[str, Value | None], as_of: dt.dat
     return pack.facts[fact.at_most].default if value is None else value
 
 
-def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
+def _hint(fact: Fact, limit: Value | None, lang: str, day: dt.date | None = None) -> str:
+    """The line under a question: the form of an answer, its limits (`limit`: at_most's value, if known), what Enter
+    gives; for a datetime fact, that a time alone is taken on `day`, its day_of date when that was answered."""
     parts = []
     if fact.type == "date":
         parts.append(say(lang, "ask_hint_date"))
@@ -610,6 +645,8 @@ def _hint(fact: Fact, limit: Value | None, lang: str) -> str:
             parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
     elif fact.type == "datetime":
         parts.append(say(lang, "ask_hint_datetime"))
+        if day is not None:  # a time alone is taken on it (_time_alone)
+            parts.append(say(lang, "ask_hint_time_alone", date=format_value(day, "date", lang)))
         if limit is not None:
             parts.append(say(lang, "ask_hint_date_limit", limit=format_value(limit, "date", lang)))
     elif fact.type in ("int", "money"):

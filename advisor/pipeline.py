@@ -22,7 +22,7 @@ from .derive import View, views
 from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show, shown_path
 from .explain import Advice, explain
 from .load import Document, bundled_rules, pack_folders, read_file
-from .model import PACK_FILE, Pack, Rule, Value
+from .model import PACK_FILE, Pack, Rule, Value, folded
 from .validate import is_pack_file, load_pack
 from .validate_scenario import scenario_platform, validate_scenario
 
@@ -260,8 +260,12 @@ _PLATFORM = re.compile(r"[a-z][a-z0-9_]*")
 def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Message:
     """The platform's pack and its compiled rules, or why there is none."""
     root = str(rules if rules is not None else bundled_rules())
+    # a pack's folder named as it is needs no pack.yaml read for the names (a scenario names its pack so, mostly)
+    folders = {folder.name for folder in pack_folders(root)}  # never a path made of the text (a name too long)
+    names = {} if platform in folders else _pack_names(root)
+    platform = platform_id(platform, rules, names) if names else platform
     if not _PLATFORM.fullmatch(platform):
-        return _unknown_platform(platform, {folder.name: folder for folder in pack_folders(root)})
+        return _unknown_platform(platform, {folder.name: folder for folder in pack_folders(root)}, names)
     directory, problem = _pack_directory(root, platform)
     if problem:
         return problem
@@ -281,13 +285,51 @@ def _pack_directory(root: str, platform: str) -> tuple[str, Message | None]:
     named = {folder.name: folder for folder in folders}
     if platform in named:
         return str(named[platform]), None
-    return "", _unknown_platform(platform, named)
+    return "", _unknown_platform(platform, named, _pack_names(root))
 
 
-def _unknown_platform(platform: str, named: dict[str, Path]) -> Message:
-    """"unknown platform", with the packs there are; the name as text (escaped, on one line), never a path."""
-    return msg("c_unknown_platform", platform=escaped(clipped(platform)), hint=did_you_mean(platform, named),
+def _unknown_platform(platform: str, named: dict[str, Path], names: dict[str, str] | None = None) -> Message:
+    """"unknown platform", with the packs there are, and "did you mean" for a near miss of a pack's id or of its
+    name (`names`, _pack_names); the name as text (escaped, on one line), never a path."""
+    words = [*named, *(names or {})]
+    return msg("c_unknown_platform", platform=escaped(clipped(platform)), hint=did_you_mean(platform, words),
                packs=", ".join(named) or msg("c_no_packs"))
+
+
+def platform_id(platform: str, rules: str | Path | None, names: dict[str, str] | None = None) -> str:
+    """The platform a scenario's platform: (or --platform) means: a pack's id or name, in any case and width, as
+    the platform naming that pack in `rules` (default: the bundled packs); any other text as it is (refused as an
+    unknown platform once a pack is looked for). `names`: _pack_names of `rules`, when already read."""
+    if not platform.strip():
+        return platform  # --platform "" names no pack, never one whose name folds to nothing
+    names = _pack_names(str(rules if rules is not None else bundled_rules())) if names is None else names
+    return names.get(folded(platform), platform)
+
+
+def _pack_names(root: str) -> dict[str, str]:
+    """Each pack's id and its own name in either language (pack.yaml name:), folded (model.folded: any case and
+    width) -> the platform that names the pack (its folder; the id when `root` is one pack): a scenario's
+    `platform: クラウドワークス`, `Fiverr` or `ｆｉｖｅｒｒ` is certain to mean that pack, as `advise ask` takes the
+    names at its platform question. Read from the pack.yaml files alone; one that cannot be read names nothing
+    (it is reported once its pack is chosen)."""
+    folders = pack_folders(root)
+    found: dict[str, str] = {}
+    for folder in folders:
+        try:
+            data = read_file(folder / PACK_FILE).data
+        except InputError:
+            continue
+        if not isinstance(data, dict):
+            continue
+        pack_id = data.get("id") if folders == [Path(root)] else folder.name
+        if not isinstance(pack_id, str):
+            continue
+        names = data.get("name")
+        words = [pack_id, *(names.values() if isinstance(names, dict) else ())]
+        for word in words:
+            if isinstance(word, str) and word.strip():
+                found.setdefault(folded(word), pack_id)
+    return found
 
 
 @lru_cache(maxsize=32)

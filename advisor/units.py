@@ -111,7 +111,8 @@ def amount_text(value: int, currency: str) -> str:
 # 2026-11-30 14:00, 2026-11-30T14:00, 2026/11/30 14:00, 2026年11月30日 14:00 (a 24-hour clock, to the minute; the
 # seconds YAML's own form has, 14:00:00, only when they are 00)
 _DATETIME = re.compile(r"(?P<date>.+?)(?: +|T)(?P<h>\d{1,2}) *: *(?P<m>\d{2})(?: *: *00)?")
-# 11:30 PM, 11:30pm, 11:30 p.m., 11 PM: a 12-hour clock as US pages show times; 12 AM is midnight, 12 PM noon
+# 11:30 PM, 11:30pm, 11:30 p.m., 11 PM: a 12-hour clock as US pages show times; 12 AM is midnight, 12 PM noon;
+# 00:30 AM, though a 12-hour clock writes 12:30 AM, is certain to be half past midnight
 _TWELVE_HOUR = re.compile(r"(?P<date>.+?) +(?P<h>\d{1,2})(?: *: *(?P<m>\d{2}))? *(?P<half>[AaPp])\.? *[Mm]\.?")
 # 23時30分, 午後11時30分, 午後11時半, 9時: the hour in 時 (午前/午後 before it: a 12-hour clock, 0 to 11)
 _JAPANESE_TIME = re.compile(r"(?P<date>.+?)(?: +|(?<=日))(?P<half>午前|午後)? *(?P<h>\d{1,2}) *時 *"
@@ -123,14 +124,15 @@ _ZONE = re.compile(r".*\d(?: *[AaPp]\.? *[Mm]\.?)?(?: *(?:Z|(?:UTC|GMT)? *[+-] *
 def split_time(text: str) -> tuple[str, tuple[int, int] | None]:
     """A typed date-and-time cut into its date's text and (hour, minute) on a 24-hour clock; (text, None) when it
     has no time of day after the date written as H:MM or HH:MM, as H:MM AM/PM (11:30 PM, 11:30pm) or as 23時30分 /
-    午後11時30分. An hour no clock has (25:00, 13:00 PM, 午後12時, whose noon or midnight is not certain) comes back
-    as 24, which at_time refuses. Full-width digits and ： are read as plain ones."""
+    午後11時30分 (00:30 AM as 00:30). An hour no clock has (25:00, 13:00 PM, 0:30 PM, 午後12時, whose noon or
+    midnight is not certain) comes back as 24, which at_time refuses. Full-width digits and ： are read as plain ones."""
     folded = unicodedata.normalize("NFKC", text).strip()
     if found := _DATETIME.fullmatch(folded):
         return found["date"], (int(found["h"]), int(found["m"]))
     if found := _TWELVE_HOUR.fullmatch(folded):
         hour = int(found["h"])
-        hour = hour % 12 + (12 if found["half"] in "Pp" else 0) if 1 <= hour <= 12 else 24
+        certain = 1 <= hour <= 12 or (hour == 0 and found["half"] in "Aa")
+        hour = hour % 12 + (12 if found["half"] in "Pp" else 0) if certain else 24
         return found["date"], (hour, int(found["m"] or 0))
     if found := _JAPANESE_TIME.fullmatch(folded):
         hour = int(found["h"])

@@ -341,3 +341,77 @@ def test_a_folder_holding_one_pack_other_than_crowdworks_is_shown_and_drawn(tmp_
 def test_rules_shows_a_disputed_number_of_hours_with_its_unit(lang, line):
     code, out, err = advise("--lang", lang, "rules", "--platform", "fiverr")
     assert (code, err) == (0, "") and line in out.splitlines()
+
+
+# ------------------------------------------------------------------------- a platform named by its own name
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("name, platform", [("クラウドワークス", "crowdworks"), ("Fiverr", "fiverr"),
+                                            ("ランサーズ", "lancers"), ("ｆｉｖｅｒｒ", "fiverr"),
+                                            ("Lancers", "lancers"), (" CrowdWorks ", "crowdworks")])
+def test_a_scenarios_platform_may_be_the_packs_own_name(tmp_path, lang, name, platform):
+    """The names advise ask lists at its platform question, in either language, any case or width: certain to mean
+    that pack, so the advice is the one for its id."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(CORE_SCENARIO.format(platform=platform), encoding="utf-8")
+    by_id = advise("--lang", lang, str(scenario))
+    assert by_id[0] == 0
+    scenario.write_text(CORE_SCENARIO.format(platform=f"'{name}'"), encoding="utf-8")
+    assert advise("--lang", lang, str(scenario)) == by_id
+    code, out, _ = advise("--lang", lang, "--format", "json", str(scenario))
+    assert code == 0 and json.loads(out)["scenario"]["platform"] == platform
+
+
+UNKNOWN_NAME = {
+    "en": '{}:1:11: unknown platform "{}"{}; rule packs: {}\n',
+    "ja": "{}:1:11: プラットフォーム「{}」は不明です{}。ルールパック：{}\n",
+}
+NEAR = {"en": ' (did you mean "{}"?)', "ja": "（もしかして「{}」？）"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("name, near", [("クラウドワークズ", "クラウドワークス"), ("Fivver", "fiverr"),
+                                        ("coconala", None)])
+def test_an_unknown_platform_name_suggests_a_packs_id_or_name(tmp_path, lang, name, near):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(CORE_SCENARIO.format(platform=name), encoding="utf-8")
+    hint = NEAR[lang].format(near) if near else ""
+    assert advise("--lang", lang, str(scenario)) == (
+        2, "", UNKNOWN_NAME[lang].format(scenario, name, hint, ", ".join(BUNDLED)))
+
+
+DISAGREE = {
+    "en": '{}:1:11: this file is for platform "Fiverr", but --platform "upwork" was given: the two disagree; remove '
+          "--platform or change platform: here\n",
+    "ja": "{}:1:11: このファイルのプラットフォームは「Fiverr」ですが、--platform 「upwork」が指定されています。二つが食い違って"
+          "います。--platform を外すか、ここの platform: を直してください\n",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_ask_takes_an_answers_files_platform_by_name_as_the_same_as_its_id(tmp_path, lang):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("platform: Fiverr\nas_of: 2026-11-25\nfacts:\n  fee: 100\n", encoding="utf-8")
+    code, _, err = advise("--lang", lang, "ask", "--platform", "fiverr", "--answers", str(answers), input="")
+    assert code == 0
+    assert err.startswith({"en": "Rules: Fiverr (fiverr)\n", "ja": "ルール：Fiverr（fiverr）\n"}[lang])
+    assert advise("--lang", lang, "ask", "--platform", "upwork", "--answers", str(answers), input="") == (
+        2, "", DISAGREE[lang].format(answers))
+
+
+WHY_PLATFORM = {
+    "en": "The platform decides the rules the advice follows: each platform has its own rule pack (its fees, "
+          "deadlines and steps), and the questions after this one are that pack's.\n",
+    "ja": "プラットフォームによって、助言が従うルールが決まります。プラットフォームごとにルールパック（手数料、期限、手順）があり、"
+          "このあとの質問もそのルールパックのものです。\n",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_why_at_the_platform_question_says_what_the_platform_decides(lang):
+    code, out, err = advise("ask", "--lang", lang, "--as-of", "2026-11-25", input="why\nなぜ\n4\n")
+    assert code == 0
+    chosen = {"en": "Rules: Lancers (lancers)", "ja": "ルール：ランサーズ（lancers）"}[lang]
+    assert err.split("\n", 1)[1].startswith(
+        f"{CHOICES[lang]}> why\n{WHY_PLATFORM[lang]}> なぜ\n{WHY_PLATFORM[lang]}> 4\n{chosen}\n\nQ1. ")
+    assert "platform: lancers\n" in out
