@@ -171,7 +171,8 @@ def test_rules_option_takes_one_pack_or_a_folder_of_packs(tmp_path):
 
 def test_a_pack_for_another_platform_is_refused(tmp_path):
     shutil.copytree(ROOT / "rules" / "crowdworks", tmp_path / "other")
-    text = (tmp_path / "other" / "pack.yaml").read_text(encoding="utf-8").replace("id: crowdworks", "id: other")
+    text = (tmp_path / "other" / "pack.yaml").read_text(encoding="utf-8").replace("id: crowdworks", "id: other") \
+        .replace("  ja: クラウドワークス\n  en: CrowdWorks\n", "  ja: ほか\n  en: Other\n", 1)  # nor is it named so
     (tmp_path / "other" / "pack.yaml").write_text(text, encoding="utf-8")
     code, out, err = advise("--rules", str(tmp_path / "other"), str(EXAMPLE))
     assert (code, out) == (2, "")
@@ -234,9 +235,9 @@ def test_advise_test_reports_an_unreadable_scenario_and_exits_2(tmp_path):
 
 def test_as_of_on_the_command_line_replaces_the_scenarios_date():
     scenario = str(ROOT / "scenarios" / "crowdworks" / "wait-13-days-after-request.yaml")
-    code, out, _ = advise("--lang", "en", "--as-of", "2026-11-26", scenario)
+    code, out, _ = advise("--lang", "en", "--as-of", "2026-11-27", scenario)  # the day after the latest end
     assert code == 1  # its expect: was written for 2026-11-25
-    assert out.splitlines()[1] == "CrowdWorks · as of 2026-11-26"
+    assert out.splitlines()[1] == "CrowdWorks · as of 2026-11-27"
     assert "1. The contract has ended automatically" in out
     code, out, err = advise("--as-of", "2026-11-31", scenario)
     assert (code, out) == (2, "") and "2026-11-31" in err

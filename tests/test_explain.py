@@ -24,16 +24,16 @@ def explain(tmp_path, scenario: str, *args: str) -> tuple[int, str, str]:
 
 
 def test_each_condition_is_shown_with_the_value_and_whether_it_held(tmp_path):
-    code, out, err = explain(tmp_path, "as_of: 2026-11-25\nfacts: {work_started: true, request_sent_on: 2026-11-11}\n")
+    code, out, err = explain(tmp_path, "as_of: 2026-11-25\nfacts: {work_started: true, request_sent_on: 2026-11-10}\n")
     assert (code, err) == (0, "")
     block = out[out.index("1. The contract has ended automatically"):out.index("\n2. ")]
     assert "   Rule: crowdworks/requests.yaml:" in block and "(contract-ended-automatically)" in block
     assert "     ✓ all of:\n" in block
     assert "       ✓ contract_type = fixed price (fixed) (it is fixed price (fixed))\n" in block
-    assert "       ✓ request_sent_on has a value (it is 2026-11-11)\n" in block
-    assert "       ✓ days_since_request ≥ 14 [parameter auto_termination_days] (it is 14)\n" in block
+    assert "       ✓ request_sent_on has a value (it is 2026-11-10)\n" in block
+    assert "       ✓ days_since_request > 14 [parameter auto_termination_days] (it is 15)\n" in block
     # the issue's own example of a derived fact and how it was computed
-    assert "   Computed: days_since_request = 2026-11-25 − 2026-11-11 = 14\n" in block
+    assert "   Computed: days_since_request = 2026-11-25 − 2026-11-10 = 15\n" in block
     assert "   Parameters: auto_termination_days = 14\n" in block
 
 
@@ -53,7 +53,7 @@ def test_near_misses_say_which_fact_would_change_the_advice(tmp_path):
     assert ("  - Explain your reasons politely and send the request again (resubmit-with-reasons) would be advised "
             "if client_response were refused (rejected) (it is no answer yet (none))") in near
     assert ("  - The contract has ended automatically (contract-ended-automatically) would be advised if "
-            "request_sent_on were 2026-11-11 (it is 2026-11-20)") in near
+            "request_sent_on were 2026-11-10 (it is 2026-11-20)") in near
     assert not any("(wait-for-auto-termination)" in line for line in near)  # it was advised
 
 
@@ -68,15 +68,15 @@ def test_unknown_is_not_false_missing_facts_and_what_they_could_unlock(tmp_path)
 
 
 def test_json_carries_the_same_explanation(tmp_path):
-    code, out, _ = explain(tmp_path, "as_of: 2026-11-25\nfacts: {work_started: true, request_sent_on: 2026-11-11}\n",
+    code, out, _ = explain(tmp_path, "as_of: 2026-11-25\nfacts: {work_started: true, request_sent_on: 2026-11-10}\n",
                            "--format", "json")
     data = json.loads(out)
     first = data["recommendations"][0]["explanation"]
     assert code == 0 and first["defined_at"].startswith("crowdworks/requests.yaml:")
-    assert {"depth": 1, "kind": "test", "held": True, "fact": "days_since_request", "value": 14,
-            "test": "days_since_request ≥ 14 [parameter auto_termination_days] (it is 14)"} in first["conditions"]
-    assert first["computed"] == [{"fact": "days_since_request", "value": 14,
-                                  "how": "days_since_request = 2026-11-25 − 2026-11-11 = 14"}]
+    assert {"depth": 1, "kind": "test", "held": True, "fact": "days_since_request", "value": 15,
+            "test": "days_since_request > 14 [parameter auto_termination_days] (it is 15)"} in first["conditions"]
+    assert first["computed"] == [{"fact": "days_since_request", "value": 15,
+                                  "how": "days_since_request = 2026-11-25 − 2026-11-10 = 15"}]
     assert first["parameters"] == {"auto_termination_days": 14}
     assert any(n["rule"] == "resubmit-with-reasons" and n["changes"] == [
         {"fact": "client_response", "value": "rejected", "current": "none"}] for n in data["near_misses"])

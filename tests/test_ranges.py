@@ -44,7 +44,8 @@ def client_request(sent: str, as_of: str, facts: str = "work_started: true") -> 
     ("2026-11-16", ["Wait for the automatic termination"]),  # day 6: before the earliest end
     ("2026-11-17", ["Wait for the automatic termination"]),  # day 7: it may have ended; check
     ("2026-11-23", ["Wait for the automatic termination"]),  # day 13
-    ("2026-11-24", ["The contract has ended automatically"]),  # day 14: ended, even by the seed's count
+    ("2026-11-24", ["Wait for the automatic termination"]),  # day 14: it ends that day by the seed's count
+    ("2026-11-25", ["The contract has ended automatically"]),  # day 15: ended, even by the seed's count
 ])
 def test_your_own_request_has_ended_only_after_the_latest_date(tmp_path, as_of, expected):
     code, out, err = advise(tmp_path, own_request("2026-11-10", as_of), "--lang", "en")
@@ -74,7 +75,8 @@ def test_between_the_two_dates_the_user_is_told_it_may_have_ended(tmp_path):
     ("2026-11-16", "Answer the client's request to end the contract", "answer-client-request"),  # day 6
     ("2026-11-17", "Answer the client's request to end the contract", "answer-client-request-now"),  # day 7
     ("2026-11-23", "Answer the client's request to end the contract", "answer-client-request-now"),  # day 13
-    ("2026-11-24", "The contract has ended automatically", "client-request-ended-automatically"),  # day 14
+    ("2026-11-24", "Answer the client's request to end the contract", "answer-client-request-now"),  # day 14
+    ("2026-11-25", "The contract has ended automatically", "client-request-ended-automatically"),  # day 15
 ])
 def test_a_request_the_client_sent_must_be_answered_by_the_earliest_date(tmp_path, as_of, action, rule_id):
     code, out, err = advise(tmp_path, client_request("2026-11-10", as_of), "--lang", "en", "--format", "json")

@@ -160,7 +160,7 @@ def test_folded_japanese_lines_join_without_a_space():
 def test_a_test_on_a_parameter_keeps_its_name():
     rule = next(r for r in PACK.rules if r.id == "contract-ended-automatically")
     assert isinstance(rule.when, model.Group)
-    assert model.Test("days_since_request", "gte", 7, "auto_termination_days") in rule.when.items  # the lowest
+    assert model.Test("days_since_request", "gt", 7, "auto_termination_days") in rule.when.items  # the lowest
     assert rule.sides == (("auto_termination_days", "highest"),)  # compiled with 14 (test_ranges.py)
 
 
