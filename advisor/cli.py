@@ -23,7 +23,6 @@ from .model import LANGS, PACK_FILE
 from .pipeline import advise_file, pack_named, platform_folder
 from .render import FORMATS, render, render_findings, render_test_run
 from .validate_values import read_date
-from .why import why
 from .write import WRITTEN, NotWritten, check_writable, write_file
 
 # check, overview and run_tests are imported by the commands that use them, which keeps the start-up of
@@ -591,13 +590,19 @@ def run(scenario: str, fmt: str, lang: str, rules: str | None, as_of, explain: b
         _check_calendar(calendar_file, scenario, force, lang)
     with _reported(lang):
         advice = advise_file(scenario, rules, as_of=as_of)
-        reasons = why(advice) if explain else None
+        reasons = _why(advice) if explain else None
     if calendar_file:
         _write_calendar(calendar_file, advice, lang, force)
     _out(render(advice, fmt, lang, reasons, drafts=drafts))
     problems = unmet(advice, lang)
     if problems:
         raise Failure("\n".join(f"{shown_path(advice.scenario.path)}: {p}" for p in problems), EXIT_FAILED)
+
+
+def _why(advice):
+    """--explain's reasons (why.why), imported only when asked: `advise SCENARIO` alone starts faster without it."""
+    from .why import why
+    return why(advice)
 
 
 def _check_calendar(path: str, scenario: str, force: bool, lang: str) -> None:

@@ -15,8 +15,6 @@ from functools import lru_cache
 from itertools import product
 from typing import Callable
 
-import jpholiday
-
 from .messages import say
 from .model import MAX_INT, Fact, Pack, Rule, Value, Variant
 from .units import add_hours, date_of
@@ -36,6 +34,7 @@ def _is_jp_holiday(day: dt.date) -> bool:
     # jpholiday looks at the next day to find 国民の休日 and raises OverflowError on 9999-12-31, which has no next
     # day: that day is no holiday (12-31 is no 祝日, and 国民の休日 needs a holiday the day after), so it is a
     # business day rather than "no such day".
+    import jpholiday  # here: only a pack that counts business days needs it (a few ms of start-up otherwise)
     return day != dt.date.max and jpholiday.is_holiday(day)
 
 

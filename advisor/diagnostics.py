@@ -5,7 +5,6 @@ so this module sits below the one that reads files (load.py), which reports its 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import errno
 import unicodedata
 from collections.abc import Iterable
@@ -101,6 +100,7 @@ def did_you_mean(name: object, choices: Iterable[str]) -> Message | str:
 def closest(name: object, choices: Iterable[str]) -> str | None:
     """The choice `name` is a likely typo of, or None. The name is compared in NFKC, so that a key typed in
     full-width letters or with a full-width space (ｆｅｅ, "fee　") finds its half-width spelling."""
+    import difflib  # here: only a mistake needs it, and advice printed without one starts faster
     close = difflib.get_close_matches(unicodedata.normalize("NFKC", str(name)).strip(), sorted(choices), n=1,
                                       cutoff=0.6)
     return close[0] if close else None

@@ -18,10 +18,10 @@ from .diagnostics import Diagnostic, place, shown_path
 from .explain import Advice, Recommendation, format_fact, format_parameter, format_range, format_value
 from .messages import rendered, say
 from .model import ABSENT, Draft
-from .why import NearMiss, Step, Trace, Why
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: `advise SCENARIO` without --explain never imports why.py
     from .expect import ScenarioRun
+    from .why import NearMiss, Step, Trace, Why
 
 SCHEMA_VERSION = 2  # 2: parameters with several values, ranges of facts, the side a rule takes
 TEST_SCHEMA_VERSION = 1  # advise test --format json
