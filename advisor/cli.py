@@ -13,7 +13,7 @@ from dataclasses import replace
 import click
 from click import parser as _click_parser  # its ngettext, which _click_speaks translates
 
-from . import __version__
+from . import __version__, cache
 from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, os_reason, shown_path
 from .engine import EngineError, EngineUnavailable
 from .expect import unmet
@@ -344,6 +344,7 @@ def _first_word(args: list[str], valued: set[str]) -> int:
 
 
 _GROUP_FLAGS = ("--help", "-h", "--version", "-V")  # advise's own options, which take no value
+_GROUP_OPTIONS = ("--no-cache",)  # advise's options for every command: given before the command, read by the group
 
 
 class _AdviseCommand(_Texts, click.Command):
@@ -378,16 +379,24 @@ class _AdviseGroup(_Texts, click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _utf8_output()
+        own: list[str] = []  # advise's own options before the command (--no-cache) stay before it
         if args and args[0] not in self.commands and not (len(args) == 1 and args[0] in _GROUP_FLAGS):
-            args = self._routed(ctx, args)
-        return super().parse_args(ctx, args)
+            position = _first_word(args, self._valued(ctx))
+            own = [arg for arg in args[:position] if arg in _GROUP_OPTIONS]
+            args = self._routed(ctx, [arg for index, arg in enumerate(args)
+                                      if index >= position or arg not in _GROUP_OPTIONS])
+        return super().parse_args(ctx, [*own, *args] if args else [])  # `advise --no-cache` as `advise`
+
+    def _valued(self, ctx: click.Context) -> set[str]:
+        """The options of advise's commands that take a value."""
+        return {name for command in self.commands.values() for param in command.get_params(ctx)
+                if isinstance(param, click.Option) and not param.is_flag for name in param.opts}
 
     def _routed(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The arguments of a command line that does not start with a command: `COMMAND OPTIONS...` when the first
         word that is no option (nor an option's value) is a command, else `run ...`; exit 2 when that word is no
         file and looks like a mistyped command."""
-        valued = {name for command in self.commands.values() for param in command.get_params(ctx)
-                  if isinstance(param, click.Option) and not param.is_flag for name in param.opts}
+        valued = self._valued(ctx)
         position = _first_word(args, valued)
         self._refuse_options(ctx, args, position, valued)
         if position == len(args):  # `advise --lang ja [--help|--version]`: as without --lang
@@ -501,6 +510,8 @@ def _not_written(error: NotWritten, lang: str) -> Failure:
 @click.group(name="advise", cls=_AdviseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="advise", message="%(prog)s %(version)s",
                       cls=_Option, help="option_version")
+@_option("--no-cache", is_flag=True, expose_value=False, help="option_no_cache",
+         callback=lambda ctx, param, value: cache.use(not value))  # every run sets it: one process runs many (tests)
 def main() -> None:
     """`advise`: its help is help_advise in locale/<lang>/cli.yaml, like every command's."""
 

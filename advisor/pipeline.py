@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from . import engine
+from . import cache, engine
 from .compile import Compiled, compile_pack, encode_facts
 from .conditions import facts_read
 from .derive import View, views
@@ -334,9 +334,10 @@ def _pack_names(root: str) -> dict[str, str]:
 
 @lru_cache(maxsize=32)
 def read_pack(directory: str, signature: tuple = ()) -> tuple[Pack, Compiled]:
-    """One pack folder, read and compiled once per process and version of its files (`signature`)."""
-    pack = load_pack(directory)
-    return pack, compile_pack(pack)
+    """One pack folder, read and compiled once per process and version of its files (`signature`), and once for
+    every process while its files stay the same (cache.py, unless --no-cache). Raises InputError for a pack with
+    mistakes (never cached)."""
+    return cache.cached(directory, load_pack, compile_pack)
 
 
 def _signature(directory: str) -> tuple:
