@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import itertools
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -752,6 +754,160 @@ def graph_command(rules: str | None, platform: str | None, lang: str, fmt: str, 
         write_file(output, drawn, replace=force)
     except NotWritten as error:  # created while the graph was drawn, or the system refused
         raise _not_written(error, lang) from None
+
+
+def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """--jobs N: a whole number of processes, 1 or more, refused in the catalogs' words."""
+    if not value.isdigit() or int(value) < 1:
+        raise click.BadParameter(say(_current_lang(), "batch_jobs_invalid", value=escaped(clipped(value))),
+                                 ctx=ctx, param=param)
+    return int(value)
+
+
+@main.command(name="batch")
+@click.argument("source", metavar="[IN]", required=False, default="-", type=click.Path(allow_dash=True),
+                callback=lambda ctx, param, value: _named(ctx, param, value, "empty_path_name"))
+@_option("-o", "--output", type=click.Path(allow_dash=True), default=None, metavar="OUT", callback=_named_file,
+         help="option_batch_output")
+@_option("--force", is_flag=True, help="option_batch_force")
+@_option("--resume", is_flag=True, help="option_batch_resume")
+@_option("-j", "--jobs", default="1", metavar="N", callback=_jobs, help="option_batch_jobs")
+@_LANG_OPTION
+@_RULES_OPTION
+@_option("--as-of", "as_of", type=_DATE, default=None, metavar="DATE", help="option_batch_as_of")
+@_option("--no-progress", is_flag=True, help="option_batch_no_progress")
+def batch_command(source: str, output: str | None, force: bool, resume: bool, jobs: int, lang: str,
+                  rules: str | None, as_of, no_progress: bool) -> None:
+    """Advise every scenario of a JSON Lines file (help: help_batch in the catalogs; docs/batch.md)."""
+    from . import batch
+
+    output = None if output == "-" else output
+    _check_batch_output(source, output, force, resume, lang)
+    stream = _batch_input(source, lang)
+    settings = batch.Settings("<stdin>" if source == "-" else source, lang, rules, as_of, dt.date.today())
+    tally = batch.Tally()
+    sink = _batch_sink(output, force, resume, tally, settings.source, lang)
+    lines = itertools.islice(batch.read_lines(stream), sink.resumed if sink else 0, None)
+    bar = _progress(source, no_progress, tally.cases)
+    try:
+        try:
+            batch.run(settings, lines, jobs, sink.write if sink else _batch_out, tally, bar)
+        except (KeyboardInterrupt, batch.Stopped) as stop:
+            raise _batch_stopped(stop, tally, sink, source, output, lang) from None
+        except batch.Unavailable as error:
+            raise Failure(str(error), EXIT_INTERNAL_ERROR) from None
+        except BrokenPipeError:  # the reader stopped early (| head): quietly, with the code it would have had
+            _stdout_closed()
+        finally:
+            if bar is not None:
+                bar.close()
+        _batch_done(sink, tally, lang)
+    finally:
+        if sink is not None:  # whatever happened: no temporary file left (once in place or kept, there is none)
+            sink.discard()
+
+
+def _check_batch_output(source: str, output: str | None, force: bool, resume: bool, lang: str) -> None:
+    """advise batch -o OUT, before any work: never over IN, not over another file unless --force; OUT.partial is
+    gone on from with --resume, and refused without it (or --force) so that a run's answers are not lost."""
+    if resume and not output:
+        raise click.UsageError(say(lang, "batch_resume_needs_output"))
+    if not output:
+        return
+    if source != "-" and os.path.exists(source) and os.path.realpath(output) == os.path.realpath(source):
+        raise click.BadParameter(say(lang, "batch_not_here"), param_hint="-o")
+    try:
+        check_writable(output, force, folder=True)
+    except NotWritten as error:
+        raise _not_written(error, lang) from None
+    partial = output + ".partial"
+    if resume and not os.path.isfile(partial):
+        raise Failure(say(lang, "batch_no_partial", path=shown_path(partial)))
+    if not resume and not force and os.path.lexists(partial):
+        raise Failure(say(lang, "batch_partial_exists", path=shown_path(partial)))
+
+
+def _batch_input(source: str, lang: str):
+    """IN opened for reading in binary (lines are decoded one by one), or standard input's bytes; `IN: why`, exit 2."""
+    if source == "-":
+        return sys.stdin.buffer
+    try:
+        return open(source, "rb")
+    except OSError as error:
+        raise Failure(report([about_file(source, msg("y_cannot_read", reason=os_reason(error)))], lang)) from None
+
+
+def _batch_sink(output: str | None, force: bool, resume: bool, tally, source: str, lang: str):
+    """The file -o OUT (batch.Output), or None for standard output."""
+    from .batch import Output
+
+    if not output:
+        return None
+    try:
+        with _reported(lang):
+            return Output(output, force, resume, tally, source)
+    except OSError as error:
+        raise _not_written(NotWritten(output, os_reason(error)), lang) from None
+
+
+def _batch_out(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+def _progress(source: str, no_progress: bool, done: int):
+    """A tqdm bar on standard error counting scenarios, only when that is a terminal (never in a pipe or a log),
+    with the total when IN is a file; None otherwise."""
+    if no_progress or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    from .batch import count_cases
+
+    tqdm.monitor_interval = 0  # no monitor thread: the workers are forked, which a running thread makes unsafe
+    total = count_cases(source) if source != "-" else None
+    return tqdm(total=total, initial=done, unit=" scenarios", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+def _batch_stopped(stop: BaseException, tally, sink, source: str, output: str | None, lang: str) -> Failure:
+    """Ctrl-C (exit 130), SIGTERM or SIGHUP (128 + its number): the answers written are kept, whole lines in input
+    order (OUT.partial with -o), and stderr says how many and how to go on."""
+    from .batch import Stopped
+
+    code = 128 + stop.signal if isinstance(stop, Stopped) else EXIT_INTERRUPTED
+    if sink is None:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+        return Failure(say(lang, "batch_interrupted", cases=tally.cases), code)
+    partial = sink.keep()
+    command = " ".join(shlex.quote(word) for word in ("advise", "batch", source, "-o", output or "", "--resume"))
+    return Failure(say(lang, "batch_interrupted_kept", cases=tally.cases, path=shown_path(output),
+                       partial=shown_path(partial), command=command), code)
+
+
+def _batch_done(sink, tally, lang: str) -> None:
+    """The run's end: OUT in place (with -o), the summary on stderr, and the exit code: 0 every scenario advised,
+    1 some lines have errors, 3 advise failed on one (a bug)."""
+    from .batch import summary
+
+    if sink is not None:
+        try:
+            sink.finish()
+        except FileExistsError:
+            raise _not_written(NotWritten(sink.path), lang) from None
+        except OSError as error:
+            raise _not_written(NotWritten(sink.path, os_reason(error)), lang) from None
+    else:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+    click.echo(summary(tally, lang), err=True)
+    if tally.internal:
+        raise Failure("", EXIT_INTERNAL_ERROR)
+    if tally.errors:
+        raise Failure("", EXIT_FAILED)
 
 
 @main.command(name="ask")

@@ -214,6 +214,11 @@ _SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "
 
 
 def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> str:
+    return _json(json_document(advice, lang, reasons, drafts))
+
+
+def json_document(advice: Advice, lang: str, reasons: Why | None = None, drafts: bool = False) -> dict:
+    """The document `advise --format json` prints (docs/json.md), as data: advise batch writes it on one line."""
     scenario = advice.scenario
     recommendations = [_item_json(rank, item, lang) for rank, item in enumerate(advice.recommendations, 1)]
     if drafts:
@@ -238,7 +243,7 @@ def render_json(advice: Advice, lang: str, reasons: Why | None = None, drafts: b
     }
     if reasons:
         document |= _reasons_json(reasons, advice, lang)
-    return _json(document)
+    return document
 
 
 def _item_json(rank: int, item: Recommendation, lang: str) -> dict:
