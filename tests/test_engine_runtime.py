@@ -1,11 +1,12 @@
-"""The engine over time: a stalled process never loses advice, and memory stays flat over any number of
-scenarios (docs/engine.md, "Stalls: durable_rules' 10-second rule" and "Memory: a bounded cache of rulesets").
+"""The engine over time: a stalled process never loses advice, a failing engine never gives partial advice, and
+memory stays flat over any number of scenarios (docs/engine.md, "Stalls", "Memory: a bounded cache of rulesets").
 
-Each case runs advise in a child process. The stall cases drive durable's own clock, the one its 10-second
-rule reads (`durable.engine._unix_now`, taken when an action is handed over and compared when it returns):
-either the process really stops itself (SIGSTOP) right after that clock starts and the test resumes it more
-than 10 s later, or the clock jumps 11 s forward during every action, as it does when a laptop is suspended
-mid-run. Both must give exactly the advice of an undisturbed run.
+Each case runs advise in a child process, with durable's C core (`durable_rules_engine`, whose functions advise
+calls through the module) disturbed: the process really stops itself (SIGSTOP) right after the engine hands
+over an action and the test resumes it more than 10 s later; durable's Python clock (`durable.engine._unix_now`,
+which its Python layer's 10-second rule reads and advise no longer goes through) jumps 11 s forward during
+every action; the engine fails while handing over an action. The first two must give exactly the advice of
+an undisturbed run, the last an internal error and nothing on standard output.
 """
 from __future__ import annotations
 
@@ -27,30 +28,40 @@ MANY_RULES_FIRE = SCENARIOS / "seed-timeline-rejected-then-threatened.yaml"
 HARNESS = textwrap.dedent("""\
     import os, signal, sys
     import durable.engine as durable
+    engine = durable.durable_rules_engine
     mode, sys.argv = sys.argv[1], ["advise", *sys.argv[2:]]
-    handed_over = durable.Closure.__init__
-    if mode == "trace":  # the session of each action, in order, on stderr
-        def init(self, *args):
-            handed_over(self, *args)
-            print(self.s.sid, file=sys.stderr)
-        durable.Closure.__init__ = init
-    elif mode.startswith("stop="):  # stop right after durable starts the clock of the Nth action
+    start, complete = engine.start_action_for_state, engine.complete_and_start_action
+    def handing_over(after):  # start and complete, with `after(ruleset handle)` once each action is handed over
+        def started(handle, state):
+            result = start(handle, state)
+            if result is not None:
+                after(handle)
+            return result
+        def completed(handle, state):
+            result = complete(handle, state)
+            if result is not None:
+                after(handle)
+            return result
+        engine.start_action_for_state, engine.complete_and_start_action = started, completed
+    if mode == "trace":  # the ruleset (and so the session) of each action, in order, on stderr
+        handing_over(lambda handle: print(handle, file=sys.stderr))
+    elif mode.startswith("stop="):  # stop right after the engine hands over the Nth action
         count, stop_at = [0], int(mode[5:])
-        def init(self, *args):
-            handed_over(self, *args)
+        def stop(handle):
             count[0] += 1
             if count[0] == stop_at:
                 os.kill(os.getpid(), signal.SIGSTOP)
-        durable.Closure.__init__ = init
-    elif mode == "jump":  # the wall clock moves 11 s forward while every action runs
+        handing_over(stop)
+    elif mode == "jump":  # durable's wall clock moves 11 s forward while every action runs
         real, skew = durable._unix_now, [0.0]
-        def init(self, *args):
-            handed_over(self, *args)
+        def jump(handle):
             skew[0] += 11
-        durable.Closure.__init__ = init
+        handing_over(jump)
         durable._unix_now = lambda: real() + skew[0]
-    elif mode == "abandon":  # durable gives up the agenda after every action, as its 10 s rule does
-        durable.Closure._has_completed = lambda self: True
+    elif mode == "fail":  # the engine fails while handing over the next action, as it does with an error code
+        def failing(handle, state):
+            raise Exception("Could not complete and start action, error code: 101")
+        engine.complete_and_start_action = failing
     elif mode == "budget":  # a cache of one ruleset: every registration frees all the others
         import advisor.engine
         advisor.engine.RULESET_BUDGET = 1
@@ -72,7 +83,7 @@ def state(pid: int) -> str:
 def test_a_process_stopped_mid_evaluation_for_over_10_seconds_gives_the_same_advice():
     expected = advise("none", "--format", "json", MANY_RULES_FIRE)
     assert expected.returncode == 0 and len(expected.stdout) > 1000, expected.stderr
-    # The stop lands on the first action of the session with the most actions, so that more follow it.
+    # The stop lands on the first action of the ruleset with the most actions, so that more follow it.
     sessions = advise("trace", "--format", "json", MANY_RULES_FIRE).stderr.split()
     busiest = max(sessions, key=sessions.count)
     assert sessions.count(busiest) >= 3
@@ -81,10 +92,10 @@ def test_a_process_stopped_mid_evaluation_for_over_10_seconds_gives_the_same_adv
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
-        while state(child.pid) != "T":  # it stops itself inside durable, between handing over and running
+        while state(child.pid) != "T":  # it stops itself between the engine handing over an action and running it
             assert child.poll() is None and time.monotonic() < deadline, "the child never stopped"
             time.sleep(0.05)
-        time.sleep(11)  # durable abandons an agenda whose action "took" more than 10 s
+        time.sleep(11)  # durable's Python layer abandoned an agenda whose action "took" more than 10 s
         os.kill(child.pid, signal.SIGCONT)
         out, err = child.communicate(timeout=60)
     finally:
@@ -104,9 +115,9 @@ def test_the_clock_jumping_during_every_action_changes_nothing():
         "none", "--format", "json", MANY_RULES_FIRE).stdout
 
 
-def test_an_agenda_the_engine_gives_up_is_an_internal_error_not_partial_advice():
+def test_an_engine_failing_in_the_middle_of_an_agenda_is_an_internal_error_not_partial_advice():
     for lang in ("en", "ja"):
-        result = advise("abandon", "--lang", lang, MANY_RULES_FIRE)
+        result = advise("fail", "--lang", lang, MANY_RULES_FIRE)
         assert (result.returncode, result.stdout) == (3, "")
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
 
@@ -146,13 +157,13 @@ def test_memory_stays_flat_over_5000_scenarios_each_with_its_own_parameters(tmp_
             if limit in (2000, 5000):
                 sizes[limit] = rss()
         assert fired(1, 1000) == ["over"]  # its rulesets were freed long ago: registered again
-        print(sizes[5000] - sizes[2000], len(engine._HOST._ruleset_directory), len(engine._RULESETS))
+        print(sizes[5000] - sizes[2000], engine._LIVE[0], len(engine._RULESETS))
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    growth, in_host, cached = map(int, result.stdout.split())
+    growth, live, cached = map(int, result.stdout.split())
     assert growth < 8 * 2**20, f"memory grew {growth / 2**20:.1f} MB from evaluation 2,000 to 5,000"
-    assert in_host == cached < 5000
+    assert live == cached < 5000  # every ruleset that left the cache was freed in durable
 
 
 def test_a_chain_of_suppressions_runs_again_only_the_shards_whose_marks_changed(tmp_path, monkeypatch):
@@ -169,8 +180,8 @@ def test_a_chain_of_suppressions_runs_again_only_the_shards_whose_marks_changed(
     scenario = tmp_path / "s.yaml"
     scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 1000, color: red}\n", encoding="utf-8")
     asserted = []
-    run = engine.run_counted
-    monkeypatch.setattr(engine, "run_counted",
+    run = engine.run_shards
+    monkeypatch.setattr(engine, "run_shards",
                         lambda shards, facts: asserted.append(len(shards)) or run(shards, facts))
     advice = advise_file(scenario, pack)
     shards = len(pipeline.read_pack(str(pack), pipeline._signature(str(pack)))[1].shards)
