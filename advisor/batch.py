@@ -112,18 +112,26 @@ def answers(settings: Settings, lines: Iterable[tuple[int, bytes | str]]) -> lis
     return [answer(settings, number, raw) for number, raw in lines]
 
 
-def dask_partition(lines: Iterable[str | bytes], lang: str = "en", rules: str | None = None,
+def dask_partition(lines: Iterable[str | bytes | tuple[str, str]], lang: str = "en", rules: str | None = None,
                    as_of: dt.date | None = None, today: dt.date | None = None,
                    source: str = "<dask>") -> list[str]:
-    """For dask.bag's map_partitions: the output lines (without line breaks) for the lines of one partition, as
-    `advise batch` writes them. Lines are numbered from 1 in the partition and shown as `source:LINE`: with
-    dask.bag.read_text's default (blocksize=None), a partition is one file, so these are the file's own lines.
-    Blank lines are skipped, as advise batch skips them."""
+    """For dask.bag's map_partitions: the output lines (without line breaks) of one partition's lines, exactly as
+    `advise batch` writes them (the same `answer`). Lines are numbered from 1 in the partition: with
+    dask.bag.read_text's default (blocksize=None) a partition is one file, so these are the file's own lines, and
+    with include_path=True (each line a (text, path) pair) the file's path is the `source` shown in places, as
+    advise batch shows IN. Blank lines are skipped, as advise batch skips them. `today`: the date of a scenario
+    without as_of (give one for the whole run: partitions may run on other days). Raises Unavailable when
+    durable_rules cannot be imported."""
     settings = Settings(source, lang, rules, as_of, today or dt.date.today())
     done = []
     for number, line in enumerate(lines, 1):
-        if line.strip():
-            item = answer(settings, number, line.rstrip("\r\n") if isinstance(line, str) else line.rstrip(b"\r\n"))
+        if isinstance(line, tuple):
+            line, path = line
+            if path != settings.source:
+                settings = Settings(path, lang, rules, as_of, settings.today)
+        text = line.rstrip("\r\n") if isinstance(line, str) else line.rstrip(b"\r\n")
+        if text.strip():
+            item = answer(settings, number, text)
             if item.kind == UNAVAILABLE:
                 raise Unavailable(item.text)
             done.append(item.text.rstrip("\n"))
@@ -179,6 +187,9 @@ def _json_object(text: str, where: str) -> None:
         name = constant.args[0]
         raise InputError([Diagnostic(where, 1, text.find(name) + 1, msg("batch_json_constant", name=name))]) from None
     except json.JSONDecodeError as error:
+        before = text[:error.pos].rstrip()
+        if before.endswith(",") and text.startswith(("}", "]"), error.pos):  # as Python 3.13 says it, at the comma
+            raise InputError([Diagnostic(where, 1, len(before), msg("batch_json_trailing_comma"))]) from None
         key = _JSON_WORDS.get(error.msg)
         message = msg(key) if key else msg("batch_not_json", detail=error.msg)
         raise InputError([Diagnostic(where, error.lineno, error.colno, message)]) from None
@@ -305,7 +316,7 @@ def _worker_starts(settings: Settings) -> None:
     the run's (each chunk brings it too: a worker needs nothing else)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in _ENDING:  # forked with the parent's handlers (run): Pool.terminate's SIGTERM ends it quietly
-        signal.signal(number, signal.SIG_DFL)
+        signal.signal(number, signal.SIG_IGN if number in _IGNORED else signal.SIG_DFL)
 
 
 def _chunks(lines: Iterable[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
@@ -320,7 +331,7 @@ def _chunks(lines: Iterable[tuple[int, bytes]]) -> Iterator[list[tuple[int, byte
 
 
 class Stopped(BaseException):
-    """SIGTERM or SIGHUP during a run: raised in the main thread (`stoppable`) so that the run ends as Ctrl-C does,
+    """SIGTERM or SIGHUP during a run: raised in the main thread (run's _Guard) so that the run ends as Ctrl-C does,
     keeping the answers written so far; `signal` is its number (the exit code is 128 + it)."""
 
     def __init__(self, number: int):
@@ -355,32 +366,71 @@ SHOWN_ERRORS = 5  # places of errors the summary names
 def run(settings: Settings, lines: Iterable[tuple[int, bytes]], jobs: int, write: Callable[[str], None],
         tally: Tally, progress: Any = None) -> None:
     """Answer every line in order, each written whole by `write` (one call a line) and counted in `tally`;
-    `progress`: a tqdm bar to advance by one a case, or None. SIGTERM and SIGHUP raise Stopped meanwhile, as
-    Ctrl-C raises KeyboardInterrupt: `tally` then holds what was written."""
+    `progress`: a tqdm bar to advance by one a case, or None. Ctrl-C raises KeyboardInterrupt, SIGTERM and SIGHUP
+    Stopped, never between writing a line and counting it: `tally` then holds what was written."""
     items = in_order(settings, lines, jobs)
-    saved = {number: signal.signal(number, _stop) for number in _ENDING}
+    guard = _Guard()
     try:
         for item in items:
             if item.kind == UNAVAILABLE:
                 raise Unavailable(item.text)
-            with _held():
+            with guard:
                 write(item.text)
                 tally.add(item, settings.source)
             if progress is not None:
                 progress.update(1)
     finally:
         items.close()  # the workers stop now, not when a traceback holding this frame is dropped
-        for number, handler in saved.items():
+        guard.restore()
+
+
+class _Guard:
+    """SIGINT, SIGTERM and SIGHUP while a run lasts: raised as KeyboardInterrupt or Stopped in the main thread, but
+    put off while a line is written and counted (inside `with guard:`), to be raised when that ends, so that the
+    output holds whole lines and the count is theirs. Holding the signals back with a mask would not do: with
+    several jobs the pool's threads receive them and Python still raises in the main thread at once. A signal that
+    was ignored when the run began (nohup's SIGHUP, SIGINT in a background job) stays ignored."""
+
+    def __init__(self) -> None:
+        self.critical = False
+        self.pending: int | None = None
+        self.saved = {number: signal.getsignal(number) for number in (signal.SIGINT, *_ENDING)}
+        for number, handler in self.saved.items():
+            if handler is not signal.SIG_IGN:
+                signal.signal(number, self.caught)
+        _IGNORED.update(number for number, handler in self.saved.items() if handler is signal.SIG_IGN)
+
+    def caught(self, number: int, frame: Any) -> None:
+        if self.critical:
+            self.pending = number
+        else:
+            _raise(number)
+
+    def __enter__(self) -> None:
+        self.critical = True
+
+    def __exit__(self, *exc: object) -> None:
+        self.critical = False
+        if self.pending is not None:
+            _raise(self.pending)
+
+    def restore(self) -> None:
+        for number, handler in self.saved.items():
             signal.signal(number, handler)
 
 
-def _stop(number: int, frame: Any) -> None:
+_IGNORED: set[int] = set()  # the signals ignored when the run began, which forked workers keep ignoring
+
+
+def _raise(number: int) -> None:
+    if number == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Stopped(number)
 
 
 class _held:
-    """SIGINT, SIGTERM and SIGHUP held back while a line is written and counted, so that an output line is whole
-    and the count is that of the lines written (delivered when the block ends; where the system can hold them)."""
+    """SIGINT, SIGTERM and SIGHUP held back by the system (delivered when the block ends, where it can), in a
+    process that runs no other thread: while a temporary file is made, so that it cannot be left nameless."""
 
     HELD = {signal.SIGINT, *_ENDING}
 

@@ -1,0 +1,247 @@
+"""advise batch: JSON Lines in, advise --format json's document per line out (with its id), in input order whatever
+--jobs; a bad line gets its located errors and the others go on; -o OUT written whole, an interrupted run keeps
+its answers in OUT.partial and --resume goes on; the Dask example gives the same lines (docs/batch.md)."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import main
+from advisor.load import read_file
+
+ROOT = Path(__file__).parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*/*.yaml"))
+SEED = ROOT / "scenarios" / "crowdworks" / "seed-rejected-half-delivered.yaml"
+
+
+def advise(*args: str, input: bytes | str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def plain(value):
+    """A scenario file's values as JSON has them: dates as text, as a program writing JSON Lines gives them."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def line_of(path: Path, **extra) -> str:
+    """The scenario file at `path` as one JSON line, with `extra` keys (an id) first."""
+    return json.dumps(extra | plain(read_file(path).data), ensure_ascii=False)
+
+
+def compact(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def advise_json(path: Path, *options: str) -> dict:
+    """`advise --format json FILE` parsed (exit 0, or 1 for an expect: the advice does not meet)."""
+    code, out, err = advise("--format", "json", *options, str(path))
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+def answer_of(path: Path, ident, source: str, line: int, *options: str) -> str:
+    """The line advise batch writes for the scenario file at `path` given as line `line` of `source` with `ident`:
+    its advise --format json document with the id first, scenario.path being `source:line`."""
+    document = advise_json(path, *options)
+    document["scenario"]["path"] = f"{source}:{line}"
+    return compact({"id": ident} | document)
+
+
+# A small input: a scenario, a line that is not JSON, a blank line, a scenario without id, one whose id is no id,
+# one whose mistake stands after an emoji written as JSON escapes it (json.dumps' default), and a list.
+BAD_JSON = '{"id": "b", "facts": {"fee": 5000 "units_total": 3}}'
+NO_ID = line_of(SEED)
+BAD_ID = '{"id": [1], "platform": "crowdworks"}'
+EMOJI = '{"id": 7, "title": "\\ud83d\\ude00 \\u9045\\u5ef6", "platform": "crowdworks", "facts": {"fe": 1}}'
+LIST = "[1, 2]"
+SMALL = "\n".join([line_of(SEED, id="a"), BAD_JSON, "", NO_ID, BAD_ID, EMOJI, LIST]) + "\n"
+
+def error(ident, line: int, column: int | None, message: str, path: str = "<stdin>") -> str:
+    return compact({"id": ident, "errors": [{"path": path, "line": line, "column": column, "message": message,
+                                             "code": None}]})
+
+
+def test_each_line_gets_its_answer_in_order_and_a_bad_line_its_located_errors():
+    code, out, err = advise("batch", "--lang", "en", input=SMALL)
+    unknown = out.splitlines()[4]
+    assert out.splitlines() == [
+        answer_of(SEED, "a", "<stdin>", 1, "--lang", "en"),
+        error(2, 2, 35, "a comma or a closing bracket was expected here"),  # not JSON: no id read, its number
+        answer_of(SEED, 4, "<stdin>", 4, "--lang", "en"),  # no id: its line number; the blank line 3 skipped
+        error(5, 5, 8, 'id is text or a whole number, not a list'),
+        unknown,
+        error(7, 7, 1, "a line is one scenario, a JSON object {...}, not a list"),
+    ]
+    # the unknown fact "fe" at its column in the line as written, after the 12 characters of \ud83d\ude00
+    [problem] = json.loads(unknown)["errors"]
+    assert problem == {"path": "<stdin>", "line": 6, "column": EMOJI.index('"fe"') + 1, "code": None,
+                       "message": problem["message"]}
+    assert problem["message"].startswith('unknown fact "fe" (did you mean "fee"?); facts: contract_type, ')
+    assert (code, err) == (1, "advise batch: 6 scenarios read, 4 with errors (<stdin>:2, <stdin>:5, <stdin>:6, "
+                              "<stdin>:7)\n")
+
+
+def test_a_comma_before_a_closing_bracket_is_told_at_the_comma_whatever_python_says():
+    code, out, _ = advise("batch", "--lang", "en", input='{"id": 1, "facts": {"fee": 1,}}\n[1 , ]\n')
+    assert (code, out.splitlines()) == (1, [error(1, 1, 29, "a comma before a closing bracket is not JSON"),
+                                            error(2, 2, 4, "a comma before a closing bracket is not JSON")])
+
+
+def test_the_errors_are_in_the_language_asked_for():
+    code, out, err = advise("batch", "--lang", "ja", input=SMALL)
+    lines = out.splitlines()
+    assert lines[0] == answer_of(SEED, "a", "<stdin>", 1, "--lang", "ja")
+    assert lines[1] == error(2, 2, 35, "ここにはカンマか閉じかっこが必要です")
+    assert lines[3] == error(5, 5, 8, "id は文字列か整数です。リストではありません")
+    assert json.loads(lines[4])["errors"][0]["message"].startswith("不明なファクト「fe」です（もしかして「fee」？）。ファクト：contract_type, ")
+    assert lines[5] == error(7, 7, 1, "1行は1つのシナリオで、JSON オブジェクト {...} です。リストではありません")
+    assert (code, err) == (1, "advise batch: シナリオ 6 件を読み、4 件に誤りがありました（<stdin>:2、<stdin>:5、<stdin>:6、<stdin>:7）\n")
+
+
+def test_every_bundled_scenario_gets_what_advise_format_json_prints_for_its_file(tmp_path):
+    """Equal but for scenario.path, which names the line (IN:LINE) instead of the file."""
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(line_of(path, id=str(path.relative_to(ROOT))) + "\n" for path in SCENARIOS),
+                     encoding="utf-8")
+    code, out, err = advise("batch", str(cases), "--lang", "en")
+    assert (code, err) == (0, f"advise batch: {len(SCENARIOS)} scenarios advised, 0 with errors\n")
+    lines = out.splitlines()
+    assert len(lines) == len(SCENARIOS)
+    for number, (path, line) in enumerate(zip(SCENARIOS, lines), 1):
+        assert line == answer_of(path, str(path.relative_to(ROOT)), str(cases), number, "--lang", "en"), path
+
+
+def python_advise(*args: str, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "advisor", *args], cwd=ROOT, stderr=subprocess.PIPE,
+                            text=True, **popen)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """120 lines: the bundled scenarios in turn, with a line that is no scenario every 25 lines."""
+    path = tmp_path_factory.mktemp("batch") / "mixed.jsonl"
+    lines = [LIST if number % 25 == 0 else line_of(SCENARIOS[number % len(SCENARIOS)], id=number)
+             for number in range(1, 121)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def mixed_answers(mixed) -> str:
+    code, out, _ = advise("batch", str(mixed), "--lang", "en", "--as-of", "2026-11-25")
+    assert code == 1 and len(out.splitlines()) == 120
+    return out
+
+
+def test_two_jobs_write_the_same_bytes_as_one(mixed, mixed_answers, tmp_path):
+    process = python_advise("batch", str(mixed), "--lang", "en", "--as-of", "2026-11-25", "--jobs", "2",
+                            "-o", str(tmp_path / "out.jsonl"))
+    _, err = process.communicate(timeout=120)
+    errors = [f"{mixed}:{number}" for number, line in enumerate(mixed_answers.splitlines(), 1) if '"errors"' in line]
+    assert f"{mixed}:25" in errors and f"{mixed}:100" in errors  # a list is no scenario
+    assert (process.returncode, err) == (1, f"advise batch: 120 scenarios read, {len(errors)} with errors "
+                                            f"({', '.join(errors[:5])}{'…' if len(errors) > 5 else ''})\n")
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == mixed_answers
+    assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+def wait_for_output(folder: Path, process: subprocess.Popen) -> None:
+    """Until the run has written answers to its temporary file in `folder`."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(p.name.startswith(".advise-") and p.stat().st_size > 0 for p in folder.iterdir()):
+            return
+        time.sleep(0.01)
+    raise AssertionError("no answer was written")
+
+
+@pytest.mark.parametrize(("stop", "code", "jobs"), [(signal.SIGINT, 130, "2"), (signal.SIGTERM, 143, "1")])
+def test_an_interrupted_run_keeps_its_answers_in_out_partial_and_resume_goes_on(mixed, mixed_answers, tmp_path,
+                                                                                stop, code, jobs):
+    out = tmp_path / "out.jsonl"
+    args = ("batch", str(mixed), "--lang", "en", "--as-of", "2026-11-25", "-o", str(out), "--jobs", jobs)
+    process = python_advise(*args)
+    wait_for_output(tmp_path, process)
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=60)
+    partial = (tmp_path / "out.jsonl.partial").read_text(encoding="utf-8")
+    done = len(partial.splitlines())
+    assert (process.returncode, err) == (code, (
+        f"advise batch: interrupted after {done} scenarios; {out} was not written, their answers are in "
+        f"{out}.partial; to go on: advise batch {mixed} -o {out} --resume\n"))
+    assert 0 < done < 120 and partial == "".join(mixed_answers.splitlines(keepends=True)[:done])
+    assert sorted(os.listdir(tmp_path)) == ["out.jsonl.partial"]  # neither OUT nor a temporary file
+
+    code, _, err = advise(*args[:-2], "--resume")
+    assert (code, out.read_text(encoding="utf-8"), os.listdir(tmp_path)) == (1, mixed_answers, ["out.jsonl"])
+
+
+def test_interrupted_on_standard_output_the_lines_written_stay_whole(mixed, mixed_answers):
+    process = python_advise("batch", str(mixed), "--lang", "en", "--as-of", "2026-11-25", "--jobs", "2",
+                            stdout=subprocess.PIPE)
+    first = process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    written = first + process.stdout.read()  # from the same buffer as the first line, then to the end
+    err = process.stderr.read()
+    process.wait(timeout=60)
+    done = len(written.splitlines())
+    assert (process.returncode, err) == (130, f"advise batch: interrupted after {done} scenarios; their answers "
+                                              "were written whole\n")
+    assert written == "".join(mixed_answers.splitlines(keepends=True)[:done])
+
+
+def test_usage_errors_exit_2_before_any_work(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(line_of(SEED) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("kept\n", encoding="utf-8")
+    assert advise("batch", str(cases), "-o", str(out)) == (2, "", f"{out}: already exists; add --force to replace it\n")
+    assert out.read_text(encoding="utf-8") == "kept\n"
+    assert advise("batch", str(tmp_path / "none.jsonl"))[::2] == (
+        2, f"{tmp_path / 'none.jsonl'}: cannot read file: no such file or folder\n")
+    code, _, err = advise("batch", str(cases), "--jobs", "0")
+    assert code == 2 and '0 is not a number of processes: give a whole number, 1 or more' in err
+    code, _, err = advise("batch", str(cases), "--resume")
+    assert code == 2 and "--resume goes on from OUT.partial, so it needs -o OUT" in err
+    assert advise("batch", str(cases), "-o", str(tmp_path / "new.jsonl"), "--resume")[::2] == (
+        2, f"{tmp_path / 'new.jsonl'}.partial: there is nothing to go on from (no such file); run without --resume\n")
+    (tmp_path / "new.jsonl.partial").write_text("", encoding="utf-8")
+    assert advise("batch", str(cases), "-o", str(tmp_path / "new.jsonl"))[::2] == (
+        2, f"{tmp_path / 'new.jsonl'}.partial: an interrupted run left it; go on with --resume, or add --force to "
+           "start again\n")
+    assert advise("batch", str(cases), "-o", str(out), "--force")[0] == 0
+    assert out.read_text(encoding="utf-8") == answer_of(SEED, 1, str(cases), 1) + "\n"
+    assert sorted(os.listdir(tmp_path)) == ["cases.jsonl", "new.jsonl.partial", "out.jsonl"]
+
+
+def test_the_dask_example_writes_what_advise_batch_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("dask_batch", ROOT / "examples" / "dask_batch.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    first, second = tmp_path / "cases-1.jsonl", tmp_path / "cases-2.jsonl"
+    first.write_text("".join(line_of(path, id=path.name) + "\n" for path in SCENARIOS[:6]), encoding="utf-8")
+    second.write_text(LIST + "\n\n" + "".join(line_of(path) + "\n" for path in SCENARIOS[-4:]), encoding="utf-8")
+    written = example.advise_files(str(tmp_path / "cases-*.jsonl"), str(tmp_path / "out"), "ja", scheduler="sync")
+    assert [Path(path).name for path in written] == ["cases-1.jsonl", "cases-2.jsonl"]
+    for path in (first, second):
+        _, out, _ = advise("batch", str(path), "--lang", "ja")
+        assert (tmp_path / "out" / path.name).read_text(encoding="utf-8") == out
