@@ -178,11 +178,17 @@ def derive(pack: Pack, facts: dict[str, Value], as_of: dt.date, params: dict[str
     known.update(facts)
     known["as_of"] = as_of
     result = dict(facts)
-    for fact in pack.facts.values():
+    for fact in _derived(pack):
         value = _computed(fact, known, pack.calendar)
         if value is not None and held(value):  # else none: numbers beyond it would grow on (squared by pro_rata)
             known[fact.name] = result[fact.name] = value
     return result
+
+
+@lru_cache(maxsize=32)  # once per pack (hashed by identity), not per view: most facts are not derived
+def _derived(pack: Pack) -> tuple[Fact, ...]:
+    """The pack's derived facts, in the pack's order (each is worked out from those before it)."""
+    return tuple(fact for fact in pack.facts.values() if fact.derive is not None)
 
 
 def _computed(fact: Fact, known: dict[str, Value], calendar: str) -> Value | None:
@@ -301,7 +307,23 @@ def rule_params(pack: Pack, rule: Rule, pinned: dict[str, Value]) -> dict[str, V
 def views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value]) -> tuple[View, ...]:
     """The scenario's facts, derived once per combination of the values of the parameters with several values
     that the scenario does not pin, lowest first: the first view takes every lowest value, the last every
-    highest. Without such parameters, one view."""
+    highest. Without such parameters, one view. Each call gets views of its own (dictionaries it may change);
+    the last few are remembered, as checking a scenario and advising on it ask for the same ones."""
+    key = (id(pack), tuple(facts.items()), as_of, tuple(pinned.items()))
+    found = _VIEWS.get(key)
+    if found is None or found[0] is not pack:
+        found = _VIEWS[key] = (pack, _views(pack, facts, as_of, pinned))
+        while len(_VIEWS) > 4:
+            del _VIEWS[next(iter(_VIEWS))]
+    return tuple(View(dict(view.params), view.picks, dict(view.facts)) for view in found[1])
+
+
+# views' last results: (pack id, facts, as_of, pinned parameters) -> (the pack, its views), oldest first; the pack
+# is kept with them, so its id is not another's while they are here. Facts and parameters are hashable values.
+_VIEWS: dict[tuple, tuple[Pack, tuple[View, ...]]] = {}
+
+
+def _views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str, Value]) -> tuple[View, ...]:
     base = {name: p.value for name, p in pack.parameters.items()} | pinned
     ranged = [p for p in pack.parameters.values() if p.ranged and p.name not in pinned]
     result = []

@@ -68,6 +68,7 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
     types.update({name: p.type for name, p in pack.parameters.items()}, as_of="date")
     ranges = value_ranges(pack, views)
     recommendations = []
+    memo: dict[tuple[str, str], str] = {}  # each placeholder shown once per advice, whatever the texts naming it
     for rule in ordered:
         used = _parameters_used(pack, rule.order)
         notes = tuple(text for name in used for text in (pack.parameters[name].disputed, pack.parameters[name].note)
@@ -75,10 +76,10 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
         draft = pack.drafts.get(rule.id) or pack.drafts.get(rule.action)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
-            fill(rule.message, values, types, ranges, pack.facts, pack.currency),
-            fill(rule.because, values, types, ranges, pack.facts, pack.currency),
+            fill(rule.message, values, types, ranges, pack.facts, pack.currency, memo),
+            fill(rule.because, values, types, ranges, pack.facts, pack.currency, memo),
             notes, tuple(pack.sources[s] for s in rule.sources),
-            _draft(draft, values, types, ranges, pack.facts, pack.currency)))
+            _draft(draft, values, types, ranges, pack.facts, pack.currency, memo)))
     shown = {name: first.facts[name] for name in pack.facts if name in first.facts}
     return Advice(scenario, pack, shown, tuple(recommendations), first.params, views, ranges)
 
@@ -107,24 +108,45 @@ def value_ranges(pack: Pack, views: tuple[View, ...]) -> dict[str, Range]:
 
 
 def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None = None,
-         facts: dict[str, Fact] | None = None, currency: str = "JPY") -> Text:
+         facts: dict[str, Fact] | None = None, currency: str = "JPY", memo: dict[tuple[str, str], str] | None = None) -> Text:
     """The text with each {name} replaced by the value in the language (an enum value of one of `facts` by its
     label); a value sources disagree on shows every value with its label ("2026-11-17 (7 days, as most guides
     say) or 2026-11-24 (14 days, as the seed says)"), and {name.lowest} / {name.highest} one of them. Amounts are
-    in `currency` (the pack's)."""
+    in `currency` (the pack's). `memo` ((name, language) -> the text shown) keeps what was shown for a name across
+    the texts of one advice, whose values are the same for all of them."""
+    def shown(name: str, lang: str) -> str:
+        kind = types[name.partition(".")[0]]
+        if ranges and name in ranges:
+            return format_range(ranges[name], kind, lang, currency)
+        if name not in values:
+            return UNKNOWN[lang]
+        if facts and name in facts:
+            return format_fact(facts[name], values[name], lang)
+        return format_value(values[name], kind, lang, currency)
+
     def one(lang: str) -> str:
-        def replace(match) -> str:
-            name = match.group(1)
-            kind = types[name.partition(".")[0]]
-            if ranges and name in ranges:
-                return format_range(ranges[name], kind, lang, currency)
-            if name not in values:
-                return UNKNOWN[lang]
-            if facts and name in facts:
-                return format_fact(facts[name], values[name], lang)
-            return format_value(values[name], kind, lang, currency)
-        return PLACEHOLDER.sub(replace, text.get(lang))
+        parts = _parts(text.get(lang))
+        if len(parts) == 1:
+            return parts[0]
+        pieces = [parts[0]]
+        for index in range(1, len(parts), 2):
+            name = parts[index]
+            if memo is None:
+                pieces.append(shown(name, lang))
+            else:
+                if (name, lang) not in memo:
+                    memo[name, lang] = shown(name, lang)
+                pieces.append(memo[name, lang])
+            pieces.append(parts[index + 1])
+        return "".join(pieces)
     return Text(**{lang: one(lang) for lang in LANGS})
+
+
+@lru_cache(maxsize=16384)  # once per text of a pack, not per advice
+def _parts(template: str) -> list[str]:
+    """The template split at its placeholders: text, name, text, name, ..., text (what PLACEHOLDER.sub replaces, in
+    order). Never changed by the caller."""
+    return PLACEHOLDER.split(template)
 
 
 def format_range(entries: Range, kind: str, lang: str, currency: str = "JPY") -> str:
@@ -135,12 +157,12 @@ def format_range(entries: Range, kind: str, lang: str, currency: str = "JPY") ->
 
 
 def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range],
-           facts: dict[str, Fact], currency: str) -> Draft | None:
+           facts: dict[str, Fact], currency: str, memo: dict[tuple[str, str], str] | None = None) -> Draft | None:
     """A draft with its placeholders filled; 〈…〉 and <...> (what only the user knows) are left as they are."""
     if draft is None:
         return None
-    return Draft(fill(draft.subject, values, types, ranges, facts, currency) if draft.subject else None,
-                 fill(draft.body, values, types, ranges, facts, currency))
+    return Draft(fill(draft.subject, values, types, ranges, facts, currency, memo) if draft.subject else None,
+                 fill(draft.body, values, types, ranges, facts, currency, memo))
 
 
 UNKNOWN = {"ja": "（不明）", "en": "(unknown)"}

@@ -321,6 +321,10 @@ _PLATFORM = re.compile(r"[a-z][a-z0-9_]*")
 def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Message:
     """The platform's pack and its compiled rules, or why there is none."""
     root = str(rules if rules is not None else bundled_rules())
+    if _PLATFORM.fullmatch(platform):  # the folder found for it before (_pack_directory): no folder listed again
+        directory, problem = _pack_directory(root, platform)
+        if problem is None and Path(directory).name == platform:
+            return _read_as(directory, platform)
     # a pack's folder named as it is needs no pack.yaml read for the names (a scenario names its pack so, mostly)
     folders = {folder.name for folder in pack_folders(root)}  # never a path made of the text (a name too long)
     names = {} if platform in folders else _pack_names(root)
@@ -330,6 +334,11 @@ def _find(platform: str, rules: str | Path | None) -> tuple[Pack, Compiled] | Me
     directory, problem = _pack_directory(root, platform)
     if problem:
         return problem
+    return _read_as(directory, platform)
+
+
+def _read_as(directory: str, platform: str) -> tuple[Pack, Compiled] | Message:
+    """The pack in `directory` and its compiled rules, or why it is not the platform's (its id is another)."""
     pack, compiled = read_pack(directory, _signature(directory))
     if pack.id != platform:
         return msg("c_platform_mismatch", platform=escaped(clipped(platform)), directory=directory, pack=pack.id)
