@@ -220,7 +220,7 @@ def beyond_range(pack: Pack, view: View, as_of: dt.date) -> dict[str, int]:
     10**24, its inputs being held; never shown). Only the first of a chain (a fact derived from one of these has
     an input missing)."""
     known = {**view.params, **view.facts, "as_of": as_of}
-    numbers = {fact.name: _computed(fact, known, pack.calendar) for fact in pack.facts.values() if fact.name not in view.facts}
+    numbers = {fact.name: _computed(fact, known, pack.calendar) for fact in _derived(pack) if fact.name not in view.facts}
     return {name: number for name, number in numbers.items() if isinstance(number, int) and not held(number)}
 
 
@@ -249,7 +249,7 @@ def beyond_calendar(pack: Pack, view: View, as_of: dt.date) -> list[str]:
     add_business_days walks (past_business_days)."""
     known = {**view.params, **view.facts, "as_of": as_of}
     capped = past_business_days(pack, view, as_of)
-    return [fact.name for fact in pack.facts.values()
+    return [fact.name for fact in _derived(pack)
             if fact.derive is not None and OPERATIONS[fact.derive.op].gives in ("date", "datetime")
             and fact.name not in view.facts
             and all(arg in known for arg in fact.derive.args) and fact.name not in capped]
@@ -259,7 +259,7 @@ def _business_days(pack: Pack, view: View, as_of: dt.date) -> Iterator[tuple[str
     """(fact, the argument giving the count, the count) for each add_business_days fact of the view that has
     every input."""
     known = {**view.params, **view.facts, "as_of": as_of}
-    for fact in pack.facts.values():
+    for fact in _derived(pack):
         if fact.derive is not None and fact.derive.op == "add_business_days" \
                 and all(arg in known for arg in fact.derive.args):
             count = known[fact.derive.args[1]]
@@ -314,7 +314,7 @@ def views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str,
     if found is None or found[0] is not pack:
         found = _VIEWS[key] = (pack, _views(pack, facts, as_of, pinned))
         while len(_VIEWS) > 4:
-            del _VIEWS[next(iter(_VIEWS))]
+            _VIEWS.pop(next(iter(_VIEWS), None), None)  # a key another thread took already: nothing to do
     return tuple(View(dict(view.params), view.picks, dict(view.facts)) for view in found[1])
 
 

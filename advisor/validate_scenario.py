@@ -155,11 +155,11 @@ def _facts(check: Checker, given: dict, events: list, pack: Pack,
 
 def _given_facts(check: Checker, given: dict, pack: Pack) -> dict[str, Value]:
     """The facts written under facts:, each one a user gives, with a value of its type."""
-    inputs = [name for name, fact in pack.facts.items() if fact.given_by_user]
     facts: dict[str, Value] = {}
     for name, value in given.items():
         fact = pack.facts.get(name)
         if fact is None:
+            inputs = [other for other, known in pack.facts.items() if known.given_by_user]  # for a mistake only
             check.error("", msg("v_scenario_unknown_fact", name=show(name), hint=did_you_mean(name, inputs),
                                 names=", ".join(inputs)), "facts", name, KEY)
         elif not fact.given_by_user:
