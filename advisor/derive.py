@@ -313,8 +313,8 @@ def views(pack: Pack, facts: dict[str, Value], as_of: dt.date, pinned: dict[str,
     found = _VIEWS.get(key)
     if found is None or found[0] is not pack:
         found = _VIEWS[key] = (pack, _views(pack, facts, as_of, pinned))
-        while len(_VIEWS) > 4:
-            _VIEWS.pop(next(iter(_VIEWS), None), None)  # a key another thread took already: nothing to do
+        for oldest in list(_VIEWS)[:-4]:
+            _VIEWS.pop(oldest, None)  # one another thread took already: nothing to do
     return tuple(View(dict(view.params), view.picks, dict(view.facts)) for view in found[1])
 
 
