@@ -343,16 +343,15 @@ _ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 
 
 class Tally:
-    """What a run did so far: `cases` answered (written), `errors` and `internal` among them, the places of the
-    first errors (for the summary) and the last input line answered."""
+    """What a run did so far: `cases` answered (written), `errors` and `internal` among them, and the places of the
+    first errors (for the summary)."""
 
     def __init__(self) -> None:
-        self.cases = self.errors = self.internal = self.last_line = 0
+        self.cases = self.errors = self.internal = 0
         self.places: list[str] = []
 
     def add(self, item: Answer, source: str) -> None:
         self.cases += 1
-        self.last_line = item.line
         if item.kind != OK:
             self.errors += 1
             self.internal += item.kind == INTERNAL

@@ -209,6 +209,37 @@ def test_interrupted_on_standard_output_the_lines_written_stay_whole(mixed, mixe
     assert written == "".join(mixed_answers.splitlines(keepends=True)[:done])
 
 
+def test_a_progress_bar_is_shown_on_a_terminal_only(mixed):
+    """On a terminal (a pseudo-terminal of 80 columns here) standard error shows tqdm's bar counting scenarios up
+    to the total; --no-progress, and every test above (standard error a pipe), show the summary alone."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    for options, shown in (((), True), (("--no-progress",), False)):
+        main_end, terminal = pty.openpty()
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        process = subprocess.Popen([sys.executable, "-m", "advisor", "batch", str(mixed), *options], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=terminal)
+        os.close(terminal)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main_end, 4096)
+            except OSError:  # the terminal's other end closed: the run is over
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(main_end)
+        assert process.wait(timeout=60) == 1
+        text = seen.decode()
+        summary = text.index("advise batch: 120 scenarios read, ")
+        assert ("/120 [" in text[:summary] and " scenarios/s]" in text[:summary]) is shown  # tqdm: done/total
+        assert (text[:summary] == "") is not shown
+
+
 def test_usage_errors_exit_2_before_any_work(tmp_path):
     cases = tmp_path / "cases.jsonl"
     cases.write_text(line_of(SEED) + "\n", encoding="utf-8")
