@@ -227,6 +227,7 @@ def startup(counts: Counts, caches: Caches, report: Report) -> None:
     report.ratio("start-up, advise (cold cache) / import floor", cold / floor, f"+{(cold - floor) * 1e3:.1f} ms")
     report.ratio("start-up, import floor / python -c pass", floor / median(found[commands[0][0]]))
     report.goal("start-up: advise SCENARIO (warm cache) / import floor", warm / floor, "<=", 1.2, "x")
+    report.goal("start-up: advise SCENARIO (cold cache) / import floor (report only)", cold / floor, "", None, "x")
 
 
 # ------------------------------------------------------------------------------------------- 2. throughput
@@ -271,6 +272,37 @@ class Bare:
             self.host.assert_fact(name, {**facts, MARK: 1, "sid": sid})
             self.host.delete_state(name, sid)
         return [rule for rule in self.fired if rule != SENTINEL]
+
+
+class BareCore:
+    """durable_rules' C core alone (`durable_rules_engine`, below durable's Python layer): each shard registered
+    once with one session; one evaluation writes the fact as JSON once, and per shard asserts it, takes every
+    action the engine hands over (noting the rule's name from the head of its message) and retracts it. The
+    least work that gets the fired rules out of durable_rules."""
+
+    def __init__(self) -> None:
+        self.core = durable.durable_rules_engine
+        self.registered: dict[str, int] = {}  # shard definition as JSON -> ruleset handle
+
+    def handles(self, compiled: Compiled) -> tuple[int, ...]:
+        for shard in compiled.shards:
+            if shard.key not in self.registered:
+                name = f"bench_core_{len(self.registered) + 1}"
+                self.registered[shard.key] = self.core.create_ruleset(name, json.dumps(shard.definition))
+        return tuple(self.registered[shard.key] for shard in compiled.shards)
+
+    def evaluate(self, handles: tuple[int, ...], facts: dict) -> list[str]:
+        core, fired = self.core, []
+        text = json.dumps({**facts, MARK: 1, "sid": "0"})
+        for handle in handles:
+            _, state = core.assert_fact(handle, text)
+            started = core.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message is not None:
+                fired.append(message[2:message.index('"', 2)])
+                message = core.complete_and_start_action(handle, state)
+            core.retract_fact(handle, text)
+        return [rule for rule in fired if rule != SENTINEL]
 
 
 class NotExpressible(Exception):
@@ -378,6 +410,8 @@ def load_scenarios() -> tuple[list[Loaded], list[str]]:
     return loaded, refused
 
 
+BARE_HOST = "bare durable: Host, new sid, assert + delete_state"
+BARE_CORE = "bare durable core: one session, assert + retract"
 Evaluate = Callable[[int], list[str]]  # scenario index -> durable names of the rules that fired
 
 
@@ -385,8 +419,11 @@ def alternatives(loaded: list[Loaded], notes: list[str]) -> list[tuple[str, Eval
     """The paths that decide the same rules without advise: bare durable, zen-engine, plain Python."""
     bare = Bare()
     names = [bare.names(item.compiled) for item in loaded]
+    core = BareCore()
+    handles = [core.handles(item.compiled) for item in loaded]
     paths: list[tuple[str, Evaluate]] = [
-        ("bare durable: new sid, assert + delete_state", lambda i: bare.evaluate(names[i], loaded[i].facts))]
+        (BARE_HOST, lambda i: bare.evaluate(names[i], loaded[i].facts)),
+        (BARE_CORE, lambda i: core.evaluate(handles[i], loaded[i].facts))]
     by_key: dict[int, tuple[Callable[[dict], list[str]], Callable[[dict], list[str]]]] = {}
     left_out = set()
     for item in loaded:  # one translation per distinct compiled pack (a scenario's params: give another)
@@ -491,8 +528,9 @@ def throughput(counts: Counts, report: Report) -> None:
     for label in list(rate)[1:]:
         report.ratio(f"throughput, advisor / {label.split(':')[0]}", advisor_rate / rate[label],
                      f"+{1e6 / advisor_rate - 1e6 / rate[label]:.1f} us per evaluation")
-    bare = next((label for label in rate if label.startswith("bare durable")), None)
-    report.goal("throughput: advisor / bare durable", advisor_rate / rate[bare] if bare else None, ">=", 0.5, "x")
+    for label, name in ((BARE_HOST, "bare durable (Host, new sid)"), (BARE_CORE, "bare durable core")):
+        report.goal(f"throughput: advisor / {name}", advisor_rate / rate[label] if label in rate else None,
+                    ">=", 0.5, "x")
     zen_label = next((label for label in rate if label.startswith("zen")), None)
     report.goal("throughput: advisor / zen-engine (report only)",
                 advisor_rate / rate[zen_label] if zen_label else None, "", None, "x")
@@ -666,6 +704,8 @@ def scale(counts: Counts, caches: Caches, report: Report) -> None:
     largest = results[-1]
     report.goal(f"scale: first advice, {largest.rules} rules, new process, warm cache", median(largest.warm),
                 "<", 2.0, " s")
+    report.goal(f"scale: first advice, {largest.rules} rules, new process, cold cache (report only)",
+                median(largest.cold), "", None, " s")
     report.goal(f"scale: one advice, {largest.rules} rules, warm process",
                 statistics.median(largest.in_process["times"]) * 1e3, "<", 20.0, " ms")
 
@@ -737,8 +777,9 @@ def verdict(goal: Goal) -> str:
     met = {"<=": goal.value <= goal.target, "<": goal.value < goal.target, ">=": goal.value >= goal.target}[goal.op]
     if met:
         return "met"
-    off = goal.value / goal.target if goal.op != ">=" else goal.target / goal.value
-    return f"missed by {abs(goal.value - goal.target):.2f}{goal.unit} ({off:.1f}x off)"
+    gap = abs(goal.value - goal.target)
+    side = "under the target" if goal.op == ">=" else "over the limit"
+    return f"missed by {gap:.2f}{goal.unit} ({gap / goal.target:.0%} {side})"
 
 
 def ms(seconds: float) -> str:
