@@ -254,8 +254,8 @@ def test_the_calendar_is_never_written_to_the_scenario_or_to_standard_output(tmp
 
 # ----------------------------------------------------------------------------- command-line conventions
 
-COMMANDS = "ask, check, graph, rules, run, test"
-COMMANDS_JA = "ask、check、graph、rules、run、test"
+COMMANDS = "ask, batch, check, graph, rules, run, test"
+COMMANDS_JA = "ask、batch、check、graph、rules、run、test"
 
 
 @pytest.mark.parametrize("args, lang, expected", [
@@ -274,7 +274,7 @@ def test_help_lists_the_commands_and_options_may_come_before_a_command():
     code, out, err = advise("help", env={"LANGUAGE": "en"})
     assert (code, err) == (0, "") and out == advise("--help", env={"LANGUAGE": "en"})[1]
     commands = out.split("Commands:\n")[1].split("\n\n")[0].splitlines()
-    assert [line.split()[0] for line in commands] == ["ask", "check", "graph", "rules", "run", "test"]
+    assert [line.split()[0] for line in commands] == ["ask", "batch", "check", "graph", "rules", "run", "test"]
     assert "--format text (default), json or markdown" in out.replace("\n  ", " ")
     assert advise("help", "check", env={"LANGUAGE": "en"})[1] == advise("check", "--help", env={"LANGUAGE": "en"})[1]
     code, out, _ = advise("--lang", "en", "check", "--fail-level", "error")
