@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -101,9 +102,10 @@ def answer(settings: Settings, number: int, raw: bytes | str) -> Answer:
         return Answer(_line({"id": ident, "errors": errors}), number, ERROR)
     except EngineUnavailable as error:  # not this line's fault: the run stops (Unavailable)
         return Answer(rendered(error.message, settings.lang), number, UNAVAILABLE)
-    except EngineError as error:
+    except Exception as error:  # a bug in advise (EngineError, or any other): this line's answer, not the run's end
+        detail = error if isinstance(error, EngineError) else f"{type(error).__name__}: {error}"
         problem = {"path": shown_path(settings.source), "line": number, "column": None,
-                   "message": escaped(say(settings.lang, "internal_error", detail=error)), "code": None}
+                   "message": escaped(say(settings.lang, "internal_error", detail=detail)), "code": None}
         return Answer(_line({"id": ident, "errors": [problem]}), number, INTERNAL)
 
 
@@ -285,8 +287,6 @@ def in_order(settings: Settings, lines: Iterable[tuple[int, bytes]], jobs: int) 
         for number, raw in lines:
             yield answer(settings, number, raw)
         return
-    import multiprocessing
-
     pool = multiprocessing.get_context(_START).Pool(jobs, _worker_starts, (settings,))
     try:
         pending: deque = deque()
@@ -307,7 +307,7 @@ def in_order(settings: Settings, lines: Iterable[tuple[int, bytes]], jobs: int) 
 
 # fork where there is one: a worker starts with the modules (and any pack) already loaded. It is safe here: the
 # parent runs no thread when the pool starts (the tqdm bar's monitor thread is turned off).
-_START = "fork" if "fork" in __import__("multiprocessing").get_all_start_methods() else "spawn"
+_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 def _worker_starts(settings: Settings) -> None:

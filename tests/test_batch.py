@@ -240,6 +240,39 @@ def test_a_progress_bar_is_shown_on_a_terminal_only(mixed):
         assert (text[:summary] == "") is not shown
 
 
+def test_a_line_advise_fails_on_is_an_internal_error_and_the_others_go_on(monkeypatch):
+    from advisor import batch
+
+    advise_document = batch.advise_document
+
+    def failing(doc, *args):
+        if doc.data.get("title") == "boom":
+            raise ZeroDivisionError("division by zero")
+        return advise_document(doc, *args)
+
+    monkeypatch.setattr(batch, "advise_document", failing)
+    code, out, err = advise("batch", "--lang", "en", input=f'{line_of(SEED, id=1)}\n{{"title": "boom"}}\n'
+                                                            f'{line_of(SEED, id=3)}\n')
+    assert out.splitlines() == [answer_of(SEED, 1, "<stdin>", 1, "--lang", "en"),
+                                error(2, 2, None, "advise: internal error: ZeroDivisionError: division by zero"),
+                                answer_of(SEED, 3, "<stdin>", 3, "--lang", "en")]
+    assert (code, err) == (3, "advise batch: 3 scenarios read, 1 with errors (<stdin>:2)\n")
+
+
+def test_without_durable_rules_the_run_stops_with_how_to_repair_it(monkeypatch):
+    from advisor import batch
+    from advisor.diagnostics import msg
+    from advisor.engine import EngineUnavailable
+
+    def unavailable(*args):
+        raise EngineUnavailable(msg("engine_unavailable", reason="undefined symbol: PyEval_CallObject",
+                                    command="pip install durable-rules"))
+
+    monkeypatch.setattr(batch, "advise_document", unavailable)
+    code, out, err = advise("batch", "--lang", "en", input=line_of(SEED) + "\n")
+    assert (code, out) == (3, "") and "undefined symbol: PyEval_CallObject" in err and "pip install" in err
+
+
 def test_usage_errors_exit_2_before_any_work(tmp_path):
     cases = tmp_path / "cases.jsonl"
     cases.write_text(line_of(SEED) + "\n", encoding="utf-8")
