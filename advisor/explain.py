@@ -70,16 +70,12 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
     recommendations = []
     memo: dict[tuple[str, str], str] = {}  # each placeholder shown once per advice, whatever the texts naming it
     for rule in ordered:
-        used = _parameters_used(pack, rule.order)
-        notes = tuple(text for name in used for text in (pack.parameters[name].disputed, pack.parameters[name].note)
-                      if text)
-        draft = pack.drafts.get(rule.id) or pack.drafts.get(rule.action)
+        notes, sources, draft = _of_rule(pack, rule.order)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
             fill(rule.message, values, types, ranges, pack.facts, pack.currency, memo),
             fill(rule.because, values, types, ranges, pack.facts, pack.currency, memo),
-            notes, tuple(pack.sources[s] for s in rule.sources),
-            _draft(draft, values, types, ranges, pack.facts, pack.currency, memo)))
+            notes, sources, _draft(draft, values, types, ranges, pack.facts, pack.currency, memo)))
     shown = {name: first.facts[name] for name in pack.facts if name in first.facts}
     return Advice(scenario, pack, shown, tuple(recommendations), first.params, views, ranges)
 
@@ -125,7 +121,7 @@ def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: di
         return format_value(values[name], kind, lang, currency)
 
     def one(lang: str) -> str:
-        parts = _parts(text.get(lang))
+        parts = _parts(getattr(text, lang))
         if len(parts) == 1:
             return parts[0]
         pieces = [parts[0]]
@@ -134,9 +130,10 @@ def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: di
             if memo is None:
                 pieces.append(shown(name, lang))
             else:
-                if (name, lang) not in memo:
-                    memo[name, lang] = shown(name, lang)
-                pieces.append(memo[name, lang])
+                key = (name, lang)
+                if key not in memo:
+                    memo[key] = shown(name, lang)
+                pieces.append(memo[key])
             pieces.append(parts[index + 1])
         return "".join(pieces)
     return Text(**{lang: one(lang) for lang in LANGS})
@@ -202,6 +199,17 @@ def format_fact(fact: Fact, value: Value, lang: str, beside: bool = False) -> st
         return format_value(value, fact.type, lang, fact.currency)
     label = fact.label(value, lang)
     return labelled(label, str(value), lang) if beside and lang == "en" else label
+
+
+@lru_cache(maxsize=16384)  # once per rule of a pack (hashed by identity), not per advice
+def _of_rule(pack: Pack, order: int) -> tuple[tuple[Text, ...], tuple[Source, ...], Draft | None]:
+    """What the advice of the pack's rule at `order` shows whatever the facts: the notes of the parameters it
+    depends on (_parameters_used: disputed, then note, of each), its sources, and its draft before filling in
+    (the rule's own, else its action's)."""
+    rule = pack.rules[order]
+    notes = tuple(text for name in _parameters_used(pack, order)
+                  for text in (pack.parameters[name].disputed, pack.parameters[name].note) if text)
+    return notes, tuple(pack.sources[s] for s in rule.sources), pack.drafts.get(rule.id) or pack.drafts.get(rule.action)
 
 
 @lru_cache(maxsize=4096)  # once per rule of a pack (hashed by identity): it was 4% of a scenario's time
