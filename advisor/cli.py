@@ -785,6 +785,20 @@ def batch_command(source: str, output: str | None, force: bool, resume: bool, jo
     _check_batch_output(source, output, force, resume, lang)
     stream = _batch_input(source, lang)
     settings = batch.Settings("<stdin>" if source == "-" else source, lang, rules, as_of, dt.date.today())
+    try:
+        _batch_run(stream, source, settings, output, force, resume, jobs, no_progress)
+    finally:
+        if source != "-":
+            stream.close()
+
+
+def _batch_run(stream, source: str, settings, output: str | None, force: bool, resume: bool, jobs: int,
+               no_progress: bool) -> None:
+    """advise batch once IN is open: the answers to OUT (or standard output), how an interruption ends, the summary
+    and the exit code."""
+    from . import batch
+
+    lang = settings.lang
     tally = batch.Tally()
     sink = _batch_sink(output, force, resume, tally, settings.source, lang)
     lines = itertools.islice(batch.read_lines(stream), sink.resumed if sink else 0, None)
