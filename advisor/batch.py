@@ -95,7 +95,7 @@ def answer(settings: Settings, number: int, raw: bytes | str) -> Answer:
     try:
         doc = _document(raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw, where)
         ident, doc = _identified(doc, number)
-        advice = advise_document(doc, settings.rules, settings.today, settings.as_of)
+        advice = _advised(doc, settings, where)
         return Answer(_line({"id": ident} | json_document(advice, settings.lang)), number, OK)
     except InputError as error:
         errors = [_located(d, settings, where, number) for d in error.diagnostics]
@@ -107,6 +107,29 @@ def answer(settings: Settings, number: int, raw: bytes | str) -> Answer:
         problem = {"path": shown_path(settings.source), "line": number, "column": None,
                    "message": escaped(say(settings.lang, "internal_error", detail=detail)), "code": None}
         return Answer(_line({"id": ident, "errors": [problem]}), number, INTERNAL)
+
+
+def _advised(doc: Document, settings: Settings, where: str) -> Any:
+    """pipeline.advise_document for the line's scenario; a rule pack that could not be read (every mistake in its
+    own files, none in the line) is remembered for the platform the line names, and refused at once for the next
+    lines naming it, instead of being read again for each (the pipeline caches packs, not their mistakes; a broken
+    --rules pack took 0.4 s a line)."""
+    platform = doc.data.get("platform")
+    key = (settings.rules, platform if isinstance(platform, str) else None)
+    if key in _BROKEN:
+        raise InputError(_BROKEN[key])
+    try:
+        return advise_document(doc, settings.rules, settings.today, settings.as_of)
+    except InputError as error:
+        if type(error) is InputError and all(d.path != where for d in error.diagnostics):
+            if len(_BROKEN) >= MAX_BROKEN:
+                _BROKEN.clear()
+            _BROKEN[key] = error.diagnostics
+        raise
+
+
+_BROKEN: dict[tuple, list[Diagnostic]] = {}  # (--rules, platform named) -> the mistakes of its pack's files
+MAX_BROKEN = 64  # platforms remembered (a line may name its platform in any spelling a pack takes)
 
 
 def answers(settings: Settings, lines: Iterable[tuple[int, bytes | str]]) -> list[Answer]:
@@ -125,6 +148,7 @@ def dask_partition(lines: Iterable[str | bytes | tuple[str, str]], lang: str = "
     without as_of (give one for the whole run: partitions may run on other days). Raises Unavailable when
     durable_rules cannot be imported."""
     settings = Settings(source, lang, rules, as_of, today or dt.date.today())
+    _BROKEN.clear()
     done = []
     for number, line in enumerate(lines, 1):
         if isinstance(line, tuple):
@@ -367,6 +391,7 @@ def run(settings: Settings, lines: Iterable[tuple[int, bytes]], jobs: int, write
     """Answer every line in order, each written whole by `write` (one call a line) and counted in `tally`;
     `progress`: a tqdm bar to advance by one a case, or None. Ctrl-C raises KeyboardInterrupt, SIGTERM and SIGHUP
     Stopped, never between writing a line and counting it: `tally` then holds what was written."""
+    _BROKEN.clear()  # packs are read anew by each run: one may have been repaired since
     items = in_order(settings, lines, jobs)
     guard = _Guard()
     try:

@@ -273,6 +273,29 @@ def test_without_durable_rules_the_run_stops_with_how_to_repair_it(monkeypatch):
     assert (code, out) == (3, "") and "undefined symbol: PyEval_CallObject" in err and "pip install" in err
 
 
+def test_a_broken_pack_is_each_line_s_error_at_its_own_place_and_read_once(tmp_path, monkeypatch):
+    import shutil
+
+    from advisor import pipeline
+
+    pack = tmp_path / "crowdworks"
+    shutil.copytree(ROOT / "rules" / "crowdworks", pack)
+    with open(pack / "rules.yaml", "a", encoding="utf-8") as rules:
+        rules.write("oops: [\n")
+    scenario = tmp_path / "seed.yaml"
+    scenario.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = advise("--lang", "en", "--rules", str(pack), str(scenario))
+    place, message = err.rstrip("\n").split(": ", 1)
+    path, line, column = place.rsplit(":", 2)
+    reads = []
+    load_pack = pipeline.load_pack
+    monkeypatch.setattr(pipeline, "load_pack", lambda *args: reads.append(args) or load_pack(*args))
+    code, out, _ = advise("batch", "--lang", "en", "--rules", str(pack), input=(line_of(SEED) + "\n") * 3)
+    assert (code, out.splitlines(), len(reads)) == (1, [compact({"id": number, "errors": [
+        {"path": path, "line": int(line), "column": int(column), "message": message, "code": None}]})
+        for number in (1, 2, 3)], 1)
+
+
 def test_usage_errors_exit_2_before_any_work(tmp_path):
     cases = tmp_path / "cases.jsonl"
     cases.write_text(line_of(SEED) + "\n", encoding="utf-8")
