@@ -224,6 +224,9 @@ def startup(counts: Counts, caches: Caches, report: Report) -> None:
     floor = median(found[commands[1][0]])
     warm, cold = median(found[commands[2][0]]), median(found[commands[3][0]])
     report.ratio("start-up, advise (warm cache) / import floor", warm / floor, f"+{(warm - floor) * 1e3:.1f} ms")
+    least = {label: min(run.seconds for run in runs) for label, runs in found.items()}
+    report.ratio("start-up, advise (warm cache) / import floor, minimum",
+                 least[commands[2][0]] / least[commands[1][0]])
     report.ratio("start-up, advise (cold cache) / import floor", cold / floor, f"+{(cold - floor) * 1e3:.1f} ms")
     report.ratio("start-up, import floor / python -c pass", floor / median(found[commands[0][0]]))
     report.goal("start-up: advise SCENARIO (warm cache) / import floor", warm / floor, "<=", 1.2, "x")
@@ -742,7 +745,7 @@ class Report:
         self.goals: list[Goal] = []
 
     def heading(self, text: str) -> None:
-        print(f"\n{text}", flush=True)
+        print(f"\n{text} [load average {os.getloadavg()[0]:.1f}]", flush=True)
 
     def note(self, text: str) -> None:
         print(f"  {text}", flush=True)
@@ -754,7 +757,7 @@ class Report:
             print("  " + "  ".join(cells).rstrip(), flush=True)
 
     def ratio(self, label: str, value: float, detail: str = "") -> None:
-        print(f"  {label:<52} {value:6.2f}x" + (f"  ({detail})" if detail else ""), flush=True)
+        print(f"  {label:<56} {value:6.2f}x" + (f"  ({detail})" if detail else ""), flush=True)
 
     def goal(self, name: str, value: float | None, op: str, target: float | None, unit: str) -> None:
         self.goals.append(Goal(name, value, op, target, unit))
