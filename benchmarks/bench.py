@@ -5,8 +5,8 @@ measurement, not a test (no thresholds fail it).
 Run from the repository root with the Python that has advise installed (`pip install -e '.[bench]'` adds
 GoRules' zen-engine, for the comparison in section 2; without it that row is left out, with a note):
 
-    python benchmarks/bench.py            # about 5 to 10 minutes on 2 cores
-    python benchmarks/bench.py --quick    # smaller counts, a smoke run of every section
+    python benchmarks/bench.py            # 6 to 12 minutes on 2 cores, most of it advise batch
+    python benchmarks/bench.py --quick    # smaller counts, a smoke run of every section (about 25 s)
 
 1. Start-up: a cold `advise SCENARIO` process against the import floor (a process that only imports
    advise's dependencies: yaml, click, durable.engine), with the compiled-pack cache warm (ADVISE_CACHE_DIR
