@@ -814,6 +814,10 @@ def main() -> None:
     began = time.perf_counter()
     report = Report()
     caches = Caches()
+    # This process advises too (sections 2 to 4 load the scenarios): its cache entries go to a temporary folder,
+    # never into the user's cache.
+    os.environ[CACHE_VARIABLE] = str(caches.root / "benchmark")
+    os.environ.pop("ADVISE_NO_CACHE", None)
     try:
         startup(counts, caches, report)
         throughput(counts, report)
