@@ -432,9 +432,12 @@ def alternatives(loaded: list[Loaded], notes: list[str]) -> list[tuple[str, Eval
     for item in loaded:  # one translation per distinct compiled pack (a scenario's params: give another)
         if id(item.compiled) not in by_key:
             by_key[id(item.compiled)] = translations(item.compiled, left_out, notes)
+    rules = len(loaded[0].compiled.rules)
     if left_out:
-        notes.append(f"zen-engine and plain Python: {len(left_out)} rules left out, their conditions not "
-                     f"expressible: {', '.join(sorted(left_out))}")
+        notes.append(f"zen-engine and plain Python: {len(left_out)} of {rules} rules left out, their conditions "
+                     f"not expressible: {', '.join(sorted(left_out))}")
+    else:
+        notes.append(f"zen-engine and plain Python: every rule's condition expressed ({rules} rules, 0 left out)")
     zen_ok = importlib.util.find_spec("zen") is not None
     if zen_ok:
         paths.append(("zen-engine: compiled decision table, collect",
