@@ -189,3 +189,26 @@ def test_a_chain_of_suppressions_runs_again_only_the_shards_whose_marks_changed(
     assert {r.rule.id for r in advice.recommendations if r.rule.id.startswith("c")} == {f"c{i}" for i in range(0, 120, 2)}
     assert shards + 120 * chain_shards >= sum(asserted) > 120
     assert sum(asserted) < 120 * shards / 2
+
+
+def test_a_round_after_a_fact_was_set_asserts_only_into_the_shards_whose_rules_read_it(tmp_path, monkeypatch):
+    """The second round, which a fact set by a rule brings about, could change only rules reading that fact: the
+    300 rules beside them are not asserted into again, and their advice is the same."""
+    from advisor import engine, pipeline
+    from advisor.pipeline import advise_file
+
+    rules = [rule(f"x{i}", f"{{n: {{gt: {i}}}}}") for i in range(300)]
+    rules += [rule("setter", "{color: red}", "b").replace("  source: s\n", "  source: s\n  sets: {done: true}\n"),
+              rule("reader", "{done: true}", "b")]
+    pack = make_pack(tmp_path / "testpack", rules)
+    with (pack / "facts.yaml").open("a", encoding="utf-8") as facts:
+        facts.write("  done: {type: bool, set_by_rules: true, description: {ja: 済み, en: Done}}\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("platform: testpack\nas_of: 2026-11-01\nfacts: {n: 1000, color: red}\n", encoding="utf-8")
+    asserted = []
+    run = engine.run_shards
+    monkeypatch.setattr(engine, "run_shards", lambda shards, facts: asserted.append(len(shards)) or run(shards, facts))
+    advice = advise_file(scenario, pack)
+    shards = len(pipeline.read_pack(str(pack), pipeline._signature(str(pack)))[1].shards)
+    assert [r.rule.id for r in advice.recommendations] == [f"x{i}" for i in range(300)] + ["setter", "reader"]
+    assert shards == 7 and asserted == [7, 1]  # 302 one-test rules, 47 a shard; then the reader's shard alone
