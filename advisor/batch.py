@@ -70,8 +70,8 @@ OK, ERROR, INTERNAL, UNAVAILABLE = 0, 1, 2, 3
 
 def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     """The lines of `stream` as (line number from 1, bytes without the line break), one at a time; blank lines
-    (spaces only) are skipped but counted. A line longer than load.MAX_BYTES is cut there (load.parse then
-    refuses it as too large) and the rest of it is read in pieces and dropped, so no line is held whole."""
+    (spaces only) are skipped but counted. A line longer than load.MAX_BYTES is cut just past it (and then refused
+    as too long, at its line) and the rest of it is read in pieces and dropped, so no line is held whole."""
     number = 0
     while True:
         line = stream.readline(MAX_BYTES + 1)
