@@ -5,9 +5,11 @@ core of durable_rules 2.0.28 (`durable_rules_engine`) directly, the way durable'
 (`durable/engine.py`: Ruleset and Host), without that layer: the layer (a Closure, a Promise, the state
 decoded and encoded again, two clock readings per firing) cost more than the engine itself, and a fresh
 session costs time in proportion to the rules of its ruleset. Measured (benchmarks/bench.py, the CrowdWorks
-scenarios in rotation, a busy 2-core machine), a whole advice took 3.8 ms through the Host with a new session
-per shard and takes 2.0 ms (advise / bare durable through the Host: 0.20x before, 0.83x after); an advice on
-the generated 10,000-rule pack in a warm process took 220 to 1,170 ms and takes about 50 ms. What was
+scenarios in rotation, a busy 2-core machine), a whole advice took 3.7 ms through the Host with a new session
+per shard and takes 1.9 to 2.3 ms (advise / bare durable through the Host: 0.20 to 0.29x before, 0.72 to 0.83x
+after); an advice on the generated 10,000-rule pack in a warm process took 220 to 1,170 ms and takes about 50 ms
+(two rounds of asserts into its 352 shards, about 12 ms a round in the engine itself, and the texts of its 1,526
+recommendations). What was
 measured of durable_rules shapes every step (docs/engine.md):
 - each distinct shard is registered once (`create_ruleset`, its definition as JSON) and keeps **one session**
   (sid "0") for its whole life: an evaluation asserts the fact into it (`assert_fact`), takes every action
