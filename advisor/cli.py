@@ -98,6 +98,11 @@ def _lang_asked(args: list[str]) -> str:
     return default_lang()
 
 
+def _no_cache_asked(args: list[str]) -> bool:
+    """Whether a command line has --no-cache (before any `--`)."""
+    return "--no-cache" in args[:args.index("--") if "--" in args else len(args)]
+
+
 def _text(key: str) -> str:
     return say(_current_lang(), key)
 
@@ -364,6 +369,8 @@ class _AdviseGroup(_Texts, click.Group):
     def main(self, args=None, *rest, **extra):
         global _LANG
         _LANG = _lang_asked(sys.argv[1:] if args is None else list(args))
+        # before click parses: the catalogs its help texts come from are read (and kept in the cache) first
+        cache.use(not _no_cache_asked(sys.argv[1:] if args is None else list(args)))
         try:
             with _click_speaks(_LANG):
                 return super().main(args, *rest, **extra)

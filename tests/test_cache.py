@@ -20,6 +20,7 @@ from advisor.cli import main
 from advisor.compile import compile_pack
 from advisor.diagnostics import InputError
 from advisor.load import bundled_rules, pack_folders
+from advisor.messages import catalog
 from advisor.validate import load_pack
 
 ROOT = Path(__file__).parent.parent
@@ -43,7 +44,9 @@ def pack(tmp_path):
 
 
 def entries(folder: Path) -> list[str]:
-    return sorted(os.listdir(folder)) if folder.exists() else []
+    """The packs' entries (the catalogs' are cache.cached_data's, named data-*.json)."""
+    return sorted(name for name in os.listdir(folder) if not name.startswith(cache.DATA_PREFIX)) \
+        if folder.exists() else []
 
 
 def unusable(directory: str):
@@ -297,3 +300,21 @@ def test_the_cache_folder_follows_the_platform_conventions(monkeypatch, tmp_path
     assert cache.folder() == tmp_path / "home" / ".cache" / "advise"
     monkeypatch.setattr(sys, "platform", "darwin")
     assert cache.folder() == tmp_path / "home" / "Library" / "Caches" / "advise"
+
+
+def test_the_message_catalogs_are_kept_in_the_cache_and_rebuilt_when_damaged(store, pack):
+    """Every run reads both languages' catalogs: the second process takes them from the cache, the same texts; a
+    damaged or foreign entry is rebuilt without a word, and --no-cache keeps none."""
+    args = ("--lang", "ja", "--rules", str(pack.parent), str(EXAMPLE))
+    expected = run("--no-cache", *args, cache_folder=store)
+    assert expected.returncode == 0 and not store.exists()
+    assert run(*args, cache_folder=store).stdout == expected.stdout
+    catalogs = sorted(name for name in os.listdir(store) if name.startswith(cache.DATA_PREFIX))
+    assert catalogs == ["data-catalog-en.json", "data-catalog-ja.json"]
+    assert run(*args, cache_folder=store).stdout == expected.stdout
+    for damage in (b"{", b'{"key": 1, "data": {}}', b"[]", b'{"key": null, "data": {"x": 1}}'):
+        (store / "data-catalog-ja.json").write_bytes(damage)
+        done = run(*args, cache_folder=store)
+        assert (done.returncode, done.stdout, done.stderr) == (0, expected.stdout, "")
+    entry = json.loads((store / "data-catalog-ja.json").read_text(encoding="ascii"))
+    assert entry["data"]["internal_error"] == catalog.__wrapped__("ja")["internal_error"]
