@@ -31,9 +31,8 @@ from typing import Any, Callable, Iterable
 
 from . import __version__
 from .compile import Compiled, Names, Shard
-from .load import MAX_BYTES, collector_paused
+from .load import MAX_BYTES, collector_paused, is_pack_file
 from .model import Derivation, Draft, EventType, Fact, Group, Pack, Parameter, Rule, Source, Test, Text, Variant, Where
-from .validate import is_pack_file
 
 try:  # hashlib's own blake2b: `import hashlib` loads OpenSSL too, 2.5 ms of every start-up for a hash it does not use
     from _blake2 import blake2b

@@ -129,6 +129,11 @@ def _is_pack(folder: Path) -> bool:
     return (folder / PACK_FILE).is_file() or (folder / FACTS_FILE).is_file()
 
 
+def is_pack_file(name: str) -> bool:
+    """A YAML file of a pack: *.yaml (and misnamed *.yml, *.YAML, reported), not editors' hidden files."""
+    return not name.startswith(".") and name.lower().endswith((".yaml", ".yml"))
+
+
 @dataclass(frozen=True)
 class Document:
     """Plain data from one YAML file, with the 1-based (line, column) of every value and key."""

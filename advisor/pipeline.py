@@ -21,9 +21,8 @@ from .conditions import facts_read
 from .derive import View, views
 from .diagnostics import InputError, Message, about_file, clipped, did_you_mean, escaped, msg, show, shown_path
 from .explain import Advice, explain
-from .load import Document, bundled_rules, pack_folders, read_file
+from .load import Document, bundled_rules, is_pack_file, pack_folders, read_file
 from .model import PACK_FILE, Pack, Rule, Value, folded
-from .validate import is_pack_file, load_pack
 from .validate_scenario import scenario_platform, validate_scenario
 
 
@@ -407,7 +406,14 @@ def read_pack(directory: str, signature: tuple = ()) -> tuple[Pack, Compiled]:
     """One pack folder, read and compiled once per process and version of its files (`signature`), and once for
     every process while its files stay the same (cache.py, unless --no-cache). Raises InputError for a pack with
     mistakes (never cached)."""
-    return cache.cached(directory, load_pack, compile_pack)
+    return cache.cached(directory, _load_pack, compile_pack)
+
+
+def _load_pack(directory: str) -> Pack:
+    """validate.load_pack, imported only when a pack is read from its files: a run whose pack is in the cache
+    needs none of the pack's validation."""
+    from .validate import load_pack
+    return load_pack(directory)
 
 
 def _signature(directory: str) -> tuple:

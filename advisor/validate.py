@@ -22,7 +22,7 @@ from typing import Any
 
 from . import derive, schema, validate_rules
 from .diagnostics import Diagnostic, InputError, Message, about_file, did_you_mean, msg, show
-from .load import KEY, Document, collector_paused, read_file
+from .load import KEY, Document, collector_paused, is_pack_file, read_file
 from .model import (
     DRAFTS_FILE,
     EVENTS_FILE,
@@ -56,11 +56,6 @@ from .validate_values import (
     type_of,
     value_problem,
 )
-
-
-def is_pack_file(name: str) -> bool:
-    """A YAML file of a pack: *.yaml (and misnamed *.yml, *.YAML, reported), not editors' hidden files."""
-    return not name.startswith(".") and name.lower().endswith((".yaml", ".yml"))
 
 
 @dataclass(frozen=True)

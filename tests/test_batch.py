@@ -288,8 +288,8 @@ def test_a_broken_pack_is_each_line_s_error_at_its_own_place_and_read_once(tmp_p
     place, message = err.rstrip("\n").split(": ", 1)
     path, line, column = place.rsplit(":", 2)
     reads = []
-    load_pack = pipeline.load_pack
-    monkeypatch.setattr(pipeline, "load_pack", lambda *args: reads.append(args) or load_pack(*args))
+    load_pack = pipeline._load_pack
+    monkeypatch.setattr(pipeline, "_load_pack", lambda *args: reads.append(args) or load_pack(*args))
     code, out, _ = advise("batch", "--lang", "en", "--rules", str(pack), input=(line_of(SEED) + "\n") * 3)
     assert (code, out.splitlines(), len(reads)) == (1, [compact({"id": number, "errors": [
         {"path": path, "line": int(line), "column": int(column), "message": message, "code": None}]})
