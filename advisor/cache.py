@@ -26,6 +26,7 @@ import os
 import stat
 import sys
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -141,17 +142,22 @@ def _digest(paths: Iterable[str]) -> str | None:
 
 
 def cached_data(name: str, paths: Iterable[Path], build: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
-    """`build()`'s plain JSON data (dicts, lists, text, numbers) made from the files at `paths`, kept under `name`
-    (one entry per name) for the next process: advise's message catalogs, which every run reads in both languages
-    (YAML: about 8 ms a language; the entry: a tenth of a millisecond). An entry is used only when made for the
-    same files' bytes (and advise, and Python) and when `valid(data)` says its shape is the one `build` makes;
-    otherwise it is rebuilt. Never raises because of the cache itself; what `build` raises goes through."""
-    key = None
-    if active():
-        files = _digest(str(path) for path in paths)
-        key = None if files is None else {**_version(), "name": name, "files": files}
-    if key is None:
+    """`build()`'s plain JSON data (dicts, lists, text, numbers) made from advise's own files at `paths`, kept
+    under `name` (one entry per name) for the next process: the message catalogs, which every run reads in both
+    languages (YAML: about 8 ms a language; the entry: a tenth of a millisecond). An entry is used only when made
+    for the same files (their names, sizes and times, as for advise's modules in `_code`: hashing their bytes took
+    1 ms, stat 0.06 ms), the same advise and Python, and when `valid(data)` says its shape is the one `build`
+    makes; otherwise it is rebuilt. Never raises because of the cache itself; what `build` raises goes through."""
+    if not active():
         return build()
+    files = []
+    try:
+        for path in paths:
+            status = os.stat(path)
+            files.append([str(path), status.st_size, status.st_mtime_ns])
+    except OSError:
+        return build()
+    key = {**_version(), "name": name, "files": files}
     path = folder() / f"{DATA_PREFIX}{name}.json"  # by its name: a pack's entry is named by a hash
     try:
         with open(path, "rb") as handle:
@@ -165,6 +171,7 @@ def cached_data(name: str, paths: Iterable[Path], build: Callable[[], Any], vali
     return data
 
 
+@lru_cache(maxsize=1)  # once a process: a process runs one version of advise
 def _code() -> str:
     """The size and time of advise's own modules and schemas: a checkout edited between two runs compiles packs
     differently under the same version number. A stat of each (some 60 files: a fraction of a millisecond)."""
