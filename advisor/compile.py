@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from .conditions import Junction, Normal, nnf
+from .conditions import Junction, Normal, facts_read, nnf
 from .derive import rule_params
 from .diagnostics import Diagnostic, InputError, msg
 from .model import Condition, Pack, Rule, Value
@@ -159,23 +159,47 @@ def compile_pack(pack: Pack, params: dict[str, Value] | None = None) -> Compiled
         buckets[valuations.index(values)].append((rule, expression, paths))
     if problems:
         raise InputError(problems)
-    shards, rules = [], {}
+    shards: list[Shard] = []
+    rules: dict[str, Rule] = {}
+    moving = _moving(pack, suppressed)
     for valuation, bucket in enumerate(buckets):
-        groups: list[list[tuple[str, dict]]] = [[]]
-        used = 1  # the sentinel
-        for rule, expression, paths in bucket:
-            if used + paths > SHARD_PATHS:
-                groups.append([])
-                used = 1
-            used += paths
-            name = f"r{rule.order}"
-            groups[-1].append((name, {"all": [{ALIAS: expression}], "pri": rule.priority}))
-            rules[name] = rule
-        for group in groups:
-            definition = {SENTINEL: {"all": [{ALIAS: {MARK: 1}}], "pri": 0}}
-            definition.update(group)
-            shards.append(Shard(definition, json.dumps(definition, sort_keys=True), valuation))
+        still = [entry for entry in bucket if entry[0].id not in moving]
+        shards += _shards(still, valuation, rules)
+        shards += _shards([entry for entry in bucket if entry[0].id in moving], valuation, rules)
     return Compiled(tuple(shards), rules, tuple(valuations), names)
+
+
+def _moving(pack: Pack, suppressed: set[str]) -> set[str]:
+    """The ids of the rules whose answer may change between the rounds of one evaluation (pipeline.chain): those
+    reading a fact that rules set (`sets:`) and those another rule suppresses (their marks come and go). The
+    others fire in the first round what they fire in every round, so compile_pack gives the two kinds shards of
+    their own: the rounds after the first assert only into the few shards of these (in the generated pack of
+    10,000 rules, 28 of 360 shards where it was 214 of 352)."""
+    setting = {name for rule in pack.rules for name, _ in rule.sets}
+    return {rule.id for rule in pack.rules
+            if rule.id in suppressed or not setting.isdisjoint(facts_read(rule.when))}
+
+
+def _shards(bucket: list[tuple[Rule, dict, int]], valuation: int, rules: dict[str, Rule]) -> list[Shard]:
+    """The rules of `bucket` (rule, expression, alternatives), in order, cut into shards of at most SHARD_PATHS
+    alternatives each, sentinel included; each rule is added to `rules` under its engine name. No shard for an
+    empty bucket."""
+    groups: list[list[tuple[str, dict]]] = [[]] if bucket else []
+    used = 1  # the sentinel
+    for rule, expression, paths in bucket:
+        if used + paths > SHARD_PATHS:
+            groups.append([])
+            used = 1
+        used += paths
+        name = f"r{rule.order}"
+        groups[-1].append((name, {"all": [{ALIAS: expression}], "pri": rule.priority}))
+        rules[name] = rule
+    shards = []
+    for group in groups:
+        definition = {SENTINEL: {"all": [{ALIAS: {MARK: 1}}], "pri": 0}}
+        definition.update(group)
+        shards.append(Shard(definition, json.dumps(definition, sort_keys=True), valuation))
+    return shards
 
 
 def _too_many_properties(pack: Pack) -> list[Diagnostic]:
