@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from .conditions import PLACEHOLDER, depends_on, literals, shown
 from .derive import View, rule_params
@@ -53,8 +54,11 @@ class Advice:
         return next(view for view in self.views if view.params == params)
 
 
+_RANK = attrgetter("priority", "order")  # Rule.rank, read without calling a property per rule
+
+
 def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list[Rule]) -> Advice:
-    ordered = sorted(fired, key=lambda rule: rule.rank)
+    ordered = sorted(fired, key=_RANK)
     first, last = views[0], views[-1]
     values: dict[str, Value] = dict(first.params)
     values.update(first.facts)
@@ -69,13 +73,14 @@ def explain(pack: Pack, scenario: Scenario, views: tuple[View, ...], fired: list
     ranges = value_ranges(pack, views)
     recommendations = []
     memo: dict[tuple[str, str], str] = {}  # each placeholder shown once per advice, whatever the texts naming it
+    split = _templates(pack)
     for rule in ordered:
         notes, sources, draft = _of_rule(pack, rule.order)
         recommendations.append(Recommendation(
             rule, pack.actions[rule.action],
-            fill(rule.message, values, types, ranges, pack.facts, pack.currency, memo),
-            fill(rule.because, values, types, ranges, pack.facts, pack.currency, memo),
-            notes, sources, _draft(draft, values, types, ranges, pack.facts, pack.currency, memo)))
+            fill(rule.message, values, types, ranges, pack.facts, pack.currency, memo, split),
+            fill(rule.because, values, types, ranges, pack.facts, pack.currency, memo, split),
+            notes, sources, _draft(draft, values, types, ranges, pack.facts, pack.currency, memo, split)))
     shown = {name: first.facts[name] for name in pack.facts if name in first.facts}
     return Advice(scenario, pack, shown, tuple(recommendations), first.params, views, ranges)
 
@@ -104,46 +109,61 @@ def value_ranges(pack: Pack, views: tuple[View, ...]) -> dict[str, Range]:
 
 
 def fill(text: Text, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None = None,
-         facts: dict[str, Fact] | None = None, currency: str = "JPY", memo: dict[tuple[str, str], str] | None = None) -> Text:
+         facts: dict[str, Fact] | None = None, currency: str = "JPY", memo: dict[tuple[str, str], str] | None = None,
+         split: dict[int, tuple[Text, list[list[str]] | None]] | None = None) -> Text:
     """The text with each {name} replaced by the value in the language (an enum value of one of `facts` by its
     label); a value sources disagree on shows every value with its label ("2026-11-17 (7 days, as most guides
     say) or 2026-11-24 (14 days, as the seed says)"), and {name.lowest} / {name.highest} one of them. Amounts are
     in `currency` (the pack's). `memo` ((name, language) -> the text shown) keeps what was shown for a name across
-    the texts of one advice, whose values are the same for all of them."""
-    def shown(name: str, lang: str) -> str:
-        kind = types[name.partition(".")[0]]
-        if ranges and name in ranges:
-            return format_range(ranges[name], kind, lang, currency)
-        if name not in values:
-            return UNKNOWN[lang]
-        if facts and name in facts:
-            return format_fact(facts[name], values[name], lang)
-        return format_value(values[name], kind, lang, currency)
-
-    def one(lang: str) -> str:
-        parts = _parts(getattr(text, lang))
-        if len(parts) == 1:
-            return parts[0]
+    the texts of one advice, whose values are the same for all of them; `split` keeps the texts of a pack split at their
+    placeholders across advice (_templates)."""
+    templates = _split(text, {} if split is None else split)
+    if templates is None:  # most texts name no value: the text as it is
+        return text
+    memo = {} if memo is None else memo
+    filled = {}
+    for lang, parts in zip(LANGS, templates):
         pieces = [parts[0]]
         for index in range(1, len(parts), 2):
-            name = parts[index]
-            if memo is None:
-                pieces.append(shown(name, lang))
-            else:
-                key = (name, lang)
-                if key not in memo:
-                    memo[key] = shown(name, lang)
-                pieces.append(memo[key])
-            pieces.append(parts[index + 1])
-        return "".join(pieces)
-    return Text(**{lang: one(lang) for lang in LANGS})
+            key = (parts[index], lang)
+            value = memo.get(key)
+            if value is None:
+                value = memo[key] = _shown(parts[index], lang, values, types, ranges, facts, currency)
+            pieces += (value, parts[index + 1])
+        filled[lang] = "".join(pieces)
+    return Text(**filled)
 
 
-@lru_cache(maxsize=16384)  # once per text of a pack, not per advice
-def _parts(template: str) -> list[str]:
-    """The template split at its placeholders: text, name, text, name, ..., text (what PLACEHOLDER.sub replaces, in
-    order). Never changed by the caller."""
-    return PLACEHOLDER.split(template)
+def _shown(name: str, lang: str, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range] | None,
+           facts: dict[str, Fact] | None, currency: str) -> str:
+    """How {name} reads in `lang` (fill)."""
+    kind = types[name.partition(".")[0]]
+    if ranges and name in ranges:
+        return format_range(ranges[name], kind, lang, currency)
+    if name not in values:
+        return UNKNOWN[lang]
+    if facts and name in facts:
+        return format_fact(facts[name], values[name], lang)
+    return format_value(values[name], kind, lang, currency)
+
+
+def _split(text: Text, split: dict[int, tuple[Text, list[list[str]] | None]]) -> list[list[str]] | None:
+    """Each language's template split at its placeholders: text, name, text, name, ..., text (what PLACEHOLDER.sub
+    replaces, in order); None when no language has a placeholder. Kept in `split` under the text's identity, with
+    the text itself (so the identity stays its own), not its hash: hashing a Text walks its words, and this is
+    asked for every text of every recommendation. Never changed by the caller."""
+    entry = split.get(id(text))
+    if entry is None or entry[0] is not text:
+        templates = [PLACEHOLDER.split(getattr(text, lang)) for lang in LANGS]
+        entry = split[id(text)] = (text, templates if any(len(parts) > 1 for parts in templates) else None)
+    return entry[1]
+
+
+@lru_cache(maxsize=32)  # one per pack (hashed by identity), as many as pipeline keeps
+def _templates(pack: Pack) -> dict[int, tuple[Text, list[list[str]] | None]]:
+    """The pack's texts split at their placeholders (_split), added as they are first shown: once per pack, not
+    per advice, and as many as the pack has."""
+    return {}
 
 
 def format_range(entries: Range, kind: str, lang: str, currency: str = "JPY") -> str:
@@ -154,12 +174,13 @@ def format_range(entries: Range, kind: str, lang: str, currency: str = "JPY") ->
 
 
 def _draft(draft: Draft | None, values: dict[str, Value], types: dict[str, str], ranges: dict[str, Range],
-           facts: dict[str, Fact], currency: str, memo: dict[tuple[str, str], str] | None = None) -> Draft | None:
+           facts: dict[str, Fact], currency: str, memo: dict[tuple[str, str], str] | None = None,
+           split: dict[int, tuple[Text, list[list[str]] | None]] | None = None) -> Draft | None:
     """A draft with its placeholders filled; 〈…〉 and <...> (what only the user knows) are left as they are."""
     if draft is None:
         return None
-    return Draft(fill(draft.subject, values, types, ranges, facts, currency, memo) if draft.subject else None,
-                 fill(draft.body, values, types, ranges, facts, currency, memo))
+    return Draft(fill(draft.subject, values, types, ranges, facts, currency, memo, split) if draft.subject else None,
+                 fill(draft.body, values, types, ranges, facts, currency, memo, split))
 
 
 UNKNOWN = {"ja": "（不明）", "en": "(unknown)"}
