@@ -2,15 +2,16 @@
 reading it again skips YAML, validation and compiling (a 10,000-rule pack: seconds; see README.md, "Cache").
 
 One file per pack folder (its absolute path names the file, so an edited pack replaces its own entry and the cache
-does not grow with each edit), in the user's cache folder (`folder`), holding one JSON document: the key the entry
-was made for, and the validated Pack (model.py) with its Compiled form (compile.py). The key is everything the
+does not grow with each edit), in the user's cache folder (`folder`), holding two lines of JSON: the key the entry
+was made for with a digest of the second line, and the validated Pack (model.py) with its Compiled form
+(compile.py); the message catalogs are kept the same way (`cached_data`). The key is everything the
 entry depends on: the bytes of every file of the pack (a hash: an edit keeping the file's size and time is seen),
 the pack folder's absolute path, advise's version, the cache format (FORMAT), the Python version, and the size and
 time of advise's own modules and schemas (a changed checkout compiles differently under the same version number).
 
 Nothing in the file is trusted: it is JSON, read by `json.loads` and decoded by this module into the model's
 classes alone, by name (`_CLASSES`), with their fields checked against the running code's; a file that cannot be
-read or decoded, of another key, format or shape is ignored, and the pack is read from its files and the entry
+read or decoded, of another key, format or shape, or whose body does not match its digest, is ignored, and the pack is read from its files and the entry
 written again. Pickle and the like are never used: reading them can run code, and a cache folder is not a place
 advise alone writes to. A cache that cannot be written (a read-only home, a full disk) changes nothing the user
 sees: the advice is printed as without it, and no word is said about it (it would be repeated at every run, about
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import stat
 import sys
 from dataclasses import fields
@@ -41,7 +43,7 @@ except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
 DATA_PREFIX = "data-"  # the file names of cached_data's entries
-FORMAT = 1  # raised whenever the layout of an entry changes
+FORMAT = 2  # raised whenever the layout of an entry changes
 MAX_ENTRIES = 64  # pack folders kept; past it, the entries least recently used go
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (Text, Where, Derivation, Fact, Variant, Parameter, Source,
                                                              Test, Group, Rule, EventType, Draft, Pack)}
@@ -160,15 +162,31 @@ def cached_data(name: str, paths: Iterable[Path], build: Callable[[], Any], vali
     key = {**_version(), "name": name, "files": files}
     path = folder() / f"{DATA_PREFIX}{name}.json"  # by its name: a pack's entry is named by a hash
     try:
-        with open(path, "rb") as handle:
-            entry = json.loads(handle.read())
-        if isinstance(entry, dict) and entry.get("key") == key and valid(entry.get("data")):
-            return entry["data"]
+        data = _load_entry(path, key)
+        if data is not None and valid(data):
+            return data
     except Exception:  # anything a damaged or foreign file does means: build it again
         pass
     data = build()
-    _put(path, lambda: json.dumps({"key": key, "data": data}, separators=(",", ":")))
+    _put(path, key, lambda: json.dumps(data, separators=(",", ":")))
     return data
+
+
+def _load_entry(path: Path, key: dict[str, Any]) -> Any:
+    """The body of the entry at `path` (JSON data), or None when there is no entry, it was made for another key, or
+    its body is not the one written with it. An entry is two lines: {"key": ..., "digest": ...}, then the body; the
+    digest (blake2b of the body's bytes) tells an entry damaged inside its JSON (a flipped digit, a hand edit) from a
+    good one: a damaged value that still parses would otherwise reach the advice. Raises OSError, ValueError."""
+    with open(path, "rb") as handle:
+        head = json.loads(handle.readline())
+        body = handle.read()
+    if not isinstance(head, dict) or head.get("key") != key or head.get("digest") != _hash(body):
+        return None
+    return json.loads(body)
+
+
+def _hash(body: bytes) -> str:
+    return blake2b(body, digest_size=32).hexdigest()
 
 
 @lru_cache(maxsize=1)  # once a process: a process runs one version of advise
@@ -200,9 +218,9 @@ def _read(path: Path, key: dict[str, Any], directory: str) -> tuple[Pack, Compil
     try:
         # no garbage cycles among the many objects an entry makes: the collections their number set off took 60% of
         # the time (10,000 rules: 0.7 s of 1.1 s)
-        with open(path, "rb") as handle, collector_paused():
-            data = json.loads(handle.read())
-            if not isinstance(data, dict) or data.get("key") != key:
+        with collector_paused():
+            data = _load_entry(path, key)
+            if data is None:
                 return None
             found = decode(data, directory)
     except Exception:  # anything a damaged or foreign file does means: read the pack itself
@@ -216,25 +234,29 @@ def _read(path: Path, key: dict[str, Any], directory: str) -> tuple[Pack, Compil
 
 def _write(path: Path, key: dict[str, Any], pack: Pack, compiled: Compiled) -> None:
     """Keep the pack's entry (_put)."""
-    def text() -> str:
+    def body() -> str:
         with collector_paused():
-            return json.dumps({"key": key, **encode(pack, compiled)}, separators=(",", ":"))
-    _put(path, text)
+            return json.dumps(encode(pack, compiled), separators=(",", ":"))
+    _put(path, key, body)
 
 
-def _put(path: Path, text: Callable[[], str]) -> None:
-    """Put the entry `text()` at `path` whole (a temporary file beside it, then renamed over it, so that a reader
-    never sees half of one), or not at all: any failure is ignored (the cache only saves time). Not synced to the
-    disk: an entry that a crash left short fails to decode and is rebuilt."""
+def _put(path: Path, key: dict[str, Any], body: Callable[[], str]) -> None:
+    """Put the entry for `key` with the body `body()` at `path` whole (_load_entry's two lines; a temporary file
+    beside it, then renamed over it, so that a reader never sees half of one), or not at all: any failure is ignored
+    (the cache only saves time). Not synced to the disk: an entry that a crash left short fails its digest and is
+    rebuilt."""
     import tempfile  # here: only a write needs it (3 ms at start-up)
 
     temporary = None
     try:
-        written = text()
+        data = body().encode("ascii")
+        if not path.parent.is_dir() and not _may_create(path.parent):
+            return
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="ascii") as file:
-            file.write(written)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            file.write(json.dumps({"key": key, "digest": _hash(data)}, separators=(",", ":")).encode("ascii"))
+            file.write(b"\n" + data)
         os.replace(temporary, path)
         temporary = None
         _trim(path.parent)
@@ -248,15 +270,32 @@ def _put(path: Path, text: Callable[[], str]) -> None:
                 pass
 
 
+def _may_create(place: Path) -> bool:
+    """Whether the cache folder may be made: always where ADVISE_CACHE_DIR names it, else its last two levels only
+    (`.cache/advise`), in a folder that exists and is not the file system's root: an empty or missing HOME must not
+    make `/.cache` or a whole missing home."""
+    if os.environ.get("ADVISE_CACHE_DIR"):
+        return True
+    grand = place.parent.parent
+    return grand.is_dir() and grand != Path(grand.anchor)
+
+
+# The names of advise's own files in the cache folder, the only ones _trim removes: the folder may be one the user
+# named (ADVISE_CACHE_DIR) and holds other files.
+_ENTRY = re.compile(r"[0-9a-f]{32}\.json")
+TEMPORARY = ".advise-"
+_TEMPORARY = re.compile(r"\.advise-[A-Za-z0-9_]+\.tmp")
+
+
 def _trim(place: Path) -> None:
-    """Keep the MAX_ENTRIES entries used last; temporary files that an ended process left go too (after an hour:
-    another process may be writing one now)."""
+    """Keep the MAX_ENTRIES pack entries used last; temporary files that an ended process left go too (after an
+    hour: another process may be writing one now). Only advise's own files (_ENTRY, _TEMPORARY) are touched."""
     import time
 
     entries = []
     with os.scandir(place) as found:
         for entry in found:
-            if entry.name.endswith(".json") or entry.name.endswith(".tmp"):
+            if _ENTRY.fullmatch(entry.name) or _TEMPORARY.fullmatch(entry.name):
                 entries.append((entry.stat().st_mtime, entry.name))
     entries.sort(reverse=True)
     jsons = [name for _, name in entries if name.endswith(".json")]

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import fields
+from hashlib import blake2b
 from pathlib import Path
 
 import pytest
@@ -153,20 +154,34 @@ def test_a_pack_file_edited_in_place_changes_the_advice_of_the_next_process(stor
     assert "CrowdWorkz · as of" in run(*args, cache_folder=store).stdout
 
 
+def parts(text: str) -> tuple[dict, dict]:
+    """A cache entry's two lines: its head (key and digest) and its body."""
+    head, _, body = text.partition("\n")
+    return json.loads(head), json.loads(body)
+
+
+def entry(key: dict, body: dict, digest: str | None = None) -> str:
+    """An entry as cache.py writes one: the head with the body's digest (`digest`: another one), then the body."""
+    data = json.dumps(body, separators=(",", ":"))
+    digest = digest or blake2b(data.encode("ascii"), digest_size=32).hexdigest()
+    return json.dumps({"key": key, "digest": digest}) + "\n" + data
+
+
 def spoiled(text: str) -> list[str]:
     """A cache entry as something else may have left it: damaged, cut short, of another version or format, JSON of
-    another shape, naming a class that is not the model's."""
-    data = json.loads(text)
-    other_version = {**data, "key": {**data["key"], "advise": "0.0.0"}}
-    other_format = {**data, "key": {**data["key"], "format": data["key"]["format"] + 1}}
-    other_python = {**data, "key": {**data["key"], "python": "2.7"}}
+    another shape, naming a class that is not the model's, a value changed inside the JSON (the digest tells it)."""
+    head, data = parts(text)
+    key = head["key"]
+    others = [{**key, "advise": "0.0.0"}, {**key, "format": key["format"] + 1}, {**key, "python": "2.7"}]
     other_fields = {**data, "fields": {**data["fields"], "Rule": data["fields"]["Rule"][:-1]}}
     no_pack = {**data, "pack": {"Text": ["a", "b"]}}
     foreign = {**data, "pack": {"os.system": ["echo hello"]}}
     short_rule = {**data, "compiled": {**data["compiled"], "rules": [["r0", 10 ** 6]]}}
-    return ["\x00garbage{", text[: len(text) // 2], "", "[]", "null", '{"key": 1}',
-            *(json.dumps(item) for item in (other_version, other_format, other_python, other_fields, no_pack, foreign,
-                                             short_rule))]
+    no_shards = {**data, "compiled": {**data["compiled"], "shards": []}}
+    return ["\x00garbage{", text[: len(text) // 2], "", "[]", "null", '{"key": 1}', text + " ",
+            *(entry(other, data) for other in others),
+            *(entry(key, body) for body in (other_fields, no_pack, foreign, short_rule)),
+            entry(key, no_shards, head["digest"])]
 
 
 def test_a_damaged_or_foreign_cache_entry_is_ignored_and_rewritten(store, pack):
@@ -176,8 +191,7 @@ def test_a_damaged_or_foreign_cache_entry_is_ignored_and_rewritten(store, pack):
     for text in spoiled(good):
         (store / name).write_text(text, encoding="utf-8")
         same_pack(fresh, cache.cached(str(pack), load_pack, compile_pack))
-        assert entries(store) == [name] and json.loads((store / name).read_text(encoding="ascii"))["key"] == \
-            json.loads(good)["key"]
+        assert entries(store) == [name] and (store / name).read_text(encoding="ascii") == good
 
 
 def test_a_damaged_cache_entry_gives_the_advice_without_a_word(store, pack):
@@ -261,10 +275,9 @@ def test_the_cache_file_is_json_and_holds_no_code(store, pack):
     cache.cached(str(pack), load_pack, compile_pack)
     [name] = entries(store)
     assert name.endswith(".json")
-    raw = (store / name).read_bytes()
-    data = json.loads(raw.decode("ascii"))
-    assert set(data) == {"key", "fields", "prefix", "pack", "compiled"}
-    assert data["key"]["folder"] == str(pack.resolve()) and data["key"]["python"] == "%d.%d" % sys.version_info[:2]
+    head, data = parts((store / name).read_bytes().decode("ascii"))
+    assert set(head) == {"key", "digest"} and set(data) == {"fields", "prefix", "pack", "compiled"}
+    assert head["key"]["folder"] == str(pack.resolve()) and head["key"]["python"] == "%d.%d" % sys.version_info[:2]
     tags = set()
 
     def walk(value):
@@ -316,5 +329,33 @@ def test_the_message_catalogs_are_kept_in_the_cache_and_rebuilt_when_damaged(sto
         (store / "data-catalog-ja.json").write_bytes(damage)
         done = run(*args, cache_folder=store)
         assert (done.returncode, done.stdout, done.stderr) == (0, expected.stdout, "")
-    entry = json.loads((store / "data-catalog-ja.json").read_text(encoding="ascii"))
-    assert entry["data"]["internal_error"] == catalog.__wrapped__("ja")["internal_error"]
+    data = parts((store / "data-catalog-ja.json").read_text(encoding="ascii"))[1]
+    assert data["internal_error"] == catalog.__wrapped__("ja")["internal_error"]
+
+
+def test_trimming_the_cache_removes_advise_s_own_files_only(store, tmp_path, monkeypatch):
+    """ADVISE_CACHE_DIR may name a folder that holds the user's files: only advise's entries and its own temporary
+    files are ever removed, whatever their number and age."""
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 1)
+    store.mkdir()
+    theirs = ["data1.json", "notes.tmp", ".notes.tmp", "0123456789abcdef0123456789abcdef.json.bak"]
+    for name in theirs:
+        (store / name).write_text("{}", encoding="utf-8")
+        os.utime(store / name, (0, 0))
+    folders = [shutil.copytree(bundled_rules() / "crowdworks", tmp_path / f"pack{index}") for index in range(3)]
+    for folder in folders:
+        cache.cached(str(folder), load_pack, compile_pack)
+    assert len(entries(store) ) - len(theirs) == 1 and all((store / name).exists() for name in theirs)
+
+
+@pytest.mark.parametrize("home", ["", "/nonexistent/home"])
+def test_a_missing_or_empty_home_makes_no_cache_folder(pack, monkeypatch, home):
+    """Without ADVISE_CACHE_DIR, the cache folder is made only inside a home that exists (never `/.cache`, never a
+    whole missing home); the advice is the same."""
+    monkeypatch.delenv("ADVISE_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", home)
+    place = cache.folder()
+    assert not place.exists()
+    assert cache.cached(str(pack), load_pack, compile_pack)[0].id == "crowdworks"
+    assert not place.exists() and not Path("/nonexistent").exists()
