@@ -26,14 +26,15 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
-from .diagnostics import Diagnostic, InputError, about_file, escaped, kind_of, msg, shown_path
+from .diagnostics import Diagnostic, InputError, Message, about_file, clipped, escaped, kind_of, msg, shown_path
 from .engine import EngineError, EngineUnavailable
-from .load import MAX_BYTES, Document, decoded, parse
+from .load import MAX_BYTES, MAX_DEPTH, Document, decoded, parse
 from .messages import rendered, say
 from .pipeline import advise_document
 from .render import json_document
@@ -197,6 +198,9 @@ _JSON_WORDS = {"Expecting value": "batch_json_value", "Expecting property name e
                "Illegal trailing comma before end of array": "batch_json_trailing_comma"}
 
 
+_LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{%d,}" % (sys.get_int_max_str_digits() + 1))
+
+
 class _Constant(ValueError):
     """NaN, Infinity or -Infinity, which Python's json reads but JSON does not have."""
 
@@ -212,6 +216,8 @@ def _json_object(text: str, where: str) -> None:
     except _Constant as constant:
         name = constant.args[0]
         raise InputError([Diagnostic(where, 1, text.find(name) + 1, msg("batch_json_constant", name=name))]) from None
+    except RecursionError:  # deeper than Python's stack: the loader's words for a file nested too deeply
+        raise InputError([Diagnostic(where, 1, None, msg("y_too_deep", depth=MAX_DEPTH, hint=""))]) from None
     except json.JSONDecodeError as error:
         before = text[:error.pos].rstrip()
         if before.endswith(",") and text.startswith(("}", "]"), error.pos):  # as Python 3.13 says it, at the comma
@@ -219,6 +225,10 @@ def _json_object(text: str, where: str) -> None:
         key = _JSON_WORDS.get(error.msg)
         message = msg(key) if key else msg("batch_not_json", detail=error.msg)
         raise InputError([Diagnostic(where, error.lineno, error.colno, message)]) from None
+    except ValueError:  # a whole number of more digits than Python converts (sys.get_int_max_str_digits)
+        long = _LONG_NUMBER.search(text)
+        raise InputError([Diagnostic(where, 1, long.start() + 1 if long else None,
+                                     msg("batch_json_long_number", digits=sys.get_int_max_str_digits()))]) from None
     if not isinstance(value, dict):
         start = len(text) - len(text.lstrip())
         raise InputError([Diagnostic(where, 1, start + 1, msg("batch_not_object", kind=kind_of(value)))])
@@ -373,6 +383,7 @@ class Tally:
     def __init__(self) -> None:
         self.cases = self.errors = self.internal = 0
         self.places: list[str] = []
+        self.quiet = False  # the reader of standard output went away: no summary of lines it never read
 
     def add(self, item: Answer, source: str) -> None:
         self.cases += 1
@@ -481,10 +492,12 @@ def count_cases(path: str) -> int | None:
 
 def summary(tally: Tally, lang: str) -> str:
     """The line on standard error at the end: how many scenarios, how many with errors, and where the first are."""
+    one = tally.cases == 1  # "1 scenario", in the languages that say it so
     if not tally.errors:
-        return say(lang, "batch_summary", cases=tally.cases, errors=0)
+        return say(lang, "batch_summary_one" if one else "batch_summary", cases=tally.cases, errors=0)
     places = say(lang, "range_comma").join(tally.places) + ("…" if tally.errors > len(tally.places) else "")
-    return say(lang, "batch_summary_errors", cases=tally.cases, errors=tally.errors, places=places)
+    return say(lang, "batch_summary_errors_one" if one else "batch_summary_errors", cases=tally.cases,
+               errors=tally.errors, places=places)
 
 
 PARTIAL = ".partial"  # OUT.partial: the answers written before an interruption
@@ -494,37 +507,52 @@ class Output:
     """The file -o OUT: the answers go to a temporary file beside it, moved into place whole when the run ends
     (hard-linked: never over a file created meanwhile, unless `replace`; write.py's way). Interrupted, the
     temporary file is kept as OUT.partial (`keep`): the answers written, whole lines in input order, from which
-    `--resume` goes on (`resumed`: the answers taken from it, counted in `tally`). Raises OSError."""
+    `--resume` goes on (`resume`: IN's lines, of which those OUT.partial answers are taken, counted in `tally`;
+    `cut`: its last line had no line break and was dropped). Raises OSError, InputError (resume_from)."""
 
-    def __init__(self, path: str, replace: bool, resume: bool, tally: Tally, source: str):
+    def __init__(self, path: str, replace: bool, resume: bool, tally: Tally, settings: Settings,
+                 lines: Iterator[tuple[int, bytes]] | None = None):
         import tempfile  # here: only a run with -o needs it
 
         self.path, self.replace, self.partial = path, replace, path + PARTIAL
+        self.cut = False
         with _held():  # a signal between creating the file and knowing its name would leave it behind
             handle, self.temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".advise-",
                                                       suffix=".tmp")
         self.stream = os.fdopen(handle, "wb")
         self.resuming = resume
         try:
-            self.resumed = self._resume(tally, source) if resume else 0
+            if resume:
+                self._resume(tally, settings, lines if lines is not None else iter(()))
         except BaseException:
             self.discard()
             raise
 
-    def _resume(self, tally: Tally, source: str) -> int:
-        """Copy OUT.partial's answers into the new file, counting them (and their errors) in `tally`; InputError at
-        a line that is no answer of advise batch (another file, or one cut by a crash)."""
+    def _resume(self, tally: Tally, settings: Settings, lines: Iterator[tuple[int, bytes]]) -> None:
+        """Copy OUT.partial's answers into the new file, counting them (and their errors) in `tally`, taking one of
+        IN's `lines` for each; InputError, at OUT.partial's line, for a line that is no answer of advise batch, or
+        an answer of another input, language or --as-of (resumed, OUT would not be what one run writes). A last
+        line without its line break (a crash cut it) is dropped and advised again."""
         with open(self.partial, "rb") as partial:
             for number, raw in enumerate(partial, 1):
-                kind = _answer_kind(raw)
-                if kind is None:
-                    raise InputError([Diagnostic(self.partial, number, 1, msg("batch_not_partial"))])
-                self.stream.write(raw)
-                tally.add(Answer("", _error_line(raw, number), kind), source)
-        return tally.cases
+                if not raw.endswith(b"\n"):
+                    self.cut = True
+                    break
+                line = next(lines, None)
+                kind = _resumed_kind(raw, settings, line)
+                if not isinstance(kind, int):
+                    raise InputError([Diagnostic(self.partial, number, 1, kind)])
+                self.write_bytes(raw)
+                tally.add(Answer("", line[0] if line else number, kind), settings.source)
 
     def write(self, text: str) -> None:
-        self.stream.write(text.encode("utf-8"))
+        self.write_bytes(text.encode("utf-8"))
+
+    def write_bytes(self, data: bytes) -> None:
+        try:
+            self.stream.write(data)
+        except OSError as error:  # a full disk: the run stops, told as OUT's, not as a bug
+            raise WriteFailed(self.path, error) from None
 
     def _closed(self) -> None:
         self.stream.flush()
@@ -535,8 +563,8 @@ class Output:
         os.chmod(self.temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
 
     def finish(self) -> None:
-        """OUT in place, whole; OUT.partial removed when the run went on from it. Raises FileExistsError when OUT
-        was created meanwhile (and not `replace`), OSError when the system refuses."""
+        """OUT in place, whole; OUT.partial removed (the run went on from it, or --force started again). Raises
+        FileExistsError when OUT was created meanwhile (and not `replace`), OSError when the system refuses."""
         from .write import WRITTEN, not_regular
 
         try:
@@ -547,37 +575,103 @@ class Output:
             else:
                 os.link(self.temporary, self.path)
             WRITTEN.append(self.path)
-            if self.resuming and os.path.exists(self.partial):
+            if (self.resuming or self.replace) and os.path.isfile(self.partial):
                 os.unlink(self.partial)
         finally:
             self.discard()
 
     def keep(self) -> str:
-        """The answers written so far as OUT.partial (replacing an older one); its name."""
+        """The answers written so far as OUT.partial (replacing an older one); its name. Raises OSError."""
         self._closed()
         os.replace(self.temporary, self.partial)
         return self.partial
 
     def discard(self) -> None:
-        if not self.stream.closed:
-            self.stream.close()
-        if os.path.lexists(self.temporary):
-            os.unlink(self.temporary)
+        """The temporary file removed, whatever closing it says (a full disk fails the close's flush again)."""
+        try:
+            if not self.stream.closed:
+                self.stream.close()
+        except OSError:
+            pass
+        finally:
+            if os.path.lexists(self.temporary):
+                os.unlink(self.temporary)
 
 
-def _answer_kind(raw: bytes) -> int | None:
-    """OK or ERROR for a line advise batch wrote (an object with an id), None for anything else."""
+class WriteFailed(Exception):
+    """The answers could not be written to `path` (OUT, or <stdout>): `error` is the system's OSError."""
+
+    def __init__(self, path: str, error: OSError):
+        super().__init__(path, error)
+        self.path, self.error = path, error
+
+
+def _resumed_kind(raw: bytes, settings: Settings, line: tuple[int, bytes] | None) -> int | Message:
+    """OK, ERROR or INTERNAL for an answer read back from OUT.partial that answers IN's `line` (number, text) in
+    this run's language and --as-of, else what is wrong with it (a message)."""
     try:
         data = json.loads(raw)
-    except ValueError:
-        return None
-    if not raw.endswith(b"\n") or not isinstance(data, dict) or "id" not in data:
-        return None
-    return ERROR if "errors" in data else OK
+    except (ValueError, RecursionError):
+        data = None
+    kind = _answer_shape(data)
+    if kind is None:
+        return msg("batch_not_partial")
+    if line is None:
+        return msg("batch_partial_longer", path=shown_path(settings.source))
+    place = f"{shown_path(settings.source)}:{line[0]}"
+    wrong = _other_case(data, settings, place) if kind == OK else _other_errors(data["errors"], settings, line[0])
+    return wrong or kind
 
 
-def _error_line(raw: bytes, number: int) -> int:
-    """The input line an answer read back from OUT.partial was for: its first error's, else unknown (`number`,
-    the place in OUT.partial, only for the summary)."""
-    errors = json.loads(raw).get("errors")
-    return errors[0]["line"] if errors and isinstance(errors[0].get("line"), int) else number
+def _other_case(data: dict, settings: Settings, place: str) -> Message | None:
+    """What makes an advice read back from OUT.partial not this run's answer to IN's line at `place`, or None."""
+    scenario = data["scenario"]
+    if scenario["path"] != place:
+        return msg("batch_partial_other", place=escaped(clipped(scenario["path"])), expected=place)
+    if data.get("lang") != settings.lang:
+        return msg("batch_partial_lang", lang=escaped(clipped(str(data.get("lang")))), asked=settings.lang)
+    if settings.as_of is not None and scenario.get("as_of") != settings.as_of.isoformat():
+        return msg("batch_partial_as_of", date=escaped(clipped(str(scenario.get("as_of")))),
+                   asked=settings.as_of.isoformat())
+    return None
+
+
+def _other_errors(errors: list[dict], settings: Settings, number: int) -> Message | None:
+    """What makes the errors read back from OUT.partial not this run's answer to IN's line `number`, or None: an
+    error in IN at another line, or errors in another input (a rule pack's mistakes are at the pack's lines)."""
+    source = shown_path(settings.source)
+    own = [e for e in errors if e["path"] == source]
+    if own and any(e["line"] != number for e in own) or not own and _in_other_input(errors):
+        found = f"{source}:{own[0]['line']}" if own else errors[0]["path"]
+        return msg("batch_partial_other", place=escaped(clipped(found)), expected=f"{source}:{number}")
+    return None
+
+
+def _in_other_input(errors: list[dict]) -> bool:
+    """Errors at a line of some input of advise batch (a .jsonl file, <stdin>), not of a rule pack's files: the
+    answer is another input's when this run's IN is not among their paths."""
+    return any(e["path"].endswith((".jsonl", ".ndjson", ">")) for e in errors)
+
+
+def _answer_shape(data: Any) -> int | None:
+    """OK, ERROR or INTERNAL for a line advise batch wrote (an object with an id and a scenario with its path, or
+    errors each with a path, line, column and message), None for anything else."""
+    if not isinstance(data, dict) or "id" not in data:
+        return None
+    errors = data.get("errors")
+    if errors is None:
+        scenario = data.get("scenario")
+        return OK if isinstance(scenario, dict) and isinstance(scenario.get("path"), str) else None
+    if not isinstance(errors, list) or not errors or not all(_is_error(e) for e in errors):
+        return None
+    return INTERNAL if any(e["column"] is None and _is_internal(e["message"]) for e in errors) else ERROR
+
+
+def _is_error(error: Any) -> bool:
+    return isinstance(error, dict) and isinstance(error.get("path"), str) and isinstance(error.get("message"), str) \
+        and all(error.get(key) is None or type(error.get(key)) is int for key in ("line", "column"))
+
+
+def _is_internal(message: str) -> bool:
+    """An internal error's message (in either language), as `answer` writes it."""
+    return any(message.startswith(say(lang, "internal_error", detail="\0").split("\0")[0]) for lang in ("en", "ja"))

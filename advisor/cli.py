@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import itertools
 import os
 import re
 import shlex
@@ -765,10 +764,13 @@ def graph_command(rules: str | None, platform: str | None, lang: str, fmt: str, 
 
 def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int:
     """--jobs N: a whole number of processes, 1 or more, refused in the catalogs' words."""
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_JOBS:
         raise click.BadParameter(say(_current_lang(), "batch_jobs_invalid", value=escaped(clipped(value))),
                                  ctx=ctx, param=param)
     return int(value)
+
+
+MAX_JOBS = 64  # more processes than that only share the same cores (docs/batch.md)
 
 
 @main.command(name="batch")
@@ -793,32 +795,35 @@ def batch_command(source: str, output: str | None, force: bool, resume: bool, jo
     stream = _batch_input(source, lang)
     settings = batch.Settings("<stdin>" if source == "-" else source, lang, rules, as_of, dt.date.today())
     try:
-        _batch_run(stream, source, settings, output, force, resume, jobs, no_progress)
+        _batch_run(stream, source, settings, output, force, (resume, jobs, no_progress))
     finally:
         if source != "-":
             stream.close()
 
 
-def _batch_run(stream, source: str, settings, output: str | None, force: bool, resume: bool, jobs: int,
-               no_progress: bool) -> None:
+def _batch_run(stream, source: str, settings, output: str | None, force: bool, how: tuple[bool, int, bool]) -> None:
     """advise batch once IN is open: the answers to OUT (or standard output), how an interruption ends, the summary
-    and the exit code."""
+    and the exit code; `how`: --resume, --jobs, --no-progress."""
     from . import batch
 
+    resume, jobs, no_progress = how
     lang = settings.lang
     tally = batch.Tally()
-    sink = _batch_sink(output, force, resume, tally, settings.source, lang)
-    lines = itertools.islice(batch.read_lines(stream), sink.resumed if sink else 0, None)
-    bar = _progress(source, no_progress, tally.cases)
+    lines = batch.read_lines(stream)
+    sink = _batch_sink(output, force, resume, tally, settings, lines)
+    bar = _progress(source, no_progress or (sink is None and sys.stdout.isatty()), tally.cases)
     try:
         try:
             batch.run(settings, lines, jobs, sink.write if sink else _batch_out, tally, bar)
         except (KeyboardInterrupt, batch.Stopped) as stop:
-            raise _batch_stopped(stop, tally, sink, source, output, lang) from None
+            raise _batch_stopped(stop, tally, sink, source, output, settings, jobs) from None
+        except batch.WriteFailed as error:
+            raise _batch_not_written(error, lang) from None
         except batch.Unavailable as error:
             raise Failure(str(error), EXIT_INTERNAL_ERROR) from None
         except BrokenPipeError:  # the reader stopped early (| head): quietly, with the code it would have had
             _stdout_closed()
+            tally.quiet = True
         finally:
             if bar is not None:
                 bar.close()
@@ -858,26 +863,51 @@ def _batch_input(source: str, lang: str):
         raise Failure(report([about_file(source, msg("y_cannot_read", reason=os_reason(error)))], lang)) from None
 
 
-def _batch_sink(output: str | None, force: bool, resume: bool, tally, source: str, lang: str):
-    """The file -o OUT (batch.Output), or None for standard output."""
+def _batch_sink(output: str | None, force: bool, resume: bool, tally, settings, lines):
+    """The file -o OUT (batch.Output, gone on from OUT.partial with --resume, taking its answers' lines of IN),
+    or None for standard output."""
     from .batch import Output
 
     if not output:
         return None
     try:
-        with _reported(lang):
-            return Output(output, force, resume, tally, source)
+        with _reported(settings.lang):
+            sink = Output(output, force, resume, tally, settings, lines)
     except OSError as error:
-        raise _not_written(NotWritten(output, os_reason(error)), lang) from None
+        raise _not_written(NotWritten(output, os_reason(error)), settings.lang) from None
+    if sink.cut:
+        click.echo(say(settings.lang, "batch_partial_cut", path=shown_path(sink.partial)), err=True)
+    return sink
 
 
 def _batch_out(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
+    """One answer to standard output; batch.WriteFailed when the system refuses (a full disk), BrokenPipeError
+    when the reader is gone."""
+    from .batch import WriteFailed
+
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise WriteFailed(STDOUT, error) from None
+
+
+STDOUT = "<stdout>"  # standard output as a message names it
+
+
+def _batch_not_written(error, lang: str) -> Failure:
+    """The answers could not be written (batch.WriteFailed): `OUT: cannot write: why`, exit 2; on standard output,
+    what is left to print goes nowhere (not again to a full disk at exit)."""
+    if error.path == STDOUT:
+        _stdout_closed()
+    return _not_written(NotWritten(error.path, os_reason(error.error)), lang)
 
 
 def _progress(source: str, no_progress: bool, done: int):
-    """A tqdm bar on standard error counting scenarios, only when that is a terminal (never in a pipe or a log),
-    with the total when IN is a file; None otherwise."""
+    """A tqdm bar on standard error counting scenarios, only when that is a terminal (never in a pipe or a log)
+    and not asked away (`no_progress`: also when the answers go to that terminal, whose lines the bar's redraws
+    would cut), with the total when IN is a file; None otherwise."""
     if no_progress or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -889,20 +919,31 @@ def _progress(source: str, no_progress: bool, done: int):
     return tqdm(total=total, initial=done, unit=" scenarios", file=sys.stderr, dynamic_ncols=True, leave=False)
 
 
-def _batch_stopped(stop: BaseException, tally, sink, source: str, output: str | None, lang: str) -> Failure:
+def _batch_stopped(stop: BaseException, tally, sink, source: str, output: str | None, settings, jobs: int) -> Failure:
     """Ctrl-C (exit 130), SIGTERM or SIGHUP (128 + its number): the answers written are kept, whole lines in input
-    order (OUT.partial with -o), and stderr says how many and how to go on."""
+    order (OUT.partial with -o), and stderr says how many and how to go on: the command repeats the options that
+    change the answers (--lang, --rules, --as-of) and --jobs."""
     from .batch import Stopped
 
+    lang = settings.lang
     code = 128 + stop.signal if isinstance(stop, Stopped) else EXIT_INTERRUPTED
     if sink is None:
         try:
             sys.stdout.flush()
         except BrokenPipeError:
             _stdout_closed()
+        except OSError:
+            _stdout_closed()  # a full disk: the lines not flushed are lost; the count says what was given
         return Failure(say(lang, "batch_interrupted", cases=tally.cases), code)
-    partial = sink.keep()
-    command = " ".join(shlex.quote(word) for word in ("advise", "batch", source, "-o", output or "", "--resume"))
+    try:
+        partial = sink.keep()
+    except OSError as error:
+        return _not_written(NotWritten(output or "", os_reason(error)), lang)
+    words = ["advise", "batch", source, "-o", output or "", "--resume", "--lang", lang]
+    words += ["--rules", settings.rules] if settings.rules else []
+    words += ["--as-of", settings.as_of.isoformat()] if settings.as_of else []
+    words += ["-j", str(jobs)] if jobs != 1 else []
+    command = " ".join(shlex.quote(word) for word in words)
     return Failure(say(lang, "batch_interrupted_kept", cases=tally.cases, path=shown_path(output),
                        partial=shown_path(partial), command=command), code)
 
@@ -910,7 +951,7 @@ def _batch_stopped(stop: BaseException, tally, sink, source: str, output: str | 
 def _batch_done(sink, tally, lang: str) -> None:
     """The run's end: OUT in place (with -o), the summary on stderr, and the exit code: 0 every scenario advised,
     1 some lines have errors, 3 advise failed on one (a bug)."""
-    from .batch import summary
+    from .batch import WriteFailed, summary
 
     if sink is not None:
         try:
@@ -922,9 +963,13 @@ def _batch_done(sink, tally, lang: str) -> None:
     else:
         try:
             sys.stdout.flush()
-        except BrokenPipeError:
+        except BrokenPipeError:  # the reader went away (| head): quietly, no summary of lines it never read
             _stdout_closed()
-    click.echo(summary(tally, lang), err=True)
+            tally.quiet = True
+        except OSError as error:
+            raise _batch_not_written(WriteFailed(STDOUT, error), lang) from None
+    if not tally.quiet:
+        click.echo(summary(tally, lang), err=True)
     if tally.internal:
         raise Failure("", EXIT_INTERNAL_ERROR)
     if tally.errors:

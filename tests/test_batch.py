@@ -4,9 +4,11 @@ its answers in OUT.partial and --resume goes on; the Dask example gives the same
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import importlib.util
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -187,12 +189,28 @@ def test_an_interrupted_run_keeps_its_answers_in_out_partial_and_resume_goes_on(
     done = len(partial.splitlines())
     assert (process.returncode, err) == (code, (
         f"advise batch: interrupted after {done} scenarios; {out} was not written, their answers are in "
-        f"{out}.partial; to go on: advise batch {mixed} -o {out} --resume\n"))
+        f"{out}.partial; to go on: advise batch {mixed} -o {out} --resume --lang en --as-of 2026-11-25"
+        f"{' -j 2' if jobs == '2' else ''}\n"))
     assert 0 < done < 120 and partial == "".join(mixed_answers.splitlines(keepends=True)[:done])
     assert sorted(os.listdir(tmp_path)) == ["out.jsonl.partial"]  # neither OUT nor a temporary file
 
     code, _, err = advise(*args[:-2], "--resume")
     assert (code, out.read_text(encoding="utf-8"), os.listdir(tmp_path)) == (1, mixed_answers, ["out.jsonl"])
+
+
+def test_the_resume_command_printed_repeats_the_options_that_change_the_answers(mixed, tmp_path):
+    out = tmp_path / "out.jsonl"
+    process = python_advise("batch", str(mixed), "--lang", "ja", "--rules", str(ROOT / "rules"), "-o", str(out))
+    wait_for_output(tmp_path, process)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    command = shlex.split(err.split("：")[-1])
+    assert command == ["advise", "batch", str(mixed), "-o", str(out), "--resume", "--lang", "ja", "--rules",
+                       str(ROOT / "rules")]
+    code, _, _ = advise(*command[1:])
+    answers = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert code == 1 and len(answers) == 120
+    assert {a.get("lang") for a in answers if "errors" not in a} == {"ja"}
 
 
 def test_interrupted_on_standard_output_the_lines_written_stay_whole(mixed, mixed_answers):
@@ -211,17 +229,19 @@ def test_interrupted_on_standard_output_the_lines_written_stay_whole(mixed, mixe
 
 def test_a_progress_bar_is_shown_on_a_terminal_only(mixed):
     """On a terminal (a pseudo-terminal of 80 columns here) standard error shows tqdm's bar counting scenarios up
-    to the total; --no-progress, and every test above (standard error a pipe), show the summary alone."""
+    to the total; --no-progress, answers on that terminal too, and every test above (standard error a pipe), show
+    no bar."""
     import fcntl
     import pty
     import struct
     import termios
 
-    for options, shown in (((), True), (("--no-progress",), False)):
+    # the answers on the terminal too: no bar, whose redraws would cut their lines
+    for options, on_terminal, shown in (((), False, True), (("--no-progress",), False, False), ((), True, False)):
         main_end, terminal = pty.openpty()
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         process = subprocess.Popen([sys.executable, "-m", "advisor", "batch", str(mixed), *options], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=terminal)
+                                   stdout=terminal if on_terminal else subprocess.DEVNULL, stderr=terminal)
         os.close(terminal)
         seen = b""
         while True:
@@ -237,7 +257,12 @@ def test_a_progress_bar_is_shown_on_a_terminal_only(mixed):
         text = seen.decode()
         summary = text.index("advise batch: 120 scenarios read, ")
         assert ("/120 [" in text[:summary] and " scenarios/s]" in text[:summary]) is shown  # tqdm: done/total
-        assert (text[:summary] == "") is not shown
+        assert (text[:summary].replace("\r\n", "\n") == ("".join(_mixed_lines(mixed)) if on_terminal else "")) \
+            is not shown
+
+
+def _mixed_lines(mixed: Path) -> list[str]:
+    return advise("batch", str(mixed))[1].splitlines(keepends=True)
 
 
 def test_a_line_advise_fails_on_is_an_internal_error_and_the_others_go_on(monkeypatch):
@@ -305,8 +330,9 @@ def test_usage_errors_exit_2_before_any_work(tmp_path):
     assert out.read_text(encoding="utf-8") == "kept\n"
     assert advise("batch", str(tmp_path / "none.jsonl"))[::2] == (
         2, f"{tmp_path / 'none.jsonl'}: cannot read file: no such file or folder\n")
-    code, _, err = advise("batch", str(cases), "--jobs", "0")
-    assert code == 2 and '0 is not a number of processes: give a whole number, 1 or more' in err
+    for jobs in ("0", "65"):  # more processes than 64 only share the same cores
+        code, _, err = advise("batch", str(cases), "--jobs", jobs)
+        assert code == 2 and f"{jobs} is not a number of processes: give a whole number from 1 to 64" in err
     code, _, err = advise("batch", str(cases), "--resume")
     assert code == 2 and "--resume goes on from OUT.partial, so it needs -o OUT" in err
     assert advise("batch", str(cases), "-o", str(tmp_path / "new.jsonl"), "--resume")[::2] == (
@@ -332,3 +358,171 @@ def test_the_dask_example_writes_what_advise_batch_writes(tmp_path):
     for path in (first, second):
         _, out, _ = advise("batch", str(path), "--lang", "ja")
         assert (tmp_path / "out" / path.name).read_text(encoding="utf-8") == out
+
+
+# ------------------------------------------------------------------------------------------------ what goes wrong
+
+
+def test_a_number_python_cannot_read_or_nesting_beyond_its_stack_is_the_line_s_own_mistake():
+    """Valid JSON all the same: each is that line's error (exit 1), never an internal error (exit 3)."""
+    long = '{"id": 2, "fee": ' + "9" * 5000 + "}"
+    deep = '{"id": 3, "x": ' + "[" * 100000 + "]" * 100000 + "}"
+    code, out, err = advise("batch", "--lang", "en", input=f"{line_of(SEED, id=1)}\n{long}\n{deep}\n")
+    assert out.splitlines()[1:] == [
+        error(2, 2, 18, "a whole number of more than 4300 digits cannot be read"),
+        error(3, 3, None, "the file is nested too deeply (more than 50 levels)")]
+    assert (code, err) == (1, "advise batch: 3 scenarios read, 2 with errors (<stdin>:2, <stdin>:3)\n")
+    code, out, _ = advise("batch", "--lang", "ja", input=long + "\n")
+    assert code == 1 and json.loads(out)["errors"][0]["message"] == "4300 桁を超える整数は読めません"
+
+
+class FullDisk:
+    """A file on a full disk: the first write is taken into the buffer, the next ones and the close's flush fail
+    with ENOSPC (the file itself is closed all the same, as io's close does)."""
+
+    def __init__(self, stream):
+        self.stream, self.writes = stream, 0
+
+    def write(self, data):
+        self.writes += 1
+        if self.writes > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self.stream.write(data)
+
+    def close(self):
+        self.stream.close()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+@pytest.mark.parametrize(("lang", "reason"), [("en", "cannot write: no space left on the disk"),
+                                              ("ja", None)])
+def test_a_full_disk_is_out_s_located_error_and_leaves_no_temporary_file(tmp_path, monkeypatch, lang, reason):
+    from advisor.diagnostics import os_reason
+    from advisor.messages import rendered, say
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(f"{line_of(SEED, id=1)}\n{line_of(SEED, id=2)}\n", encoding="utf-8")
+    fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda *args, **kwargs: FullDisk(fdopen(*args, **kwargs)))
+    code, out, err = advise("batch", str(cases), "-o", str(tmp_path / "out.jsonl"), "--lang", lang)
+    monkeypatch.undo()
+    expected = say(lang, "file_cannot_write", path=str(tmp_path / "out.jsonl"),
+                   reason=rendered(os_reason(errno.ENOSPC), lang))
+    assert (code, out, err) == (2, "", expected + "\n")
+    assert reason is None or err == f"{tmp_path / 'out.jsonl'}: {reason}\n"
+    assert os.listdir(tmp_path) == ["cases.jsonl"]  # no temporary file, no OUT, no OUT.partial
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_standard_output_is_told_as_such_without_a_traceback():
+    with open("/dev/full", "wb") as full:
+        process = python_advise("batch", "--lang", "en", stdin=subprocess.PIPE, stdout=full)
+        _, err = process.communicate(line_of(SEED, id=1) + "\n", timeout=60)
+    assert (process.returncode, err) == (2, "<stdout>: cannot write: no space left on the disk\n")
+
+
+def test_when_the_reader_goes_away_the_run_ends_quietly():
+    process = subprocess.Popen(f"{shlex.quote(sys.executable)} -m advisor batch | head -c 10", shell=True, cwd=ROOT,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.communicate((line_of(SEED, id=1) + "\n").encode() * 200, timeout=120)
+    assert (process.returncode, out, err) == (0, b'{"id":1,"s', b"")
+
+
+def test_one_scenario_is_said_in_the_singular():
+    assert advise("batch", "--lang", "en", input=line_of(SEED) + "\n")[2] == \
+        "advise batch: 1 scenario advised, 0 with errors\n"
+    assert advise("batch", "--lang", "en", input=LIST + "\n")[2] == \
+        "advise batch: 1 scenario read, 1 with errors (<stdin>:1)\n"
+    assert advise("batch", "--lang", "ja", input=line_of(SEED) + "\n")[2] == \
+        "advise batch: シナリオ 1 件に助言しました（誤りのある行 0 件）\n"
+
+
+# ------------------------------------------------------------------------------------------------ --resume
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory) -> tuple[Path, list[str]]:
+    """IN of three scenarios (a blank line and a bad one among them) and the answers one run writes for it."""
+    path = tmp_path_factory.mktemp("three") / "in.jsonl"
+    path.write_text(f"{line_of(SEED, id='a')}\n\n{LIST}\n{line_of(SEED, id='c')}\n", encoding="utf-8")
+    code, out, _ = advise("batch", str(path), "--lang", "en", "--as-of", "2026-11-25")
+    assert code == 1
+    return path, out.splitlines(keepends=True)
+
+
+def resume(three, tmp_path, partial: str, *options: str) -> tuple[int, str, Path]:
+    out = tmp_path / "out.jsonl"
+    (tmp_path / "out.jsonl.partial").write_text(partial, encoding="utf-8")
+    code, _, err = advise("batch", str(three[0]), "-o", str(out), "--resume", *options)
+    return code, err, out
+
+
+OTHER_INPUT = ("run with the IN it was written for, or with --force instead of --resume to start again")
+
+
+def test_resume_refuses_the_answers_of_another_input_at_their_line(three, tmp_path):
+    path, answers = three
+    shown = answers[0].replace(f'"{path}:1"', '"other.jsonl:1"')
+    code, err, out = resume(three, tmp_path, shown, "--lang", "en", "--as-of", "2026-11-25")
+    assert (code, err) == (2, f"{out}.partial:1:1: this answer is for other.jsonl:1, not for {path}:1: it was "
+                              f"written for another input ({OTHER_INPUT})\n")
+    # the second answer is for IN's second line that is not blank, line 3: line 2 of OUT.partial says line 4
+    code, err, out = resume(three, tmp_path, answers[0] + answers[2], "--lang", "en", "--as-of", "2026-11-25")
+    assert (code, err.startswith(f"{out}.partial:2:1: this answer is for {path}:4, not for {path}:3")) == (2, True)
+    code, err, out = resume(three, tmp_path, "".join(answers) + answers[0], "--lang", "en", "--as-of", "2026-11-25")
+    assert (code, err) == (2, f"{out}.partial:4:1: {path} has no line left for this answer: it was written for "
+                              f"another input ({OTHER_INPUT})\n")
+    assert sorted(os.listdir(tmp_path)) == ["out.jsonl.partial"]
+
+
+def test_resume_refuses_answers_of_another_language_or_date(three, tmp_path):
+    code, err, out = resume(three, tmp_path, three[1][0], "--lang", "ja", "--as-of", "2026-11-25")
+    assert (code, err) == (2, f"{out}.partial:1:1: この結果は --lang en のもので、ja ではありません。--lang en で再開するか、"
+                              "最初からやり直すには --resume の代わりに --force を付けて実行してください\n")
+    code, err, out = resume(three, tmp_path, three[1][0], "--lang", "en", "--as-of", "2026-12-01")
+    assert (code, err) == (2, f"{out}.partial:1:1: this answer is as of 2026-11-25, not --as-of 2026-12-01: go on "
+                              "with the --as-of it was written with, or run with --force instead of --resume to "
+                              "start again\n")
+
+
+@pytest.mark.parametrize("partial", ['{"id":"x","errors":[{"line":"a"}]}\n{"id":1,"errors":5}\n', '{"id":"x"}\n',
+                                     '{"id":"y","errors":[]}\n', "[1]\n", "{]\n"])
+def test_a_hand_edited_partial_is_refused_at_its_line_naming_force(three, tmp_path, partial):
+    code, err, out = resume(three, tmp_path, partial, "--lang", "en")
+    assert (code, err) == (2, f"{out}.partial:1:1: not an answer of advise batch; this file cannot be gone on from "
+                              "(run with --force instead of --resume to start again)\n")
+
+
+def test_a_cut_last_line_is_dropped_and_the_whole_ones_kept(three, tmp_path):
+    path, answers = three
+    code, err, out = resume(three, tmp_path, answers[0] + answers[1][:40], "--lang", "en", "--as-of", "2026-11-25")
+    assert (code, out.read_text(encoding="utf-8")) == (1, "".join(answers))
+    assert err == (f"{out}.partial: its last line was cut (no line break at its end); it is dropped and that "
+                   f"scenario advised again\nadvise batch: 3 scenarios read, 1 with errors ({path}:3)\n")
+
+
+def test_the_summary_after_resume_counts_the_copied_answers_by_their_own_lines(tmp_path, monkeypatch):
+    """An internal error copied from OUT.partial still makes exit 3; a rule pack's mistake is at its pack's line,
+    but the summary names IN's line it answers."""
+    from advisor import batch
+
+    cases = tmp_path / "in.jsonl"
+    cases.write_text(f'{{"title": "boom"}}\n{line_of(SEED, id=2)}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    pack_error = compact({"id": 2, "errors": [{"path": "rules/crowdworks/rules.yaml", "line": 1385, "column": 9,
+                                               "message": "broken", "code": None}]})
+    internal = error(1, 1, None, "advise: internal error: ZeroDivisionError: division by zero", str(cases))
+    (tmp_path / "out.jsonl.partial").write_text(f"{internal}\n{pack_error}\n", encoding="utf-8")
+    monkeypatch.setattr(batch, "advise_document", lambda *args: 1 / 0)
+    code, _, err = advise("batch", str(cases), "-o", str(out), "--resume")
+    assert (code, err) == (3, f"advise batch: 2 scenarios read, 2 with errors ({cases}:1, {cases}:2)\n")
+
+
+def test_force_starts_again_and_removes_the_stale_partial(three, tmp_path):
+    (tmp_path / "out.jsonl.partial").write_text(three[1][0], encoding="utf-8")
+    code, _, _ = advise("batch", str(three[0]), "-o", str(tmp_path / "out.jsonl"), "--force", "--lang", "en",
+                        "--as-of", "2026-11-25")
+    assert (code, sorted(os.listdir(tmp_path))) == (1, ["out.jsonl"])
