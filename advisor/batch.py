@@ -141,8 +141,10 @@ def answers(settings: Settings, lines: Iterable[tuple[int, bytes | str]]) -> lis
 def dask_partition(lines: Iterable[str | bytes | tuple[str, str]], lang: str = "en", rules: str | None = None,
                    as_of: dt.date | None = None, today: dt.date | None = None,
                    source: str = "<dask>") -> list[str]:
-    """For dask.bag's map_partitions: the output lines (without line breaks) of one partition's lines, exactly as
-    `advise batch` writes them (the same `answer`). Lines are numbered from 1 in the partition: with
+    """For dask.bag's map_partitions over lines Dask has read (dask.bag.read_text): the output lines (without line
+    breaks) of one partition's lines, as `advise batch` writes them (the same `answer`), but for what Dask's text
+    reading does first: a byte that is not UTF-8 stops the run, and a lone \r ends a line (dask_files reads as
+    advise batch does). Lines are numbered from 1 in the partition: with
     dask.bag.read_text's default (blocksize=None) a partition is one file, so these are the file's own lines, and
     with include_path=True (each line a (text, path) pair) the file's path is the `source` shown in places, as
     advise batch shows IN. Blank lines are skipped, as advise batch skips them. `today`: the date of a scenario
@@ -162,6 +164,27 @@ def dask_partition(lines: Iterable[str | bytes | tuple[str, str]], lang: str = "
             if item.kind == UNAVAILABLE:
                 raise Unavailable(item.text)
             done.append(item.text.rstrip("\n"))
+    return done
+
+
+def dask_files(paths: Iterable[str], lang: str = "en", rules: str | None = None, as_of: dt.date | None = None,
+               today: dt.date | None = None) -> list[str]:
+    """For dask.bag's map_partitions over a bag of file paths (db.from_sequence(paths, partition_size=1): one
+    file a partition): the output lines (without line breaks) of each file, exactly as `advise batch PATH` writes
+    them: the file is read as advise batch reads IN (bytes, lines ending at \n, a byte that is not UTF-8 that
+    line's error, a lone \r part of its line), and each answer names PATH as it is given, as advise batch names IN.
+    `today`: the date of a scenario without as_of (give one for the whole run). Raises Unavailable when
+    durable_rules cannot be imported, OSError when a file cannot be read."""
+    done = []
+    for path in paths:
+        settings = Settings(path, lang, rules, as_of, today or dt.date.today())
+        _BROKEN.clear()  # as each advise batch run: a pack repaired since is read anew
+        with open(path, "rb") as stream:
+            for number, raw in read_lines(stream):
+                item = answer(settings, number, raw)
+                if item.kind == UNAVAILABLE:
+                    raise Unavailable(item.text)
+                done.append(item.text.rstrip("\n"))
     return done
 
 

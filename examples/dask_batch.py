@@ -1,10 +1,11 @@
 """advise batch under Dask: every JSON Lines file a pattern matches is one partition, advised by the function
-advise batch itself uses (advisor.batch.dask_partition), and written to a file of the same name in OUT_DIR,
-line for line what `advise batch FILE` writes for it (docs/batch.md).
+advise batch itself uses (advisor.batch.dask_files: it reads each file as advise batch reads IN), and written to
+a file of the same name in OUT_DIR, the same bytes as `advise batch FILE` writes for it, FILE being the path as
+the pattern gives it (relative when the pattern is; docs/batch.md).
 
     python examples/dask_batch.py 'cases-*.jsonl' answers/ [--lang ja] [--rules DIR] [--scheduler processes]
 
-Needs the dask extra: pip install 'advise[dask]'. tests/test_batch.py runs it on two small files.
+Needs the dask extra, installed from advise's folder: pip install -e '.[dask]'. tests/test_batch.py runs it.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import datetime as dt
 import glob
 import os
 
-from advisor.batch import dask_partition
+from advisor.batch import dask_files
 
 
 def advise_files(pattern: str, out_dir: str, lang: str = "en", rules: str | None = None,
@@ -27,10 +28,11 @@ def advise_files(pattern: str, out_dir: str, lang: str = "en", rules: str | None
     if not files:
         raise SystemExit(f"{pattern}: no such files")
     today = dt.date.today()  # one date for the whole run, as advise batch fixes it once
-    # blocksize=None (the default): a partition is a whole file, so each line is numbered as in its file;
-    # include_path: each line comes with its file's path, which its answer names as advise batch names IN.
-    lines = db.read_text(files, encoding="utf-8", include_path=True)
-    answers = lines.map_partitions(dask_partition, lang=lang, rules=rules, today=today)
+    # One path a partition, read by dask_files as advise batch reads IN (not by dask.bag.read_text, whose text
+    # reading stops at a byte that is not UTF-8 and ends a line at a lone \r): each file's answers are then what
+    # advise batch writes for it, its lines numbered as in the file and its path as the pattern gives it.
+    paths = db.from_sequence(files, partition_size=1)
+    answers = paths.map_partitions(dask_files, lang=lang, rules=rules, today=today)
     os.makedirs(out_dir, exist_ok=True)
     targets = [os.path.join(out_dir, os.path.basename(path)) for path in files]
     return answers.to_textfiles(targets, encoding="utf-8", last_endline=True, scheduler=scheduler)
