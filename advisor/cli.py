@@ -881,12 +881,14 @@ def _batch_sink(output: str | None, force: bool, resume: bool, tally, settings, 
 
 
 def _batch_out(text: str) -> None:
-    """One answer to standard output; batch.WriteFailed when the system refuses (a full disk), BrokenPipeError
-    when the reader is gone."""
+    """One answer to standard output, passed on at once (batch.run counts it as written: held in Python's buffer,
+    its end could still be lost to an interruption); batch.WriteFailed when the system refuses (a full disk),
+    BrokenPipeError when the reader is gone."""
     from .batch import WriteFailed
 
     try:
         sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     except BrokenPipeError:
         raise
     except OSError as error:
