@@ -287,6 +287,20 @@ TEMPORARY = ".advise-"
 _TEMPORARY = re.compile(r"\.advise-[A-Za-z0-9_]+\.tmp")
 
 
+def _ours(path: str) -> bool:
+    """Whether the file at `path` is one advise wrote (_put): it begins as every entry does, or is an empty temporary
+    file (made, not yet written). A file of another program named alike is never removed."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(_START))
+    except OSError:
+        return False
+    return start == _START or (start == b"" and path.endswith(".tmp"))
+
+
+_START = b'{"key":{"format":'  # how _put begins every entry: json.dumps of {"key": _version() | ...}
+
+
 def _trim(place: Path) -> None:
     """Keep the MAX_ENTRIES pack entries used last; temporary files that an ended process left go too (after an
     hour: another process may be writing one now). Only advise's own files (_ENTRY, _TEMPORARY) are touched."""
@@ -295,7 +309,7 @@ def _trim(place: Path) -> None:
     entries = []
     with os.scandir(place) as found:
         for entry in found:
-            if _ENTRY.fullmatch(entry.name) or _TEMPORARY.fullmatch(entry.name):
+            if (_ENTRY.fullmatch(entry.name) or _TEMPORARY.fullmatch(entry.name)) and _ours(entry.path):
                 entries.append((entry.stat().st_mtime, entry.name))
     entries.sort(reverse=True)
     jsons = [name for _, name in entries if name.endswith(".json")]

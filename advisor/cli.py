@@ -491,6 +491,9 @@ def _out(text: str | bytes) -> None:
         click.echo(text, nl=False)
     except BrokenPipeError:
         _stdout_closed()
+    except OSError as error:  # a full disk (`> /dev/full`): `<stdout>: cannot write: why`, exit 2, no traceback
+        _stdout_closed()
+        raise _not_written(NotWritten(STDOUT, os_reason(error)), _current_lang()) from None
 
 
 def _stdout_closed() -> None:

@@ -338,7 +338,8 @@ def test_trimming_the_cache_removes_advise_s_own_files_only(store, tmp_path, mon
     files are ever removed, whatever their number and age."""
     monkeypatch.setattr(cache, "MAX_ENTRIES", 1)
     store.mkdir()
-    theirs = ["data1.json", "notes.tmp", ".notes.tmp", "0123456789abcdef0123456789abcdef.json.bak"]
+    theirs = ["data1.json", "notes.tmp", ".notes.tmp", "0123456789abcdef0123456789abcdef.json.bak",
+              "0123456789abcdef0123456789abcdef.json", ".advise-x1.tmp"]  # the last two named as advise's own
     for name in theirs:
         (store / name).write_text("{}", encoding="utf-8")
         os.utime(store / name, (0, 0))

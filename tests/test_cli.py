@@ -611,3 +611,15 @@ def test_a_folder_or_a_path_through_a_file_is_reported_at_the_path(tmp_path, arg
         assert en_err[0] == ja_err[0] == 2 and en_err[1] == ja_err[1] == ""
         assert en_err[2] == f"{where}: {verb_en}: {en}\n"
         assert ja_err[2] == f"{where}: {verb_ja}：{ja}\n"
+
+
+@pytest.mark.parametrize("lang, said", [("en", "<stdout>: cannot write: no space left on the disk\n"),
+                                        ("ja", "<stdout>: 書き込めません：ディスクに空きがありません\n")])
+def test_a_full_standard_output_is_told_in_one_line_exit_2(lang, said):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "advisor", "--lang", lang, "--format", "json", str(EXAMPLE)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stderr) == (2, said)
