@@ -362,6 +362,14 @@ def test_the_dask_example_writes_what_advise_batch_writes(tmp_path, monkeypatch)
     for path in (first, second):
         _, out, _ = advise("batch", str(path), "--lang", "ja")
         assert '"path":"cases-' in out and (tmp_path / "out" / path.name).read_text(encoding="utf-8") == out
+    # answer files that would replace an input file or each other: refused, nothing written
+    for pattern, folder in (("cases-*.jsonl", "."), ("*/cases-1.jsonl", "both")):
+        for place in ("a", "b"):
+            Path(place).mkdir(exist_ok=True)
+            Path(place, "cases-1.jsonl").write_bytes(first.read_bytes())
+        with pytest.raises(SystemExit, match="replace them|same name"):
+            example.advise_files(pattern, folder, "en", scheduler="sync")
+    assert not Path("both").exists() and first.read_text(encoding="utf-8").startswith('{"id"')
 
 
 # ------------------------------------------------------------------------------------------------ what goes wrong
