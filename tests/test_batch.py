@@ -428,7 +428,6 @@ def test_a_full_disk_is_out_s_located_error_and_leaves_no_temporary_file(tmp_pat
     assert os.listdir(tmp_path) == ["cases.jsonl"]  # no temporary file, no OUT, no OUT.partial
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_a_full_standard_output_is_told_as_such_without_a_traceback():
     with open("/dev/full", "wb") as full:
         process = python_advise("batch", "--lang", "en", stdin=subprocess.PIPE, stdout=full)
