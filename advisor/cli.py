@@ -884,14 +884,23 @@ def _batch_sink(output: str | None, force: bool, resume: bool, tally, settings, 
 
 
 def _batch_out(text: str) -> None:
-    """One answer to standard output, passed on at once (batch.run counts it as written: held in Python's buffer,
-    its end could still be lost to an interruption); batch.WriteFailed when the system refuses (a full disk),
+    """One answer to standard output, handed to the system whole before it returns (batch.run then counts it as
+    written): written to the file descriptor itself, a partial write continued, nothing held in Python's buffer
+    that an interruption could leave unwritten; batch.WriteFailed when the system refuses (a full disk),
     BrokenPipeError when the reader is gone."""
     from .batch import WriteFailed
 
+    data = memoryview(text.encode("utf-8"))
     try:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a stream of Python's own (click's CliRunner): no descriptor
+        descriptor = None
+    try:
+        if descriptor is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        while descriptor is not None and data:
+            data = data[os.write(descriptor, data):]  # EINTR is retried by Python (PEP 475)
     except BrokenPipeError:
         raise
     except OSError as error:
