@@ -436,10 +436,15 @@ def test_a_full_standard_output_is_told_as_such_without_a_traceback():
 
 
 def test_when_the_reader_goes_away_the_run_ends_quietly():
-    process = subprocess.Popen(f"{shlex.quote(sys.executable)} -m advisor batch | head -c 10", shell=True, cwd=ROOT,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = process.communicate((line_of(SEED, id=1) + "\n").encode() * 200, timeout=120)
-    assert (process.returncode, out, err) == (0, b'{"id":1,"s', b"")
+    # `advise batch | head -c 10`, piped by hand (no shell): head exits after 10 bytes and the pipe closes
+    process = subprocess.Popen([sys.executable, "-m", "advisor", "batch"], cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    head = subprocess.Popen(["head", "-c", "10"], stdin=process.stdout, stdout=subprocess.PIPE)
+    process.stdout.close()  # head holds the only reading end
+    process.stdout = None
+    _, err = process.communicate((line_of(SEED, id=1) + "\n").encode() * 200, timeout=120)
+    out, _ = head.communicate(timeout=60)
+    assert (process.returncode, head.returncode, out, err) == (0, 0, b'{"id":1,"s', b"")
 
 
 def test_one_scenario_is_said_in_the_singular():
